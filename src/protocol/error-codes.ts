@@ -1,0 +1,2 @@
+/** Placeholder until the table is filled in. */
+export const ERROR_CODES = {} as const;
