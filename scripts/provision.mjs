@@ -15,8 +15,7 @@ const REQUIREMENTS = [
   { program: 'firefox-esr', package: 'firefox-esr', what: 'Firefox ESR' },
   { program: 'WebKitWebDriver', package: 'webkit2gtk-driver', what: 'the WebKitGTK WebDriver' },
   {
-    program:
-      process.env.MINIBROWSER_PATH ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser',
+    program: process.env.MINIBROWSER_PATH ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser',
     package: 'libwebkit2gtk-4.1-0',
     what: "WebKitGTK's MiniBrowser",
   },

@@ -64,9 +64,15 @@ function assertAllowedOrigin(url: URL): void {
   if (url.protocol === 'https:') return;
   if (url.protocol === 'http:') {
     if (isLoopbackHost(url.hostname)) return;
-    throw new QrPayloadError('insecure_scheme', 'Only https URLs are accepted (http only for localhost).');
+    throw new QrPayloadError(
+      'insecure_scheme',
+      'Only https URLs are accepted (http only for localhost).',
+    );
   }
-  throw new QrPayloadError('unsupported_scheme', `URLs of the scheme ${url.protocol} are not accepted.`);
+  throw new QrPayloadError(
+    'unsupported_scheme',
+    `URLs of the scheme ${url.protocol} are not accepted.`,
+  );
 }
 
 function percentDecode(fragment: string): string {

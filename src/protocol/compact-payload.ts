@@ -31,11 +31,17 @@ export function looksCompact(text: string): boolean {
  */
 export function encodeCompactPayload(payload: QrPayload): string {
   if (payload.kind === 'authentication') {
-    return KIND_DIGITS.authentication + toDigits(payload.transactionId, 'transactionId') +
-      toDigits(payload.otp, 'otp');
+    return (
+      KIND_DIGITS.authentication +
+      toDigits(payload.transactionId, 'transactionId') +
+      toDigits(payload.otp, 'otp')
+    );
   }
-  return KIND_DIGITS.enrollment + toDigits(payload.enrollmentId, 'enrollmentId') +
-    toDigits(payload.secret, 'secret');
+  return (
+    KIND_DIGITS.enrollment +
+    toDigits(payload.enrollmentId, 'enrollmentId') +
+    toDigits(payload.secret, 'secret')
+  );
 }
 
 /** Decodes the compact form. Throws {@link QrPayloadError} for anything else. */
@@ -55,7 +61,13 @@ export function decodeCompactPayload(text: string, appUrl?: string): QrPayload {
   const url = appUrl === undefined ? {} : { appUrl };
   switch (kindDigit) {
     case KIND_DIGITS.authentication:
-      return { kind: 'authentication', format: 'compact', transactionId: first, otp: second, ...url };
+      return {
+        kind: 'authentication',
+        format: 'compact',
+        transactionId: first,
+        otp: second,
+        ...url,
+      };
     case KIND_DIGITS.enrollment:
       return { kind: 'enrollment', format: 'compact', enrollmentId: first, secret: second, ...url };
     default:

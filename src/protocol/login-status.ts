@@ -10,7 +10,11 @@ export const LOGIN_STATUSES = ['pending', 'scanned', 'accepted', 'denied', 'expi
 export type LoginStatus = (typeof LOGIN_STATUSES)[number];
 
 /** The statuses after which nothing changes any more. */
-export const FINAL_LOGIN_STATUSES = ['accepted', 'denied', 'expired'] as const satisfies readonly LoginStatus[];
+export const FINAL_LOGIN_STATUSES = [
+  'accepted',
+  'denied',
+  'expired',
+] as const satisfies readonly LoginStatus[];
 
 export type FinalLoginStatus = (typeof FINAL_LOGIN_STATUSES)[number];
 

@@ -29,7 +29,10 @@ export function decodeQrPayload(text: string): QrPayload {
   if (hasScheme(text)) {
     const { appUrl, code } = parseAppUrl(text);
     if (!PRINTABLE_ASCII.test(code) || hasScheme(code)) {
-      throw new QrPayloadError('invalid_characters', 'The code in the URL holds characters it cannot hold.');
+      throw new QrPayloadError(
+        'invalid_characters',
+        'The code in the URL holds characters it cannot hold.',
+      );
     }
     return decodeBareCode(code, appUrl);
   }

@@ -13,7 +13,12 @@ describe('the compact form', () => {
   it('round-trips a login code', () => {
     const transactionId = randomHex128();
     const otp = randomHex128();
-    const text = encodeCompactPayload({ kind: 'authentication', format: 'compact', transactionId, otp });
+    const text = encodeCompactPayload({
+      kind: 'authentication',
+      format: 'compact',
+      transactionId,
+      otp,
+    });
 
     expect(text).to.match(/^1[0-9]{78}$/);
     expect(text).to.have.length(COMPACT_PAYLOAD_LENGTH);
@@ -28,7 +33,12 @@ describe('the compact form', () => {
   it('round-trips an enrollment code', () => {
     const enrollmentId = randomHex128();
     const secret = randomHex128();
-    const text = encodeCompactPayload({ kind: 'enrollment', format: 'compact', enrollmentId, secret });
+    const text = encodeCompactPayload({
+      kind: 'enrollment',
+      format: 'compact',
+      enrollmentId,
+      secret,
+    });
 
     expect(text).to.match(/^2[0-9]{78}$/);
     expect(decodeQrPayload(text)).to.deep.equal({
@@ -42,7 +52,12 @@ describe('the compact form', () => {
   it('keeps the extremes of the 128-bit range', () => {
     const zero = '0'.repeat(32);
     const max = 'f'.repeat(32);
-    const text = encodeCompactPayload({ kind: 'authentication', format: 'compact', transactionId: zero, otp: max });
+    const text = encodeCompactPayload({
+      kind: 'authentication',
+      format: 'compact',
+      transactionId: zero,
+      otp: max,
+    });
 
     expect(text).to.equal(`1${'0'.repeat(39)}340282366920938463463374607431768211455`);
     expect(decodeCompactPayload(text)).to.include({ transactionId: zero, otp: max });
@@ -62,7 +77,10 @@ describe('the compact form', () => {
   it('refuses a value of 2^128 or more', () => {
     const tooBig = '340282366920938463463374607431768211456'; // 2^128
     expectPayloadError(() => decodeQrPayload(`1${tooBig}${'0'.repeat(39)}`), 'out_of_range');
-    expectPayloadError(() => decodeQrPayload(`1${'0'.repeat(39)}${'9'.repeat(39)}`), 'out_of_range');
+    expectPayloadError(
+      () => decodeQrPayload(`1${'0'.repeat(39)}${'9'.repeat(39)}`),
+      'out_of_range',
+    );
   });
 
   it('refuses an unknown kind digit', () => {
@@ -74,7 +92,12 @@ describe('the compact form', () => {
   it('will not encode an id that is not 128 bits of hex', () => {
     for (const transactionId of ['', 'abc', 'F'.repeat(32), 'g'.repeat(32), '0'.repeat(33)]) {
       expect(() =>
-        encodeCompactPayload({ kind: 'authentication', format: 'compact', transactionId, otp: randomHex128() }),
+        encodeCompactPayload({
+          kind: 'authentication',
+          format: 'compact',
+          transactionId,
+          otp: randomHex128(),
+        }),
       ).to.throw(TypeError);
     }
   });

@@ -39,14 +39,26 @@ const hex128 = fc
   .map((bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(''));
 
 const validText = fc.oneof(
+  fc
+    .tuple(hex128, hex128)
+    .map(([transactionId, otp]) =>
+      encodeCompactPayload({ kind: 'authentication', format: 'compact', transactionId, otp }),
+    ),
   fc.tuple(hex128, hex128).map(([transactionId, otp]) =>
-    encodeCompactPayload({ kind: 'authentication', format: 'compact', transactionId, otp }),
-  ),
-  fc.tuple(hex128, hex128).map(([transactionId, otp]) =>
-    encodeQrText('https://scan.example.com/', { kind: 'authentication', format: 'compact', transactionId, otp }),
+    encodeQrText('https://scan.example.com/', {
+      kind: 'authentication',
+      format: 'compact',
+      transactionId,
+      otp,
+    }),
   ),
   fc.tuple(hex128, hex128).map(([enrollmentId, secret]) =>
-    encodeQrText('http://localhost:5173/app/', { kind: 'enrollment', format: 'compact', enrollmentId, secret }),
+    encodeQrText('http://localhost:5173/app/', {
+      kind: 'enrollment',
+      format: 'compact',
+      enrollmentId,
+      secret,
+    }),
   ),
   fc
     .tuple(fc.stringMatching(/^[A-Za-z0-9-]{1,40}$/), fc.stringMatching(/^[A-Za-z0-9+/=]{1,40}$/))
@@ -55,7 +67,12 @@ const validText = fc.oneof(
 
 /** One edit of a valid text: what a damaged print, a bad scan or an attacker would produce. */
 const mutatedText = fc
-  .tuple(validText, fc.nat(), fc.string({ unit: 'binary', minLength: 1, maxLength: 3 }), fc.integer({ min: 0, max: 5 }))
+  .tuple(
+    validText,
+    fc.nat(),
+    fc.string({ unit: 'binary', minLength: 1, maxLength: 3 }),
+    fc.integer({ min: 0, max: 5 }),
+  )
   .map(([text, position, insert, operation]) => {
     const at = position % (text.length + 1);
     switch (operation) {

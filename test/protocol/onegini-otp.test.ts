@@ -4,10 +4,11 @@ import { decodeQrPayload, encodeOneginiOtp, MAX_QR_TEXT_LENGTH } from '../../src
 import { base64Json } from '../support/base64-json.js';
 import { expectPayloadError } from '../support/payload-error.js';
 
-
 describe("Onegini's OTP form", () => {
   it('decodes the base64 JSON that a Onegini Token Server returns', () => {
-    const otp = base64Json('{"transaction_id":"7f2c1e9a-5b1d-4f0e-9d3a-2c8b6e4f1a07","otp":"J8eK2pQ9xL"}');
+    const otp = base64Json(
+      '{"transaction_id":"7f2c1e9a-5b1d-4f0e-9d3a-2c8b6e4f1a07","otp":"J8eK2pQ9xL"}',
+    );
 
     expect(decodeQrPayload(otp)).to.deep.equal({
       kind: 'authentication',
@@ -19,7 +20,11 @@ describe("Onegini's OTP form", () => {
 
   it('round-trips through encodeOneginiOtp', () => {
     const text = encodeOneginiOtp({ transactionId: 'tx-1', otp: 'c0de+/=' });
-    expect(decodeQrPayload(text)).to.include({ format: 'onegini', transactionId: 'tx-1', otp: 'c0de+/=' });
+    expect(decodeQrPayload(text)).to.include({
+      format: 'onegini',
+      transactionId: 'tx-1',
+      otp: 'c0de+/=',
+    });
   });
 
   it('accepts the URL-safe alphabet and missing padding', () => {
@@ -47,14 +52,24 @@ describe("Onegini's OTP form", () => {
   });
 
   it('refuses a missing field, naming it', () => {
-    const error = expectPayloadError(() => decodeQrPayload(base64Json('{"otp":"abc"}')), 'missing_field');
+    const error = expectPayloadError(
+      () => decodeQrPayload(base64Json('{"otp":"abc"}')),
+      'missing_field',
+    );
     expect(error.field).to.equal('transaction_id');
-    expect(expectPayloadError(() => decodeQrPayload(base64Json('{"transaction_id":"t"}')), 'missing_field').field).to.equal('otp');
+    expect(
+      expectPayloadError(
+        () => decodeQrPayload(base64Json('{"transaction_id":"t"}')),
+        'missing_field',
+      ).field,
+    ).to.equal('otp');
   });
 
   it('refuses extra fields, including __proto__', () => {
     const extra = base64Json('{"transaction_id":"t","otp":"o","user_id":"alice"}');
-    expect(expectPayloadError(() => decodeQrPayload(extra), 'unexpected_field').field).to.equal('user_id');
+    expect(expectPayloadError(() => decodeQrPayload(extra), 'unexpected_field').field).to.equal(
+      'user_id',
+    );
     const proto = base64Json('{"transaction_id":"t","otp":"o","__proto__":{"kind":"enrollment"}}');
     expectPayloadError(() => decodeQrPayload(proto), 'unexpected_field');
   });

@@ -31,7 +31,10 @@ describe('the URL form that a login QR carries', () => {
 
   it('decodes back to the payload and the app URL', () => {
     const text = encodeQrText('https://scan.example.com/app/', login);
-    expect(decodeQrPayload(text)).to.deep.equal({ ...login, appUrl: 'https://scan.example.com/app/' });
+    expect(decodeQrPayload(text)).to.deep.equal({
+      ...login,
+      appUrl: 'https://scan.example.com/app/',
+    });
   });
 
   it("accepts Onegini's OTP in the fragment, escaped or not", () => {
@@ -49,7 +52,10 @@ describe('the URL form that a login QR carries', () => {
     for (const host of ['localhost:5173', '127.0.0.1:5173', '[::1]:5173', 'pwa.localhost']) {
       expect(decodeQrPayload(`http://${host}/#${compact}`)).to.include({ transactionId });
     }
-    expectPayloadError(() => decodeQrPayload(`http://scan.example.com/#${compact}`), 'insecure_scheme');
+    expectPayloadError(
+      () => decodeQrPayload(`http://scan.example.com/#${compact}`),
+      'insecure_scheme',
+    );
     expectPayloadError(() => decodeQrPayload(`http://192.168.1.10/#${compact}`), 'insecure_scheme');
     expect(() => encodeQrText('http://scan.example.com/', login)).to.throw(TypeError);
   });
@@ -69,7 +75,10 @@ describe('the URL form that a login QR carries', () => {
   it('refuses a URL without a code, or with credentials', () => {
     expectPayloadError(() => decodeQrPayload('https://scan.example.com/'), 'missing_code');
     expectPayloadError(() => decodeQrPayload('https://scan.example.com/#'), 'missing_code');
-    expectPayloadError(() => decodeQrPayload(`https://user:pw@scan.example.com/#${compact}`), 'invalid_url');
+    expectPayloadError(
+      () => decodeQrPayload(`https://user:pw@scan.example.com/#${compact}`),
+      'invalid_url',
+    );
   });
 
   it('refuses a URL that does not parse', () => {
@@ -78,8 +87,14 @@ describe('the URL form that a login QR carries', () => {
   });
 
   it('refuses bad escapes and nested URLs in the fragment', () => {
-    expectPayloadError(() => decodeQrPayload('https://scan.example.com/#%E0%A4%A'), 'invalid_percent_encoding');
-    expectPayloadError(() => decodeQrPayload('https://scan.example.com/#%C3%A9'), 'invalid_characters');
+    expectPayloadError(
+      () => decodeQrPayload('https://scan.example.com/#%E0%A4%A'),
+      'invalid_percent_encoding',
+    );
+    expectPayloadError(
+      () => decodeQrPayload('https://scan.example.com/#%C3%A9'),
+      'invalid_characters',
+    );
     expectPayloadError(
       () => decodeQrPayload(`https://scan.example.com/#https://evil.example/%23${compact}`),
       'invalid_characters',
@@ -100,7 +115,13 @@ describe('decoding any QR text', () => {
   });
 
   it('refuses whitespace, control characters and non-ASCII look-alikes', () => {
-    for (const text of [` ${compact}`, `${compact}\n`, `1\u0000${compact.slice(2)}`, `１${compact.slice(1)}`, 'ｈttps://x/#1']) {
+    for (const text of [
+      ` ${compact}`,
+      `${compact}\n`,
+      `1\u0000${compact.slice(2)}`,
+      `１${compact.slice(1)}`,
+      'ｈttps://x/#1',
+    ]) {
       expectPayloadError(() => decodeQrPayload(text), 'invalid_characters');
     }
   });

@@ -2,7 +2,10 @@ import { expect } from 'chai';
 import { QrPayloadError, type QrPayloadErrorCode } from '../../src/protocol/index.js';
 
 /** Runs `decode` and asserts that it refuses with a {@link QrPayloadError} of `code`. */
-export function expectPayloadError(decode: () => unknown, code: QrPayloadErrorCode): QrPayloadError {
+export function expectPayloadError(
+  decode: () => unknown,
+  code: QrPayloadErrorCode,
+): QrPayloadError {
   let thrown: unknown;
   try {
     decode();

@@ -1,29 +1,26 @@
 /*
  * The test harness seen by tests that run both in Node and in browsers. In a browser,
  * @web/test-runner resolves `#spec` to this file and runs the tests with Mocha, whose globals
- * these are; the signatures are the common part of Mocha's and node:test's.
+ * these are.
  */
-type Body = () => void | Promise<void>;
-type Suite = (name: string, body: () => void) => void;
-type Test = (name: string, body: Body) => void;
-type Hook = (body: Body) => void;
+import type { DescribeFn, HookFn, ItFn } from './spec-types.js';
 
 const mocha = globalThis as unknown as {
-  describe: Suite;
-  it: Test;
-  beforeEach: Hook;
-  afterEach: Hook;
+  describe: DescribeFn;
+  it: ItFn;
+  beforeEach: HookFn;
+  afterEach: HookFn;
 };
 
-export const describe: Suite = (name, body) => {
+export const describe: DescribeFn = (name, body) => {
   mocha.describe(name, body);
 };
-export const it: Test = (name, body) => {
+export const it: ItFn = (name, body) => {
   mocha.it(name, body);
 };
-export const beforeEach: Hook = (body) => {
+export const beforeEach: HookFn = (body) => {
   mocha.beforeEach(body);
 };
-export const afterEach: Hook = (body) => {
+export const afterEach: HookFn = (body) => {
   mocha.afterEach(body);
 };

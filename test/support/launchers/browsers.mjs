@@ -60,7 +60,8 @@ export function selectedBrowsers() {
     .filter(Boolean);
   return names.map((name) => {
     const make = all[name];
-    if (!make) throw new Error(`Unknown browser "${name}" in BROWSERS; use chromium, firefox or webkit.`);
+    if (!make)
+      throw new Error(`Unknown browser "${name}" in BROWSERS; use chromium, firefox or webkit.`);
     return make();
   });
 }
