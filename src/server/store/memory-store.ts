@@ -1,0 +1,125 @@
+import { EventEmitter } from 'node:events';
+import type { ChangeListener, Store } from './store.js';
+import type {
+  DeviceRecord,
+  EnrollmentRecord,
+  TransactionRecord,
+  TransitionResult,
+} from './records.js';
+import { answer, redeem, redeemEnrollmentCode } from './transitions.js';
+
+/** Keeps everything in this process's memory. For unit tests: nothing survives a restart. */
+export class MemoryStore implements Store {
+  private readonly transactions = new Map<string, TransactionRecord>();
+  private readonly enrollments = new Map<string, EnrollmentRecord>();
+  private readonly devices = new Map<string, DeviceRecord>();
+  private readonly nonces = new Map<string, number>();
+  private readonly changes = new EventEmitter().setMaxListeners(0);
+
+  insertTransaction(record: TransactionRecord): Promise<void> {
+    if (this.transactions.has(record.key)) {
+      return Promise.reject(new Error('A transaction with this key exists.'));
+    }
+    this.transactions.set(record.key, record);
+    return Promise.resolve();
+  }
+
+  getTransaction(key: string): Promise<TransactionRecord | undefined> {
+    return Promise.resolve(this.transactions.get(key));
+  }
+
+  redeemTransaction(
+    key: string,
+    change: Parameters<Store['redeemTransaction']>[1],
+  ): Promise<TransitionResult<TransactionRecord>> {
+    return Promise.resolve(this.commit(key, redeem(this.transactions.get(key), change)));
+  }
+
+  answerTransaction(
+    key: string,
+    change: Parameters<Store['answerTransaction']>[1],
+  ): Promise<TransitionResult<TransactionRecord>> {
+    return Promise.resolve(this.commit(key, answer(this.transactions.get(key), change)));
+  }
+
+  insertEnrollment(record: EnrollmentRecord): Promise<void> {
+    if (this.enrollments.has(record.key)) {
+      return Promise.reject(new Error('An enrollment with this key exists.'));
+    }
+    this.enrollments.set(record.key, record);
+    return Promise.resolve();
+  }
+
+  getEnrollment(key: string): Promise<EnrollmentRecord | undefined> {
+    return Promise.resolve(this.enrollments.get(key));
+  }
+
+  redeemEnrollment(
+    key: string,
+    change: Parameters<Store['redeemEnrollment']>[1],
+  ): Promise<TransitionResult<EnrollmentRecord>> {
+    const result = redeemEnrollmentCode(this.enrollments.get(key), change);
+    if (result.ok) {
+      this.enrollments.set(key, result.record);
+      this.devices.set(change.device.id, change.device);
+    }
+    return Promise.resolve(result);
+  }
+
+  getDevice(id: string): Promise<DeviceRecord | undefined> {
+    return Promise.resolve(this.devices.get(id));
+  }
+
+  listDevices(clientId: string, userId: string): Promise<DeviceRecord[]> {
+    const devices = [...this.devices.values()].filter(
+      (device) => device.clientId === clientId && device.userId === userId,
+    );
+    return Promise.resolve(devices.sort((a, b) => a.createdAt - b.createdAt));
+  }
+
+  revokeDevice(id: string, now: number): Promise<boolean> {
+    const device = this.devices.get(id);
+    if (device === undefined || device.revokedAt !== null) return Promise.resolve(false);
+    this.devices.set(id, { ...device, revokedAt: now });
+    return Promise.resolve(true);
+  }
+
+  claimNonce(deviceId: string, nonce: string, expiresAt: number): Promise<boolean> {
+    const key = `${deviceId}\n${nonce}`;
+    if (this.nonces.has(key)) return Promise.resolve(false);
+    this.nonces.set(key, expiresAt);
+    return Promise.resolve(true);
+  }
+
+  onTransactionChange(listener: ChangeListener): () => void {
+    this.changes.on('change', listener);
+    return () => this.changes.off('change', listener);
+  }
+
+  purgeExpired(now: number): Promise<void> {
+    for (const [key, record] of this.transactions) {
+      if (record.expiresAt <= now) this.transactions.delete(key);
+    }
+    for (const [key, record] of this.enrollments) {
+      if (record.expiresAt <= now) this.enrollments.delete(key);
+    }
+    for (const [key, expiresAt] of this.nonces) if (expiresAt <= now) this.nonces.delete(key);
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    this.changes.removeAllListeners();
+    return Promise.resolve();
+  }
+
+  private commit(
+    key: string,
+    result: TransitionResult<TransactionRecord>,
+  ): TransitionResult<TransactionRecord> {
+    if (result.ok) {
+      this.transactions.set(key, result.record);
+      this.changes.emit('change', key);
+    }
+    return result;
+  }
+}

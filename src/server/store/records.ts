@@ -1,0 +1,74 @@
+/**
+ * What the Token Server stores. Ids and secrets are never stored as they are: every `key` is the
+ * SHA-256 of the id that callers use, and every `…Hash` the SHA-256 of a secret, so that a copy of
+ * the database gives nobody a usable transaction, OTP or enrollment code.
+ */
+
+/** A transaction's stored state; `expired` is not stored, it follows from `expiresAt`. */
+export type TransactionState = 'created' | 'redeemed' | 'accepted' | 'denied';
+
+/** The browser that asked for the login, as the website reported it. */
+export interface RequesterContext {
+  readonly ipAddress: string | null;
+  readonly userAgent: string | null;
+  readonly languageCode: string | null;
+}
+
+export interface TransactionRecord {
+  readonly key: string;
+  readonly otpHash: string;
+  readonly clientId: string;
+  readonly type: string;
+  readonly message: string;
+  readonly callbackUri: string;
+  readonly requester: RequesterContext;
+  /** Second factor: only a device enrolled for this user may answer. */
+  readonly requiredUserId: string | null;
+  /** Number matching: the code the website shows, which the phone must pick. */
+  readonly numberMatchCode: string | null;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly state: TransactionState;
+  /** Goes up by one with every change, so that a wait can tell whether it missed one. */
+  readonly version: number;
+  readonly deviceId: string | null;
+  readonly userId: string | null;
+  readonly redeemedAt: number | null;
+  readonly answeredAt: number | null;
+}
+
+export interface EnrollmentRecord {
+  readonly key: string;
+  readonly secretHash: string;
+  readonly clientId: string;
+  readonly userId: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  /** The device that used the code; null while the code is unused. */
+  readonly deviceId: string | null;
+  readonly version: number;
+}
+
+export interface DeviceRecord {
+  readonly id: string;
+  readonly clientId: string;
+  readonly userId: string;
+  readonly name: string;
+  /** The device's ECDSA P-256 public key, as a JWK in JSON. */
+  readonly publicKeyJwk: string;
+  readonly createdAt: number;
+  readonly revokedAt: number | null;
+}
+
+/** Why a state change was refused. */
+export type TransitionFailure =
+  'not_found' | 'expired' | 'already_handled' | 'not_in_progress' | 'wrong_device';
+
+export type TransitionResult<T> =
+  | { readonly ok: true; readonly record: T }
+  | { readonly ok: false; readonly reason: TransitionFailure };
+
+/** True once a transaction can no longer change. */
+export function isFinished(record: TransactionRecord, now: number): boolean {
+  return record.state === 'accepted' || record.state === 'denied' || now >= record.expiresAt;
+}

@@ -1,0 +1,254 @@
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { ChangeListener, Store } from './store.js';
+import type {
+  DeviceRecord,
+  EnrollmentRecord,
+  TransactionRecord,
+  TransitionResult,
+} from './records.js';
+import { answer, redeem, redeemEnrollmentCode } from './transitions.js';
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS transactions (
+    key TEXT PRIMARY KEY, version INTEGER NOT NULL, expires_at INTEGER NOT NULL, data TEXT NOT NULL
+  ) STRICT;
+  CREATE TABLE IF NOT EXISTS enrollments (
+    key TEXT PRIMARY KEY, version INTEGER NOT NULL, expires_at INTEGER NOT NULL, data TEXT NOT NULL
+  ) STRICT;
+  CREATE TABLE IF NOT EXISTS devices (
+    id TEXT PRIMARY KEY, client_id TEXT NOT NULL, user_id TEXT NOT NULL, data TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX IF NOT EXISTS devices_by_user ON devices (client_id, user_id);
+  CREATE TABLE IF NOT EXISTS nonces (
+    device_id TEXT NOT NULL, nonce TEXT NOT NULL, expires_at INTEGER NOT NULL,
+    PRIMARY KEY (device_id, nonce)
+  ) STRICT, WITHOUT ROWID;
+`;
+
+interface DataRow {
+  data: string;
+}
+
+/**
+ * The default store: one SQLite file (better-sqlite3) in WAL mode. Every commit is in the file
+ * before the call returns, so a crash of the server (even kill -9) loses nothing that a caller
+ * was told had happened. Transitions run in IMMEDIATE transactions, so that two processes on one
+ * file cannot both win a race. Wake-ups of waits stay inside this process: to run several
+ * instances, use the Redis store.
+ */
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private readonly changes = new EventEmitter().setMaxListeners(0);
+  private readonly statements;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode survives a crash of the process; only a power cut may lose the last commits.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    this.statements = {
+      insertTransaction: this.db.prepare(
+        'INSERT INTO transactions (key, version, expires_at, data) VALUES (?, ?, ?, ?)',
+      ),
+      getTransaction: this.db.prepare<[string], DataRow>(
+        'SELECT data FROM transactions WHERE key = ?',
+      ),
+      updateTransaction: this.db.prepare(
+        'UPDATE transactions SET version = ?, data = ? WHERE key = ? AND version = ?',
+      ),
+      insertEnrollment: this.db.prepare(
+        'INSERT INTO enrollments (key, version, expires_at, data) VALUES (?, ?, ?, ?)',
+      ),
+      getEnrollment: this.db.prepare<[string], DataRow>(
+        'SELECT data FROM enrollments WHERE key = ?',
+      ),
+      updateEnrollment: this.db.prepare(
+        'UPDATE enrollments SET version = ?, data = ? WHERE key = ? AND version = ?',
+      ),
+      insertDevice: this.db.prepare(
+        'INSERT INTO devices (id, client_id, user_id, data) VALUES (?, ?, ?, ?)',
+      ),
+      getDevice: this.db.prepare<[string], DataRow>('SELECT data FROM devices WHERE id = ?'),
+      listDevices: this.db.prepare<[string, string], DataRow>(
+        'SELECT data FROM devices WHERE client_id = ? AND user_id = ?',
+      ),
+      updateDevice: this.db.prepare('UPDATE devices SET data = ? WHERE id = ?'),
+      claimNonce: this.db.prepare(
+        'INSERT OR IGNORE INTO nonces (device_id, nonce, expires_at) VALUES (?, ?, ?)',
+      ),
+      purgeTransactions: this.db.prepare('DELETE FROM transactions WHERE expires_at <= ?'),
+      purgeEnrollments: this.db.prepare('DELETE FROM enrollments WHERE expires_at <= ?'),
+      purgeNonces: this.db.prepare('DELETE FROM nonces WHERE expires_at <= ?'),
+    };
+  }
+
+  insertTransaction(record: TransactionRecord): Promise<void> {
+    return this.run(() => {
+      this.statements.insertTransaction.run(
+        record.key,
+        record.version,
+        record.expiresAt,
+        JSON.stringify(record),
+      );
+    });
+  }
+
+  getTransaction(key: string): Promise<TransactionRecord | undefined> {
+    return this.run(() => this.readTransaction(key));
+  }
+
+  redeemTransaction(
+    key: string,
+    change: Parameters<Store['redeemTransaction']>[1],
+  ): Promise<TransitionResult<TransactionRecord>> {
+    return this.run(() => this.transitionTransaction(key, (record) => redeem(record, change)));
+  }
+
+  answerTransaction(
+    key: string,
+    change: Parameters<Store['answerTransaction']>[1],
+  ): Promise<TransitionResult<TransactionRecord>> {
+    return this.run(() => this.transitionTransaction(key, (record) => answer(record, change)));
+  }
+
+  insertEnrollment(record: EnrollmentRecord): Promise<void> {
+    return this.run(() => {
+      this.statements.insertEnrollment.run(
+        record.key,
+        record.version,
+        record.expiresAt,
+        JSON.stringify(record),
+      );
+    });
+  }
+
+  getEnrollment(key: string): Promise<EnrollmentRecord | undefined> {
+    return this.run(() => toEnrollment(this.statements.getEnrollment.get(key)));
+  }
+
+  redeemEnrollment(
+    key: string,
+    change: Parameters<Store['redeemEnrollment']>[1],
+  ): Promise<TransitionResult<EnrollmentRecord>> {
+    const transition = this.db.transaction(() => {
+      const current = toEnrollment(this.statements.getEnrollment.get(key));
+      const result = redeemEnrollmentCode(current, change);
+      if (!result.ok || current === undefined) return result;
+      this.statements.updateEnrollment.run(
+        result.record.version,
+        JSON.stringify(result.record),
+        key,
+        current.version,
+      );
+      const { device } = change;
+      this.statements.insertDevice.run(
+        device.id,
+        device.clientId,
+        device.userId,
+        JSON.stringify(device),
+      );
+      return result;
+    });
+    return this.run(() => transition.immediate());
+  }
+
+  getDevice(id: string): Promise<DeviceRecord | undefined> {
+    return this.run(() => toDevice(this.statements.getDevice.get(id)));
+  }
+
+  listDevices(clientId: string, userId: string): Promise<DeviceRecord[]> {
+    return this.run(() =>
+      this.statements.listDevices
+        .all(clientId, userId)
+        .map((row) => JSON.parse(row.data) as DeviceRecord)
+        .sort((a, b) => a.createdAt - b.createdAt),
+    );
+  }
+
+  revokeDevice(id: string, now: number): Promise<boolean> {
+    const revoke = this.db.transaction(() => {
+      const device = toDevice(this.statements.getDevice.get(id));
+      if (device === undefined || device.revokedAt !== null) return false;
+      this.statements.updateDevice.run(JSON.stringify({ ...device, revokedAt: now }), id);
+      return true;
+    });
+    return this.run(() => revoke.immediate());
+  }
+
+  claimNonce(deviceId: string, nonce: string, expiresAt: number): Promise<boolean> {
+    return this.run(() => this.statements.claimNonce.run(deviceId, nonce, expiresAt).changes === 1);
+  }
+
+  onTransactionChange(listener: ChangeListener): () => void {
+    this.changes.on('change', listener);
+    return () => this.changes.off('change', listener);
+  }
+
+  purgeExpired(now: number): Promise<void> {
+    return this.run(() => {
+      this.statements.purgeTransactions.run(now);
+      this.statements.purgeEnrollments.run(now);
+      this.statements.purgeNonces.run(now);
+    });
+  }
+
+  close(): Promise<void> {
+    return this.run(() => {
+      this.changes.removeAllListeners();
+      this.db.close();
+    });
+  }
+
+  private readTransaction(key: string): TransactionRecord | undefined {
+    return toTransaction(this.statements.getTransaction.get(key));
+  }
+
+  private transitionTransaction(
+    key: string,
+    apply: (record: TransactionRecord | undefined) => TransitionResult<TransactionRecord>,
+  ): TransitionResult<TransactionRecord> {
+    const transition = this.db.transaction(() => {
+      const current = this.readTransaction(key);
+      const result = apply(current);
+      if (!result.ok || current === undefined) return result;
+      this.statements.updateTransaction.run(
+        result.record.version,
+        JSON.stringify(result.record),
+        key,
+        current.version,
+      );
+      return result;
+    });
+    const result = transition.immediate();
+    if (result.ok) this.changes.emit('change', key);
+    return result;
+  }
+
+  /** better-sqlite3 is synchronous; the Store interface is not, so errors become rejections. */
+  private run<T>(work: () => T): Promise<T> {
+    try {
+      return Promise.resolve(work());
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+}
+
+// Rows hold records as this store wrote them; JSON keeps the adapter as simple as the Redis one.
+function toTransaction(row: DataRow | undefined): TransactionRecord | undefined {
+  return row === undefined ? undefined : (JSON.parse(row.data) as TransactionRecord);
+}
+
+function toEnrollment(row: DataRow | undefined): EnrollmentRecord | undefined {
+  return row === undefined ? undefined : (JSON.parse(row.data) as EnrollmentRecord);
+}
+
+function toDevice(row: DataRow | undefined): DeviceRecord | undefined {
+  return row === undefined ? undefined : (JSON.parse(row.data) as DeviceRecord);
+}

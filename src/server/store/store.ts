@@ -1,0 +1,57 @@
+import type {
+  DeviceRecord,
+  EnrollmentRecord,
+  TransactionRecord,
+  TransitionResult,
+} from './records.js';
+
+/** Called with a transaction's key whenever that transaction changes, on any instance. */
+export type ChangeListener = (key: string) => void;
+
+/**
+ * Storage for the Token Server. Every method that changes state is atomic across every server
+ * instance that shares the store: of two racing calls, exactly one wins.
+ *
+ * Adapters: `MemoryStore` (tests), `SqliteStore` (the default), `RedisStore` (several instances).
+ * test/server/store-contract.ts holds the one test suite that every adapter passes.
+ */
+export interface Store {
+  insertTransaction(record: TransactionRecord): Promise<void>;
+  getTransaction(key: string): Promise<TransactionRecord | undefined>;
+  /**
+   * created → redeemed, if the OTP hash matches and the transaction has not expired. A wrong OTP
+   * reads as `not_found`, so that a guess learns nothing.
+   */
+  redeemTransaction(
+    key: string,
+    change: { otpHash: string; deviceId: string; userId: string; now: number },
+  ): Promise<TransitionResult<TransactionRecord>>;
+  /** redeemed → accepted or denied, by the device that redeemed it, before it expires. */
+  answerTransaction(
+    key: string,
+    change: { deviceId: string; accepted: boolean; now: number },
+  ): Promise<TransitionResult<TransactionRecord>>;
+
+  insertEnrollment(record: EnrollmentRecord): Promise<void>;
+  getEnrollment(key: string): Promise<EnrollmentRecord | undefined>;
+  /** Uses an enrollment code once and stores the device it enrolls, in one step. */
+  redeemEnrollment(
+    key: string,
+    change: { secretHash: string; device: DeviceRecord; now: number },
+  ): Promise<TransitionResult<EnrollmentRecord>>;
+
+  getDevice(id: string): Promise<DeviceRecord | undefined>;
+  listDevices(clientId: string, userId: string): Promise<DeviceRecord[]>;
+  /** Returns false when the device does not exist or was revoked already. */
+  revokeDevice(id: string, now: number): Promise<boolean>;
+
+  /** Records a request nonce; false if the device used it before (a replay). */
+  claimNonce(deviceId: string, nonce: string, expiresAt: number): Promise<boolean>;
+
+  /** Listens for changes to any transaction; returns the function that stops listening. */
+  onTransactionChange(listener: ChangeListener): () => void;
+
+  /** Deletes what expired before `now` (minus a grace period the caller chooses). */
+  purgeExpired(now: number): Promise<void>;
+  close(): Promise<void>;
+}
