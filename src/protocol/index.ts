@@ -7,3 +7,4 @@ export * from './onegini-otp.js';
 export * from './payloads.js';
 export * from './qr-payload.js';
 export * from './qr-payload-error.js';
+export * from './signed-request.js';

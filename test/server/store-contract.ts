@@ -44,6 +44,7 @@ export function transactionFixture(overrides: Partial<TransactionRecord> = {}): 
     userId: null,
     redeemedAt: null,
     answeredAt: null,
+    deniedReason: null,
     ...overrides,
   };
   return { record, otp };

@@ -35,7 +35,12 @@ export interface TransactionRecord {
   readonly userId: string | null;
   readonly redeemedAt: number | null;
   readonly answeredAt: number | null;
+  /** Why a denied transaction was not authenticated (Onegini's `not_authenticated_reason`). */
+  readonly deniedReason: DeniedReason | null;
 }
+
+/** `not_accepted`: the user denied; `invalid_answer`: the user picked the wrong number. */
+export type DeniedReason = 'not_accepted' | 'invalid_answer';
 
 export interface EnrollmentRecord {
   readonly key: string;

@@ -1,4 +1,5 @@
 import type {
+  DeniedReason,
   DeviceRecord,
   EnrollmentRecord,
   TransactionRecord,
@@ -29,7 +30,7 @@ export interface Store {
   /** redeemed → accepted or denied, by the device that redeemed it, before it expires. */
   answerTransaction(
     key: string,
-    change: { deviceId: string; accepted: boolean; now: number },
+    change: { deviceId: string; accepted: boolean; now: number; deniedReason?: DeniedReason },
   ): Promise<TransitionResult<TransactionRecord>>;
 
   insertEnrollment(record: EnrollmentRecord): Promise<void>;

@@ -1,5 +1,6 @@
 import { digestsEqual } from '../security/hashing.js';
 import type {
+  DeniedReason,
   DeviceRecord,
   EnrollmentRecord,
   TransactionRecord,
@@ -36,7 +37,7 @@ export function redeem(
 
 export function answer(
   record: TransactionRecord | undefined,
-  change: { deviceId: string; accepted: boolean; now: number },
+  change: { deviceId: string; accepted: boolean; now: number; deniedReason?: DeniedReason },
 ): TransitionResult<TransactionRecord> {
   if (record === undefined) return { ok: false, reason: 'not_found' };
   if (record.state === 'accepted' || record.state === 'denied') {
@@ -50,6 +51,7 @@ export function answer(
     record: {
       ...record,
       state: change.accepted ? 'accepted' : 'denied',
+      deniedReason: change.accepted ? null : (change.deniedReason ?? 'not_accepted'),
       answeredAt: change.now,
       version: record.version + 1,
     },

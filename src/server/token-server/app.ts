@@ -1,0 +1,132 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import pino, { type Logger } from 'pino';
+import type { Store } from '../store/store.js';
+import { createCallbackSender } from './callback-sender.js';
+import type { TokenServerConfig } from './config.js';
+import { DeviceAuthenticator } from './device-authenticator.js';
+import { EnrollmentService } from './enrollment-service.js';
+import { TokenServerError } from './errors.js';
+import { mobileRoutes } from './routes/mobile.js';
+import { relyingPartyRoutes } from './routes/relying-party.js';
+import { StatusWaiter } from './status-waiter.js';
+import { TransactionService } from './transaction-service.js';
+
+/** The largest request body the Token Server reads. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+export interface TokenServerOptions {
+  config: TokenServerConfig;
+  store: Store;
+  logger?: Logger;
+  clock?: () => number;
+}
+
+export interface TokenServer {
+  /** The Web-standard request handler: `app.fetch(request)`. */
+  app: Hono;
+  waiter: StatusWaiter;
+  /** Answers the waits it holds, then closes the store. */
+  close(): Promise<void>;
+}
+
+/** The reference Token Server: Onegini's v4 relying-party API and the mobile API. */
+export function createTokenServer(options: TokenServerOptions): TokenServer {
+  const { config, store } = options;
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const clock = options.clock ?? Date.now;
+  const waiter = new StatusWaiter(store);
+  const sendCallback = createCallbackSender({ logger });
+  const transactions = new TransactionService({
+    store,
+    config,
+    waiter,
+    clock,
+    onAnswered: (record, transactionId) => {
+      sendCallback(record.callbackUri, transactionId);
+    },
+  });
+  const enrollments = new EnrollmentService({ store, config, clock });
+  const authenticator = new DeviceAuthenticator({ store, clockSkewMs: config.clockSkewMs, clock });
+  let ready = true;
+
+  const app = new Hono();
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw tooLarge();
+      },
+    }),
+  );
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', (c) =>
+    ready ? c.json({ status: 'ready' }) : c.json({ status: 'stopping' }, 503),
+  );
+  app.route(
+    '/oauth/api/v4',
+    relyingPartyRoutes({
+      clients: config.clients,
+      transactions,
+      enrollments,
+      maxWaitSeconds: config.maxWaitSeconds,
+    }),
+  );
+  app.use(
+    '/api/mobile/*',
+    cors({
+      origin: config.appOrigins.map((origin) => new URL(origin).origin),
+      allowMethods: ['POST'],
+      allowHeaders: [
+        'Content-Type',
+        'Device-Id',
+        'Request-Timestamp',
+        'Request-Nonce',
+        'Request-Signature',
+      ],
+      maxAge: 600,
+    }),
+  );
+  app.route('/api/mobile/v1', mobileRoutes({ authenticator, transactions, enrollments, clientIp }));
+  app.notFound((c) => c.json({ error: 'not_found', error_description: 'No such endpoint.' }, 404));
+  app.onError((error, c) => {
+    if (error instanceof TokenServerError) {
+      return c.json(error.toJSON(), error.status as 400, error.headers);
+    }
+    logger.error({ err: error }, 'unexpected error');
+    return c.json(
+      { error: 'server_error', error_description: 'The server failed; try again.' },
+      500,
+    );
+  });
+
+  return {
+    app,
+    waiter,
+    async close() {
+      ready = false;
+      waiter.close();
+      await store.close();
+    },
+  };
+}
+
+function clientIp(c: Parameters<typeof getConnInfo>[0]): string | null {
+  try {
+    return getConnInfo(c).remote.address ?? null;
+  } catch {
+    return null; // not served by @hono/node-server (e.g. app.request() in tests)
+  }
+}
+
+function tooLarge(): TokenServerError {
+  return new TokenServerError({
+    code: 413,
+    status: 413,
+    error: 'request_too_large',
+    message: `The request body is larger than ${MAX_BODY_BYTES} bytes.`,
+  });
+}

@@ -1,0 +1,85 @@
+import * as v from 'valibot';
+
+/*
+ * The Token Server's configuration: the websites (clients) that may use it and the login types
+ * they may start. It comes from a JSON file (TOKEN_SERVER_CONFIG) and environment variables;
+ * docs/token-server.md describes every field.
+ */
+
+const sha256Hex = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hex digest'));
+const httpsUrl = v.pipe(v.string(), v.url());
+
+const ClientSchema = v.strictObject({
+  /** The client id of HTTP Basic authentication. */
+  id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9._-]{1,64}$/)),
+  /**
+   * SHA-256 (hex) of the client secret. Secrets are random strings of at least 32 characters,
+   * so a fast hash is enough; `npm run token-server -- hash-secret` prints one.
+   */
+  secretSha256: sha256Hex,
+  /** The site's name as the phone shows it: "Log in to {name}?". */
+  name: v.pipe(v.string(), v.minLength(1), v.maxLength(60)),
+  /** The callback URIs this client may pass; the server posts results only to these. */
+  callbackUris: v.array(httpsUrl),
+  /** The login types this client may start. */
+  types: v.array(v.string()),
+});
+
+const TypeSchema = v.strictObject({
+  name: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/)),
+  /** How long a login request lives, in milliseconds. */
+  timeToLiveMs: v.optional(
+    v.pipe(v.number(), v.integer(), v.minValue(5_000), v.maxValue(600_000)),
+    60_000,
+  ),
+  /** Default messages per language code, used when a request sends none. */
+  messages: v.optional(v.record(v.string(), v.string()), {}),
+  maxMessageLength: v.optional(
+    v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000)),
+    155,
+  ),
+  /** The phone must pick the number that the website shows. */
+  numberMatching: v.optional(v.boolean(), false),
+  /** Second factor: the request names a user, and only that user's devices may answer. */
+  secondFactor: v.optional(v.boolean(), false),
+});
+
+export const TokenServerConfigSchema = v.strictObject({
+  clients: v.array(ClientSchema),
+  types: v.array(TypeSchema),
+  /** Origins of the scanner app, the only ones allowed to call the mobile API from a browser. */
+  appOrigins: v.array(httpsUrl),
+  /** How long an enrollment code lives, in milliseconds. */
+  enrollmentTimeToLiveMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(10_000)), 300_000),
+  /** How far a phone's clock may be from ours, in milliseconds. */
+  clockSkewMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1_000)), 120_000),
+  /** The longest long-poll wait, in seconds. */
+  maxWaitSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(60)), 30),
+});
+
+export type TokenServerConfig = v.InferOutput<typeof TokenServerConfigSchema>;
+export type ClientConfig = TokenServerConfig['clients'][number];
+export type LoginTypeConfig = TokenServerConfig['types'][number];
+
+/** Validates a configuration object; throws a TypeError that names every problem. */
+export function parseTokenServerConfig(input: unknown): TokenServerConfig {
+  const result = v.safeParse(TokenServerConfigSchema, input);
+  if (!result.success) {
+    const problems = result.issues.map(
+      (issue) => `${v.getDotPath(issue) ?? '(root)'}: ${issue.message}`,
+    );
+    throw new TypeError(`Invalid Token Server configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const config = result.output;
+  const typeNames = new Set(config.types.map((type) => type.name));
+  for (const client of config.clients) {
+    for (const type of client.types) {
+      if (!typeNames.has(type)) {
+        throw new TypeError(
+          `Client ${client.id} names the type "${type}", which is not configured.`,
+        );
+      }
+    }
+  }
+  return config;
+}

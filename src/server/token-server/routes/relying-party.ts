@@ -1,0 +1,149 @@
+import { Hono } from 'hono';
+import * as v from 'valibot';
+import { isIP } from 'node:net';
+import { isLoginStatus, type LoginStatus } from '../../../protocol/index.js';
+import type { ClientConfig } from '../config.js';
+import { digestsEqual, sha256Hex } from '../../security/hashing.js';
+import { invalidClient, relyingPartyError } from '../errors.js';
+import type { EnrollmentService } from '../enrollment-service.js';
+import type { TransactionService } from '../transaction-service.js';
+
+type Env = { Variables: { client: ClientConfig } };
+
+const ID = /^[0-9a-f]{32}$/;
+const USER_ID = /^[A-Za-z0-9._@+-]{1,128}$/;
+
+const InitializeForm = v.strictObject({
+  type: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  callback_uri: v.pipe(v.string(), v.maxLength(2048), v.url()),
+  message: v.optional(v.pipe(v.string(), v.maxLength(1000))),
+  ip_address: v.optional(
+    v.pipe(
+      v.string(),
+      v.check((value) => isIP(value) !== 0, 'not an IP address'),
+    ),
+  ),
+  user_agent: v.optional(v.pipe(v.string(), v.maxLength(512))),
+  language_code: v.optional(v.pipe(v.string(), v.regex(/^[a-z]{2}(?:-[A-Za-z]{2})?$/))),
+  user_id: v.optional(v.pipe(v.string(), v.regex(USER_ID))),
+});
+
+/**
+ * Onegini's v4 relying-party API (HTTP Basic client credentials), and our extensions for
+ * enrollment and devices. docs/protocol.md documents each call.
+ */
+export function relyingPartyRoutes(options: {
+  clients: readonly ClientConfig[];
+  transactions: TransactionService;
+  enrollments: EnrollmentService;
+  maxWaitSeconds: number;
+}): Hono<Env> {
+  const app = new Hono<Env>();
+
+  app.use('*', async (c, next) => {
+    c.set('client', authenticateClient(options.clients, c.req.header('authorization')));
+    await next();
+  });
+
+  app.post('/authenticate/user', async (c) => {
+    const form = parseForm(InitializeForm, await c.req.text());
+    const response = await options.transactions.initialize(c.var.client, {
+      type: form.type,
+      callbackUri: form.callback_uri,
+      message: form.message ?? null,
+      ipAddress: form.ip_address ?? null,
+      userAgent: form.user_agent ?? null,
+      languageCode: form.language_code ?? null,
+      userId: form.user_id ?? null,
+    });
+    return c.json(response, 200, { 'Cache-Control': 'no-store' });
+  });
+
+  app.get('/authenticate/transaction/:transactionId', async (c) => {
+    const transactionId = c.req.param('transactionId');
+    if (!ID.test(transactionId)) throw relyingPartyError('INVALID_TRANSACTION_ID');
+    const wait = parseWait(c.req.query('wait'), c.req.query('status'), options.maxWaitSeconds);
+    const result = await options.transactions.result(
+      c.var.client,
+      transactionId,
+      wait === undefined ? undefined : { ...wait, signal: c.req.raw.signal },
+    );
+    return c.json(result, 200, { 'Cache-Control': 'no-store' });
+  });
+
+  app.post('/enrollments', async (c) => {
+    const form = parseForm(
+      v.strictObject({ user_id: v.pipe(v.string(), v.regex(USER_ID)) }),
+      await c.req.text(),
+    );
+    return c.json(await options.enrollments.start(c.var.client, form.user_id), 200, {
+      'Cache-Control': 'no-store',
+    });
+  });
+
+  app.get('/users/:userId/devices', async (c) => {
+    const userId = c.req.param('userId');
+    if (!USER_ID.test(userId))
+      throw relyingPartyError('INVALID_PARAMETER', 'The user id is invalid.');
+    return c.json({ devices: await options.enrollments.listDevices(c.var.client, userId) });
+  });
+
+  app.delete('/devices/:deviceId', async (c) => {
+    const deviceId = c.req.param('deviceId');
+    if (!ID.test(deviceId))
+      throw relyingPartyError('NO_AUTHENTICATION_POSSIBILITIES', 'No such device.');
+    await options.enrollments.revoke(c.var.client, deviceId);
+    return c.body(null, 204);
+  });
+
+  return app;
+}
+
+function authenticateClient(
+  clients: readonly ClientConfig[],
+  header: string | undefined,
+): ClientConfig {
+  const match = /^Basic ([A-Za-z0-9+/=]{1,512})$/.exec(header ?? '');
+  if (match?.[1] === undefined) throw invalidClient();
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 1) throw invalidClient();
+  const id = decodeURIComponent(decoded.slice(0, colon));
+  const secretHash = sha256Hex(decodeURIComponent(decoded.slice(colon + 1)));
+  const client = clients.find((candidate) => candidate.id === id);
+  // Compare even for an unknown id, so that timing does not tell which ids exist.
+  const expected = client?.secretSha256 ?? '0'.repeat(64);
+  if (!digestsEqual(expected, secretHash) || client === undefined) throw invalidClient();
+  return client;
+}
+
+function parseForm<S extends v.GenericSchema>(schema: S, body: string): v.InferOutput<S> {
+  const params = new URLSearchParams(body);
+  const fields: Record<string, string> = {};
+  for (const [name, value] of params) {
+    if (Object.hasOwn(fields, name))
+      throw relyingPartyError('INVALID_PARAMETER', `The parameter ${name} is repeated.`);
+    fields[name] = value;
+  }
+  const result = v.safeParse(schema, fields);
+  if (!result.success) {
+    const issue = result.issues[0];
+    const name = v.getDotPath(issue) ?? 'request';
+    throw relyingPartyError('INVALID_PARAMETER', `The parameter ${name} is missing or invalid.`);
+  }
+  return result.output;
+}
+
+function parseWait(
+  wait: string | undefined,
+  status: string | undefined,
+  maxWaitSeconds: number,
+): { seconds: number; knownStatus: LoginStatus } | undefined {
+  if (wait === undefined) return undefined;
+  if (!/^\d{1,3}$/.test(wait))
+    throw relyingPartyError('INVALID_PARAMETER', 'wait must be a number of seconds.');
+  const knownStatus = status ?? 'pending';
+  if (!isLoginStatus(knownStatus))
+    throw relyingPartyError('INVALID_PARAMETER', 'status is not a login status.');
+  return { seconds: Math.min(Number(wait), maxWaitSeconds), knownStatus };
+}

@@ -1,0 +1,76 @@
+import type { Store } from '../store/store.js';
+
+/**
+ * Holds long-poll waits on transactions. One subscription to the store's change feed serves
+ * every wait, keyed by transaction, so that thousands of held waits cost a map entry and a timer
+ * each. A change on any instance (Redis pub/sub) wakes the waits held here.
+ */
+export class StatusWaiter {
+  private readonly waiting = new Map<string, Set<() => void>>();
+  private readonly unsubscribe: () => void;
+  private stoppedFlag = false;
+
+  constructor(store: Store) {
+    this.unsubscribe = store.onTransactionChange((key) => {
+      this.wake(key);
+    });
+  }
+
+  /** True once the server is shutting down: waits end at once and are not taken up again. */
+  get stopped(): boolean {
+    return this.stoppedFlag;
+  }
+
+  /** How many waits are held now. */
+  get size(): number {
+    let count = 0;
+    for (const set of this.waiting.values()) count += set.size;
+    return count;
+  }
+
+  /**
+   * Resolves when the transaction `key` changes, after `timeoutMs`, or when `signal` aborts,
+   * whichever comes first. The caller reads the transaction again afterwards.
+   */
+  wait(key: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (signal?.aborted || this.stoppedFlag) {
+        resolve();
+        return;
+      }
+      const done = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        const set = this.waiting.get(key);
+        set?.delete(done);
+        if (set?.size === 0) this.waiting.delete(key);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, timeoutMs));
+      signal?.addEventListener('abort', done, { once: true });
+      let set = this.waiting.get(key);
+      if (set === undefined) {
+        set = new Set();
+        this.waiting.set(key, set);
+      }
+      set.add(done);
+    });
+  }
+
+  /** Ends every wait now and refuses new ones: on shutdown, so that each held request gets its answer. */
+  releaseAll(): void {
+    this.stoppedFlag = true;
+    for (const key of [...this.waiting.keys()]) this.wake(key);
+  }
+
+  close(): void {
+    this.releaseAll();
+    this.unsubscribe();
+  }
+
+  private wake(key: string): void {
+    const set = this.waiting.get(key);
+    if (set === undefined) return;
+    for (const done of [...set]) done();
+  }
+}

@@ -1,0 +1,143 @@
+import { createHash } from 'node:crypto';
+import { decodeQrPayload } from '../../src/protocol/index.js';
+import {
+  parseTokenServerConfig,
+  type TokenServerConfig,
+} from '../../src/server/token-server/config.js';
+import { createTokenServer, type TokenServer } from '../../src/server/token-server/app.js';
+import { MemoryStore } from '../../src/server/store/memory-store.js';
+import type { Store } from '../../src/server/store/store.js';
+import { createTestDevice, type TestDevice } from '../support/test-device.js';
+
+export const BASE = 'http://token-server.test';
+export const CLIENT_SECRET = 'demo-secret-that-is-long-enough-0123456789';
+export const OTHER_SECRET = 'other-secret-that-is-long-enough-0123456789';
+
+export function testConfig(): TokenServerConfig {
+  const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+  return parseTokenServerConfig({
+    clients: [
+      {
+        id: 'demo',
+        secretSha256: sha(CLIENT_SECRET),
+        name: 'Demo Bank',
+        callbackUris: ['https://demo.example/callback'],
+        types: ['otp', 'otp_match', 'second_factor'],
+      },
+      {
+        id: 'other',
+        secretSha256: sha(OTHER_SECRET),
+        name: 'Other Site',
+        callbackUris: ['https://other.example/callback'],
+        types: ['otp'],
+      },
+    ],
+    types: [
+      { name: 'otp', messages: { en: 'Log in to Demo Bank', nl: 'Inloggen bij Demo Bank' } },
+      { name: 'otp_match', numberMatching: true, messages: { en: 'Log in' } },
+      { name: 'second_factor', secondFactor: true, messages: { en: 'Confirm your login' } },
+    ],
+    appOrigins: ['https://scan.example'],
+  });
+}
+
+/** A Token Server on a controllable clock, with helpers that speak its two APIs. */
+export class TokenServerFixture {
+  readonly server: TokenServer;
+  now = Date.now();
+
+  constructor(readonly store: Store = new MemoryStore()) {
+    this.server = createTokenServer({ config: testConfig(), store, clock: () => this.now });
+  }
+
+  fetch(request: Request): Promise<Response> {
+    return Promise.resolve(this.server.app.fetch(request));
+  }
+
+  relyingParty(
+    path: string,
+    init: RequestInit & { secret?: string; clientId?: string } = {},
+  ): Promise<Response> {
+    const credentials = Buffer.from(
+      `${init.clientId ?? 'demo'}:${init.secret ?? CLIENT_SECRET}`,
+    ).toString('base64');
+    const headers = new Headers(init.headers);
+    headers.set('Authorization', `Basic ${credentials}`);
+    if (typeof init.body === 'string')
+      headers.set('Content-Type', 'application/x-www-form-urlencoded');
+    return this.fetch(new Request(`${BASE}/oauth/api/v4${path}`, { ...init, headers }));
+  }
+
+  /** Starts a login; returns Onegini's response and the decoded OTP. */
+  async initialize(fields: Record<string, string> = {}, clientId = 'demo') {
+    const response = await this.relyingParty('/authenticate/user', {
+      method: 'POST',
+      body: new URLSearchParams({
+        type: 'otp',
+        callback_uri: 'https://demo.example/callback',
+        ...fields,
+      }).toString(),
+      ...(clientId === 'demo' ? {} : { clientId, secret: OTHER_SECRET }),
+    });
+    if (response.status !== 200)
+      throw new Error(`initialize: ${response.status} ${await response.text()}`);
+    const body = (await response.json()) as {
+      transaction_id: string;
+      otp: string;
+      number_match_code?: string;
+    };
+    const payload = decodeQrPayload(body.otp);
+    if (payload.kind !== 'authentication') throw new Error('not a login code');
+    return { ...body, code: payload.otp };
+  }
+
+  async result(
+    transactionId: string,
+    query = '',
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
+    const response = await this.relyingParty(`/authenticate/transaction/${transactionId}${query}`);
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  }
+
+  /** Links a new phone to `userId` through an enrollment code, as the PWA does. */
+  async enrollDevice(userId = 'alice'): Promise<TestDevice> {
+    const started = await this.relyingParty('/enrollments', {
+      method: 'POST',
+      body: new URLSearchParams({ user_id: userId }).toString(),
+    });
+    const { code } = (await started.json()) as { code: string };
+    const payload = decodeQrPayload(code);
+    if (payload.kind !== 'enrollment') throw new Error('not an enrollment code');
+    const device = await createTestDevice();
+    const response = await this.fetch(
+      await device.signedRequest(
+        `${BASE}/api/mobile/v1/enrollments/${payload.enrollmentId}`,
+        { secret: payload.secret, public_key: device.publicJwk, device_name: 'Test phone' },
+        { anonymous: true, timestamp: this.now },
+      ),
+    );
+    if (response.status !== 201)
+      throw new Error(`enroll: ${response.status} ${await response.text()}`);
+    device.deviceId = ((await response.json()) as { device_id: string }).device_id;
+    return device;
+  }
+
+  async mobile(
+    device: TestDevice,
+    path: string,
+    body: unknown,
+    options: { timestamp?: number; nonce?: string } = {},
+  ) {
+    const request = await device.signedRequest(`${BASE}/api/mobile/v1${path}`, body, {
+      timestamp: this.now,
+      ...options,
+    });
+    const replay = request.clone();
+    const response = await this.fetch(request);
+    return {
+      status: response.status,
+      body: (await response.json()) as Record<string, unknown>,
+      replay,
+    };
+  }
+}

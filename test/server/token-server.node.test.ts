@@ -1,0 +1,387 @@
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { createTestDevice } from '../support/test-device.js';
+import { BASE, TokenServerFixture } from './token-server-fixture.js';
+
+let fixture: TokenServerFixture;
+beforeEach(() => {
+  fixture = new TokenServerFixture();
+});
+afterEach(async () => {
+  await fixture.server.close();
+});
+
+describe('a website starts a login (initialize)', () => {
+  it("answers in Onegini's shape, with an OTP that decodes to the transaction", async () => {
+    const response = await fixture.relyingParty('/authenticate/user', {
+      method: 'POST',
+      body: 'type=otp&callback_uri=https%3A%2F%2Fdemo.example%2Fcallback&message=Log+in+to+Demo',
+    });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('cache-control'), 'no-store');
+    const body = (await response.json()) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(body).sort(), [
+      'auth_method',
+      'otp',
+      'time_to_live',
+      'transaction_id',
+    ]);
+    assert.match(String(body.transaction_id), /^[0-9a-f]{32}$/);
+    assert.equal(body.time_to_live, 60_000);
+    assert.equal(body.auth_method, 'otp');
+    assert.match(String(body.otp), /^1\d{78}$/);
+  });
+
+  it('refuses wrong or missing client credentials with 401 invalid_client', async () => {
+    for (const init of [{ secret: 'wrong' }, { clientId: 'nobody' }]) {
+      const response = await fixture.relyingParty('/authenticate/user', {
+        method: 'POST',
+        body: 'type=otp',
+        ...init,
+      });
+      assert.equal(response.status, 401);
+      assert.equal(((await response.json()) as { error: string }).error, 'invalid_client');
+    }
+    const anonymous = await fixture.fetch(
+      new Request(`${BASE}/oauth/api/v4/authenticate/user`, { method: 'POST' }),
+    );
+    assert.equal(anonymous.status, 401);
+  });
+
+  it("refuses bad requests with Onegini's error codes, and stores nothing", async () => {
+    const cases: [Record<string, string>, number, number][] = [
+      [{ type: 'push' }, 404, 3005],
+      [{ message: 'x'.repeat(156) }, 400, 1005],
+      [{ callback_uri: 'https://evil.example/steal' }, 400, 1010],
+      [{ callback_uri: 'not a url' }, 400, 1003],
+      [{ ip_address: '999.1.1.1' }, 400, 1003],
+      [{ language_code: '<script>' }, 400, 1003],
+      [{ user_id: 'alice' }, 400, 1003],
+      [{ unknown_field: 'x' }, 400, 1003],
+    ];
+    for (const [fields, status, code] of cases) {
+      const body = new URLSearchParams({
+        type: 'otp',
+        callback_uri: 'https://demo.example/callback',
+        ...fields,
+      });
+      const response = await fixture.relyingParty('/authenticate/user', {
+        method: 'POST',
+        body: body.toString(),
+      });
+      assert.equal(response.status, status, JSON.stringify(fields));
+      assert.equal(
+        ((await response.json()) as { error_code: number }).error_code,
+        code,
+        JSON.stringify(fields),
+      );
+    }
+  });
+
+  it('refuses a body over the size cap', async () => {
+    const response = await fixture.relyingParty('/authenticate/user', {
+      method: 'POST',
+      body: `type=otp&message=${'x'.repeat(20_000)}`,
+    });
+    assert.equal(response.status, 413);
+  });
+});
+
+describe('the whole flow: link a phone, log in, accept', () => {
+  it('moves pending → scanned → accepted, and the website learns the user', async () => {
+    const phone = await fixture.enrollDevice('alice');
+    const login = await fixture.initialize({
+      user_agent: 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0',
+    });
+    assert.equal((await fixture.result(login.transaction_id)).body.status, 'pending');
+
+    const redeemed = await fixture.mobile(phone, `/transactions/${login.transaction_id}/redeem`, {
+      otp: login.code,
+    });
+    assert.equal(redeemed.status, 200);
+    assert.equal(redeemed.body.site, 'Demo Bank');
+    assert.equal(redeemed.body.message, 'Log in to Demo Bank');
+    assert.equal(redeemed.body.browser, 'Firefox 128');
+    assert.equal(redeemed.body.os, 'Linux');
+    assert.equal((await fixture.result(login.transaction_id)).body.status, 'scanned');
+
+    const answered = await fixture.mobile(phone, `/transactions/${login.transaction_id}/answer`, {
+      answer: 'accept',
+    });
+    assert.deepEqual(answered.body, { status: 'accepted' });
+
+    const result = await fixture.result(login.transaction_id);
+    assert.equal(result.body.status, 'accepted');
+    assert.equal(result.body.is_authenticated, true);
+    assert.equal(result.body.user_id, 'alice');
+    assert.equal(result.body.not_authenticated_reason, undefined);
+  });
+
+  it('records a deny as not_accepted', async () => {
+    const phone = await fixture.enrollDevice();
+    const login = await fixture.initialize();
+    await fixture.mobile(phone, `/transactions/${login.transaction_id}/redeem`, {
+      otp: login.code,
+    });
+    await fixture.mobile(phone, `/transactions/${login.transaction_id}/answer`, { answer: 'deny' });
+
+    const result = await fixture.result(login.transaction_id);
+    assert.equal(result.body.status, 'denied');
+    assert.equal(result.body.is_authenticated, false);
+    assert.deepEqual(result.body.not_authenticated_reason, {
+      reason: 'not_accepted',
+      description: 'The user denied the request.',
+    });
+  });
+
+  it('redeems an OTP once, and answers once', async () => {
+    const phone = await fixture.enrollDevice();
+    const login = await fixture.initialize();
+    await fixture.mobile(phone, `/transactions/${login.transaction_id}/redeem`, {
+      otp: login.code,
+    });
+    const again = await fixture.mobile(phone, `/transactions/${login.transaction_id}/redeem`, {
+      otp: login.code,
+    });
+    assert.equal(again.status, 409);
+    assert.equal(again.body.error_code, 9029);
+
+    const early = await fixture.initialize();
+    const notRedeemed = await fixture.mobile(
+      phone,
+      `/transactions/${early.transaction_id}/answer`,
+      { answer: 'accept' },
+    );
+    assert.equal(notRedeemed.body.error_code, 8053);
+
+    await fixture.mobile(phone, `/transactions/${login.transaction_id}/answer`, {
+      answer: 'accept',
+    });
+    const second = await fixture.mobile(phone, `/transactions/${login.transaction_id}/answer`, {
+      answer: 'deny',
+    });
+    assert.equal(second.body.error_code, 9029);
+    assert.equal((await fixture.result(login.transaction_id)).body.status, 'accepted');
+  });
+
+  it('treats a wrong OTP as an unknown request', async () => {
+    const phone = await fixture.enrollDevice();
+    const login = await fixture.initialize();
+    const guess = await fixture.mobile(phone, `/transactions/${login.transaction_id}/redeem`, {
+      otp: '0'.repeat(32),
+    });
+    assert.equal(guess.status, 404);
+    assert.equal(guess.body.error_code, 10013);
+    assert.equal((await fixture.result(login.transaction_id)).body.status, 'pending');
+  });
+
+  it('expires: no redemption after the time to live, and the website sees expired', async () => {
+    const phone = await fixture.enrollDevice();
+    const login = await fixture.initialize();
+    fixture.now += 60_000;
+    const late = await fixture.mobile(phone, `/transactions/${login.transaction_id}/redeem`, {
+      otp: login.code,
+    });
+    assert.equal(late.status, 410);
+    assert.equal(late.body.error_code, 10100);
+    assert.equal((await fixture.result(login.transaction_id)).body.status, 'expired');
+  });
+
+  it("keeps one client's transactions from another client", async () => {
+    const login = await fixture.initialize();
+    const response = await fixture.relyingParty(
+      `/authenticate/transaction/${login.transaction_id}`,
+      {
+        clientId: 'other',
+        secret: 'other-secret-that-is-long-enough-0123456789',
+      },
+    );
+    assert.equal(response.status, 404);
+    assert.equal(((await response.json()) as { error_code: number }).error_code, 3004);
+  });
+});
+
+describe('the long-poll wait on a result', () => {
+  it('answers as soon as the status changes', async () => {
+    const phone = await fixture.enrollDevice();
+    const login = await fixture.initialize();
+    const waiting = fixture.result(login.transaction_id, '?wait=20&status=pending');
+    await fixture.mobile(phone, `/transactions/${login.transaction_id}/redeem`, {
+      otp: login.code,
+    });
+    const woken = await waiting;
+    assert.equal(woken.body.status, 'scanned');
+    assert.equal(fixture.server.waiter.size, 0);
+  });
+
+  it('answers at once when the status already differs', async () => {
+    const login = await fixture.initialize();
+    const result = await fixture.result(login.transaction_id, '?wait=20&status=scanned');
+    assert.equal(result.body.status, 'pending');
+  });
+
+  it('refuses a wait or status that is not one', async () => {
+    const login = await fixture.initialize();
+    assert.equal((await fixture.result(login.transaction_id, '?wait=soon')).status, 400);
+    assert.equal((await fixture.result(login.transaction_id, '?wait=1&status=done')).status, 400);
+  });
+
+  it('is answered when the server shuts down', async () => {
+    const login = await fixture.initialize();
+    const waiting = fixture.result(login.transaction_id, '?wait=20&status=pending');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    fixture.server.waiter.releaseAll();
+    assert.equal((await waiting).body.status, 'pending');
+  });
+});
+
+describe('signed mobile requests', () => {
+  it('refuses a replayed request', async () => {
+    const phone = await fixture.enrollDevice();
+    const login = await fixture.initialize();
+    const first = await fixture.mobile(phone, `/transactions/${login.transaction_id}/redeem`, {
+      otp: login.code,
+    });
+    assert.equal(first.status, 200);
+    const replayed = await fixture.fetch(first.replay);
+    assert.equal(replayed.status, 401);
+    assert.equal(((await replayed.json()) as { error_code: number }).error_code, 10015);
+  });
+
+  it('refuses a signature made with another key', async () => {
+    const phone = await fixture.enrollDevice();
+    const forger = await createTestDevice();
+    forger.deviceId = phone.deviceId;
+    const login = await fixture.initialize();
+    const forged = await fixture.mobile(forger, `/transactions/${login.transaction_id}/redeem`, {
+      otp: login.code,
+    });
+    assert.equal(forged.status, 401);
+    assert.equal(forged.body.error_code, 10015);
+    assert.equal((await fixture.result(login.transaction_id)).body.status, 'pending');
+  });
+
+  it('refuses a stale timestamp', async () => {
+    const phone = await fixture.enrollDevice();
+    const login = await fixture.initialize();
+    const stale = await fixture.mobile(
+      phone,
+      `/transactions/${login.transaction_id}/redeem`,
+      { otp: login.code },
+      {
+        timestamp: fixture.now - 10 * 60_000,
+      },
+    );
+    assert.equal(stale.status, 401);
+    assert.equal(stale.body.error_code, 9031);
+  });
+
+  it('refuses a revoked device', async () => {
+    const phone = await fixture.enrollDevice();
+    const revoked = await fixture.relyingParty(`/devices/${phone.deviceId}`, { method: 'DELETE' });
+    assert.equal(revoked.status, 204);
+    const login = await fixture.initialize();
+    const refused = await fixture.mobile(phone, `/transactions/${login.transaction_id}/redeem`, {
+      otp: login.code,
+    });
+    assert.equal(refused.status, 401);
+    assert.equal(refused.body.error_code, 9002);
+  });
+
+  it('uses an enrollment code once', async () => {
+    const started = await fixture.relyingParty('/enrollments', {
+      method: 'POST',
+      body: 'user_id=alice',
+    });
+    const { enrollment_id: enrollmentId, code } = (await started.json()) as {
+      enrollment_id: string;
+      code: string;
+    };
+    const secret = BigInt(code.slice(40)).toString(16).padStart(32, '0');
+    const enroll = async () => {
+      const device = await createTestDevice();
+      const request = await device.signedRequest(
+        `${BASE}/api/mobile/v1/enrollments/${enrollmentId}`,
+        { secret, public_key: device.publicJwk, device_name: 'Phone' },
+        { anonymous: true, timestamp: fixture.now },
+      );
+      return fixture.fetch(request);
+    };
+    assert.equal((await enroll()).status, 201);
+    const again = await enroll();
+    assert.equal(again.status, 409);
+    assert.equal(((await again.json()) as { error_code: number }).error_code, 9016);
+  });
+
+  it('refuses an enrollment key with a private part', async () => {
+    const started = await fixture.relyingParty('/enrollments', {
+      method: 'POST',
+      body: 'user_id=alice',
+    });
+    const { enrollment_id: enrollmentId, code } = (await started.json()) as {
+      enrollment_id: string;
+      code: string;
+    };
+    const secret = BigInt(code.slice(40)).toString(16).padStart(32, '0');
+    const device = await createTestDevice();
+    const request = await device.signedRequest(
+      `${BASE}/api/mobile/v1/enrollments/${enrollmentId}`,
+      { secret, public_key: { ...device.publicJwk, d: 'A'.repeat(43) }, device_name: 'Phone' },
+      { anonymous: true, timestamp: fixture.now },
+    );
+    const response = await fixture.fetch(request);
+    assert.equal(response.status, 401);
+  });
+});
+
+describe('second factor and number matching', () => {
+  it("lets only the named user's device answer a second-factor request", async () => {
+    await fixture.enrollDevice('alice');
+    const bob = await fixture.enrollDevice('bob');
+    const login = await fixture.initialize({ type: 'second_factor', user_id: 'alice' });
+    const refused = await fixture.mobile(bob, `/transactions/${login.transaction_id}/redeem`, {
+      otp: login.code,
+    });
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.error_code, 9021);
+  });
+
+  it('refuses a second-factor request for a user without a device', async () => {
+    const response = await fixture.relyingParty('/authenticate/user', {
+      method: 'POST',
+      body: 'type=second_factor&callback_uri=https%3A%2F%2Fdemo.example%2Fcallback&user_id=carol',
+    });
+    assert.equal(response.status, 404);
+    assert.equal(((await response.json()) as { error_code: number }).error_code, 1001);
+  });
+
+  it('denies an accept with the wrong number, as invalid_answer', async () => {
+    const phone = await fixture.enrollDevice();
+    const login = await fixture.initialize({ type: 'otp_match' });
+    assert.match(String(login.number_match_code), /^\d{2}$/);
+    const redeemed = await fixture.mobile(phone, `/transactions/${login.transaction_id}/redeem`, {
+      otp: login.code,
+    });
+    const choices = redeemed.body.number_match_choices as string[];
+    assert.equal(choices.length, 3);
+    assert.ok(choices.includes(String(login.number_match_code)));
+    const wrong = choices.find((choice) => choice !== login.number_match_code) ?? '00';
+    const answered = await fixture.mobile(phone, `/transactions/${login.transaction_id}/answer`, {
+      answer: 'accept',
+      number: wrong,
+    });
+    assert.deepEqual(answered.body, { status: 'denied' });
+    const result = await fixture.result(login.transaction_id);
+    assert.equal(
+      (result.body.not_authenticated_reason as { reason: string }).reason,
+      'invalid_answer',
+    );
+  });
+});
+
+describe('operations', () => {
+  it('reports health and readiness', async () => {
+    assert.equal((await fixture.fetch(new Request(`${BASE}/healthz`))).status, 200);
+    assert.equal((await fixture.fetch(new Request(`${BASE}/readyz`))).status, 200);
+  });
+});
