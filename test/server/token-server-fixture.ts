@@ -13,7 +13,7 @@ export const BASE = 'http://token-server.test';
 export const CLIENT_SECRET = 'demo-secret-that-is-long-enough-0123456789';
 export const OTHER_SECRET = 'other-secret-that-is-long-enough-0123456789';
 
-export function testConfig(): TokenServerConfig {
+export function testConfig(overrides: Partial<TokenServerConfig> = {}): TokenServerConfig {
   const sha = (text: string) => createHash('sha256').update(text).digest('hex');
   return parseTokenServerConfig({
     clients: [
@@ -38,6 +38,7 @@ export function testConfig(): TokenServerConfig {
       { name: 'second_factor', secondFactor: true, messages: { en: 'Confirm your login' } },
     ],
     appOrigins: ['https://scan.example'],
+    ...overrides,
   });
 }
 
@@ -46,8 +47,17 @@ export class TokenServerFixture {
   readonly server: TokenServer;
   now = Date.now();
 
-  constructor(readonly store: Store = new MemoryStore()) {
-    this.server = createTokenServer({ config: testConfig(), store, clock: () => this.now });
+  constructor(
+    readonly store: Store = new MemoryStore(),
+    config: Partial<TokenServerConfig> = {},
+  ) {
+    this.server = createTokenServer({
+      config: testConfig(config),
+      store,
+      clock: () => this.now,
+      // Tests name the caller's address in a header; without it, per-IP limits do not apply.
+      clientIp: (c) => c.req.header('x-test-ip') ?? null,
+    });
   }
 
   fetch(request: Request): Promise<Response> {

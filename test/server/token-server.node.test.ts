@@ -385,3 +385,49 @@ describe('operations', () => {
     assert.equal((await fixture.fetch(new Request(`${BASE}/readyz`))).status, 200);
   });
 });
+
+describe('rate limits', () => {
+  it('slows down one address with 429 and Retry-After, and serves the others', async () => {
+    const limited = new TokenServerFixture(undefined, {
+      rateLimits: {
+        perIp: { points: 3, durationSeconds: 60 },
+        perClient: { points: 1000, durationSeconds: 60 },
+      },
+    });
+    const from = (ip: string) =>
+      limited.relyingParty('/authenticate/transaction/' + '0'.repeat(32), {
+        headers: { 'x-test-ip': ip },
+      });
+    try {
+      for (let i = 0; i < 3; i += 1) assert.equal((await from('198.51.100.1')).status, 404);
+      const slowed = await from('198.51.100.1');
+      assert.equal(slowed.status, 429);
+      assert.match(slowed.headers.get('retry-after') ?? '', /^\d+$/);
+      assert.deepEqual(
+        { ...((await slowed.json()) as object), error_description: undefined },
+        { error: 'slow_down', error_code: 10101, error_description: undefined },
+      );
+      assert.equal((await from('198.51.100.2')).status, 404);
+    } finally {
+      await limited.server.close();
+    }
+  });
+
+  it('limits each client on the relying-party API', async () => {
+    const limited = new TokenServerFixture(undefined, {
+      rateLimits: {
+        perIp: { points: 1000, durationSeconds: 60 },
+        perClient: { points: 2, durationSeconds: 60 },
+      },
+    });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i += 1) {
+        statuses.push((await limited.relyingParty('/users/alice/devices')).status);
+      }
+      assert.deepEqual(statuses, [200, 200, 429]);
+    } finally {
+      await limited.server.close();
+    }
+  });
+});

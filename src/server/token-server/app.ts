@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -9,6 +9,7 @@ import type { TokenServerConfig } from './config.js';
 import { DeviceAuthenticator } from './device-authenticator.js';
 import { EnrollmentService } from './enrollment-service.js';
 import { TokenServerError } from './errors.js';
+import { rateLimit } from './rate-limit.js';
 import { mobileRoutes } from './routes/mobile.js';
 import { relyingPartyRoutes } from './routes/relying-party.js';
 import { StatusWaiter } from './status-waiter.js';
@@ -22,6 +23,11 @@ export interface TokenServerOptions {
   store: Store;
   logger?: Logger;
   clock?: () => number;
+  /**
+   * The caller's IP address. Defaults to the socket's peer address; behind a reverse proxy,
+   * read the proxy's header here (and only then, since a client can send any header).
+   */
+  clientIp?: (c: Context) => string | null;
 }
 
 export interface TokenServer {
@@ -50,6 +56,7 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
   });
   const enrollments = new EnrollmentService({ store, config, clock });
   const authenticator = new DeviceAuthenticator({ store, clockSkewMs: config.clockSkewMs, clock });
+  const ipOf = options.clientIp ?? socketIp;
   let ready = true;
 
   const app = new Hono();
@@ -62,10 +69,12 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
       },
     }),
   );
+  // Health checks come before the rate limit: a load balancer polls them often.
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', (c) =>
     ready ? c.json({ status: 'ready' }) : c.json({ status: 'stopping' }, 503),
   );
+  app.use('*', rateLimit(config.rateLimits.perIp, ipOf, 'ip'));
   app.route(
     '/oauth/api/v4',
     relyingPartyRoutes({
@@ -73,6 +82,7 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
       transactions,
       enrollments,
       maxWaitSeconds: config.maxWaitSeconds,
+      perClientLimit: config.rateLimits.perClient,
     }),
   );
   app.use(
@@ -90,7 +100,10 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
       maxAge: 600,
     }),
   );
-  app.route('/api/mobile/v1', mobileRoutes({ authenticator, transactions, enrollments, clientIp }));
+  app.route(
+    '/api/mobile/v1',
+    mobileRoutes({ authenticator, transactions, enrollments, clientIp: ipOf }),
+  );
   app.notFound((c) => c.json({ error: 'not_found', error_description: 'No such endpoint.' }, 404));
   app.onError((error, c) => {
     if (error instanceof TokenServerError) {
@@ -114,7 +127,7 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
   };
 }
 
-function clientIp(c: Parameters<typeof getConnInfo>[0]): string | null {
+function socketIp(c: Context): string | null {
   try {
     return getConnInfo(c).remote.address ?? null;
   } catch {

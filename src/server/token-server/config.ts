@@ -44,6 +44,11 @@ const TypeSchema = v.strictObject({
   secondFactor: v.optional(v.boolean(), false),
 });
 
+const RateLimitSchema = v.strictObject({
+  points: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  durationSeconds: v.pipe(v.number(), v.integer(), v.minValue(1)),
+});
+
 export const TokenServerConfigSchema = v.strictObject({
   clients: v.array(ClientSchema),
   types: v.array(TypeSchema),
@@ -53,6 +58,11 @@ export const TokenServerConfigSchema = v.strictObject({
   enrollmentTimeToLiveMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(10_000)), 300_000),
   /** How far a phone's clock may be from ours, in milliseconds. */
   clockSkewMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1_000)), 120_000),
+  /** Requests allowed per client IP address (every endpoint) and per client (relying-party API). */
+  rateLimits: v.optional(v.strictObject({ perIp: RateLimitSchema, perClient: RateLimitSchema }), {
+    perIp: { points: 600, durationSeconds: 60 },
+    perClient: { points: 6000, durationSeconds: 60 },
+  }),
   /** The longest long-poll wait, in seconds. */
   maxWaitSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(60)), 30),
 });

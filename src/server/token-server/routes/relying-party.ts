@@ -6,6 +6,7 @@ import type { ClientConfig } from '../config.js';
 import { digestsEqual, sha256Hex } from '../../security/hashing.js';
 import { invalidClient, relyingPartyError } from '../errors.js';
 import type { EnrollmentService } from '../enrollment-service.js';
+import { rateLimit, type RateLimit } from '../rate-limit.js';
 import type { TransactionService } from '../transaction-service.js';
 
 type Env = { Variables: { client: ClientConfig } };
@@ -37,6 +38,7 @@ export function relyingPartyRoutes(options: {
   transactions: TransactionService;
   enrollments: EnrollmentService;
   maxWaitSeconds: number;
+  perClientLimit: RateLimit;
 }): Hono<Env> {
   const app = new Hono<Env>();
 
@@ -44,6 +46,10 @@ export function relyingPartyRoutes(options: {
     c.set('client', authenticateClient(options.clients, c.req.header('authorization')));
     await next();
   });
+  app.use(
+    '*',
+    rateLimit(options.perClientLimit, (c) => c.var.client.id, 'client'),
+  );
 
   app.post('/authenticate/user', async (c) => {
     const form = parseForm(InitializeForm, await c.req.text());

@@ -1,0 +1,49 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { SDK_ERRORS } from '../../protocol/index.js';
+import { TokenServerError } from './errors.js';
+
+/** A limit: `points` requests per `durationSeconds`, per key. */
+export interface RateLimit {
+  points: number;
+  durationSeconds: number;
+}
+
+/**
+ * Rate limiting with rate-limiter-flexible, which counts per key in a sliding window and can move
+ * its counters to Redis later without changing this code. Requests over the limit get 429 with
+ * Retry-After and `{error: "slow_down"}`; requests without a key (no client IP known) pass.
+ */
+export function rateLimit(
+  limit: RateLimit,
+  keyOf: (c: Context) => string | null,
+  prefix: string,
+): MiddlewareHandler {
+  const limiter = new RateLimiterMemory({
+    points: limit.points,
+    duration: limit.durationSeconds,
+    keyPrefix: prefix,
+  });
+  return async (c, next) => {
+    const key = keyOf(c);
+    if (key !== null) {
+      try {
+        await limiter.consume(key);
+      } catch (rejection) {
+        if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        throw slowDown(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
+      }
+    }
+    await next();
+  };
+}
+
+function slowDown(retryAfterSeconds: number): TokenServerError {
+  return new TokenServerError({
+    code: SDK_ERRORS.RATE_LIMITED.code,
+    status: 429,
+    error: 'slow_down',
+    message: `Too many requests; try again in ${retryAfterSeconds} s.`,
+    headers: { 'Retry-After': String(retryAfterSeconds) },
+  });
+}
