@@ -32,7 +32,7 @@ export function transactionFixture(overrides: Partial<TransactionRecord> = {}): 
     clientId: 'demo-website',
     type: 'otp',
     message: 'Log in to Demo',
-    callbackUri: 'https://demo.example/callback',
+    callbackUri: 'http://127.0.0.1:9/callback',
     requester: { ipAddress: '203.0.113.7', userAgent: 'Mozilla/5.0', languageCode: 'en' },
     requiredUserId: null,
     numberMatchCode: null,

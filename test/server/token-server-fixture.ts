@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
 import { decodeQrPayload } from '../../src/protocol/index.js';
 import {
   parseTokenServerConfig,
@@ -13,6 +14,10 @@ export const BASE = 'http://token-server.test';
 export const CLIENT_SECRET = 'demo-secret-that-is-long-enough-0123456789';
 export const OTHER_SECRET = 'other-secret-that-is-long-enough-0123456789';
 
+/*
+ * Callbacks go to the discard port on loopback, where they are refused at once: no test traffic
+ * leaves this machine. The callback test runs its own receiver.
+ */
 export function testConfig(overrides: Partial<TokenServerConfig> = {}): TokenServerConfig {
   const sha = (text: string) => createHash('sha256').update(text).digest('hex');
   return parseTokenServerConfig({
@@ -21,14 +26,14 @@ export function testConfig(overrides: Partial<TokenServerConfig> = {}): TokenSer
         id: 'demo',
         secretSha256: sha(CLIENT_SECRET),
         name: 'Demo Bank',
-        callbackUris: ['https://demo.example/callback'],
+        callbackUris: ['http://127.0.0.1:9/callback'],
         types: ['otp', 'otp_match', 'second_factor'],
       },
       {
         id: 'other',
         secretSha256: sha(OTHER_SECRET),
         name: 'Other Site',
-        callbackUris: ['https://other.example/callback'],
+        callbackUris: ['http://127.0.0.1:9/other-callback'],
         types: ['otp'],
       },
     ],
@@ -42,26 +47,17 @@ export function testConfig(overrides: Partial<TokenServerConfig> = {}): TokenSer
   });
 }
 
-/** A Token Server on a controllable clock, with helpers that speak its two APIs. */
-export class TokenServerFixture {
-  readonly server: TokenServer;
+/** Speaks the Token Server's two APIs, as a website and as a phone, to a server anywhere. */
+export class TokenServerClient {
   now = Date.now();
 
   constructor(
-    readonly store: Store = new MemoryStore(),
-    config: Partial<TokenServerConfig> = {},
-  ) {
-    this.server = createTokenServer({
-      config: testConfig(config),
-      store,
-      clock: () => this.now,
-      // Tests name the caller's address in a header; without it, per-IP limits do not apply.
-      clientIp: (c) => c.req.header('x-test-ip') ?? null,
-    });
-  }
+    readonly base: string,
+    private readonly send: (request: Request) => Promise<Response>,
+  ) {}
 
   fetch(request: Request): Promise<Response> {
-    return Promise.resolve(this.server.app.fetch(request));
+    return this.send(request);
   }
 
   relyingParty(
@@ -75,7 +71,7 @@ export class TokenServerFixture {
     headers.set('Authorization', `Basic ${credentials}`);
     if (typeof init.body === 'string')
       headers.set('Content-Type', 'application/x-www-form-urlencoded');
-    return this.fetch(new Request(`${BASE}/oauth/api/v4${path}`, { ...init, headers }));
+    return this.fetch(new Request(`${this.base}/oauth/api/v4${path}`, { ...init, headers }));
   }
 
   /** Starts a login; returns Onegini's response and the decoded OTP. */
@@ -84,7 +80,7 @@ export class TokenServerFixture {
       method: 'POST',
       body: new URLSearchParams({
         type: 'otp',
-        callback_uri: 'https://demo.example/callback',
+        callback_uri: 'http://127.0.0.1:9/callback',
         ...fields,
       }).toString(),
       ...(clientId === 'demo' ? {} : { clientId, secret: OTHER_SECRET }),
@@ -121,7 +117,7 @@ export class TokenServerFixture {
     const device = await createTestDevice();
     const response = await this.fetch(
       await device.signedRequest(
-        `${BASE}/api/mobile/v1/enrollments/${payload.enrollmentId}`,
+        `${this.base}/api/mobile/v1/enrollments/${payload.enrollmentId}`,
         { secret: payload.secret, public_key: device.publicJwk, device_name: 'Test phone' },
         { anonymous: true, timestamp: this.now },
       ),
@@ -138,7 +134,7 @@ export class TokenServerFixture {
     body: unknown,
     options: { timestamp?: number; nonce?: string } = {},
   ) {
-    const request = await device.signedRequest(`${BASE}/api/mobile/v1${path}`, body, {
+    const request = await device.signedRequest(`${this.base}/api/mobile/v1${path}`, body, {
       timestamp: this.now,
       ...options,
     });
@@ -149,5 +145,31 @@ export class TokenServerFixture {
       body: (await response.json()) as Record<string, unknown>,
       replay,
     };
+  }
+}
+
+/** A Token Server in this process on a controllable clock, and a client for it. */
+export class TokenServerFixture extends TokenServerClient {
+  readonly server: TokenServer;
+
+  constructor(
+    readonly store: Store = new MemoryStore(),
+    config: Partial<TokenServerConfig> = {},
+    logger?: Logger,
+  ) {
+    let server: TokenServer | undefined;
+    super(BASE, (request) => {
+      if (server === undefined) throw new Error('server not started');
+      return Promise.resolve(server.app.fetch(request));
+    });
+    server = createTokenServer({
+      config: testConfig(config),
+      store,
+      clock: () => this.now,
+      ...(logger === undefined ? {} : { logger }),
+      // Tests name the caller's address in a header; without it, per-IP limits do not apply.
+      clientIp: (c) => c.req.header('x-test-ip') ?? null,
+    });
+    this.server = server;
   }
 }

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { LOGGER_REDACTIONS } from '../../src/server/token-server/request-log.js';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createTestDevice } from '../support/test-device.js';
-import { BASE, TokenServerFixture } from './token-server-fixture.js';
+import { BASE, testConfig, TokenServerFixture } from './token-server-fixture.js';
 
 let fixture: TokenServerFixture;
 beforeEach(() => {
@@ -15,7 +20,7 @@ describe('a website starts a login (initialize)', () => {
   it("answers in Onegini's shape, with an OTP that decodes to the transaction", async () => {
     const response = await fixture.relyingParty('/authenticate/user', {
       method: 'POST',
-      body: 'type=otp&callback_uri=https%3A%2F%2Fdemo.example%2Fcallback&message=Log+in+to+Demo',
+      body: 'type=otp&callback_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback&message=Log+in+to+Demo',
     });
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('cache-control'), 'no-store');
@@ -62,7 +67,7 @@ describe('a website starts a login (initialize)', () => {
     for (const [fields, status, code] of cases) {
       const body = new URLSearchParams({
         type: 'otp',
-        callback_uri: 'https://demo.example/callback',
+        callback_uri: 'http://127.0.0.1:9/callback',
         ...fields,
       });
       const response = await fixture.relyingParty('/authenticate/user', {
@@ -349,7 +354,7 @@ describe('second factor and number matching', () => {
   it('refuses a second-factor request for a user without a device', async () => {
     const response = await fixture.relyingParty('/authenticate/user', {
       method: 'POST',
-      body: 'type=second_factor&callback_uri=https%3A%2F%2Fdemo.example%2Fcallback&user_id=carol',
+      body: 'type=second_factor&callback_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback&user_id=carol',
     });
     assert.equal(response.status, 404);
     assert.equal(((await response.json()) as { error_code: number }).error_code, 1001);
@@ -428,6 +433,94 @@ describe('rate limits', () => {
       assert.deepEqual(statuses, [200, 200, 429]);
     } finally {
       await limited.server.close();
+    }
+  });
+});
+
+describe("Onegini's callback", () => {
+  it('posts {callback_uri, transaction_id} to the allow-listed URI once the user answers', async () => {
+    const received: unknown[] = [];
+    const receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        received.push({
+          method: request.method,
+          type: request.headers['content-type'],
+          body: JSON.parse(body) as unknown,
+        });
+        response.writeHead(204).end();
+      });
+    });
+    receiver.listen(0, '127.0.0.1');
+    await once(receiver, 'listening');
+    const address = receiver.address() as AddressInfo;
+    const callbackUri = `http://127.0.0.1:${address.port}/callback`;
+    const clients = testConfig().clients.map((client) => ({
+      ...client,
+      callbackUris: [callbackUri],
+    }));
+    const withReceiver = new TokenServerFixture(undefined, { clients });
+    try {
+      const phone = await withReceiver.enrollDevice();
+      const login = await withReceiver.initialize({ callback_uri: callbackUri });
+      await withReceiver.mobile(phone, `/transactions/${login.transaction_id}/redeem`, {
+        otp: login.code,
+      });
+      assert.equal(received.length, 0, 'no callback before the answer');
+      await withReceiver.mobile(phone, `/transactions/${login.transaction_id}/answer`, {
+        answer: 'deny',
+      });
+      for (let i = 0; i < 200 && received.length === 0; i += 1)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.deepEqual(received, [
+        {
+          method: 'POST',
+          type: 'application/json',
+          body: { callback_uri: callbackUri, transaction_id: login.transaction_id },
+        },
+      ]);
+    } finally {
+      await withReceiver.server.close();
+      receiver.close();
+    }
+  });
+});
+
+describe('the log', () => {
+  it('has a line per request and never an OTP, secret, signature or credential', async () => {
+    const lines: string[] = [];
+    const logger = pino(
+      { level: 'info', redact: LOGGER_REDACTIONS },
+      { write: (line: string) => lines.push(line) },
+    );
+    const logged = new TokenServerFixture(undefined, {}, logger);
+    try {
+      const phone = await logged.enrollDevice();
+      const login = await logged.initialize();
+      const redeemed = await logged.mobile(phone, `/transactions/${login.transaction_id}/redeem`, {
+        otp: login.code,
+      });
+      await logged.mobile(phone, `/transactions/${login.transaction_id}/answer`, {
+        answer: 'accept',
+      });
+
+      const text = lines.join('\n');
+      assert.ok(lines.length >= 5, 'one line per request');
+      assert.match(text, /"route":"\/api\/mobile\/v1\/transactions\/:transactionId\/redeem"/);
+      const signature = redeemed.replay.headers.get('request-signature') ?? 'missing';
+      for (const secret of [
+        login.code,
+        login.otp,
+        login.transaction_id,
+        phone.deviceId,
+        signature,
+        'demo-secret',
+      ]) {
+        assert.ok(!text.includes(secret), `the log holds ${secret}`);
+      }
+    } finally {
+      await logged.server.close();
     }
   });
 });

@@ -10,6 +10,7 @@ import { DeviceAuthenticator } from './device-authenticator.js';
 import { EnrollmentService } from './enrollment-service.js';
 import { TokenServerError } from './errors.js';
 import { rateLimit } from './rate-limit.js';
+import { requestLog } from './request-log.js';
 import { mobileRoutes } from './routes/mobile.js';
 import { relyingPartyRoutes } from './routes/relying-party.js';
 import { StatusWaiter } from './status-waiter.js';
@@ -60,6 +61,7 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
   let ready = true;
 
   const app = new Hono();
+  app.use('*', requestLog(logger));
   app.use(
     '*',
     bodyLimit({

@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { parseTokenServerConfig, type TokenServerConfig } from './config.js';
+
+/** Where and how the Token Server runs, from environment variables. */
+export interface TokenServerEnvironment {
+  config: TokenServerConfig;
+  host: string;
+  port: number;
+  /** SQLite file; ignored when `redisUrl` is set. */
+  databasePath: string;
+  redisUrl: string | null;
+  logLevel: string;
+}
+
+/**
+ * Reads the configuration file named by TOKEN_SERVER_CONFIG, and the rest from:
+ * TOKEN_SERVER_HOST (127.0.0.1), TOKEN_SERVER_PORT (7001), TOKEN_SERVER_DATABASE
+ * (./data/token-server.db), REDIS_URL (unset: SQLite) and LOG_LEVEL (info).
+ */
+export function loadTokenServerEnvironment(env: NodeJS.ProcessEnv): TokenServerEnvironment {
+  const path = env.TOKEN_SERVER_CONFIG;
+  if (path === undefined || path === '') {
+    throw new TypeError(
+      'Set TOKEN_SERVER_CONFIG to the path of the configuration file (see config/token-server.example.json).',
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (cause) {
+    throw new TypeError(`Cannot read the configuration file ${path}: ${(cause as Error).message}`);
+  }
+  const port = Number(env.TOKEN_SERVER_PORT ?? '7001');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new TypeError('TOKEN_SERVER_PORT must be a port number.');
+  }
+  return {
+    config: parseTokenServerConfig(json),
+    host: env.TOKEN_SERVER_HOST ?? '127.0.0.1',
+    port,
+    databasePath: env.TOKEN_SERVER_DATABASE ?? 'data/token-server.db',
+    redisUrl: env.REDIS_URL ?? null,
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}

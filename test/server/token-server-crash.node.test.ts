@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { startTokenServerProcess } from '../support/token-server-process.js';
+import { testConfig, TokenServerClient } from './token-server-fixture.js';
+
+const directory = mkdtempSync(join(tmpdir(), 'otp-login-qr-crash-'));
+after(() => {
+  rmSync(directory, { recursive: true, force: true });
+});
+
+describe('a SQLite-backed Token Server killed mid-flow', () => {
+  it('keeps enrollments and live transactions across kill -9 and a restart', async () => {
+    const configPath = join(directory, 'config.json');
+    writeFileSync(configPath, JSON.stringify(testConfig()));
+    const env = {
+      TOKEN_SERVER_CONFIG: configPath,
+      TOKEN_SERVER_DATABASE: join(directory, 'ts.db'),
+    };
+
+    const first = await startTokenServerProcess(env);
+    const client = new TokenServerClient(first.url, (request) => fetch(request));
+    const phone = await client.enrollDevice('alice');
+    const login = await client.initialize();
+    const scanned = await client.initialize();
+    client.now = Date.now();
+    await client.mobile(phone, `/transactions/${scanned.transaction_id}/redeem`, {
+      otp: scanned.code,
+    });
+
+    await first.stop('SIGKILL');
+    const second = await startTokenServerProcess(env);
+    try {
+      const restarted = new TokenServerClient(second.url, (request) => fetch(request));
+      restarted.now = Date.now();
+      assert.equal((await restarted.result(login.transaction_id)).body.status, 'pending');
+      assert.equal((await restarted.result(scanned.transaction_id)).body.status, 'scanned');
+
+      // The enrolled phone still signs in, and finishes both flows.
+      const redeemed = await restarted.mobile(
+        phone,
+        `/transactions/${login.transaction_id}/redeem`,
+        {
+          otp: login.code,
+        },
+      );
+      assert.equal(redeemed.status, 200);
+      const answered = await restarted.mobile(
+        phone,
+        `/transactions/${scanned.transaction_id}/answer`,
+        {
+          answer: 'accept',
+        },
+      );
+      assert.deepEqual(answered.body, { status: 'accepted' });
+      assert.equal((await restarted.result(scanned.transaction_id)).body.user_id, 'alice');
+    } finally {
+      await second.stop();
+    }
+  });
+});
