@@ -1,7 +1,7 @@
 /*
  * How the phone signs every call to the Token Server's mobile API, shared by the SDK (which
  * signs) and the server (which verifies). The device key is ECDSA P-256 with SHA-256; the
- * signature is WebCrypto's raw r‖s form, base64url. docs/protocol.md shows an example.
+ * signature is WebCrypto's raw r‖s form, base64url. docs/token-server-api.md shows an example.
  */
 
 /** The request headers that carry a signature. */

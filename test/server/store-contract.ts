@@ -126,7 +126,6 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
           userId: 'bob',
           now: NOW + 2,
         });
-        stop();
 
         assert.ok(first.ok);
         assert.equal(first.record.state, 'redeemed');
@@ -134,8 +133,20 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         assert.equal(first.record.version, record.version + 1);
         assert.deepEqual(second, { ok: false, reason: 'already_handled' });
         await waitFor(() => changed.length === 1);
+        stop();
         assert.deepEqual(changed, [record.key]);
         assert.equal((await store.getTransaction(record.key))?.userId, 'alice');
+      });
+
+      it('lets only the named user redeem a second-factor transaction', async () => {
+        const { record, otp } = transactionFixture({ requiredUserId: 'alice' });
+        await store.insertTransaction(record);
+        const change = { otpHash: sha256Hex(otp), deviceId: 'd', now: NOW + 1 };
+        assert.deepEqual(await store.redeemTransaction(record.key, { ...change, userId: 'bob' }), {
+          ok: false,
+          reason: 'wrong_user',
+        });
+        assert.ok((await store.redeemTransaction(record.key, { ...change, userId: 'alice' })).ok);
       });
 
       it('treats a wrong OTP like an unknown transaction', async () => {

@@ -157,12 +157,13 @@ export class TokenServerFixture extends TokenServerClient {
     config: Partial<TokenServerConfig> = {},
     logger?: Logger,
   ) {
-    let server: TokenServer | undefined;
+    // The client needs the server and the server the client's clock: tie them through a holder.
+    const holder: { server?: TokenServer } = {};
     super(BASE, (request) => {
-      if (server === undefined) throw new Error('server not started');
-      return Promise.resolve(server.app.fetch(request));
+      if (holder.server === undefined) throw new Error('server not started');
+      return Promise.resolve(holder.server.app.fetch(request));
     });
-    server = createTokenServer({
+    const server = createTokenServer({
       config: testConfig(config),
       store,
       clock: () => this.now,
@@ -170,6 +171,7 @@ export class TokenServerFixture extends TokenServerClient {
       // Tests name the caller's address in a header; without it, per-IP limits do not apply.
       clientIp: (c) => c.req.header('x-test-ip') ?? null,
     });
+    holder.server = server;
     this.server = server;
   }
 }

@@ -471,8 +471,12 @@ describe("Onegini's callback", () => {
       await withReceiver.mobile(phone, `/transactions/${login.transaction_id}/answer`, {
         answer: 'deny',
       });
-      for (let i = 0; i < 200 && received.length === 0; i += 1)
+      const deadline = Date.now() + 2_000;
+      const nothingYet = () => received.length === 0;
+      while (nothingYet() && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
       assert.deepEqual(received, [
         {
           method: 'POST',

@@ -67,7 +67,13 @@ export interface DeviceRecord {
 
 /** Why a state change was refused. */
 export type TransitionFailure =
-  'not_found' | 'expired' | 'already_handled' | 'not_in_progress' | 'wrong_device';
+  | 'not_found'
+  | 'expired'
+  | 'already_handled'
+  | 'not_in_progress'
+  | 'wrong_device'
+  /** Second factor: the device belongs to another user than the request names. */
+  | 'wrong_user';
 
 export type TransitionResult<T> =
   | { readonly ok: true; readonly record: T }

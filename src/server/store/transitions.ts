@@ -22,6 +22,9 @@ export function redeem(
   }
   if (record.state !== 'created') return { ok: false, reason: 'already_handled' };
   if (change.now >= record.expiresAt) return { ok: false, reason: 'expired' };
+  if (record.requiredUserId !== null && record.requiredUserId !== change.userId) {
+    return { ok: false, reason: 'wrong_user' };
+  }
   return {
     ok: true,
     record: {

@@ -35,6 +35,8 @@ export interface TokenServer {
   /** The Web-standard request handler: `app.fetch(request)`. */
   app: Hono;
   waiter: StatusWaiter;
+  /** Starts shutting down: /readyz turns 503 and every held wait is answered now. */
+  beginShutdown(): void;
   /** Answers the waits it holds, then closes the store. */
   close(): Promise<void>;
 }
@@ -121,6 +123,10 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
   return {
     app,
     waiter,
+    beginShutdown() {
+      ready = false;
+      waiter.releaseAll();
+    },
     async close() {
       ready = false;
       waiter.close();

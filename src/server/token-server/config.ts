@@ -3,24 +3,25 @@ import * as v from 'valibot';
 /*
  * The Token Server's configuration: the websites (clients) that may use it and the login types
  * they may start. It comes from a JSON file (TOKEN_SERVER_CONFIG) and environment variables;
- * docs/token-server.md describes every field.
+ * docs/token-server-api.md describes every field.
  */
 
 const sha256Hex = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hex digest'));
-const httpsUrl = v.pipe(v.string(), v.url());
+// http is allowed for development on this machine; production configurations use https.
+const absoluteUrl = v.pipe(v.string(), v.url());
 
 const ClientSchema = v.strictObject({
   /** The client id of HTTP Basic authentication. */
   id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9._-]{1,64}$/)),
   /**
    * SHA-256 (hex) of the client secret. Secrets are random strings of at least 32 characters,
-   * so a fast hash is enough; `npm run token-server -- hash-secret` prints one.
+   * so a fast hash is enough (docs/token-server-api.md shows how to make one).
    */
   secretSha256: sha256Hex,
   /** The site's name as the phone shows it: "Log in to {name}?". */
   name: v.pipe(v.string(), v.minLength(1), v.maxLength(60)),
   /** The callback URIs this client may pass; the server posts results only to these. */
-  callbackUris: v.array(httpsUrl),
+  callbackUris: v.array(absoluteUrl),
   /** The login types this client may start. */
   types: v.array(v.string()),
 });
@@ -53,7 +54,7 @@ export const TokenServerConfigSchema = v.strictObject({
   clients: v.array(ClientSchema),
   types: v.array(TypeSchema),
   /** Origins of the scanner app, the only ones allowed to call the mobile API from a browser. */
-  appOrigins: v.array(httpsUrl),
+  appOrigins: v.array(absoluteUrl),
   /** How long an enrollment code lives, in milliseconds. */
   enrollmentTimeToLiveMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(10_000)), 300_000),
   /** How far a phone's clock may be from ours, in milliseconds. */

@@ -36,7 +36,10 @@ const httpServer = serve(
   { fetch: tokenServer.app.fetch, hostname: environment.host, port: environment.port },
   (info) => {
     logger.info(
-      { url: `http://${environment.host}:${info.port}`, store: environment.redisUrl ? 'redis' : 'sqlite' },
+      {
+        url: `http://${environment.host}:${info.port}`,
+        store: environment.redisUrl ? 'redis' : 'sqlite',
+      },
       'token server listening',
     );
   },
@@ -49,7 +52,7 @@ async function shutdown(signal: string): Promise<void> {
   logger.info({ signal }, 'shutting down: answering held waits');
   clearInterval(purge);
   // Answer every held long-poll first, then stop accepting connections and close the store.
-  tokenServer.waiter.releaseAll();
+  tokenServer.beginShutdown();
   await new Promise<void>((resolve) => {
     httpServer.close(() => {
       resolve();

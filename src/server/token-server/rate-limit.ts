@@ -1,4 +1,4 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context, Env, MiddlewareHandler } from 'hono';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { SDK_ERRORS } from '../../protocol/index.js';
 import { TokenServerError } from './errors.js';
@@ -14,11 +14,11 @@ export interface RateLimit {
  * its counters to Redis later without changing this code. Requests over the limit get 429 with
  * Retry-After and `{error: "slow_down"}`; requests without a key (no client IP known) pass.
  */
-export function rateLimit(
+export function rateLimit<E extends Env>(
   limit: RateLimit,
-  keyOf: (c: Context) => string | null,
+  keyOf: (c: Context<E>) => string | null,
   prefix: string,
-): MiddlewareHandler {
+): MiddlewareHandler<E> {
   const limiter = new RateLimiterMemory({
     points: limit.points,
     duration: limit.durationSeconds,

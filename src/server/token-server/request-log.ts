@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { routePath } from 'hono/route';
 import type { Logger } from 'pino';
 
 /**
@@ -13,7 +14,7 @@ export function requestLog(logger: Logger): MiddlewareHandler {
     logger.info(
       {
         method: c.req.method,
-        route: c.req.routePath,
+        route: routePath(c),
         status: c.res.status,
         ms: Math.round((performance.now() - started) * 10) / 10,
       },

@@ -173,13 +173,6 @@ export class TransactionService {
     const existing = await this.options.store.getTransaction(key);
     if (existing !== undefined && existing.clientId !== device.clientId)
       throw redeemFailure('not_found');
-    if (existing?.requiredUserId != null && existing.requiredUserId !== device.userId) {
-      throw mobileError(
-        'MOBILE_AUTHENTICATION_NOT_ENROLLED',
-        403,
-        'This request is for another user.',
-      );
-    }
     const result = await this.options.store.redeemTransaction(key, {
       otpHash: sha256Hex(otp),
       deviceId: device.id,
@@ -302,6 +295,12 @@ function numberChoices(code: string): string[] {
 
 function redeemFailure(reason: TransitionFailure): TokenServerError {
   switch (reason) {
+    case 'wrong_user':
+      return mobileError(
+        'MOBILE_AUTHENTICATION_NOT_ENROLLED',
+        403,
+        'This request is for another user.',
+      );
     case 'expired':
       return mobileError('MOBILE_AUTHENTICATION_REQUEST_EXPIRED', 410);
     case 'already_handled':

@@ -17,7 +17,7 @@ const USER_ID = /^[A-Za-z0-9._@+-]{1,128}$/;
 const InitializeForm = v.strictObject({
   type: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
   callback_uri: v.pipe(v.string(), v.maxLength(2048), v.url()),
-  message: v.optional(v.pipe(v.string(), v.maxLength(1000))),
+  message: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(1000))),
   ip_address: v.optional(
     v.pipe(
       v.string(),
@@ -31,7 +31,7 @@ const InitializeForm = v.strictObject({
 
 /**
  * Onegini's v4 relying-party API (HTTP Basic client credentials), and our extensions for
- * enrollment and devices. docs/protocol.md documents each call.
+ * enrollment and devices. docs/token-server-api.md documents each call.
  */
 export function relyingPartyRoutes(options: {
   clients: readonly ClientConfig[];
@@ -48,7 +48,7 @@ export function relyingPartyRoutes(options: {
   });
   app.use(
     '*',
-    rateLimit(options.perClientLimit, (c) => c.var.client.id, 'client'),
+    rateLimit<Env>(options.perClientLimit, (c) => c.var.client.id, 'client'),
   );
 
   app.post('/authenticate/user', async (c) => {
@@ -109,18 +109,29 @@ function authenticateClient(
   clients: readonly ClientConfig[],
   header: string | undefined,
 ): ClientConfig {
-  const match = /^Basic ([A-Za-z0-9+/=]{1,512})$/.exec(header ?? '');
+  // The scheme name is case-insensitive (RFC 9110); id and secret are form-encoded (RFC 6749).
+  const match = /^basic ([A-Za-z0-9+/=]{1,512})$/i.exec(header ?? '');
   if (match?.[1] === undefined) throw invalidClient();
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 1) throw invalidClient();
-  const id = decodeURIComponent(decoded.slice(0, colon));
-  const secretHash = sha256Hex(decodeURIComponent(decoded.slice(colon + 1)));
+  const id = formDecode(decoded.slice(0, colon));
+  const secret = formDecode(decoded.slice(colon + 1));
+  if (id === undefined || secret === undefined) throw invalidClient();
+  const secretHash = sha256Hex(secret);
   const client = clients.find((candidate) => candidate.id === id);
   // Compare even for an unknown id, so that timing does not tell which ids exist.
   const expected = client?.secretSha256 ?? '0'.repeat(64);
   if (!digestsEqual(expected, secretHash) || client === undefined) throw invalidClient();
   return client;
+}
+
+function formDecode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
 }
 
 function parseForm<S extends v.GenericSchema>(schema: S, body: string): v.InferOutput<S> {

@@ -1,0 +1,213 @@
+/*
+ * npm run bench:server — the Token Server under load, on this machine's loopback only.
+ *
+ * 1. A bare node:http handler sets the ceiling: requests/s that this client loop can drive.
+ * 2. The full login cycle (initialize → redeem → answer → result), signed as a phone signs,
+ *    against the Token Server on SQLite and on Redis: requests/s, p50/p99, ratio to the ceiling.
+ * 3. 1,000 and 10,000 held long-poll waits: the server's RSS growth per held wait, and the p99
+ *    of a plain result call while 1,000 waits are held.
+ *
+ * The server runs in its own process; the load comes from this one. Every loop is bounded in
+ * time and count. Targets (issue: Token Server): ratio ≥ 40 % on SQLite; ≤ 30 MB RSS growth for
+ * 10,000 waits; result p99 < 20 ms with 1,000 waits held.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  freePort,
+  startTokenServerProcess,
+  type TokenServerProcess,
+} from '../test/support/token-server-process.js';
+import { startRedisServer } from '../test/support/redis-server.js';
+import {
+  CLIENT_SECRET,
+  testConfig,
+  TokenServerClient,
+} from '../test/server/token-server-fixture.js';
+
+const DURATION_MS = Number(process.env.BENCH_SECONDS ?? '8') * 1000;
+const CONCURRENCY = 16;
+
+interface LoadResult {
+  requests: number;
+  seconds: number;
+  latencies: number[];
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+function summary(name: string, result: LoadResult, ceiling?: number): string {
+  const sorted = [...result.latencies].sort((a, b) => a - b);
+  const rate = result.requests / result.seconds;
+  const ratio = ceiling === undefined ? '' : `  ratio ${((100 * rate) / ceiling).toFixed(1)} %`;
+  return `${name.padEnd(34)} ${rate.toFixed(0).padStart(7)} req/s  p50 ${percentile(sorted, 50).toFixed(2)} ms  p99 ${percentile(sorted, 99).toFixed(2)} ms${ratio}`;
+}
+
+/** Runs `worker` in CONCURRENCY loops for DURATION_MS; each call returns its request timings. */
+async function drive(worker: (index: number) => Promise<number[]>): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let requests = 0;
+  const started = performance.now();
+  const deadline = started + DURATION_MS;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async (_, index) => {
+      while (performance.now() < deadline) {
+        const timings = await worker(index);
+        requests += timings.length;
+        latencies.push(...timings);
+      }
+    }),
+  );
+  return { requests, seconds: (performance.now() - started) / 1000, latencies };
+}
+
+async function timed<T>(timings: number[], call: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  const value = await call();
+  timings.push(performance.now() - start);
+  return value;
+}
+
+async function bareCeiling(): Promise<LoadResult> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [
+    '-e',
+    `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(200, {'content-type': 'application/json'}); s.end('{"ok":true}'); }); }).listen(${port}, '127.0.0.1')`,
+  ]);
+  const url = `http://127.0.0.1:${port}/`;
+  for (let i = 0; i < 100; i += 1) {
+    try {
+      if ((await fetch(url)).ok) break;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  try {
+    return await drive(async () => {
+      const timings: number[] = [];
+      await timed(timings, async () => (await fetch(url)).text());
+      return timings;
+    });
+  } finally {
+    child.kill();
+  }
+}
+
+function benchConfig() {
+  return testConfig({
+    rateLimits: {
+      perIp: { points: 10_000_000, durationSeconds: 60 },
+      perClient: { points: 10_000_000, durationSeconds: 60 },
+    },
+    maxWaitSeconds: 60,
+  });
+}
+
+async function fullCycle(server: TokenServerProcess): Promise<LoadResult> {
+  const client = new TokenServerClient(server.url, (request) => fetch(request));
+  const phones = await Promise.all(
+    Array.from({ length: CONCURRENCY }, () => client.enrollDevice('alice')),
+  );
+  return drive(async (index) => {
+    const phone = phones[index];
+    if (phone === undefined) throw new Error('no phone');
+    const timings: number[] = [];
+    client.now = Date.now();
+    const login = await timed(timings, () => client.initialize());
+    await timed(timings, () =>
+      client.mobile(phone, `/transactions/${login.transaction_id}/redeem`, { otp: login.code }),
+    );
+    await timed(timings, () =>
+      client.mobile(phone, `/transactions/${login.transaction_id}/answer`, { answer: 'accept' }),
+    );
+    const result = await timed(timings, () => client.result(login.transaction_id));
+    if (result.body.status !== 'accepted')
+      throw new Error(`cycle ended ${String(result.body.status)}`);
+    return timings;
+  });
+}
+
+function rssBytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+  return Number(kb) * 1024;
+}
+
+async function heldWaits(server: TokenServerProcess, count: number): Promise<string> {
+  const client = new TokenServerClient(server.url, (request) => fetch(request));
+  const ids: string[] = [];
+  while (ids.length < count) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(200, count - ids.length) }, () => client.initialize()),
+    );
+    ids.push(...batch.map((login) => login.transaction_id));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const pid = server.child.pid ?? 0;
+  const before = rssBytes(pid);
+  const abort = new AbortController();
+  const auth = `Basic ${Buffer.from(`demo:${CLIENT_SECRET}`).toString('base64')}`;
+  const waits = ids.map((id) =>
+    fetch(`${server.url}/oauth/api/v4/authenticate/transaction/${id}?wait=60&status=pending`, {
+      headers: { Authorization: auth },
+      signal: abort.signal,
+    }).catch(() => undefined),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 2000 + count / 2));
+  const after = rssBytes(pid);
+  let line = `${String(count).padStart(6)} held waits: RSS +${((after - before) / 1e6).toFixed(1)} MB (${((after - before) / count / 1024).toFixed(2)} KiB a wait)`;
+  if (count === 1000) {
+    const timings: number[] = [];
+    for (let round = 0; round < 250; round += 1) {
+      await Promise.all(
+        Array.from({ length: 4 }, () =>
+          timed(timings, () => client.result(ids[(round * 4) % ids.length] ?? '')),
+        ),
+      );
+    }
+    const sorted = timings.sort((a, b) => a - b);
+    line += `; result call with them held: p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms`;
+  }
+  abort.abort();
+  await Promise.all(waits);
+  return line;
+}
+
+const directory = mkdtempSync(join(tmpdir(), 'otp-login-qr-bench-'));
+const configPath = join(directory, 'config.json');
+writeFileSync(configPath, JSON.stringify(benchConfig()));
+const redis = await startRedisServer();
+try {
+  console.log(
+    `Token Server load on loopback, ${CONCURRENCY} concurrent clients, ${DURATION_MS / 1000} s a run\n`,
+  );
+  const ceiling = await bareCeiling();
+  const ceilingRate = ceiling.requests / ceiling.seconds;
+  console.log(summary('bare node:http handler (ceiling)', ceiling));
+
+  for (const store of ['sqlite', 'redis'] as const) {
+    const env: Record<string, string> = {
+      TOKEN_SERVER_CONFIG: configPath,
+      LOG_LEVEL: 'warn',
+      ...(store === 'sqlite'
+        ? { TOKEN_SERVER_DATABASE: join(directory, `bench-${Date.now()}.db`) }
+        : { REDIS_URL: redis.url }),
+    };
+    const server = await startTokenServerProcess(env);
+    try {
+      console.log(summary(`full cycle, ${store}`, await fullCycle(server), ceilingRate));
+      for (const count of [1000, 10_000])
+        console.log(`  ${store}: ${await heldWaits(server, count)}`);
+    } finally {
+      await server.stop();
+    }
+  }
+} finally {
+  await redis.stop();
+  rmSync(directory, { recursive: true, force: true });
+}

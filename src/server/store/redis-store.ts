@@ -1,0 +1,383 @@
+import { createHash } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { Redis } from 'ioredis';
+import type { ChangeListener, Store } from './store.js';
+import type {
+  DeviceRecord,
+  EnrollmentRecord,
+  TransactionRecord,
+  TransitionResult,
+} from './records.js';
+import { answer, redeem, redeemEnrollmentCode } from './transitions.js';
+
+export interface RedisStoreOptions {
+  /** `redis://[[user]:password@]host[:port][/db]`, or `rediss://…` for TLS. */
+  url: string;
+  /** Put before every key and the change channel, so that several apps can share one Redis. */
+  keyPrefix?: string;
+  /**
+   * How long transactions, enrollments and nonces stay in Redis after they expire, so that a
+   * result can still be read (and a late wait told `expired`) for a while. Ten minutes by default.
+   */
+  graceMs?: number;
+}
+
+const DEFAULT_PREFIX = 'otp-login-qr:';
+const DEFAULT_GRACE_MS = 10 * 60_000;
+/** A transition that lost this many races in a row gives up (it never should: see `transition`). */
+const MAX_ATTEMPTS = 100;
+const PURGE_BATCH = 500;
+
+/** A Lua script, run by its SHA-1 once Redis has it in its script cache. */
+class LuaScript {
+  readonly sha: string;
+
+  constructor(readonly source: string) {
+    this.sha = createHash('sha1').update(source).digest('hex');
+  }
+}
+
+/*
+ * The scripts only store, compare and publish: the state machine stays in transitions.ts. Keys
+ * that a script touches are all passed in KEYS.
+ */
+
+/** Inserts a record unless its key exists, with a TTL, and indexes it by expiry for the purge. */
+const INSERT = new LuaScript(`
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PXAT', ARGV[2]) then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[3], KEYS[1])
+return 1
+`);
+
+/**
+ * Compare-and-set: replaces the value only if it is still, byte for byte, the JSON that the
+ * caller read (which includes the record's `version`), keeps the TTL, and publishes the change
+ * in the same atomic step. Returns 0 when somebody else changed (or deleted) the key meanwhile.
+ */
+const COMPARE_AND_SET = new LuaScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
+if ARGV[3] ~= '' then redis.call('PUBLISH', ARGV[3], ARGV[4]) end
+return 1
+`);
+
+/** Compare-and-set on an enrollment, storing the device it enrolls in the same step. */
+const REDEEM_ENROLLMENT = new LuaScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  return redis.error_reply('ERR a device with this id exists')
+end
+redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
+redis.call('SET', KEYS[2], ARGV[3])
+redis.call('ZADD', KEYS[3], ARGV[4], ARGV[5])
+return 1
+`);
+
+/**
+ * The store for several Token Server instances behind a load balancer: one Redis (6.2 or later;
+ * standalone or a primary, not Cluster) that every instance shares.
+ *
+ * - Transactions and enrollments are JSON strings under `<prefix>tx:<key>` and `<prefix>enr:<key>`,
+ *   with a TTL at their `expiresAt` plus a grace period; nonces are `SET NX` keys with a TTL too.
+ *   Sorted sets by expiry (`<prefix>expiry:…`) let `purgeExpired` remove them earlier, by the
+ *   caller's clock.
+ * - Devices are JSON under `<prefix>dev:<id>` without a TTL, and `<prefix>devices:<client>:<user>`
+ *   is a sorted set of a user's device ids, scored by `createdAt`.
+ * - Every transition reads the record, applies the pure function from transitions.ts and writes
+ *   the result with a compare-and-set script that refuses the write if the stored JSON changed
+ *   since the read; on a refusal it reads again and applies the function again (which then
+ *   usually says `already_handled`). Optimistic, lock-free and safe across processes: a script
+ *   runs atomically in Redis, and needs no per-connection state, unlike WATCH.
+ * - A successful transition publishes the transaction's key on `<prefix>changes` from inside the
+ *   script; one subscriber connection per instance, opened with the first listener, passes the
+ *   keys from every instance (this one included) to the listeners.
+ */
+export class RedisStore implements Store {
+  private readonly redis: Redis;
+  private readonly prefix: string;
+  private readonly channel: string;
+  private readonly graceMs: number;
+  private readonly changes = new EventEmitter().setMaxListeners(0);
+  private subscriber: Redis | undefined;
+  /** Settles once the subscriber listens: writes wait for it, so that no change goes unheard. */
+  private subscribing: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(options: RedisStoreOptions) {
+    this.redis = new Redis(options.url);
+    this.prefix = options.keyPrefix ?? DEFAULT_PREFIX;
+    this.channel = `${this.prefix}changes`;
+    this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
+  }
+
+  async insertTransaction(record: TransactionRecord): Promise<void> {
+    const inserted = await this.insert(this.transactionKey(record.key), 'tx', record);
+    if (!inserted) throw new Error('A transaction with this key exists.');
+  }
+
+  async getTransaction(key: string): Promise<TransactionRecord | undefined> {
+    return parseTransaction(await this.redis.get(this.transactionKey(key)));
+  }
+
+  redeemTransaction(
+    key: string,
+    change: Parameters<Store['redeemTransaction']>[1],
+  ): Promise<TransitionResult<TransactionRecord>> {
+    return this.transition(this.transactionKey(key), key, (record) => redeem(record, change));
+  }
+
+  answerTransaction(
+    key: string,
+    change: Parameters<Store['answerTransaction']>[1],
+  ): Promise<TransitionResult<TransactionRecord>> {
+    return this.transition(this.transactionKey(key), key, (record) => answer(record, change));
+  }
+
+  async insertEnrollment(record: EnrollmentRecord): Promise<void> {
+    const inserted = await this.insert(this.enrollmentKey(record.key), 'enr', record);
+    if (!inserted) throw new Error('An enrollment with this key exists.');
+  }
+
+  async getEnrollment(key: string): Promise<EnrollmentRecord | undefined> {
+    return parseEnrollment(await this.redis.get(this.enrollmentKey(key)));
+  }
+
+  async redeemEnrollment(
+    key: string,
+    change: Parameters<Store['redeemEnrollment']>[1],
+  ): Promise<TransitionResult<EnrollmentRecord>> {
+    const redisKey = this.enrollmentKey(key);
+    const { device } = change;
+    for (let attempt = 1; ; attempt += 1) {
+      const stored = await this.redis.get(redisKey);
+      const result = redeemEnrollmentCode(parseEnrollment(stored), change);
+      if (!result.ok || stored === null) return result;
+      const written = await this.runScript(
+        REDEEM_ENROLLMENT,
+        [redisKey, this.deviceKey(device.id), this.userDevicesKey(device.clientId, device.userId)],
+        [
+          stored,
+          JSON.stringify(result.record),
+          JSON.stringify(device),
+          device.createdAt,
+          device.id,
+        ],
+      );
+      if (written === 1) return result;
+      checkAttempts(attempt, redisKey);
+    }
+  }
+
+  async getDevice(id: string): Promise<DeviceRecord | undefined> {
+    return parseDevice(await this.redis.get(this.deviceKey(id)));
+  }
+
+  async listDevices(clientId: string, userId: string): Promise<DeviceRecord[]> {
+    const ids = await this.redis.zrange(this.userDevicesKey(clientId, userId), '0', '-1');
+    if (ids.length === 0) return [];
+    const values = await this.redis.mget(ids.map((id) => this.deviceKey(id)));
+    return values
+      .map((value) => parseDevice(value))
+      .filter((device) => device !== undefined)
+      .sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  async revokeDevice(id: string, now: number): Promise<boolean> {
+    const redisKey = this.deviceKey(id);
+    for (let attempt = 1; ; attempt += 1) {
+      const stored = await this.redis.get(redisKey);
+      const device = parseDevice(stored);
+      if (stored === null || device === undefined || device.revokedAt !== null) return false;
+      const revoked: DeviceRecord = { ...device, revokedAt: now };
+      const written = await this.runScript(
+        COMPARE_AND_SET,
+        [redisKey],
+        [stored, JSON.stringify(revoked), '', ''],
+      );
+      if (written === 1) return true;
+      checkAttempts(attempt, redisKey);
+    }
+  }
+
+  async claimNonce(deviceId: string, nonce: string, expiresAt: number): Promise<boolean> {
+    // The device id is encoded, so that the ':' after it separates it from the nonce for sure.
+    const key = `${this.prefix}nonce:${encodeURIComponent(deviceId)}:${nonce}`;
+    return this.insert(key, 'nonce', { expiresAt }, '1');
+  }
+
+  onTransactionChange(listener: ChangeListener): () => void {
+    this.changes.on('change', listener);
+    this.subscribe();
+    return () => this.changes.off('change', listener);
+  }
+
+  /**
+   * Resolves once this instance's listeners hear the changes of every instance: call it after
+   * `onTransactionChange` where a change made elsewhere right afterwards must not go unheard.
+   */
+  async listening(): Promise<void> {
+    await this.subscribing;
+  }
+
+  /**
+   * The TTLs remove records by Redis's clock, `expiresAt` plus the grace period. This removes
+   * them (and nonces) by the caller's clock, which may come earlier: `now` is the caller's time
+   * minus the grace period that it chooses, as for the other stores.
+   */
+  async purgeExpired(now: number): Promise<void> {
+    for (const kind of ['tx', 'enr', 'nonce'] as const) {
+      const index = this.expiryIndexKey(kind);
+      for (;;) {
+        const keys = await this.redis.zrangebyscore(index, '-inf', now, 'LIMIT', 0, PURGE_BATCH);
+        if (keys.length === 0) break;
+        await this.redis
+          .multi()
+          .unlink(...keys)
+          .zrem(index, ...keys)
+          .exec();
+        if (keys.length < PURGE_BATCH) break;
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.changes.removeAllListeners();
+    const connections = this.subscriber ? [this.redis, this.subscriber] : [this.redis];
+    await Promise.all(
+      connections.map(async (connection) => {
+        if (connection.status === 'end') return;
+        try {
+          await connection.quit();
+        } catch {
+          connection.disconnect();
+        }
+      }),
+    );
+  }
+
+  /**
+   * Reads, applies `apply` and compare-and-sets, until the write succeeds or `apply` refuses.
+   * A failed compare-and-set means another call changed the record and so made progress; the
+   * next read sees that change (a finished transaction makes `apply` refuse), so the loop ends.
+   */
+  private async transition(
+    redisKey: string,
+    key: string,
+    apply: (record: TransactionRecord | undefined) => TransitionResult<TransactionRecord>,
+  ): Promise<TransitionResult<TransactionRecord>> {
+    // A listener registered before this call must hear of its change.
+    await this.subscribing;
+    for (let attempt = 1; ; attempt += 1) {
+      const stored = await this.redis.get(redisKey);
+      const result = apply(parseTransaction(stored));
+      if (!result.ok || stored === null) return result;
+      const written = await this.runScript(
+        COMPARE_AND_SET,
+        [redisKey],
+        [stored, JSON.stringify(result.record), this.channel, key],
+      );
+      if (written === 1) return result;
+      checkAttempts(attempt, redisKey);
+    }
+  }
+
+  /** Sets `redisKey` unless it exists; true if it did not. */
+  private async insert(
+    redisKey: string,
+    kind: 'tx' | 'enr' | 'nonce',
+    record: { expiresAt: number },
+    value = JSON.stringify(record),
+  ): Promise<boolean> {
+    // By the larger of the two clocks, so that a record whose time is already up (or an instance
+    // whose clock runs behind Redis's) still gets its grace period. PXAT must be positive.
+    const expireAt = Math.max(record.expiresAt, Date.now(), 0) + Math.max(this.graceMs, 1);
+    const inserted = await this.runScript(
+      INSERT,
+      [redisKey, this.expiryIndexKey(kind)],
+      [value, Math.ceil(expireAt), record.expiresAt],
+    );
+    return inserted === 1;
+  }
+
+  private subscribe(): void {
+    if (this.subscriber !== undefined || this.closed) return;
+    const subscriber = this.redis.duplicate();
+    this.subscriber = subscriber;
+    subscriber.on('message', (channel: string, message: string) => {
+      if (channel === this.channel) this.changes.emit('change', message);
+    });
+    let state: 'pending' | 'subscribed' | 'failed' = 'pending';
+    const attempt = (): void => {
+      state = 'pending';
+      this.subscribing = subscriber.subscribe(this.channel).then(
+        () => {
+          state = 'subscribed';
+        },
+        () => {
+          // Redis stayed unreachable until ioredis gave up on the command, or the store closed.
+          state = 'failed';
+        },
+      );
+    };
+    // After a reconnect ioredis subscribes again by itself, but only to what it had subscribed.
+    subscriber.on('ready', () => {
+      if (state === 'failed' && !this.closed) attempt();
+    });
+    attempt();
+  }
+
+  private async runScript(
+    script: LuaScript,
+    keys: string[],
+    args: (string | number)[],
+  ): Promise<unknown> {
+    try {
+      return await this.redis.evalsha(script.sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      // The first run on this Redis (or after SCRIPT FLUSH or a restart): EVAL caches it.
+      return this.redis.eval(script.source, keys.length, ...keys, ...args);
+    }
+  }
+
+  private transactionKey(key: string): string {
+    return `${this.prefix}tx:${key}`;
+  }
+
+  private enrollmentKey(key: string): string {
+    return `${this.prefix}enr:${key}`;
+  }
+
+  private deviceKey(id: string): string {
+    return `${this.prefix}dev:${id}`;
+  }
+
+  private userDevicesKey(clientId: string, userId: string): string {
+    return `${this.prefix}devices:${encodeURIComponent(clientId)}:${encodeURIComponent(userId)}`;
+  }
+
+  private expiryIndexKey(kind: 'tx' | 'enr' | 'nonce'): string {
+    return `${this.prefix}expiry:${kind}`;
+  }
+}
+
+// Values hold records as this store wrote them.
+function parseTransaction(value: string | null): TransactionRecord | undefined {
+  return value === null ? undefined : (JSON.parse(value) as TransactionRecord);
+}
+
+function parseEnrollment(value: string | null): EnrollmentRecord | undefined {
+  return value === null ? undefined : (JSON.parse(value) as EnrollmentRecord);
+}
+
+function parseDevice(value: string | null): DeviceRecord | undefined {
+  return value === null ? undefined : (JSON.parse(value) as DeviceRecord);
+}
+
+function checkAttempts(attempt: number, redisKey: string): void {
+  if (attempt >= MAX_ATTEMPTS) {
+    throw new Error(`Gave up changing ${redisKey} after ${attempt} conflicting writes.`);
+  }
+}
