@@ -11,7 +11,8 @@
  * time and count. Targets (issue: Token Server): ratio ≥ 40 % on SQLite; ≤ 30 MB RSS growth for
  * 10,000 waits; result p99 < 20 ms with 1,000 waits held.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { setMaxListeners } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,33 +74,38 @@ async function timed<T>(timings: number[], call: () => Promise<T>): Promise<T> {
   return value;
 }
 
-async function bareCeiling(): Promise<LoadResult> {
-  const port = await freePort();
+/** The ceiling: a bare node:http handler in its own process. It also receives the callbacks. */
+async function startBareServer(port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, [
     '-e',
     `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(200, {'content-type': 'application/json'}); s.end('{"ok":true}'); }); }).listen(${port}, '127.0.0.1')`,
   ]);
-  const url = `http://127.0.0.1:${port}/`;
   for (let i = 0; i < 100; i += 1) {
     try {
-      if ((await fetch(url)).ok) break;
+      if ((await fetch(`http://127.0.0.1:${port}/`)).ok) break;
     } catch {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
-  try {
-    return await drive(async () => {
-      const timings: number[] = [];
-      await timed(timings, async () => (await fetch(url)).text());
-      return timings;
-    });
-  } finally {
-    child.kill();
-  }
+  return child;
 }
 
-function benchConfig() {
+function measureCeiling(port: number): Promise<LoadResult> {
+  return drive(async () => {
+    const timings: number[] = [];
+    await timed(timings, async () => (await fetch(`http://127.0.0.1:${port}/`)).text());
+    return timings;
+  });
+}
+
+/** The bench's clients post their callbacks to the bare handler, which answers every request. */
+function benchConfig(callbackUri: string) {
+  const clients = testConfig().clients.map((client) => ({
+    ...client,
+    callbackUris: [callbackUri],
+  }));
   return testConfig({
+    clients,
     rateLimits: {
       perIp: { points: 10_000_000, durationSeconds: 60 },
       perClient: { points: 10_000_000, durationSeconds: 60 },
@@ -118,7 +124,7 @@ async function fullCycle(server: TokenServerProcess): Promise<LoadResult> {
     if (phone === undefined) throw new Error('no phone');
     const timings: number[] = [];
     client.now = Date.now();
-    const login = await timed(timings, () => client.initialize());
+    const login = await timed(timings, () => client.initialize({ callback_uri: callbackUri }));
     await timed(timings, () =>
       client.mobile(phone, `/transactions/${login.transaction_id}/redeem`, { otp: login.code }),
     );
@@ -143,7 +149,9 @@ async function heldWaits(server: TokenServerProcess, count: number): Promise<str
   const ids: string[] = [];
   while (ids.length < count) {
     const batch = await Promise.all(
-      Array.from({ length: Math.min(200, count - ids.length) }, () => client.initialize()),
+      Array.from({ length: Math.min(200, count - ids.length) }, () =>
+        client.initialize({ callback_uri: callbackUri }),
+      ),
     );
     ids.push(...batch.map((login) => login.transaction_id));
   }
@@ -151,6 +159,7 @@ async function heldWaits(server: TokenServerProcess, count: number): Promise<str
   const pid = server.child.pid ?? 0;
   const before = rssBytes(pid);
   const abort = new AbortController();
+  setMaxListeners(count + 100, abort.signal); // one listener for each held wait
   const auth = `Basic ${Buffer.from(`demo:${CLIENT_SECRET}`).toString('base64')}`;
   const waits = ids.map((id) =>
     fetch(`${server.url}/oauth/api/v4/authenticate/transaction/${id}?wait=60&status=pending`, {
@@ -178,15 +187,18 @@ async function heldWaits(server: TokenServerProcess, count: number): Promise<str
   return line;
 }
 
+const barePort = await freePort();
+const callbackUri = `http://127.0.0.1:${barePort}/callback`;
 const directory = mkdtempSync(join(tmpdir(), 'otp-login-qr-bench-'));
 const configPath = join(directory, 'config.json');
-writeFileSync(configPath, JSON.stringify(benchConfig()));
+writeFileSync(configPath, JSON.stringify(benchConfig(callbackUri)));
 const redis = await startRedisServer();
+const bare = await startBareServer(barePort);
 try {
   console.log(
     `Token Server load on loopback, ${CONCURRENCY} concurrent clients, ${DURATION_MS / 1000} s a run\n`,
   );
-  const ceiling = await bareCeiling();
+  const ceiling = await measureCeiling(barePort);
   const ceilingRate = ceiling.requests / ceiling.seconds;
   console.log(summary('bare node:http handler (ceiling)', ceiling));
 
@@ -208,6 +220,7 @@ try {
     }
   }
 } finally {
+  bare.kill();
   await redis.stop();
   rmSync(directory, { recursive: true, force: true });
 }
