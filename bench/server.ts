@@ -12,7 +12,6 @@
  * 10,000 waits; result p99 < 20 ms with 1,000 waits held.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { setMaxListeners } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -158,13 +157,12 @@ async function heldWaits(server: TokenServerProcess, count: number): Promise<str
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const pid = server.child.pid ?? 0;
   const before = rssBytes(pid);
-  const abort = new AbortController();
-  setMaxListeners(count + 100, abort.signal); // one listener for each held wait
+  const controllers = ids.map(() => new AbortController());
   const auth = `Basic ${Buffer.from(`demo:${CLIENT_SECRET}`).toString('base64')}`;
-  const waits = ids.map((id) =>
+  const waits = ids.map((id, index) =>
     fetch(`${server.url}/oauth/api/v4/authenticate/transaction/${id}?wait=60&status=pending`, {
       headers: { Authorization: auth },
-      signal: abort.signal,
+      signal: controllers[index]?.signal ?? null,
     }).catch(() => undefined),
   );
   await new Promise((resolve) => setTimeout(resolve, 2000 + count / 2));
@@ -182,7 +180,7 @@ async function heldWaits(server: TokenServerProcess, count: number): Promise<str
     const sorted = timings.sort((a, b) => a - b);
     line += `; result call with them held: p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms`;
   }
-  abort.abort();
+  for (const controller of controllers) controller.abort();
   await Promise.all(waits);
   return line;
 }
@@ -202,7 +200,13 @@ try {
   const ceilingRate = ceiling.requests / ceiling.seconds;
   console.log(summary('bare node:http handler (ceiling)', ceiling));
 
-  for (const store of ['sqlite', 'redis'] as const) {
+  // BENCH_STORES=sqlite and BENCH_WAITS=1000 narrow a run while working on one figure.
+  const stores = (process.env.BENCH_STORES ?? 'sqlite,redis').split(',');
+  const waitCounts = (process.env.BENCH_WAITS ?? '1000,10000')
+    .split(',')
+    .filter(Boolean)
+    .map(Number);
+  for (const store of stores) {
     const env: Record<string, string> = {
       TOKEN_SERVER_CONFIG: configPath,
       LOG_LEVEL: 'warn',
@@ -213,8 +217,7 @@ try {
     const server = await startTokenServerProcess(env);
     try {
       console.log(summary(`full cycle, ${store}`, await fullCycle(server), ceilingRate));
-      for (const count of [1000, 10_000])
-        console.log(`  ${store}: ${await heldWaits(server, count)}`);
+      for (const count of waitCounts) console.log(`  ${store}: ${await heldWaits(server, count)}`);
     } finally {
       await server.stop();
     }
