@@ -143,6 +143,27 @@ function rssBytes(pid: number): number {
   return Number(kb) * 1024;
 }
 
+/** The floor: RSS growth of a bare node:http server that holds `count` requests unanswered. */
+async function bareHeldFloor(count: number): Promise<string> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [
+    '-e',
+    `require('node:http').createServer(() => {}).listen(${port}, '127.0.0.1')`,
+  ]);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const before = rssBytes(child.pid ?? 0);
+  const controllers = Array.from({ length: count }, () => new AbortController());
+  const held = controllers.map((controller) =>
+    fetch(`http://127.0.0.1:${port}/hold`, { signal: controller.signal }).catch(() => undefined),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 2000 + count / 2));
+  const after = rssBytes(child.pid ?? 0);
+  for (const controller of controllers) controller.abort();
+  await Promise.all(held);
+  child.kill();
+  return `${String(count).padStart(6)} held requests, bare node:http: RSS +${((after - before) / 1e6).toFixed(1)} MB (${((after - before) / count / 1024).toFixed(2)} KiB a request)`;
+}
+
 async function heldWaits(server: TokenServerProcess, count: number): Promise<string> {
   const client = new TokenServerClient(server.url, (request) => fetch(request));
   const ids: string[] = [];
@@ -185,6 +206,8 @@ async function heldWaits(server: TokenServerProcess, count: number): Promise<str
   return line;
 }
 
+// BENCH_STORES=sqlite and BENCH_WAITS=1000 narrow a run while working on one figure.
+const waitCounts = (process.env.BENCH_WAITS ?? '1000,10000').split(',').filter(Boolean).map(Number);
 const barePort = await freePort();
 const callbackUri = `http://127.0.0.1:${barePort}/callback`;
 const directory = mkdtempSync(join(tmpdir(), 'otp-login-qr-bench-'));
@@ -199,13 +222,9 @@ try {
   const ceiling = await measureCeiling(barePort);
   const ceilingRate = ceiling.requests / ceiling.seconds;
   console.log(summary('bare node:http handler (ceiling)', ceiling));
+  for (const count of waitCounts) console.log(`  floor: ${await bareHeldFloor(count)}`);
 
-  // BENCH_STORES=sqlite and BENCH_WAITS=1000 narrow a run while working on one figure.
   const stores = (process.env.BENCH_STORES ?? 'sqlite,redis').split(',');
-  const waitCounts = (process.env.BENCH_WAITS ?? '1000,10000')
-    .split(',')
-    .filter(Boolean)
-    .map(Number);
   for (const store of stores) {
     const env: Record<string, string> = {
       TOKEN_SERVER_CONFIG: configPath,
