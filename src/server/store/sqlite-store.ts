@@ -217,12 +217,15 @@ export class SqliteStore implements Store {
       const current = this.readTransaction(key);
       const result = apply(current);
       if (!result.ok || current === undefined) return result;
-      this.statements.updateTransaction.run(
+      const { changes } = this.statements.updateTransaction.run(
         result.record.version,
         JSON.stringify(result.record),
         key,
         current.version,
       );
+      // IMMEDIATE holds the write lock from the read on, so the row cannot have moved; if it
+      // did, refuse rather than report a change that was not written.
+      if (changes !== 1) throw new Error('The transaction changed during a transition.');
       return result;
     });
     const result = transition.immediate();
