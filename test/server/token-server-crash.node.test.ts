@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,5 +60,29 @@ describe('a SQLite-backed Token Server killed mid-flow', () => {
     } finally {
       await second.stop();
     }
+  });
+});
+
+describe('a Token Server asked to stop (SIGTERM)', () => {
+  it('answers the waits it holds, then exits cleanly', async () => {
+    const configPath = join(directory, 'config-stop.json');
+    writeFileSync(configPath, JSON.stringify(testConfig()));
+    const server = await startTokenServerProcess({
+      TOKEN_SERVER_CONFIG: configPath,
+      TOKEN_SERVER_DATABASE: join(directory, 'stop.db'),
+    });
+    const client = new TokenServerClient(server.url, (request) => fetch(request));
+    const login = await client.initialize();
+    const waiting = client.result(login.transaction_id, '?wait=30&status=pending');
+    await new Promise((resolve) => setTimeout(resolve, 200)); // let the server take up the wait
+
+    const exited = once(server.child, 'exit');
+    server.child.kill('SIGTERM');
+    const answer = await waiting;
+    const [code] = (await exited) as [number | null];
+
+    assert.equal(answer.status, 200);
+    assert.equal(answer.body.status, 'pending');
+    assert.equal(code, 0);
   });
 });

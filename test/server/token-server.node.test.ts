@@ -528,3 +528,24 @@ describe('the log', () => {
     }
   });
 });
+
+describe('CORS on the mobile API', () => {
+  it('allows the configured app origin and no other', async () => {
+    const preflight = (origin: string) =>
+      fixture.fetch(
+        new Request(`${BASE}/api/mobile/v1/transactions/${'0'.repeat(32)}/redeem`, {
+          method: 'OPTIONS',
+          headers: {
+            Origin: origin,
+            'Access-Control-Request-Method': 'POST',
+            'Access-Control-Request-Headers': 'content-type,request-signature',
+          },
+        }),
+      );
+    const allowed = await preflight('https://scan.example');
+    assert.equal(allowed.headers.get('access-control-allow-origin'), 'https://scan.example');
+    assert.match(allowed.headers.get('access-control-allow-headers') ?? '', /Request-Signature/i);
+    const other = await preflight('https://evil.example');
+    assert.equal(other.headers.get('access-control-allow-origin'), null);
+  });
+});
