@@ -19,6 +19,7 @@ describe('a SQLite-backed Token Server killed mid-flow', () => {
     const env = {
       TOKEN_SERVER_CONFIG: configPath,
       TOKEN_SERVER_DATABASE: join(directory, 'ts.db'),
+      LOG_LEVEL: 'error', // the test's callbacks go nowhere, on purpose
     };
 
     const first = await startTokenServerProcess(env);
@@ -70,6 +71,7 @@ describe('a Token Server asked to stop (SIGTERM)', () => {
     const server = await startTokenServerProcess({
       TOKEN_SERVER_CONFIG: configPath,
       TOKEN_SERVER_DATABASE: join(directory, 'stop.db'),
+      LOG_LEVEL: 'error',
     });
     const client = new TokenServerClient(server.url, (request) => fetch(request));
     const login = await client.initialize();
