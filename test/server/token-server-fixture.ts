@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { decodeQrPayload } from '../../src/protocol/index.js';
+import {
+  decodeEnrollmentPayload,
+  decodeQrPayload,
+  type EnrollmentPayload,
+} from '../../src/protocol/index.js';
 import {
   parseTokenServerConfig,
   type TokenServerConfig,
@@ -105,23 +109,35 @@ export class TokenServerClient {
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   }
 
-  /** Links a new phone to `userId` through an enrollment code, as the PWA does. */
-  async enrollDevice(userId = 'alice'): Promise<TestDevice> {
+  /** The website starts linking a phone; returns the decoded enrollment code. */
+  async startEnrollment(userId = 'alice'): Promise<EnrollmentPayload> {
     const started = await this.relyingParty('/enrollments', {
       method: 'POST',
       body: new URLSearchParams({ user_id: userId }).toString(),
     });
     const { code } = (await started.json()) as { code: string };
-    const payload = decodeQrPayload(code);
-    if (payload.kind !== 'enrollment') throw new Error('not an enrollment code');
-    const device = await createTestDevice();
-    const response = await this.fetch(
+    return decodeEnrollmentPayload(code);
+  }
+
+  /** The phone uses an enrollment code, signing with its key; `publicKey` is what it claims. */
+  async completeEnrollment(
+    device: TestDevice,
+    enrollment: EnrollmentPayload,
+    publicKey: JsonWebKey = device.publicJwk,
+  ): Promise<Response> {
+    return this.fetch(
       await device.signedRequest(
-        `${this.base}/api/mobile/v1/enrollments/${payload.enrollmentId}`,
-        { secret: payload.secret, public_key: device.publicJwk, device_name: 'Test phone' },
+        `${this.base}/api/mobile/v1/enrollments/${enrollment.enrollmentId}`,
+        { secret: enrollment.secret, public_key: publicKey, device_name: 'Test phone' },
         { anonymous: true, timestamp: this.now },
       ),
     );
+  }
+
+  /** Links a new phone to `userId` through an enrollment code, as the PWA does. */
+  async enrollDevice(userId = 'alice'): Promise<TestDevice> {
+    const device = await createTestDevice();
+    const response = await this.completeEnrollment(device, await this.startEnrollment(userId));
     if (response.status !== 201)
       throw new Error(`enroll: ${response.status} ${await response.text()}`);
     device.deviceId = ((await response.json()) as { device_id: string }).device_id;

@@ -294,47 +294,22 @@ describe('signed mobile requests', () => {
   });
 
   it('uses an enrollment code once', async () => {
-    const started = await fixture.relyingParty('/enrollments', {
-      method: 'POST',
-      body: 'user_id=alice',
-    });
-    const { enrollment_id: enrollmentId, code } = (await started.json()) as {
-      enrollment_id: string;
-      code: string;
-    };
-    const secret = BigInt(code.slice(40)).toString(16).padStart(32, '0');
-    const enroll = async () => {
-      const device = await createTestDevice();
-      const request = await device.signedRequest(
-        `${BASE}/api/mobile/v1/enrollments/${enrollmentId}`,
-        { secret, public_key: device.publicJwk, device_name: 'Phone' },
-        { anonymous: true, timestamp: fixture.now },
-      );
-      return fixture.fetch(request);
-    };
-    assert.equal((await enroll()).status, 201);
-    const again = await enroll();
+    const enrollment = await fixture.startEnrollment('alice');
+    const first = await fixture.completeEnrollment(await createTestDevice(), enrollment);
+    assert.equal(first.status, 201);
+    const again = await fixture.completeEnrollment(await createTestDevice(), enrollment);
     assert.equal(again.status, 409);
     assert.equal(((await again.json()) as { error_code: number }).error_code, 9016);
   });
 
   it('refuses an enrollment key with a private part', async () => {
-    const started = await fixture.relyingParty('/enrollments', {
-      method: 'POST',
-      body: 'user_id=alice',
-    });
-    const { enrollment_id: enrollmentId, code } = (await started.json()) as {
-      enrollment_id: string;
-      code: string;
-    };
-    const secret = BigInt(code.slice(40)).toString(16).padStart(32, '0');
     const device = await createTestDevice();
-    const request = await device.signedRequest(
-      `${BASE}/api/mobile/v1/enrollments/${enrollmentId}`,
-      { secret, public_key: { ...device.publicJwk, d: 'A'.repeat(43) }, device_name: 'Phone' },
-      { anonymous: true, timestamp: fixture.now },
+    const withPrivatePart = { ...device.publicJwk, d: 'A'.repeat(43) };
+    const response = await fixture.completeEnrollment(
+      device,
+      await fixture.startEnrollment('alice'),
+      withPrivatePart,
     );
-    const response = await fixture.fetch(request);
     assert.equal(response.status, 401);
   });
 });
