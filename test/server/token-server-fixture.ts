@@ -8,6 +8,7 @@ import {
 import {
   parseTokenServerConfig,
   type TokenServerConfig,
+  type TokenServerConfigInput,
 } from '../../src/server/token-server/config.js';
 import { createTokenServer, type TokenServer } from '../../src/server/token-server/app.js';
 import { MemoryStore } from '../../src/server/store/memory-store.js';
@@ -22,7 +23,7 @@ export const OTHER_SECRET = 'other-secret-that-is-long-enough-0123456789';
  * Callbacks go to the discard port on loopback, where they are refused at once: no test traffic
  * leaves this machine. The callback test runs its own receiver.
  */
-export function testConfig(overrides: Partial<TokenServerConfig> = {}): TokenServerConfig {
+export function testConfig(overrides: Partial<TokenServerConfigInput> = {}): TokenServerConfig {
   const sha = (text: string) => createHash('sha256').update(text).digest('hex');
   return parseTokenServerConfig({
     clients: [
@@ -170,7 +171,7 @@ export class TokenServerFixture extends TokenServerClient {
 
   constructor(
     readonly store: Store = new MemoryStore(),
-    config: Partial<TokenServerConfig> = {},
+    config: Partial<TokenServerConfigInput> = {},
     logger?: Logger,
   ) {
     // The client needs the server and the server the client's clock: tie them through a holder.

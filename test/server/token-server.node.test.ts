@@ -367,45 +367,75 @@ describe('operations', () => {
 });
 
 describe('rate limits', () => {
-  it('slows down one address with 429 and Retry-After, and serves the others', async () => {
+  it('slows down one phone address on the mobile API with 429 and Retry-After, and serves others', async () => {
     const limited = new TokenServerFixture(undefined, {
       rateLimits: {
         perIp: { points: 3, durationSeconds: 60 },
         perClient: { points: 1000, durationSeconds: 60 },
       },
     });
-    const from = (ip: string) =>
-      limited.relyingParty('/authenticate/transaction/' + '0'.repeat(32), {
-        headers: { 'x-test-ip': ip },
-      });
+    const redeemFrom = (ip: string) =>
+      limited.fetch(
+        new Request(`${BASE}/api/mobile/v1/transactions/${'0'.repeat(32)}/redeem`, {
+          method: 'POST',
+          headers: { 'x-test-ip': ip, Origin: 'https://scan.example' },
+          body: '{}',
+        }),
+      );
     try {
-      for (let i = 0; i < 3; i += 1) assert.equal((await from('198.51.100.1')).status, 404);
-      const slowed = await from('198.51.100.1');
+      for (let i = 0; i < 3; i += 1) assert.equal((await redeemFrom('198.51.100.1')).status, 401);
+      const slowed = await redeemFrom('198.51.100.1');
       assert.equal(slowed.status, 429);
       assert.match(slowed.headers.get('retry-after') ?? '', /^\d+$/);
-      assert.deepEqual(
-        { ...((await slowed.json()) as object), error_description: undefined },
-        { error: 'slow_down', error_code: 10101, error_description: undefined },
-      );
-      assert.equal((await from('198.51.100.2')).status, 404);
+      const body = (await slowed.json()) as { error: string; error_code: number };
+      assert.deepEqual([body.error, body.error_code], ['slow_down', 10101]);
+      // The scanner app can read it: CORS headers on the 429, Retry-After exposed.
+      assert.equal(slowed.headers.get('access-control-allow-origin'), 'https://scan.example');
+      assert.match(slowed.headers.get('access-control-expose-headers') ?? '', /Retry-After/i);
+      assert.equal((await redeemFrom('198.51.100.2')).status, 401);
     } finally {
       await limited.server.close();
     }
   });
 
-  it('limits each client on the relying-party API', async () => {
+  it('limits each client on the relying-party API, not its address', async () => {
     const limited = new TokenServerFixture(undefined, {
       rateLimits: {
-        perIp: { points: 1000, durationSeconds: 60 },
+        perIp: { points: 1, durationSeconds: 60 },
         perClient: { points: 2, durationSeconds: 60 },
       },
     });
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 3; i += 1) {
-        statuses.push((await limited.relyingParty('/users/alice/devices')).status);
+        const response = await limited.relyingParty('/users/alice/devices', {
+          headers: { 'x-test-ip': '203.0.113.9' },
+        });
+        statuses.push(response.status);
       }
       assert.deepEqual(statuses, [200, 200, 429]);
+    } finally {
+      await limited.server.close();
+    }
+  });
+
+  it('refuses an address that keeps sending wrong client credentials, even with right ones', async () => {
+    const limited = new TokenServerFixture(undefined, {
+      rateLimits: {
+        perIp: { points: 1000, durationSeconds: 60 },
+        perClient: { points: 1000, durationSeconds: 60 },
+        failedAuthPerIp: { points: 3, durationSeconds: 300 },
+      },
+    });
+    const from = (ip: string, secret?: string) =>
+      limited.relyingParty('/users/alice/devices', {
+        headers: { 'x-test-ip': ip },
+        ...(secret === undefined ? {} : { secret }),
+      });
+    try {
+      for (let i = 0; i < 3; i += 1) assert.equal((await from('192.0.2.66', 'guess')).status, 401);
+      assert.equal((await from('192.0.2.66')).status, 429);
+      assert.equal((await from('192.0.2.67')).status, 200);
     } finally {
       await limited.server.close();
     }

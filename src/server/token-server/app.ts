@@ -9,7 +9,7 @@ import type { TokenServerConfig } from './config.js';
 import { DeviceAuthenticator } from './device-authenticator.js';
 import { EnrollmentService } from './enrollment-service.js';
 import { TokenServerError } from './errors.js';
-import { rateLimit } from './rate-limit.js';
+import { FailureLimiter, rateLimit } from './rate-limit.js';
 import { requestLog } from './request-log.js';
 import { mobileRoutes } from './routes/mobile.js';
 import { relyingPartyRoutes } from './routes/relying-party.js';
@@ -73,12 +73,10 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
       },
     }),
   );
-  // Health checks come before the rate limit: a load balancer polls them often.
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', (c) =>
     ready ? c.json({ status: 'ready' }) : c.json({ status: 'stopping' }, 503),
   );
-  app.use('*', rateLimit(config.rateLimits.perIp, ipOf, 'ip'));
   app.route(
     '/oauth/api/v4',
     relyingPartyRoutes({
@@ -87,6 +85,8 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
       enrollments,
       maxWaitSeconds: config.maxWaitSeconds,
       perClientLimit: config.rateLimits.perClient,
+      failedAuth: new FailureLimiter(config.rateLimits.failedAuthPerIp, 'failed-auth'),
+      clientIp: ipOf,
     }),
   );
   app.use(
@@ -101,9 +101,12 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
         'Request-Nonce',
         'Request-Signature',
       ],
+      exposeHeaders: ['Retry-After'],
       maxAge: 600,
     }),
   );
+  // After CORS, so that a browser app can read a 429 and preflights are not counted.
+  app.use('/api/mobile/*', rateLimit(config.rateLimits.perIp, ipOf, 'ip'));
   app.route(
     '/api/mobile/v1',
     mobileRoutes({ authenticator, transactions, enrollments, clientIp: ipOf }),

@@ -59,16 +59,30 @@ export const TokenServerConfigSchema = v.strictObject({
   enrollmentTimeToLiveMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(10_000)), 300_000),
   /** How far a phone's clock may be from ours, in milliseconds. */
   clockSkewMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1_000)), 120_000),
-  /** Requests allowed per client IP address (every endpoint) and per client (relying-party API). */
-  rateLimits: v.optional(v.strictObject({ perIp: RateLimitSchema, perClient: RateLimitSchema }), {
-    perIp: { points: 600, durationSeconds: 60 },
-    perClient: { points: 6000, durationSeconds: 60 },
-  }),
+  /**
+   * Rate limits: `perIp` on the mobile API (each phone has its own address); `perClient` on the
+   * relying-party API (a website backend sends all its users' logins from one address);
+   * `failedAuthPerIp`, wrong client credentials from one address before it gets 429.
+   */
+  rateLimits: v.optional(
+    v.strictObject({
+      perIp: RateLimitSchema,
+      perClient: RateLimitSchema,
+      failedAuthPerIp: v.optional(RateLimitSchema, { points: 20, durationSeconds: 300 }),
+    }),
+    {
+      perIp: { points: 600, durationSeconds: 60 },
+      perClient: { points: 6000, durationSeconds: 60 },
+      failedAuthPerIp: { points: 20, durationSeconds: 300 },
+    },
+  ),
   /** The longest long-poll wait, in seconds. */
   maxWaitSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(60)), 30),
 });
 
 export type TokenServerConfig = v.InferOutput<typeof TokenServerConfigSchema>;
+/** A configuration as written in the file: optional fields may be left out. */
+export type TokenServerConfigInput = v.InferInput<typeof TokenServerConfigSchema>;
 export type ClientConfig = TokenServerConfig['clients'][number];
 export type LoginTypeConfig = TokenServerConfig['types'][number];
 

@@ -38,6 +38,39 @@ export function rateLimit<E extends Env>(
   };
 }
 
+/**
+ * Counts failures (wrong client credentials) per key, and refuses a key that failed too often
+ * with 429 before its credentials are even checked: a brake on guessing secrets.
+ */
+export class FailureLimiter {
+  private readonly limiter: RateLimiterMemory;
+
+  constructor(
+    private readonly limit: RateLimit,
+    prefix: string,
+  ) {
+    this.limiter = new RateLimiterMemory({
+      points: limit.points,
+      duration: limit.durationSeconds,
+      keyPrefix: prefix,
+    });
+  }
+
+  /** Throws 429 when `key` has used up its failures. */
+  async assertAllowed(key: string | null): Promise<void> {
+    if (key === null) return;
+    const state = await this.limiter.get(key);
+    if (state !== null && state.consumedPoints >= this.limit.points) {
+      throw slowDown(Math.max(1, Math.ceil(state.msBeforeNext / 1000)));
+    }
+  }
+
+  async recordFailure(key: string | null): Promise<void> {
+    if (key === null) return;
+    await this.limiter.penalty(key, 1);
+  }
+}
+
 function slowDown(retryAfterSeconds: number): TokenServerError {
   return new TokenServerError({
     code: SDK_ERRORS.RATE_LIMITED.code,

@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
 import { isIP } from 'node:net';
 import { isLoginStatus, type LoginStatus } from '../../../protocol/index.js';
@@ -6,7 +6,7 @@ import type { ClientConfig } from '../config.js';
 import { digestsEqual, sha256Hex } from '../../security/hashing.js';
 import { invalidClient, relyingPartyError } from '../errors.js';
 import type { EnrollmentService } from '../enrollment-service.js';
-import { rateLimit, type RateLimit } from '../rate-limit.js';
+import { FailureLimiter, rateLimit, type RateLimit } from '../rate-limit.js';
 import type { TransactionService } from '../transaction-service.js';
 
 type Env = { Variables: { client: ClientConfig } };
@@ -39,11 +39,22 @@ export function relyingPartyRoutes(options: {
   enrollments: EnrollmentService;
   maxWaitSeconds: number;
   perClientLimit: RateLimit;
+  failedAuth: FailureLimiter;
+  clientIp: (c: Context) => string | null;
 }): Hono<Env> {
   const app = new Hono<Env>();
 
   app.use('*', async (c, next) => {
-    c.set('client', authenticateClient(options.clients, c.req.header('authorization')));
+    const ip = options.clientIp(c);
+    await options.failedAuth.assertAllowed(ip);
+    let client: ClientConfig;
+    try {
+      client = authenticateClient(options.clients, c.req.header('authorization'));
+    } catch (error) {
+      await options.failedAuth.recordFailure(ip);
+      throw error;
+    }
+    c.set('client', client);
     await next();
   });
   app.use(
