@@ -6,7 +6,7 @@ import type { ClientConfig } from '../config.js';
 import { digestsEqual, sha256Hex } from '../../security/hashing.js';
 import { invalidClient, relyingPartyError } from '../errors.js';
 import type { EnrollmentService } from '../enrollment-service.js';
-import { FailureLimiter, rateLimit, type RateLimit } from '../rate-limit.js';
+import { rateLimit, type FailureLimiter, type RateLimit } from '../rate-limit.js';
 import type { TransactionService } from '../transaction-service.js';
 
 type Env = { Variables: { client: ClientConfig } };
@@ -40,7 +40,7 @@ export function relyingPartyRoutes(options: {
   maxWaitSeconds: number;
   perClientLimit: RateLimit;
   failedAuth: FailureLimiter;
-  clientIp: (c: Context) => string | null;
+  clientIp: (c: Context<Env>) => string | null;
 }): Hono<Env> {
   const app = new Hono<Env>();
 
