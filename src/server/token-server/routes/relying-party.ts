@@ -1,4 +1,4 @@
-import { Hono, type Context } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import * as v from 'valibot';
 import { isIP } from 'node:net';
 import { isLoginStatus, type LoginStatus } from '../../../protocol/index.js';
@@ -40,11 +40,11 @@ export function relyingPartyRoutes(options: {
   maxWaitSeconds: number;
   perClientLimit: RateLimit;
   failedAuth: FailureLimiter;
-  clientIp: (c: Context<Env>) => string | null;
+  clientIp: (c: Parameters<MiddlewareHandler<Env>>[0]) => string | null;
 }): Hono<Env> {
   const app = new Hono<Env>();
 
-  app.use('*', async (c, next) => {
+  const authenticate: MiddlewareHandler<Env> = async (c, next) => {
     const ip = options.clientIp(c);
     await options.failedAuth.assertAllowed(ip);
     let client: ClientConfig;
@@ -56,7 +56,8 @@ export function relyingPartyRoutes(options: {
     }
     c.set('client', client);
     await next();
-  });
+  };
+  app.use('*', authenticate);
   app.use(
     '*',
     rateLimit<Env>(options.perClientLimit, (c) => c.var.client.id, 'client'),
