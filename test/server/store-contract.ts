@@ -5,10 +5,11 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { randomId128, sha256Hex } from '../../src/server/security/hashing.js';
-import type {
-  DeviceRecord,
-  EnrollmentRecord,
-  TransactionRecord,
+import {
+  newTransactionRecord,
+  type DeviceRecord,
+  type EnrollmentRecord,
+  type TransactionRecord,
 } from '../../src/server/store/records.js';
 import type { Store } from '../../src/server/store/store.js';
 
@@ -27,24 +28,19 @@ export function transactionFixture(overrides: Partial<TransactionRecord> = {}): 
 } {
   const otp = randomId128();
   const record: TransactionRecord = {
-    key: sha256Hex(randomId128()),
-    otpHash: sha256Hex(otp),
-    clientId: 'demo-website',
-    type: 'otp',
-    message: 'Log in to Demo',
-    callbackUri: 'http://127.0.0.1:9/callback',
-    requester: { ipAddress: '203.0.113.7', userAgent: 'Mozilla/5.0', languageCode: 'en' },
-    requiredUserId: null,
-    numberMatchCode: null,
-    createdAt: NOW,
-    expiresAt: NOW + 60_000,
-    state: 'created',
-    version: 1,
-    deviceId: null,
-    userId: null,
-    redeemedAt: null,
-    answeredAt: null,
-    deniedReason: null,
+    ...newTransactionRecord({
+      key: sha256Hex(randomId128()),
+      otpHash: sha256Hex(otp),
+      clientId: 'demo-website',
+      type: 'otp',
+      message: 'Log in to Demo',
+      callbackUri: 'http://127.0.0.1:9/callback',
+      requester: { ipAddress: '203.0.113.7', userAgent: 'Mozilla/5.0', languageCode: 'en' },
+      requiredUserId: null,
+      numberMatchCode: null,
+      createdAt: NOW,
+      expiresAt: NOW + 60_000,
+    }),
     ...overrides,
   };
   return { record, otp };

@@ -39,6 +39,36 @@ export interface TransactionRecord {
   readonly deniedReason: DeniedReason | null;
 }
 
+/** What a transaction is given when it starts; everything else begins empty. */
+export type NewTransaction = Pick<
+  TransactionRecord,
+  | 'key'
+  | 'otpHash'
+  | 'clientId'
+  | 'type'
+  | 'message'
+  | 'callbackUri'
+  | 'requester'
+  | 'requiredUserId'
+  | 'numberMatchCode'
+  | 'createdAt'
+  | 'expiresAt'
+>;
+
+/** A transaction in its first state, `created`, at version 1. */
+export function newTransactionRecord(fields: NewTransaction): TransactionRecord {
+  return {
+    ...fields,
+    state: 'created',
+    version: 1,
+    deviceId: null,
+    userId: null,
+    redeemedAt: null,
+    answeredAt: null,
+    deniedReason: null,
+  };
+}
+
 /** `not_accepted`: the user denied; `invalid_answer`: the user picked the wrong number. */
 export type DeniedReason = 'not_accepted' | 'invalid_answer';
 

@@ -1,7 +1,12 @@
 import { randomInt } from 'node:crypto';
 import { encodeCompactPayload, type LoginStatus } from '../../protocol/index.js';
 import { randomId128, sha256Hex } from '../security/hashing.js';
-import type { DeviceRecord, TransactionRecord, TransitionFailure } from '../store/records.js';
+import {
+  newTransactionRecord,
+  type DeviceRecord,
+  type TransactionRecord,
+  type TransitionFailure,
+} from '../store/records.js';
 import type { Store } from '../store/store.js';
 import type { ClientConfig, LoginTypeConfig, TokenServerConfig } from './config.js';
 import { mobileError, relyingPartyError, type TokenServerError } from './errors.js';
@@ -98,30 +103,25 @@ export class TransactionService {
     const otp = randomId128();
     const now = this.clock();
     const numberMatchCode = type.numberMatching ? String(randomInt(10, 100)) : null;
-    await this.options.store.insertTransaction({
-      key: sha256Hex(transactionId),
-      otpHash: sha256Hex(otp),
-      clientId: client.id,
-      type: type.name,
-      message,
-      callbackUri: request.callbackUri,
-      requester: {
-        ipAddress: request.ipAddress,
-        userAgent: request.userAgent,
-        languageCode: request.languageCode,
-      },
-      requiredUserId: request.userId,
-      numberMatchCode,
-      createdAt: now,
-      expiresAt: now + type.timeToLiveMs,
-      state: 'created',
-      version: 1,
-      deviceId: null,
-      userId: null,
-      redeemedAt: null,
-      answeredAt: null,
-      deniedReason: null,
-    });
+    await this.options.store.insertTransaction(
+      newTransactionRecord({
+        key: sha256Hex(transactionId),
+        otpHash: sha256Hex(otp),
+        clientId: client.id,
+        type: type.name,
+        message,
+        callbackUri: request.callbackUri,
+        requester: {
+          ipAddress: request.ipAddress,
+          userAgent: request.userAgent,
+          languageCode: request.languageCode,
+        },
+        requiredUserId: request.userId,
+        numberMatchCode,
+        createdAt: now,
+        expiresAt: now + type.timeToLiveMs,
+      }),
+    );
     return {
       transaction_id: transactionId,
       auth_method: type.name,
