@@ -8,3 +8,4 @@ export * from './payloads.js';
 export * from './qr-payload.js';
 export * from './qr-payload-error.js';
 export * from './signed-request.js';
+export * from './website-contract.js';
