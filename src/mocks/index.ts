@@ -1,0 +1,3 @@
+// MSW handlers that users import from 'otp-login-qr/mocks' to test their integration without a
+// server: the website contract (for <otp-login-qr>) and the Token Server's mobile API (for the SDK).
+export {};
