@@ -28,16 +28,23 @@ export async function startTokenServerProcess(
   port?: number,
 ): Promise<TokenServerProcess> {
   const chosenPort = port ?? (await freePort());
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/token-server/main.ts'], {
-    env: {
-      ...process.env,
-      LOG_LEVEL: 'warn',
-      ...env,
-      TOKEN_SERVER_HOST: '127.0.0.1',
-      TOKEN_SERVER_PORT: String(chosenPort),
+  // TOKEN_SERVER_NODE_ARGS adds Node flags, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile
+  // the server under `npm run bench:server` (Node refuses --cpu-prof in NODE_OPTIONS).
+  const nodeArgs = (process.env.TOKEN_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, '--import', 'tsx', 'src/server/token-server/main.ts'],
+    {
+      env: {
+        ...process.env,
+        LOG_LEVEL: 'warn',
+        ...env,
+        TOKEN_SERVER_HOST: '127.0.0.1',
+        TOKEN_SERVER_PORT: String(chosenPort),
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  );
   const url = `http://127.0.0.1:${chosenPort}`;
   const deadline = Date.now() + 20_000;
   for (;;) {

@@ -20,6 +20,11 @@ export interface RedisStoreOptions {
    * result can still be read (and a late wait told `expired`) for a while. Ten minutes by default.
    */
   graceMs?: number;
+  /**
+   * Hears connection errors (Redis down, auth refused). ioredis reconnects by itself; without a
+   * listener it would print each error to the console instead of the server's log.
+   */
+  onConnectionError?: (error: Error) => void;
 }
 
 const DEFAULT_PREFIX = 'otp-login-qr:';
@@ -102,9 +107,12 @@ export class RedisStore implements Store {
   /** Settles once the subscriber listens: writes wait for it, so that no change goes unheard. */
   private subscribing: Promise<void> | undefined;
   private closed = false;
+  private readonly onConnectionError: (error: Error) => void;
 
   constructor(options: RedisStoreOptions) {
     this.redis = new Redis(options.url);
+    this.onConnectionError = options.onConnectionError ?? (() => undefined);
+    this.redis.on('error', this.onConnectionError);
     this.prefix = options.keyPrefix ?? DEFAULT_PREFIX;
     this.channel = `${this.prefix}changes`;
     this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
@@ -305,6 +313,7 @@ export class RedisStore implements Store {
     if (this.subscriber !== undefined || this.closed) return;
     const subscriber = this.redis.duplicate();
     this.subscriber = subscriber;
+    subscriber.on('error', this.onConnectionError);
     subscriber.on('message', (channel: string, message: string) => {
       if (channel === this.channel) this.changes.emit('change', message);
     });

@@ -133,6 +133,7 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
     async close() {
       ready = false;
       waiter.close();
+      sendCallback.close();
       await store.close();
     },
   };

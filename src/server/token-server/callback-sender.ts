@@ -1,26 +1,88 @@
+import { Agent as HttpAgent, request as httpRequest, type RequestOptions } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Logger } from 'pino';
+
+export interface CallbackSenderOptions {
+  logger: Logger;
+  /** Time for one attempt, connection to response. */
+  timeoutMs?: number;
+  /** Attempts in all, for a network failure or a 5xx answer. */
+  attempts?: number;
+  /** Wait before the second attempt; doubled for each attempt after it. */
+  retryDelayMs?: number;
+}
 
 /**
  * Posts Onegini's callback, `{callback_uri, transaction_id}`, to the client's allow-listed
- * callback URI once a transaction is answered. The result itself is fetched by the client, so
- * a lost callback costs time, not correctness: the client's long-poll sees the answer too.
+ * callback URI once a transaction is answered. The result itself is fetched by the client with
+ * its credentials, so the callback is a wake-up call, not a carrier of truth: a lost one costs
+ * time, not correctness. It is still retried (network failure or 5xx, with backoff), since a
+ * website that waits only for callbacks would otherwise miss the answer.
+ *
+ * node:http with keep-alive agents, not fetch: a callback goes out for every answer, and fetch's
+ * per-request machinery was a tenth of the server's CPU under load (docs/benchmarks.md). Neither
+ * follows redirects, so an allow-listed URI cannot bounce the callback elsewhere.
  */
-export function createCallbackSender(options: { logger: Logger; timeoutMs?: number }) {
+export function createCallbackSender(options: CallbackSenderOptions) {
   const timeoutMs = options.timeoutMs ?? 5_000;
-  return (callbackUri: string, transactionId: string): void => {
-    fetch(callbackUri, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ callback_uri: callbackUri, transaction_id: transactionId }),
-      signal: AbortSignal.timeout(timeoutMs),
-      redirect: 'error',
-    }).then(
-      (response) => {
-        if (!response.ok) options.logger.warn({ status: response.status }, 'callback refused');
-      },
-      (error: unknown) => {
-        options.logger.warn({ err: error }, 'callback failed');
-      },
-    );
+  const attempts = options.attempts ?? 3;
+  const retryDelayMs = options.retryDelayMs ?? 1_000;
+  const agents = {
+    'http:': new HttpAgent({ keepAlive: true, maxSockets: 64 }),
+    'https:': new HttpsAgent({ keepAlive: true, maxSockets: 64 }),
   };
+
+  function attempt(url: URL, body: string): Promise<number> {
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const requestOptions: RequestOptions = {
+      method: 'POST',
+      agent: url.protocol === 'https:' ? agents['https:'] : agents['http:'],
+      headers: {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(body),
+      },
+      timeout: timeoutMs,
+    };
+    return new Promise((resolve, reject) => {
+      const request = send(url, requestOptions, (response) => {
+        response.resume();
+        response.on('end', () => {
+          resolve(response.statusCode ?? 0);
+        });
+        response.on('error', reject);
+      });
+      request.on('timeout', () => request.destroy(new Error('callback timed out')));
+      request.on('error', reject);
+      request.end(body);
+    });
+  }
+
+  async function deliver(callbackUri: string, transactionId: string): Promise<void> {
+    const url = new URL(callbackUri);
+    const body = JSON.stringify({ callback_uri: callbackUri, transaction_id: transactionId });
+    for (let round = 1; ; round += 1) {
+      let retryable: boolean;
+      try {
+        const status = await attempt(url, body);
+        if (status >= 200 && status < 300) return;
+        retryable = status >= 500;
+        options.logger.warn({ status, attempt: round }, 'callback refused');
+      } catch (error) {
+        retryable = true;
+        options.logger.warn({ err: error, attempt: round }, 'callback failed');
+      }
+      if (!retryable || round >= attempts) return;
+      await new Promise((resolve) => setTimeout(resolve, retryDelayMs * 2 ** (round - 1)).unref());
+    }
+  }
+
+  const send = (callbackUri: string, transactionId: string): void => {
+    void deliver(callbackUri, transactionId);
+  };
+  /** Closes idle keep-alive sockets, for shutdown. */
+  send.close = (): void => {
+    agents['http:'].destroy();
+    agents['https:'].destroy();
+  };
+  return send;
 }

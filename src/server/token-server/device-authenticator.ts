@@ -1,8 +1,7 @@
-import type { webcrypto } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import {
   fromBase64Url,
   NONCE_PATTERN,
-  sha256Base64Url,
   signatureBaseString,
   SIGNATURE_HEADERS,
 } from '../../protocol/index.js';
@@ -11,6 +10,7 @@ import type { Store } from '../store/store.js';
 import {
   importDevicePublicKey,
   parseDevicePublicJwk,
+  sha256Base64UrlSync,
   verifyDeviceSignature,
   type DevicePublicJwk,
 } from './device-key.js';
@@ -32,7 +32,7 @@ const MAX_KEY_CACHE = 10_000;
  * outside the allowed clock skew and nonces used before.
  */
 export class DeviceAuthenticator {
-  private readonly keys = new Map<string, webcrypto.CryptoKey>();
+  private readonly keys = new Map<string, KeyObject>();
   private readonly clock: () => number;
 
   constructor(
@@ -49,7 +49,7 @@ export class DeviceAuthenticator {
     if (device === undefined || device.revokedAt !== null) {
       throw mobileError('DEVICE_DEREGISTERED', 401);
     }
-    const key = await this.keyOf(device);
+    const key = this.keyOf(device);
     await this.check(request, key, deviceId);
     return device;
   }
@@ -58,9 +58,9 @@ export class DeviceAuthenticator {
   async verifyEnrollment(request: SignedRequest, publicKey: unknown): Promise<DevicePublicJwk> {
     const jwk = parseDevicePublicJwk(publicKey);
     if (jwk === undefined) throw invalidSignature('The public key is not a P-256 public key.');
-    let key: webcrypto.CryptoKey;
+    let key: KeyObject;
     try {
-      key = await importDevicePublicKey(jwk);
+      key = importDevicePublicKey(jwk);
     } catch (cause) {
       throw invalidSignature('The public key is not a valid P-256 key.', cause);
     }
@@ -68,11 +68,7 @@ export class DeviceAuthenticator {
     return jwk;
   }
 
-  private async check(
-    request: SignedRequest,
-    key: webcrypto.CryptoKey,
-    nonceScope: string,
-  ): Promise<void> {
+  private async check(request: SignedRequest, key: KeyObject, nonceScope: string): Promise<void> {
     const headers = request.headers;
     const timestamp = headers.get(SIGNATURE_HEADERS.timestamp) ?? '';
     const nonce = headers.get(SIGNATURE_HEADERS.nonce) ?? '';
@@ -88,12 +84,12 @@ export class DeviceAuthenticator {
     const signed = signatureBaseString({
       method: request.method,
       pathAndQuery: request.pathAndQuery,
-      bodySha256: await sha256Base64Url(request.body),
+      bodySha256: sha256Base64UrlSync(request.body),
       timestamp,
       nonce,
       deviceId: headers.get(SIGNATURE_HEADERS.deviceId) ?? '',
     });
-    if (!(await verifyDeviceSignature(key, signature, signed))) {
+    if (!verifyDeviceSignature(key, signature, signed)) {
       throw invalidSignature('The signature does not match.');
     }
     // Only a verified request may use up a nonce; it is kept as long as its timestamp is valid.
@@ -102,12 +98,12 @@ export class DeviceAuthenticator {
     }
   }
 
-  private async keyOf(device: DeviceRecord): Promise<webcrypto.CryptoKey> {
+  private keyOf(device: DeviceRecord): KeyObject {
     const cached = this.keys.get(device.id);
     if (cached !== undefined) return cached;
     const jwk = parseDevicePublicJwk(JSON.parse(device.publicKeyJwk));
     if (jwk === undefined) throw mobileError('DEVICE_DEREGISTERED', 401);
-    const key = await importDevicePublicKey(jwk);
+    const key = importDevicePublicKey(jwk);
     if (this.keys.size >= MAX_KEY_CACHE) this.keys.clear();
     this.keys.set(device.id, key);
     return key;

@@ -1,4 +1,4 @@
-import { webcrypto } from 'node:crypto';
+import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
 
 /** The public part of a device key, as the phone sends it at enrollment. */
 export interface DevicePublicJwk {
@@ -25,22 +25,30 @@ export function parseDevicePublicJwk(value: unknown): DevicePublicJwk | undefine
   return { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y };
 }
 
-/** Imports a device's public key for verifying; rejects keys that are not on the curve. */
-export async function importDevicePublicKey(jwk: DevicePublicJwk): Promise<webcrypto.CryptoKey> {
-  return webcrypto.subtle.importKey('jwk', jwk, { name: 'ECDSA', namedCurve: 'P-256' }, false, [
-    'verify',
-  ]);
+/**
+ * Imports a device's public key for verifying; throws for a key that is not on the curve.
+ *
+ * The server uses node:crypto's synchronous API rather than WebCrypto: a P-256 verify takes
+ * about 0.1 ms, and WebCrypto's promise-per-job machinery cost more than the verify itself on the
+ * mobile API's hot path (measured with `npm run bench:server`, docs/benchmarks.md).
+ */
+export function importDevicePublicKey(jwk: DevicePublicJwk): KeyObject {
+  const key = createPublicKey({ key: { ...jwk }, format: 'jwk' });
+  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1')
+    throw new TypeError('Not a P-256 public key.');
+  return key;
 }
 
-export async function verifyDeviceSignature(
-  key: webcrypto.CryptoKey,
+/** Checks an ECDSA P-256 / SHA-256 signature in WebCrypto's raw (r ‖ s) form. */
+export function verifyDeviceSignature(
+  key: KeyObject,
   signature: Uint8Array,
   signedText: string,
-): Promise<boolean> {
-  return webcrypto.subtle.verify(
-    { name: 'ECDSA', hash: 'SHA-256' },
-    key,
-    signature,
-    new TextEncoder().encode(signedText),
-  );
+): boolean {
+  return verify('sha256', Buffer.from(signedText), { key, dsaEncoding: 'ieee-p1363' }, signature);
+}
+
+/** The body hash of a signed request: base64url of its SHA-256, as the phone computes it. */
+export function sha256Base64UrlSync(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('base64url');
 }

@@ -67,7 +67,10 @@ process.on('SIGINT', () => void shutdown('SIGINT'));
 async function openStore(env: TokenServerEnvironment): Promise<Store> {
   if (env.redisUrl !== null) {
     const { RedisStore } = await import('../store/redis-store.js');
-    return new RedisStore({ url: env.redisUrl });
+    return new RedisStore({
+      url: env.redisUrl,
+      onConnectionError: (error) => { logger.warn({ err: error }, 'Redis connection error'); },
+    });
   }
   return new SqliteStore(env.databasePath);
 }
