@@ -7,3 +7,4 @@ export * from './token-server/app.js';
 export * from './token-server/config.js';
 export * from './token-server/errors.js';
 export * from './token-server/load-config.js';
+export * from './kit/index.js';

@@ -1,0 +1,111 @@
+import type { LongPollMode } from './relying-party-client.js';
+import type { CookieOptions } from './binding-cookie.js';
+import type { LinkedDevice } from './relying-party-client.js';
+import type { LoginStore } from './login-store.js';
+
+/** What the website's hook returns when a browser has logged in: its session, and where to go. */
+export interface LoginOutcome {
+  /** Where the page goes next (`redirect_to` in the status response). */
+  redirectTo: string;
+  /** Set-Cookie header values, e.g. the website's session cookie. */
+  cookies?: readonly string[];
+  /** Other headers for the response. */
+  headers?: Record<string, string>;
+}
+
+/** Called once per accepted login, with the Token Server's user id. */
+export type OnLogin = (userId: string, request: Request) => LoginOutcome | Promise<LoginOutcome>;
+
+/** Reads the website's user from a request (its session), or null when nobody is logged in. */
+export type UserOfRequest = (request: Request) => string | null | Promise<string | null>;
+
+/** A limit: `points` requests per `durationSeconds`, per key. */
+export interface KitRateLimit {
+  points: number;
+  durationSeconds: number;
+}
+
+/** What an adapter knows about the connection, which a Request does not carry. */
+export interface KitRequestContext {
+  /** The TCP peer address of the browser (or of the proxy in front of the website). */
+  clientIp?: string;
+}
+
+export interface OtpLoginKitConfig {
+  tokenServer: {
+    /** Base URL of any server with Onegini's v4 relying-party API. */
+    url: string;
+    clientId: string;
+    clientSecret: string;
+    /** `auto` (default) uses the long-poll extension when the server has it; `never` polls. */
+    longPoll?: LongPollMode;
+    /** A fetch to call the Token Server with (tests, proxies); default the global fetch. */
+    fetch?: (request: Request) => Promise<Response>;
+  };
+  /** The website's own origin, e.g. `https://www.example.com`: the only Origin allowed to start. */
+  publicOrigin: string;
+  /** The scanner app's URL; the QR is this URL with the code in its fragment. */
+  appUrl: string;
+  /** The callback URI registered with the Token Server; the kit serves POST on its path. */
+  callbackUri: string;
+  /** Passwordless login: `POST {path}` starts, `GET {path}/{id}` reports. */
+  login?: {
+    path: string;
+    /** The Token Server's login type, e.g. `otp`. */
+    type: string;
+    /** The message the phone shows; default the type's configured message. */
+    message?: string;
+    onLogin: OnLogin;
+  };
+  /** Second factor: like `login`, but for the user `userId` returns, and only their phones. */
+  secondFactor?: {
+    path: string;
+    /** A type with `secondFactor` on the Token Server. */
+    type: string;
+    message?: string;
+    /** The user who passed the first factor (e.g. a password), or null. */
+    userId: UserOfRequest;
+    onLogin: OnLogin;
+  };
+  /** Linking a phone to the logged-in user (needs the reference server's enrollment extension). */
+  enrollment?: {
+    path: string;
+    /** The logged-in user, or null (then start answers 401). */
+    userId: UserOfRequest;
+    /** Called once when the phone is linked; returns where to go. */
+    onEnrolled?: (
+      userId: string,
+      device: LinkedDevice,
+      request: Request,
+    ) => LoginOutcome | Promise<LoginOutcome>;
+    /** Where to go after linking when there is no `onEnrolled`. Default `/`. */
+    redirectTo?: string;
+  };
+  /** The binding cookie's name and lifetime. It is HttpOnly, SameSite=Strict, Secure on https. */
+  cookie?: CookieOptions;
+  /** Seconds the browser waits between two status requests. Default 2. */
+  interval?: number;
+  /** The longest a status request is held, in seconds. Default 25. */
+  maxWaitSeconds?: number;
+  /** Without long-poll (and for enrollments), how often the kit reads the Token Server. Default 1000 ms. */
+  upstreamPollMs?: number;
+  rateLimits?: {
+    /** Starts per browser IP. Default 30 per 60 s. */
+    startPerIp?: KitRateLimit;
+    /** Status requests per browser IP. Default 300 per 60 s. */
+    statusPerIp?: KitRateLimit;
+    /** Status requests per login. Default 60 per 60 s. */
+    statusPerLogin?: KitRateLimit;
+    /** Callbacks per caller IP. Default 600 per 60 s. */
+    callbackPerIp?: KitRateLimit;
+  };
+  /** Where logins live between start and status. Default a bounded in-memory store. */
+  store?: LoginStore;
+  /**
+   * The browser's IP address, sent to the Token Server and used for rate limits. Default the
+   * adapter's socket address. Behind a reverse proxy, read the proxy's header here.
+   */
+  clientIp?: (request: Request, context: KitRequestContext) => string | undefined;
+  /** Failures the kit answered with 5xx (Token Server down, hook threw). Default: console.error. */
+  onError?: (error: unknown) => void;
+}

@@ -1,0 +1,96 @@
+import type { LoginStatus } from '../../protocol/index.js';
+import { KitError } from './kit-errors.js';
+
+/** What a login started by this website is: passwordless, second factor, or linking a phone. */
+export type LoginFlow = 'login' | 'second_factor' | 'enrollment';
+
+/** One login (or enrollment) that a browser started, as the kit keeps it. */
+export interface LoginRecord {
+  flow: LoginFlow;
+  /** The Token Server's transaction id, or the enrollment id. Never sent to the browser. */
+  transactionId: string;
+  /** SHA-256 (hex) of the binding secret in the browser's cookie; the secret itself is not kept. */
+  bindingHash: string;
+  /** Epoch milliseconds when the Token Server stops accepting an answer. */
+  expiresAt: number;
+  /** The last status the kit saw; the next long-poll waits for a change from it. */
+  status: LoginStatus;
+  /** Second factor and enrollment: the website's user this login is for. */
+  userId?: string;
+  /** Enrollment: the phones the user had before, so that a new one shows the link is made. */
+  knownDeviceIds?: string[];
+}
+
+/**
+ * Where the kit keeps logins between the start and the status calls. The default keeps them in
+ * this process's memory; a website with several instances behind a load balancer stores them in
+ * a shared store (and routes a browser's polls anywhere).
+ */
+export interface LoginStore {
+  get(id: string): Promise<LoginRecord | undefined>;
+  /** Stores or replaces a login; the store may forget it after `forgetAt` (epoch ms). */
+  put(id: string, record: LoginRecord, forgetAt: number): Promise<void>;
+  /**
+   * Removes a login and returns it; of two concurrent calls, exactly one gets the record. This is
+   * what makes an accepted login log the browser in once.
+   */
+  take(id: string): Promise<LoginRecord | undefined>;
+}
+
+export interface MemoryLoginStoreOptions {
+  /** At most this many logins at a time; a start beyond it is refused. Default 10 000. */
+  maxEntries?: number;
+  clock?: () => number;
+}
+
+/** A bounded in-memory {@link LoginStore} whose entries expire. One process only. */
+export class MemoryLoginStore implements LoginStore {
+  private readonly entries = new Map<string, { record: LoginRecord; forgetAt: number }>();
+  private readonly maxEntries: number;
+  private readonly clock: () => number;
+
+  constructor(options: MemoryLoginStoreOptions = {}) {
+    this.maxEntries = options.maxEntries ?? 10_000;
+    if (!Number.isInteger(this.maxEntries) || this.maxEntries < 1)
+      throw new TypeError('maxEntries must be a positive integer.');
+    this.clock = options.clock ?? Date.now;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(id: string): Promise<LoginRecord | undefined> {
+    const entry = this.entries.get(id);
+    if (entry === undefined) return Promise.resolve(undefined);
+    if (entry.forgetAt <= this.clock()) {
+      this.entries.delete(id);
+      return Promise.resolve(undefined);
+    }
+    return Promise.resolve(entry.record);
+  }
+
+  put(id: string, record: LoginRecord, forgetAt: number): Promise<void> {
+    if (!this.entries.has(id) && this.entries.size >= this.maxEntries) {
+      this.sweep();
+      // Refuse rather than evict: evicting would let a flood of starts push out real logins.
+      if (this.entries.size >= this.maxEntries)
+        return Promise.reject(new KitError('store_full', 'Too many logins are in progress.'));
+    }
+    this.entries.set(id, { record, forgetAt });
+    return Promise.resolve();
+  }
+
+  take(id: string): Promise<LoginRecord | undefined> {
+    const entry = this.entries.get(id);
+    // get-and-delete in one synchronous step: no other caller can run in between.
+    this.entries.delete(id);
+    if (entry === undefined || entry.forgetAt <= this.clock()) return Promise.resolve(undefined);
+    return Promise.resolve(entry.record);
+  }
+
+  private sweep(): void {
+    const now = this.clock();
+    for (const [id, entry] of this.entries) if (entry.forgetAt <= now) this.entries.delete(id);
+  }
+}

@@ -1,0 +1,310 @@
+import { isLoginStatus, type LoginStatus } from '../../protocol/index.js';
+import { KitError } from './kit-errors.js';
+
+/** How the kit reads results: `auto` tries the long-poll extension and falls back when absent. */
+export type LongPollMode = 'auto' | 'never';
+
+export interface RelyingPartyClientOptions {
+  /** Base URL of the Token Server, e.g. `https://tokens.example.com` (no `/oauth/...`). */
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** `auto` (default): use `?wait=N&status=S` when the server supports it; `never`: plain reads. */
+  longPoll?: LongPollMode;
+  /** The fetch to use; defaults to the global one. Tests pass an in-process server's. */
+  fetch?: (request: Request) => Promise<Response>;
+  /** Milliseconds before a call without a wait gives up. Default 10 000. */
+  timeoutMs?: number;
+}
+
+export interface InitializeFields {
+  type: string;
+  callbackUri: string;
+  message?: string;
+  ipAddress?: string;
+  userAgent?: string;
+  languageCode?: string;
+  userId?: string;
+}
+
+export interface InitializeResult {
+  transactionId: string;
+  /** Milliseconds until the login request expires. */
+  timeToLive: number;
+  /** The code for the QR: compact digits (reference server) or base64 JSON (Onegini). */
+  otp: string;
+  numberMatchCode: string | undefined;
+}
+
+export interface TransactionResult {
+  /** The status, read from the `status` extension or derived from Onegini's fields. */
+  status: LoginStatus;
+  userId: string | null;
+  isAuthenticated: boolean;
+}
+
+export interface EnrollmentStart {
+  enrollmentId: string;
+  code: string;
+  timeToLive: number;
+}
+
+export interface LinkedDevice {
+  deviceId: string;
+  userId: string;
+  name: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+const API = '/oauth/api/v4';
+const BODY_LIMIT = 64 * 1024;
+
+/**
+ * The website backend's side of the Token Server: Onegini's v4 relying-party API (initialize, read
+ * the result) plus the reference server's extensions (long-poll, enrollments, devices). Every
+ * Onegini server supports the first two; the kit degrades without the extensions.
+ */
+export class RelyingPartyClient {
+  private readonly baseUrl: string;
+  private readonly authorization: string;
+  private readonly send: (request: Request) => Promise<Response>;
+  private readonly timeoutMs: number;
+  /** Whether the server answered a wait with the `status` extension; unknown until the first read. */
+  private longPollSupported: boolean | undefined;
+
+  constructor(options: RelyingPartyClientOptions) {
+    let url: URL;
+    try {
+      url = new URL(options.baseUrl);
+    } catch {
+      throw new TypeError('tokenServer.url must be an absolute URL.');
+    }
+    if (options.clientId === '' || options.clientSecret === '')
+      throw new TypeError('tokenServer.clientId and clientSecret must not be empty.');
+    this.baseUrl = url.href.replace(/\/+$/, '');
+    // OAuth 2.0 (RFC 6749 §2.3.1) form-encodes both parts before Basic; the server decodes them.
+    this.authorization = `Basic ${Buffer.from(
+      `${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`,
+    ).toString('base64')}`;
+    this.send = options.fetch ?? ((request) => fetch(request));
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.longPollSupported = options.longPoll === 'never' ? false : undefined;
+  }
+
+  /** True once the server showed the long-poll extension; false when it lacks it or it is off. */
+  get supportsLongPoll(): boolean | undefined {
+    return this.longPollSupported;
+  }
+
+  async initialize(fields: InitializeFields): Promise<InitializeResult> {
+    const form = new URLSearchParams({ type: fields.type, callback_uri: fields.callbackUri });
+    if (fields.message !== undefined) form.set('message', fields.message);
+    if (fields.ipAddress !== undefined) form.set('ip_address', fields.ipAddress);
+    if (fields.userAgent !== undefined) form.set('user_agent', fields.userAgent);
+    if (fields.languageCode !== undefined) form.set('language_code', fields.languageCode);
+    if (fields.userId !== undefined) form.set('user_id', fields.userId);
+    const body = await this.call('POST', '/authenticate/user', { form });
+    const transactionId = stringField(body, 'transaction_id');
+    const otp = stringField(body, 'otp');
+    const timeToLive = body['time_to_live'];
+    if (typeof timeToLive !== 'number' || !(timeToLive > 0))
+      throw badResponse('time_to_live is not a positive number.');
+    const code = body['number_match_code'];
+    if (code !== undefined && typeof code !== 'string')
+      throw badResponse('number_match_code is not a string.');
+    return { transactionId, otp, timeToLive, numberMatchCode: code };
+  }
+
+  /**
+   * Reads a login's result. With `wait`, asks the server to hold the call until the status differs
+   * from `knownStatus` (the reference server's extension); a server without it answers at once,
+   * and from then on the kit polls it instead. `expiresAt` lets the kit tell `expired` from
+   * `pending` on a server that reports neither.
+   */
+  async result(
+    transactionId: string,
+    options: {
+      wait?: number;
+      knownStatus?: LoginStatus;
+      expiresAt?: number;
+      now?: number;
+      signal?: AbortSignal;
+    } = {},
+  ): Promise<TransactionResult> {
+    const path = `/authenticate/transaction/${encodeURIComponent(transactionId)}`;
+    const wait = options.wait ?? 0;
+    const useWait = wait > 0 && this.longPollSupported !== false;
+    let body: Record<string, unknown>;
+    if (useWait) {
+      const query = new URLSearchParams({
+        wait: String(Math.floor(wait)),
+        status: options.knownStatus ?? 'pending',
+      });
+      try {
+        body = await this.call('GET', `${path}?${query.toString()}`, {
+          signal: options.signal,
+          timeoutMs: wait * 1000 + this.timeoutMs,
+        });
+      } catch (error) {
+        // A server that refuses the unknown parameters lacks the extension: read without them.
+        if (error instanceof KitError && error.status === 400 && this.longPollSupported !== true) {
+          this.longPollSupported = false;
+          body = await this.call('GET', path, { signal: options.signal });
+        } else throw error;
+      }
+    } else {
+      body = await this.call('GET', path, { signal: options.signal });
+    }
+    const hasStatus = isLoginStatus(body['status']);
+    if (useWait && this.longPollSupported === undefined) this.longPollSupported = hasStatus;
+    return toResult(body, options.expiresAt, options.now ?? Date.now());
+  }
+
+  /** Starts linking a phone to `userId` (reference-server extension). */
+  async startEnrollment(userId: string): Promise<EnrollmentStart> {
+    const body = await this.call('POST', '/enrollments', {
+      form: new URLSearchParams({ user_id: userId }),
+    });
+    const timeToLive = body['time_to_live'];
+    if (typeof timeToLive !== 'number' || !(timeToLive > 0))
+      throw badResponse('time_to_live is not a positive number.');
+    return {
+      enrollmentId: stringField(body, 'enrollment_id'),
+      code: stringField(body, 'code'),
+      timeToLive,
+    };
+  }
+
+  /** The phones linked to `userId`, revoked ones included (reference-server extension). */
+  async listDevices(userId: string, signal?: AbortSignal): Promise<LinkedDevice[]> {
+    const body = await this.call('GET', `/users/${encodeURIComponent(userId)}/devices`, {
+      signal,
+    });
+    const devices = body['devices'];
+    if (!Array.isArray(devices)) throw badResponse('devices is not a list.');
+    return devices.map((value: unknown) => {
+      if (typeof value !== 'object' || value === null)
+        throw badResponse('A device is not an object.');
+      const device = value as Record<string, unknown>;
+      const revokedAt = device['revoked_at'];
+      return {
+        deviceId: stringField(device, 'device_id'),
+        userId: stringField(device, 'user_id'),
+        name: typeof device['name'] === 'string' ? device['name'] : '',
+        createdAt: stringField(device, 'created_at'),
+        revokedAt: typeof revokedAt === 'string' ? revokedAt : null,
+      };
+    });
+  }
+
+  /** Revokes a phone (reference-server extension). */
+  async revokeDevice(deviceId: string): Promise<void> {
+    await this.call('DELETE', `/devices/${encodeURIComponent(deviceId)}`, { empty: true });
+  }
+
+  private async call(
+    method: string,
+    path: string,
+    options: {
+      form?: URLSearchParams;
+      signal?: AbortSignal | undefined;
+      timeoutMs?: number;
+      empty?: boolean;
+    } = {},
+  ): Promise<Record<string, unknown>> {
+    const timeout = AbortSignal.timeout(options.timeoutMs ?? this.timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    const headers = new Headers({ Authorization: this.authorization, Accept: 'application/json' });
+    if (options.form) headers.set('Content-Type', 'application/x-www-form-urlencoded');
+    let response: Response;
+    try {
+      response = await this.send(
+        new Request(`${this.baseUrl}${API}${path}`, {
+          method,
+          headers,
+          signal,
+          ...(options.form ? { body: options.form.toString() } : {}),
+        }),
+      );
+    } catch (cause) {
+      throw new KitError('token_server_unreachable', 'The Token Server did not answer.', { cause });
+    }
+    if (options.empty && response.ok) {
+      await response.body?.cancel();
+      return {};
+    }
+    const text = await readCapped(response);
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (cause) {
+      throw new KitError(
+        'token_server_bad_response',
+        `The Token Server answered ${response.status} without JSON.`,
+        { status: response.status, cause },
+      );
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw badResponse('The answer is not a JSON object.');
+    const record = body as Record<string, unknown>;
+    if (!response.ok) {
+      const code = record['error_code'];
+      throw new KitError(
+        'token_server_refused',
+        `The Token Server refused ${method} ${path.split('?')[0] ?? ''}: ${response.status} ${String(record['error'])}.`,
+        {
+          status: response.status,
+          ...(typeof code === 'number' ? { tokenServerCode: code } : {}),
+        },
+      );
+    }
+    return record;
+  }
+}
+
+async function readCapped(response: Response): Promise<string> {
+  const length = Number(response.headers.get('content-length') ?? '0');
+  if (length > BODY_LIMIT) {
+    await response.body?.cancel();
+    throw badResponse('The answer is too large.');
+  }
+  const text = await response.text();
+  if (text.length > BODY_LIMIT) throw badResponse('The answer is too large.');
+  return text;
+}
+
+function toResult(
+  body: Record<string, unknown>,
+  expiresAt: number | undefined,
+  now: number,
+): TransactionResult {
+  const isAuthenticated = body['is_authenticated'] === true;
+  const userId = typeof body['user_id'] === 'string' ? body['user_id'] : null;
+  const reported = body['status'];
+  let status: LoginStatus;
+  if (isLoginStatus(reported)) status = reported;
+  // Onegini's own fields: an answer sets is_authenticated or a reason; the rest is the clock's.
+  else if (isAuthenticated) status = 'accepted';
+  else if (typeof body['not_authenticated_reason'] === 'object' && body['not_authenticated_reason'])
+    status = 'denied';
+  else if (expiresAt !== undefined && now >= expiresAt) status = 'expired';
+  else status = userId === null ? 'pending' : 'scanned';
+  // Never trust an accepted without is_authenticated, whatever the status field says.
+  if (status === 'accepted' && !isAuthenticated) status = 'denied';
+  return { status, userId, isAuthenticated };
+}
+
+function stringField(body: Record<string, unknown>, field: string): string {
+  const value = body[field];
+  if (typeof value !== 'string' || value === '' || value.length > 2048)
+    throw badResponse(`${field} is missing or not a string.`);
+  return value;
+}
+
+function badResponse(message: string): KitError {
+  return new KitError(
+    'token_server_bad_response',
+    `The Token Server's answer is invalid: ${message}`,
+  );
+}

@@ -1,0 +1,128 @@
+/*
+ * The kit against a real Token Server (in this process), a browser with a cookie jar, and a phone
+ * that scans the browser's QR through the mobile API.
+ */
+import { decodeQrPayload, parseStartLoginResponse } from '../../src/protocol/index.js';
+import {
+  createOtpLoginKit,
+  type OtpLoginKit,
+  type OtpLoginKitConfig,
+} from '../../src/server/kit/index.js';
+import { CLIENT_SECRET, TokenServerFixture } from '../server/token-server-fixture.js';
+import type { TestDevice } from '../support/test-device.js';
+
+export const SITE = 'http://site.test';
+export const APP_URL = 'http://localhost:7003/';
+export const CALLBACK_URI = 'http://127.0.0.1:9/callback';
+
+export interface KitSetup {
+  tokenServer: TokenServerFixture;
+  kit: OtpLoginKit;
+  logins: string[];
+}
+
+/** A kit for client `demo` of the fixture; `onLogin` records the user and sets a session cookie. */
+export function setUpKit(
+  overrides: Partial<OtpLoginKitConfig> = {},
+  tokenServer = new TokenServerFixture(),
+): KitSetup {
+  const logins: string[] = [];
+  const kit = createOtpLoginKit({
+    tokenServer: {
+      url: tokenServer.base,
+      clientId: 'demo',
+      clientSecret: CLIENT_SECRET,
+      fetch: (request) => tokenServer.fetch(request),
+    },
+    publicOrigin: SITE,
+    appUrl: APP_URL,
+    callbackUri: CALLBACK_URI,
+    interval: 0,
+    login: {
+      path: '/otp-login',
+      type: 'otp',
+      onLogin: (userId) => {
+        logins.push(userId);
+        return { redirectTo: '/account', cookies: [`session=${userId}; Path=/; HttpOnly`] };
+      },
+    },
+    onError: () => undefined,
+    ...overrides,
+  });
+  return { tokenServer, kit, logins };
+}
+
+/** A browser: keeps the cookies a site sets, and sends them back. */
+export class TestBrowser {
+  readonly cookies = new Map<string, string>();
+
+  constructor(
+    private readonly kit: Pick<OtpLoginKit, 'fetch'>,
+    readonly ip = '198.51.100.7',
+  ) {}
+
+  async request(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size > 0)
+      headers.set(
+        'Cookie',
+        [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
+      );
+    const response = await this.kit.fetch(new Request(`${SITE}${path}`, { ...init, headers }), {
+      clientIp: this.ip,
+    });
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair = ''] = cookie.split(';');
+      const index = pair.indexOf('=');
+      this.cookies.set(pair.slice(0, index), pair.slice(index + 1));
+    }
+    return response;
+  }
+
+  /** Clicks "log in with your phone": POST from the site's own page. */
+  async start(endpoint = '/otp-login') {
+    const response = await this.request(endpoint, {
+      method: 'POST',
+      headers: { Origin: SITE, 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0' },
+    });
+    if (response.status !== 201)
+      throw new Error(`start: ${response.status} ${await response.text()}`);
+    return { response, body: parseStartLoginResponse(await response.json()) };
+  }
+
+  async poll(endpoint: string, id: string, wait = 0) {
+    const response = await this.request(`${endpoint}/${id}?wait=${wait}`);
+    return {
+      response,
+      status: response.status,
+      body: (await response.json()) as Record<string, unknown>,
+    };
+  }
+}
+
+/** The phone scans `qr` and answers. */
+export async function scan(tokenServer: TokenServerFixture, phone: TestDevice, qr: string) {
+  const payload = decodeQrPayload(qr);
+  if (payload.kind !== 'authentication') throw new Error('not a login QR');
+  const redeemed = await tokenServer.mobile(
+    phone,
+    `/transactions/${payload.transactionId}/redeem`,
+    {
+      otp: payload.otp,
+    },
+  );
+  if (redeemed.status !== 200) throw new Error(`redeem: ${redeemed.status}`);
+  return {
+    transactionId: payload.transactionId,
+    redeemed: redeemed.body,
+    answer: async (answer: 'accept' | 'deny', number?: string) => {
+      const answered = await tokenServer.mobile(
+        phone,
+        `/transactions/${payload.transactionId}/answer`,
+        { answer, ...(number === undefined ? {} : { number }) },
+      );
+      if (answered.status !== 200) throw new Error(`answer: ${answered.status}`);
+      return answered.body;
+    },
+  };
+}

@@ -1,0 +1,402 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { decodeQrPayload, parseLoginStatusResponse } from '../../src/protocol/index.js';
+import { TokenServerFixture } from '../server/token-server-fixture.js';
+import { CALLBACK_URI, scan, setUpKit, SITE, TestBrowser } from './kit-harness.js';
+
+const NOT_FOUND = {
+  error: 'not_found',
+  error_description: 'There is no such login in this browser.',
+};
+
+describe('relying-party kit: start', () => {
+  it('answers with the widget contract and an HttpOnly, SameSite=Strict binding cookie', async () => {
+    const { kit } = setUpKit();
+    const browser = new TestBrowser(kit);
+    const { response, body } = await browser.start();
+    assert.equal(response.status, 201);
+    assert.equal(response.headers.get('cache-control'), 'no-store');
+    const cookie = response.headers.get('set-cookie') ?? '';
+    assert.match(
+      cookie,
+      /^otp_login_binding=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=3600; HttpOnly; SameSite=Strict$/,
+    );
+    assert.equal(body.interval, 0);
+    assert.equal(body.expires_in, 60);
+    assert.match(body.qr, /^HTTP:\/\/LOCALHOST:7003\/#1[0-9]{78}$/);
+    const payload = decodeQrPayload(body.qr);
+    assert.equal(payload.kind, 'authentication');
+    assert.equal(body.same_device_url, `http://localhost:7003/#${body.qr.split('#')[1] ?? ''}`);
+    // The login id is the website's own: it is not the Token Server's transaction id.
+    assert.ok(!body.qr.includes(body.id));
+  });
+
+  it('on https, the cookie is Secure and __Host- prefixed', async () => {
+    const { kit } = setUpKit({ publicOrigin: 'https://site.test' });
+    const response = await kit.fetch(
+      new Request('https://site.test/otp-login', {
+        method: 'POST',
+        headers: { Origin: 'https://site.test' },
+      }),
+    );
+    assert.equal(response.status, 201);
+    assert.match(
+      response.headers.get('set-cookie') ?? '',
+      /^__Host-otp_login_binding=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=3600; HttpOnly; Secure; SameSite=Strict$/,
+    );
+  });
+
+  it('shows the number-matching code of a number-matching type', async () => {
+    const { kit } = setUpKit({
+      login: { path: '/otp-login', type: 'otp_match', onLogin: () => ({ redirectTo: '/' }) },
+    });
+    const { body } = await new TestBrowser(kit).start();
+    assert.match(body.code ?? '', /^[1-9][0-9]$/);
+  });
+
+  it('refuses a start from another origin, or without an Origin (CSRF), and sets no cookie', async () => {
+    const { kit } = setUpKit();
+    const variants: Record<string, string>[] = [
+      {},
+      { Origin: 'https://evil.example' },
+      { Origin: 'null' },
+    ];
+    for (const headers of variants) {
+      const response = await kit.fetch(
+        new Request(`${SITE}/otp-login`, { method: 'POST', headers }),
+        { clientIp: '198.51.100.7' },
+      );
+      assert.equal(response.status, 403);
+      assert.equal(response.headers.get('set-cookie'), null);
+      assert.equal(((await response.json()) as { error: string }).error, 'forbidden');
+    }
+  });
+
+  it('reuses a browser binding secret, so two tabs can each log in', async () => {
+    const { kit } = setUpKit();
+    const browser = new TestBrowser(kit);
+    const first = await browser.start();
+    const secret = browser.cookies.get('otp_login_binding');
+    const second = await browser.start();
+    assert.equal(browser.cookies.get('otp_login_binding'), secret);
+    assert.equal((await browser.poll('/otp-login', first.body.id)).status, 200);
+    assert.equal((await browser.poll('/otp-login', second.body.id)).status, 200);
+  });
+});
+
+describe('relying-party kit: cookie binding', () => {
+  it('without the cookie, or with another browser’s, a poll learns nothing and cannot log in', async () => {
+    const { kit, tokenServer, logins } = setUpKit();
+    const phone = await tokenServer.enrollDevice('alice');
+    const victim = new TestBrowser(kit);
+    const attacker = new TestBrowser(kit, '203.0.113.9');
+    await attacker.start(); // the attacker has a binding cookie of their own
+    const noCookie = new TestBrowser(kit, '203.0.113.10');
+    const { body } = await victim.start();
+    const answered = await scan(tokenServer, phone, body.qr);
+    await answered.answer('accept');
+
+    const unknown = await attacker.poll('/otp-login', 'AAAAAAAAAAAAAAAAAAAAAA');
+    for (const intruder of [attacker, noCookie]) {
+      const polled = await intruder.poll('/otp-login', body.id);
+      assert.equal(polled.status, 404);
+      assert.deepEqual(polled.body, NOT_FOUND);
+      // The same answer as for an id that never existed.
+      assert.deepEqual(polled.body, unknown.body);
+      assert.equal(polled.response.headers.get('set-cookie'), null);
+    }
+    assert.deepEqual(logins, []);
+
+    const own = await victim.poll('/otp-login', body.id);
+    assert.deepEqual(own.body, { status: 'accepted', redirect_to: '/account' });
+    assert.deepEqual(logins, ['alice']);
+  });
+});
+
+describe('relying-party kit: status', () => {
+  it('a held poll answers as soon as the phone scans (long-poll on the Token Server)', async () => {
+    const { kit, tokenServer } = setUpKit();
+    const phone = await tokenServer.enrollDevice('alice');
+    const browser = new TestBrowser(kit);
+    const { body } = await browser.start();
+    const held = browser.poll('/otp-login', body.id, 20);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await scan(tokenServer, phone, body.qr);
+    const polled = await held;
+    assert.deepEqual(parseLoginStatusResponse(polled.body), { status: 'scanned' });
+    assert.equal(kit.relyingParty.supportsLongPoll, true);
+  });
+
+  it('without long-poll, a held poll wakes up on the callback', async () => {
+    const { kit, tokenServer, logins } = setUpKit({
+      tokenServer: {
+        url: 'http://token-server.test',
+        clientId: 'demo',
+        clientSecret: 'demo-secret-that-is-long-enough-0123456789',
+        longPoll: 'never',
+        fetch: (request) => fixture.fetch(request),
+      },
+      upstreamPollMs: 600_000, // only the callback can end the wait early
+    });
+    const fixture = tokenServer;
+    const phone = await tokenServer.enrollDevice('bob');
+    const browser = new TestBrowser(kit);
+    const { body } = await browser.start();
+    const scanned = await scan(tokenServer, phone, body.qr);
+    await scanned.answer('accept');
+    const held = browser.poll('/otp-login', body.id, 20);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const callback = await kit.fetch(
+      new Request(CALLBACK_URI, {
+        method: 'POST',
+        body: JSON.stringify({ callback_uri: CALLBACK_URI, transaction_id: scanned.transactionId }),
+      }),
+    );
+    assert.equal(callback.status, 204);
+    const polled = await held;
+    assert.deepEqual(polled.body, { status: 'accepted', redirect_to: '/account' });
+    assert.deepEqual(logins, ['bob']);
+  });
+
+  it('works against an Onegini server: no status field, no long-poll parameters', async () => {
+    const fixture = new TokenServerFixture();
+    const seen: string[] = [];
+    // Onegini's API: refuses unknown query parameters here, and has no `status` in the result.
+    const onegini = async (request: Request): Promise<Response> => {
+      const url = new URL(request.url);
+      seen.push(url.search);
+      if (url.search !== '')
+        return Response.json({ error: 'invalid_request', error_code: 1003 }, { status: 400 });
+      const response = await fixture.fetch(request);
+      if (!url.pathname.includes('/authenticate/transaction/')) return response;
+      const body = (await response.json()) as Record<string, unknown>;
+      delete body['status'];
+      return Response.json(body, { status: response.status });
+    };
+    const { kit, logins } = setUpKit(
+      {
+        tokenServer: {
+          url: fixture.base,
+          clientId: 'demo',
+          clientSecret: 'demo-secret-that-is-long-enough-0123456789',
+          fetch: onegini,
+        },
+        upstreamPollMs: 50,
+      },
+      fixture,
+    );
+    const phone = await fixture.enrollDevice('carol');
+    const browser = new TestBrowser(kit);
+    const { body } = await browser.start();
+    assert.deepEqual((await browser.poll('/otp-login', body.id, 1)).body, { status: 'pending' });
+    assert.equal(kit.relyingParty.supportsLongPoll, false);
+    const scanned = await scan(fixture, phone, body.qr);
+    await scanned.answer('accept');
+    assert.deepEqual((await browser.poll('/otp-login', body.id, 5)).body, {
+      status: 'accepted',
+      redirect_to: '/account',
+    });
+    assert.deepEqual(logins, ['carol']);
+    assert.ok(seen.includes('?wait=1&status=pending'));
+  });
+
+  it('reports a denial and logs nobody in', async () => {
+    const { kit, tokenServer, logins } = setUpKit();
+    const phone = await tokenServer.enrollDevice('alice');
+    const browser = new TestBrowser(kit);
+    const { body } = await browser.start();
+    await (await scan(tokenServer, phone, body.qr)).answer('deny');
+    assert.deepEqual((await browser.poll('/otp-login', body.id)).body, { status: 'denied' });
+    assert.deepEqual((await browser.poll('/otp-login', body.id)).body, { status: 'denied' });
+    assert.deepEqual(logins, []);
+  });
+
+  it('a poll sooner than `interval` gets 400 slow_down', async () => {
+    const { kit } = setUpKit({ interval: 5 });
+    const browser = new TestBrowser(kit);
+    const { body } = await browser.start();
+    assert.equal((await browser.poll('/otp-login', body.id)).status, 200);
+    const fast = await browser.poll('/otp-login', body.id);
+    assert.equal(fast.status, 400);
+    assert.deepEqual(parseLoginStatusResponse(fast.body), { error: 'slow_down', interval: 5 });
+  });
+
+  it('a second poll while one is held gets slow_down', async () => {
+    const { kit } = setUpKit();
+    const browser = new TestBrowser(kit);
+    const { body } = await browser.start();
+    const controller = new AbortController();
+    const held = browser.request(`/otp-login/${body.id}?wait=20`, { signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const second = await browser.poll('/otp-login', body.id);
+    assert.equal(second.status, 400);
+    assert.equal(second.body.error, 'slow_down');
+    controller.abort();
+    assert.equal((await held).status, 200);
+  });
+
+  it('too many polls of one login get 429 with Retry-After', async () => {
+    const { kit } = setUpKit({
+      rateLimits: { statusPerLogin: { points: 3, durationSeconds: 60 } },
+    });
+    const browser = new TestBrowser(kit);
+    const { body } = await browser.start();
+    for (let i = 0; i < 3; i++)
+      assert.equal((await browser.poll('/otp-login', body.id)).status, 200);
+    const limited = await browser.poll('/otp-login', body.id);
+    assert.equal(limited.status, 429);
+    assert.match(limited.response.headers.get('retry-after') ?? '', /^[1-9][0-9]*$/);
+    assert.equal(limited.body.error, 'slow_down');
+  });
+
+  it('too many requests from one IP get 429 with Retry-After, on start and on status', async () => {
+    const { kit } = setUpKit({
+      rateLimits: {
+        startPerIp: { points: 2, durationSeconds: 60 },
+        statusPerIp: { points: 2, durationSeconds: 60 },
+      },
+    });
+    const browser = new TestBrowser(kit);
+    const { body } = await browser.start();
+    await browser.start();
+    const start = await browser.request('/otp-login', {
+      method: 'POST',
+      headers: { Origin: SITE },
+    });
+    assert.equal(start.status, 429);
+    assert.ok(Number(start.headers.get('retry-after')) > 0);
+    await browser.poll('/otp-login', body.id);
+    await browser.poll('/otp-login', body.id);
+    const polled = await browser.poll('/otp-login', 'AAAAAAAAAAAAAAAAAAAAAA');
+    assert.equal(polled.status, 429);
+    assert.ok(Number(polled.response.headers.get('retry-after')) > 0);
+    // Another address is not affected.
+    const other = new TestBrowser(kit, '198.51.100.8');
+    assert.equal((await other.start()).response.status, 201);
+  });
+
+  it('sets the session once: a replayed poll after accepted gets nothing', async () => {
+    const { kit, tokenServer, logins } = setUpKit();
+    const phone = await tokenServer.enrollDevice('alice');
+    const browser = new TestBrowser(kit);
+    const { body } = await browser.start();
+    await (await scan(tokenServer, phone, body.qr)).answer('accept');
+    const accepted = await browser.poll('/otp-login', body.id);
+    assert.deepEqual(accepted.body, { status: 'accepted', redirect_to: '/account' });
+    assert.ok(accepted.response.headers.getSetCookie().includes('session=alice; Path=/; HttpOnly'));
+    const replayed = await browser.poll('/otp-login', body.id);
+    assert.equal(replayed.status, 404);
+    assert.deepEqual(replayed.body, NOT_FOUND);
+    assert.deepEqual(replayed.response.headers.getSetCookie(), []);
+    assert.deepEqual(logins, ['alice']);
+  });
+
+  it('of racing polls after accepted, exactly one logs in', async () => {
+    const { kit, tokenServer, logins } = setUpKit();
+    const phone = await tokenServer.enrollDevice('alice');
+    const browser = new TestBrowser(kit);
+    const { body } = await browser.start();
+    await (await scan(tokenServer, phone, body.qr)).answer('accept');
+    const polls = await Promise.all(
+      Array.from({ length: 5 }, () => browser.poll('/otp-login', body.id)),
+    );
+    assert.equal(polls.filter((poll) => poll.body.status === 'accepted').length, 1);
+    assert.deepEqual(logins, ['alice']);
+  });
+
+  it('refuses a malformed callback, and a callback for another URI', async () => {
+    const { kit } = setUpKit();
+    for (const body of [
+      'nonsense',
+      JSON.stringify({ callback_uri: 'http://x/', transaction_id: 'a' }),
+    ]) {
+      const response = await kit.fetch(new Request(CALLBACK_URI, { method: 'POST', body }));
+      assert.equal(response.status, 400);
+    }
+  });
+});
+
+describe('relying-party kit: second factor', () => {
+  it('binds the login to the user who passed the password; another user’s phone cannot answer', async () => {
+    const fixture = new TokenServerFixture();
+    const logins: string[] = [];
+    const { kit } = setUpKit(
+      {
+        login: undefined,
+        secondFactor: {
+          path: '/otp-2fa',
+          type: 'second_factor',
+          userId: (request) => request.headers.get('x-password-user'),
+          onLogin: (userId) => {
+            logins.push(userId);
+            return { redirectTo: '/account' };
+          },
+        },
+      },
+      fixture,
+    );
+    const alicePhone = await fixture.enrollDevice('alice');
+    const malloryPhone = await fixture.enrollDevice('mallory');
+    const browser = new TestBrowser(kit);
+    const anonymous = await browser.request('/otp-2fa', {
+      method: 'POST',
+      headers: { Origin: SITE },
+    });
+    assert.equal(anonymous.status, 401);
+    const started = await browser.request('/otp-2fa', {
+      method: 'POST',
+      headers: { Origin: SITE, 'x-password-user': 'alice' },
+    });
+    assert.equal(started.status, 201);
+    const { id, qr } = (await started.json()) as { id: string; qr: string };
+    await assert.rejects(scan(fixture, malloryPhone, qr), /redeem: 403/);
+    await (await scan(fixture, alicePhone, qr)).answer('accept');
+    assert.deepEqual((await browser.poll('/otp-2fa', id)).body, {
+      status: 'accepted',
+      redirect_to: '/account',
+    });
+    assert.deepEqual(logins, ['alice']);
+  });
+});
+
+describe('relying-party kit: enrollment', () => {
+  it('links a phone for the logged-in user and reports it once', async () => {
+    const fixture = new TokenServerFixture();
+    const linked: string[] = [];
+    const { kit } = setUpKit(
+      {
+        enrollment: {
+          path: '/otp-link',
+          userId: (request) => request.headers.get('x-user'),
+          onEnrolled: (userId, device) => {
+            linked.push(`${userId}:${device.name}`);
+            return { redirectTo: '/account?linked=1' };
+          },
+        },
+        upstreamPollMs: 50,
+      },
+      fixture,
+    );
+    await fixture.enrollDevice('dave'); // an earlier phone does not count as the new link
+    const browser = new TestBrowser(kit);
+    const started = await browser.request('/otp-link', {
+      method: 'POST',
+      headers: { Origin: SITE, 'x-user': 'dave' },
+    });
+    assert.equal(started.status, 201);
+    const { id, qr } = (await started.json()) as { id: string; qr: string };
+    const payload = decodeQrPayload(qr);
+    assert.equal(payload.kind, 'enrollment');
+    const poll = () => browser.request(`/otp-link/${id}?wait=1`, { headers: { 'x-user': 'dave' } });
+    assert.deepEqual(await (await poll()).json(), { status: 'pending' });
+    const { createTestDevice } = await import('../support/test-device.js');
+    const enrolled = await fixture.completeEnrollment(await createTestDevice(), payload);
+    assert.equal(enrolled.status, 201);
+    assert.deepEqual(await (await poll()).json(), {
+      status: 'accepted',
+      redirect_to: '/account?linked=1',
+    });
+    assert.deepEqual(linked, ['dave:Test phone']);
+    assert.equal((await poll()).status, 404);
+  });
+});
