@@ -1,0 +1,28 @@
+/**
+ * A profile as the device keeps it: what {@link OneginiUserProfile} shows, plus the device's
+ * private key. The key is a non-extractable WebCrypto `CryptoKey`: storage holds the key object
+ * itself (IndexedDB structured-clones it), never its bytes, which no code can read.
+ */
+export interface StoredProfile {
+  readonly profileId: string;
+  readonly userId: string;
+  readonly deviceId: string;
+  readonly tokenServerUrl: string;
+  readonly siteName?: string;
+  /** Milliseconds since the epoch. */
+  readonly enrolledAt: number;
+  readonly privateKey: CryptoKey;
+}
+
+/** Where the SDK keeps its profiles and device keys. */
+export interface DeviceStorage {
+  /** Every stored profile, oldest first. */
+  listProfiles(): Promise<StoredProfile[]>;
+  /** Adds a profile, or replaces the one with the same `profileId`. */
+  saveProfile(profile: StoredProfile): Promise<void>;
+  /** Forgets a profile and its key; nothing happens for an unknown id. */
+  deleteProfile(profileId: string): Promise<void>;
+  /** The id of the profile that answers logins, if one was chosen. */
+  getAuthenticatedProfileId(): Promise<string | undefined>;
+  setAuthenticatedProfileId(profileId: string | undefined): Promise<void>;
+}

@@ -1,0 +1,225 @@
+import * as v from 'valibot';
+import {
+  sdkErrorName,
+  SDK_ERRORS,
+  sha256Base64Url,
+  signatureBaseString,
+  SIGNATURE_HEADERS,
+  type SdkErrorCode,
+} from '../protocol/index.js';
+import { newNonce, signText } from './device-key.js';
+import {
+  AnswerResponse,
+  EnrollResponse,
+  ErrorResponse,
+  RedeemResponse,
+} from './mobile-api-responses.js';
+import type { ResolvedConfig } from './resolved-config.js';
+import {
+  OneginiError,
+  OneginiHttpError,
+  OneginiNetworkError,
+  oneginiError,
+} from './onegini-error.js';
+import type { ServerClock } from './server-clock.js';
+
+/** The key that signs a call, and the device id it belongs to ('' for enrollment). */
+export interface CallSigner {
+  readonly privateKey: CryptoKey;
+  readonly deviceId: string;
+}
+
+const API_PATH = '/api/mobile/v1';
+const MAX_ERROR_MESSAGE_LENGTH = 300;
+
+/**
+ * The Token Server's mobile API over fetch. Every call is signed (fresh nonce, timestamp on the
+ * server's clock), has a timeout, and fails with a typed {@link OneginiError}.
+ *
+ * None of these calls is idempotent: a second redeem of a code gets 9029 and its details are lost,
+ * a second answer gets 9029, a second enrollment with a code gets 9016. So the client never resends
+ * a call that may have reached the server. The one retry it makes is after 9031 (clock skew), which
+ * the server decides before anything changes, and only when the answer taught it the server's time.
+ */
+export class MobileApiClient {
+  constructor(
+    private readonly config: ResolvedConfig,
+    private readonly clock: ServerClock,
+  ) {}
+
+  /** Links the device key to the user of an enrollment code (signed by the new key itself). */
+  async enroll(
+    enrollmentId: string,
+    body: { secret: string; public_key: JsonWebKey; device_name: string },
+    privateKey: CryptoKey,
+  ): Promise<EnrollResponse> {
+    const json = await this.call(
+      `/enrollments/${encodeURIComponent(enrollmentId)}`,
+      body,
+      { privateKey, deviceId: '' },
+      201,
+    );
+    return parseAnswer(EnrollResponse, json);
+  }
+
+  /** Redeems the OTP of a login code: marks it scanned and returns what the phone shows. */
+  async redeem(signer: CallSigner, transactionId: string, otp: string): Promise<RedeemResponse> {
+    const json = await this.call(
+      `/transactions/${encodeURIComponent(transactionId)}/redeem`,
+      { otp },
+      signer,
+      200,
+    );
+    return parseAnswer(RedeemResponse, json);
+  }
+
+  /** The user's answer; `number` is the picked number for number matching. */
+  async answer(
+    signer: CallSigner,
+    transactionId: string,
+    answer: 'accept' | 'deny',
+    number?: string,
+  ): Promise<AnswerResponse> {
+    const json = await this.call(
+      `/transactions/${encodeURIComponent(transactionId)}/answer`,
+      number === undefined ? { answer } : { answer, number },
+      signer,
+      200,
+    );
+    return parseAnswer(AnswerResponse, json);
+  }
+
+  private async call(
+    path: string,
+    body: unknown,
+    signer: CallSigner,
+    expectedStatus: number,
+  ): Promise<unknown> {
+    const url = new URL(`${this.config.tokenServerUrl}${API_PATH}${path}`);
+    const bytes = new TextEncoder().encode(JSON.stringify(body));
+    const bodySha256 = await sha256Base64Url(bytes);
+    for (let attempt = 1; ; attempt++) {
+      const sentAt = Date.now();
+      const response = await this.send(url, bytes, await this.sign(url, bodySha256, signer));
+      const learned = this.clock.observe(response.headers.get('Date'), sentAt, Date.now());
+      if (response.status === expectedStatus) return readJson(response);
+      const error = await httpError(response);
+      const clockRefused = error.code === SDK_ERRORS.INVALID_DATETIME.code;
+      if (!(clockRefused && learned && attempt === 1)) throw error;
+    }
+  }
+
+  private async sign(url: URL, bodySha256: string, signer: CallSigner): Promise<Headers> {
+    const timestamp = String(Math.round(this.clock.now())).padStart(13, '0');
+    const nonce = newNonce();
+    const baseString = signatureBaseString({
+      method: 'POST',
+      pathAndQuery: url.pathname + url.search,
+      bodySha256,
+      timestamp,
+      nonce,
+      deviceId: signer.deviceId,
+    });
+    const headers = new Headers({
+      'Content-Type': 'application/json',
+      [SIGNATURE_HEADERS.timestamp]: timestamp,
+      [SIGNATURE_HEADERS.nonce]: nonce,
+      [SIGNATURE_HEADERS.signature]: await signText(signer.privateKey, baseString),
+    });
+    if (signer.deviceId !== '') headers.set(SIGNATURE_HEADERS.deviceId, signer.deviceId);
+    return headers;
+  }
+
+  /** One fetch with a timeout; a failure to get any answer becomes a OneginiNetworkError. */
+  private async send(url: URL, body: Uint8Array, headers: Headers): Promise<Response> {
+    const controller = new AbortController();
+    const timeoutMs = this.config.requestTimeoutMs;
+    const timer = setTimeout(() => {
+      controller.abort(new DOMException('The request timed out.', 'TimeoutError'));
+    }, timeoutMs);
+    try {
+      return await this.config.fetch(url, {
+        method: 'POST',
+        headers,
+        body: body as BufferSource,
+        signal: controller.signal,
+        credentials: 'omit',
+        redirect: 'error',
+      });
+    } catch (cause) {
+      if (controller.signal.aborted) {
+        throw new OneginiNetworkError(
+          'timeout',
+          `The Token Server did not answer within ${timeoutMs} ms.`,
+          { cause },
+        );
+      }
+      const offline = typeof navigator !== 'undefined' && !navigator.onLine;
+      throw new OneginiNetworkError(
+        offline ? 'offline' : 'unreachable',
+        offline ? 'The device is offline.' : 'The Token Server could not be reached.',
+        { cause },
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  try {
+    return await response.json();
+  } catch (cause) {
+    throw oneginiError('GENERAL_ERROR', 'The Token Server answered with something not JSON.', {
+      cause,
+    });
+  }
+}
+
+function parseAnswer<S extends v.GenericSchema>(schema: S, json: unknown): v.InferOutput<S> {
+  const result = v.safeParse(schema, json);
+  if (!result.success) {
+    const field = v.getDotPath(result.issues[0]) ?? 'body';
+    throw oneginiError('GENERAL_ERROR', `The Token Server's answer has an invalid ${field}.`);
+  }
+  return result.output;
+}
+
+/** An error status as a OneginiHttpError with the server's `error_code` where it is one of ours. */
+async function httpError(response: Response): Promise<OneginiHttpError> {
+  let body: v.InferOutput<typeof ErrorResponse> = {};
+  try {
+    const parsed = v.safeParse(ErrorResponse, await response.json());
+    if (parsed.success) body = parsed.output;
+  } catch {
+    // A body that is not JSON (a proxy's error page): the status alone decides.
+  }
+  const code = codeFor(response.status, body.error_code);
+  const retryAfter = Number(response.headers.get('Retry-After') ?? Number.NaN);
+  const description =
+    typeof body.error_description === 'string' && body.error_description !== ''
+      ? body.error_description.slice(0, MAX_ERROR_MESSAGE_LENGTH)
+      : `The Token Server answered ${response.status}.`;
+  return new OneginiHttpError(code, description, {
+    status: response.status,
+    ...(body.error === undefined ? {} : { error: body.error }),
+    ...(Number.isFinite(retryAfter) ? { retryAfterSeconds: retryAfter } : {}),
+  });
+}
+
+function codeFor(status: number, errorCode: number | undefined): SdkErrorCode {
+  if (errorCode !== undefined) {
+    const name = sdkErrorName(errorCode);
+    if (name !== undefined) return SDK_ERRORS[name].code;
+  }
+  if (status === 429) return SDK_ERRORS.RATE_LIMITED.code;
+  if (status === 502 || status === 503 || status === 504) {
+    return SDK_ERRORS.SERVER_NOT_REACHABLE.code;
+  }
+  return SDK_ERRORS.GENERAL_ERROR.code;
+}
+
+/** True for errors the SDK made on purpose (as opposed to bugs), which it passes on unchanged. */
+export function isOneginiError(error: unknown): error is OneginiError {
+  return error instanceof OneginiError;
+}

@@ -1,0 +1,102 @@
+import { SDK_ERRORS } from '../protocol/index.js';
+import { OneginiError, oneginiError } from './onegini-error.js';
+import type { BuildContext } from './onegini-event-listener.js';
+import { Onegini } from './onegini.js';
+import { runtimeOf, type SdkRuntime } from './sdk-runtime.js';
+import type { OtpFlow } from './otp-flow.js';
+
+/** Options of {@link OneginiOtpAcceptDenyCallback.acceptAuthenticationRequest}. */
+export interface AcceptOptions {
+  /** Number matching: the number the user picked from `request.numberMatchChoices`. */
+  readonly number?: string;
+}
+
+/**
+ * The user's answer to the request that `openAuthOtp` showed, as in Onegini's Flutter plugin:
+ * `new OneginiOtpAcceptDenyCallback().acceptAuthenticationRequest(context)`.
+ *
+ * Both methods resolve once the flow has ended (after `closeAuthOtp`); the outcome itself is what
+ * `mobileAuthWithOtp` resolves or rejects with. They reject only when no request is waiting for an
+ * answer (8053: no flow, the request is still loading, or an answer is already on its way) and, for
+ * number matching, with a TypeError when `number` is not one of the choices.
+ */
+export class OneginiOtpAcceptDenyCallback {
+  constructor(private readonly onegini: Onegini = Onegini.instance) {}
+
+  /**
+   * Accepts the request. `context` becomes the event context (so `closeAuthOtp` gets it).
+   * Number matching needs `{ number }`, one of `request.numberMatchChoices`.
+   */
+  async acceptAuthenticationRequest(
+    context?: BuildContext,
+    options: AcceptOptions = {},
+  ): Promise<void> {
+    const runtime = runtimeOf(this.onegini);
+    const flow = waitingFlow(runtime);
+    const choices = flow.request?.numberMatchChoices;
+    const number = options.number;
+    if (choices !== undefined && (typeof number !== 'string' || !choices.includes(number))) {
+      throw new TypeError('Pass the number the user picked, one of request.numberMatchChoices.');
+    }
+    if (context !== undefined) runtime.context = context;
+    await answer(runtime, flow, 'accept', choices === undefined ? undefined : number);
+  }
+
+  /** Denies the request; `mobileAuthWithOtp` then rejects with 9006. */
+  async denyAuthenticationRequest(): Promise<void> {
+    const runtime = runtimeOf(this.onegini);
+    await answer(runtime, waitingFlow(runtime), 'deny');
+  }
+}
+
+function waitingFlow(runtime: SdkRuntime): OtpFlow {
+  const flow = runtime.flow;
+  if (flow?.state !== 'waiting') {
+    throw oneginiError(
+      'OTP_AUTHENTICATION_NOT_IN_PROGRESS',
+      'No login request is waiting for an answer.',
+    );
+  }
+  return flow;
+}
+
+async function answer(
+  runtime: SdkRuntime,
+  flow: OtpFlow,
+  choice: 'accept' | 'deny',
+  number?: string,
+): Promise<void> {
+  const { client } = runtime.requireStarted();
+  const request = flow.request;
+  const signer = flow.signer;
+  if (request === undefined || signer === undefined) {
+    throw oneginiError('OTP_AUTHENTICATION_NOT_IN_PROGRESS');
+  }
+  flow.startAnswer();
+  try {
+    const { status } = await client.answer(signer, request.transactionId, choice, number);
+    if (status === 'accepted' && choice === 'accept') {
+      flow.finish({ transactionId: request.transactionId });
+    } else if (status === 'denied') {
+      flow.finish({
+        error: new OneginiError(
+          SDK_ERRORS.ACTION_CANCELED.code,
+          choice === 'deny'
+            ? 'The user denied the request.'
+            : 'The Token Server refused the answer (for number matching: the wrong number).',
+        ),
+      });
+    } else {
+      flow.finish({
+        error: oneginiError('GENERAL_ERROR', 'The Token Server recorded another answer.'),
+      });
+    }
+  } catch (error) {
+    flow.finish({
+      error:
+        error instanceof OneginiError
+          ? error
+          : oneginiError('GENERAL_ERROR', 'Sending the answer failed.', { cause: error }),
+    });
+  }
+}

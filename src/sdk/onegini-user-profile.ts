@@ -1,0 +1,17 @@
+/**
+ * A user linked on this device: one enrollment through a website's "Link your phone" code. The
+ * profile's device key never leaves the device's storage (see {@link DeviceStorage}).
+ */
+export interface OneginiUserProfile {
+  /** This device's own id for the profile (random; not known to the Token Server). */
+  readonly profileId: string;
+  /** The website's id of the user, as the Token Server reported it at enrollment. */
+  readonly userId: string;
+  /** The Token Server's id of this device (the `device-id` of every signed call). */
+  readonly deviceId: string;
+  /** The Token Server this profile is enrolled with. */
+  readonly tokenServerUrl: string;
+  /** The name of the website the user linked, as the Token Server reported it. */
+  readonly siteName?: string;
+  readonly enrolledAt: Date;
+}

@@ -1,0 +1,89 @@
+import Bowser from 'bowser';
+import { isLoopbackHost } from '../protocol/index.js';
+import type { DeviceStorage } from './device-storage.js';
+import { IndexedDbDeviceStorage } from './indexed-db-device-storage.js';
+import type { OneginiConfig } from './onegini-config.js';
+import { oneginiError } from './onegini-error.js';
+
+/** The configuration with every default filled in. */
+export interface ResolvedConfig {
+  readonly tokenServerUrl: string;
+  readonly storage: DeviceStorage;
+  readonly deviceName: string;
+  readonly requestTimeoutMs: number;
+  readonly fetch: typeof fetch;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
+const MAX_DEVICE_NAME_LENGTH = 80;
+
+/** Checks a configuration: wrong types are a TypeError, unusable values a 10001 OneginiError. */
+export function resolveConfig(config: OneginiConfig): ResolvedConfig {
+  const given: unknown = config;
+  if (typeof given !== 'object' || given === null) {
+    throw new TypeError('config must be an object.');
+  }
+  if (typeof config.tokenServerUrl !== 'string') {
+    throw new TypeError('config.tokenServerUrl must be a string.');
+  }
+  const tokenServerUrl = normalizeTokenServerUrl(config.tokenServerUrl);
+  const requestTimeoutMs = config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  if (!Number.isFinite(requestTimeoutMs) || requestTimeoutMs <= 0) {
+    throw new TypeError('config.requestTimeoutMs must be a positive number.');
+  }
+  const deviceName = (config.deviceName ?? defaultDeviceName()).slice(0, MAX_DEVICE_NAME_LENGTH);
+  if (deviceName.trim() === '') throw new TypeError('config.deviceName must not be empty.');
+  const fetchImplementation = config.fetch ?? globalThis.fetch.bind(globalThis);
+  return {
+    tokenServerUrl,
+    storage: config.storage ?? defaultStorage(),
+    deviceName,
+    requestTimeoutMs,
+    fetch: fetchImplementation,
+  };
+}
+
+/** The URL without a trailing slash, so that profiles compare equal whatever was configured. */
+export function normalizeTokenServerUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch (cause) {
+    throw oneginiError('CONFIGURATION_ERROR', 'tokenServerUrl is not an absolute URL.', { cause });
+  }
+  const secure =
+    url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+  if (!secure) {
+    throw oneginiError(
+      'CONFIGURATION_ERROR',
+      'tokenServerUrl must be https (http only for localhost).',
+    );
+  }
+  if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    throw oneginiError(
+      'CONFIGURATION_ERROR',
+      'tokenServerUrl must not have a query, a fragment, a user name or a password.',
+    );
+  }
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+
+function defaultStorage(): DeviceStorage {
+  if (typeof globalThis.indexedDB === 'undefined') {
+    throw oneginiError(
+      'CONFIGURATION_ERROR',
+      'No IndexedDB here: pass config.storage (MemoryDeviceStorage in Node).',
+    );
+  }
+  return new IndexedDbDeviceStorage();
+}
+
+function defaultDeviceName(): string {
+  const agent = typeof navigator === 'undefined' ? '' : navigator.userAgent;
+  if (agent === '') return 'Web app';
+  const parsed = Bowser.parse(agent);
+  const parts = [parsed.browser.name, parsed.os.name].filter(
+    (part): part is string => typeof part === 'string' && part !== '',
+  );
+  return parts.length === 0 ? 'Web app' : parts.join(' on ');
+}

@@ -1,0 +1,245 @@
+import {
+  decodeAuthenticationPayload,
+  decodeEnrollmentPayload,
+  QrPayloadError,
+  type AuthenticationPayload,
+  type EnrollmentPayload,
+} from '../protocol/index.js';
+import { exportPublicJwk, generateDeviceKey, newNonce } from './device-key.js';
+import type { StoredProfile } from './device-storage.js';
+import { OneginiError, oneginiError } from './onegini-error.js';
+import type { OneginiUserProfile } from './onegini-user-profile.js';
+import { OtpFlow } from './otp-flow.js';
+import { toPublicProfile, toRequest } from './profile-mapping.js';
+import type { SdkRuntime, StartedApplication } from './sdk-runtime.js';
+
+/** How long after the server's `expires_at` the SDK ends a flow nobody answered. */
+const EXPIRY_GRACE_MS = 1_000;
+
+/**
+ * The user-facing half of the SDK, as `Onegini.instance.userClient`: logins by QR code
+ * (`mobileAuthWithOtp`), linking this device to a user (`enrollMobileAuthentication`), and the
+ * profiles on this device.
+ */
+export class UserClient {
+  /** @internal Made by `Onegini`; apps use `Onegini.instance.userClient`. */
+  constructor(private readonly runtime: SdkRuntime) {}
+
+  /**
+   * Handles a scanned login code: redeems it at the Token Server, fires `openAuthOtp` with the
+   * server's message, and waits for `acceptAuthenticationRequest` or `denyAuthenticationRequest`.
+   *
+   * Resolves with the transaction id (a non-empty string) only after the user accepted and the
+   * Token Server confirmed. Rejects with a {@link OneginiError} otherwise: denied (9006), expired
+   * (10100), already handled (9029), not a login code of ours (10018, before any network call), no
+   * user on this device (9021), network failure (9000/9001), another flow running (8056), and the
+   * other codes of docs/sdk.md.
+   *
+   * @param data the QR text as scanned: the app URL with the code in its fragment, the compact
+   *   digits, or Onegini's base64 OTP.
+   */
+  async mobileAuthWithOtp(data: string): Promise<string> {
+    if (typeof data !== 'string') throw new TypeError('data must be the scanned text (a string).');
+    const application = this.requireStarted();
+    if (this.runtime.busy) {
+      return this.fail(
+        application,
+        oneginiError(
+          'MOBILE_AUTHENTICATION_ALREADY_IN_PROGRESS',
+          'Another login request is being handled; finish it first.',
+        ),
+      );
+    }
+    const flow = new OtpFlow(() => {
+      this.runtime.closeAuthOtp(application.listener);
+    });
+    this.runtime.flow = flow;
+    try {
+      const payload = decodeLoginCode(data);
+      const profile = await this.currentProfile(application);
+      if (profile === undefined) {
+        throw oneginiError(
+          'MOBILE_AUTHENTICATION_NOT_ENROLLED',
+          'No user is linked on this device.',
+        );
+      }
+      const signer = { privateKey: profile.privateKey, deviceId: profile.deviceId };
+      const redeemed = await application.client.redeem(signer, payload.transactionId, payload.otp);
+      if (redeemed.transaction_id !== payload.transactionId) {
+        throw oneginiError('GENERAL_ERROR', 'The Token Server answered for another request.');
+      }
+      const request = toRequest(redeemed, toPublicProfile(profile));
+      const deadline = application.clock.toLocal(request.expiresAt.getTime()) + EXPIRY_GRACE_MS;
+      flow.wait(request, signer, deadline, () => {
+        flow.finish({
+          error: oneginiError(
+            'MOBILE_AUTHENTICATION_REQUEST_EXPIRED',
+            'The login request expired before it was answered.',
+          ),
+        });
+      });
+      this.runtime.openAuthOtp(application.listener, request);
+      // The flow may have ended inside openAuthOtp (an app that answers at once).
+      return await flow.outcome;
+    } catch (error) {
+      const failure = asOneginiError(error);
+      flow.finish({ error: failure });
+      return this.fail(application, failure);
+    } finally {
+      if (this.runtime.flow === flow) this.runtime.flow = undefined;
+    }
+  }
+
+  /**
+   * Links this device to the user of a website's "Link your phone" code: makes a new
+   * non-extractable device key, registers its public key with the Token Server, and stores the
+   * profile. The first profile becomes the authenticated one. Rejects with 10018 for a code that
+   * is not an enrollment code (before any network call), 9016 for a used code, 10100 when expired,
+   * 10013 for an unknown one, 9007 while another enrollment or a login runs.
+   */
+  async enrollMobileAuthentication(qrText: string): Promise<OneginiUserProfile> {
+    if (typeof qrText !== 'string') {
+      throw new TypeError('qrText must be the scanned text (a string).');
+    }
+    const application = this.requireStarted();
+    if (this.runtime.busy) {
+      return this.fail(
+        application,
+        oneginiError('ACTION_ALREADY_IN_PROGRESS', 'Another action of the SDK is still running.'),
+      );
+    }
+    this.runtime.enrolling = true;
+    try {
+      const payload = decodeEnrollmentCode(qrText);
+      const keys = await generateDeviceKey();
+      const enrolled = await application.client.enroll(
+        payload.enrollmentId,
+        {
+          secret: payload.secret,
+          public_key: await exportPublicJwk(keys.publicKey),
+          device_name: application.config.deviceName,
+        },
+        keys.privateKey,
+      );
+      const stored: StoredProfile = {
+        profileId: newNonce(),
+        userId: enrolled.user_id,
+        deviceId: enrolled.device_id,
+        tokenServerUrl: application.config.tokenServerUrl,
+        ...(typeof enrolled.site === 'string' ? { siteName: enrolled.site } : {}),
+        enrolledAt: Date.now(),
+        privateKey: keys.privateKey,
+      };
+      const storage = application.config.storage;
+      await storage.saveProfile(stored);
+      if ((await this.currentProfile(application))?.profileId === stored.profileId) {
+        await storage.setAuthenticatedProfileId(stored.profileId);
+      }
+      return toPublicProfile(stored);
+    } catch (error) {
+      return this.fail(application, asOneginiError(error));
+    } finally {
+      this.runtime.enrolling = false;
+    }
+  }
+
+  /** Every profile on this device for the configured Token Server, oldest first. */
+  async getUserProfiles(): Promise<OneginiUserProfile[]> {
+    const application = this.requireStarted();
+    return (await this.profilesOf(application)).map(toPublicProfile);
+  }
+
+  /** The profile that answers logins: the one chosen, else the oldest; undefined when none. */
+  async getAuthenticatedUserProfile(): Promise<OneginiUserProfile | undefined> {
+    const profile = await this.currentProfile(this.requireStarted());
+    return profile === undefined ? undefined : toPublicProfile(profile);
+  }
+
+  /** Chooses the profile that answers logins. Rejects with 9021 for an id not on this device. */
+  async setAuthenticatedUserProfile(profileId: string): Promise<void> {
+    if (typeof profileId !== 'string') throw new TypeError('profileId must be a string.');
+    const application = this.requireStarted();
+    const profiles = await this.profilesOf(application);
+    if (!profiles.some((profile) => profile.profileId === profileId)) {
+      throw oneginiError('MOBILE_AUTHENTICATION_NOT_ENROLLED', 'No such profile on this device.');
+    }
+    await application.config.storage.setAuthenticatedProfileId(profileId);
+  }
+
+  /**
+   * Forgets a profile and its device key on this device. The mobile API has no call to revoke a
+   * device, so the Token Server keeps it until the website revokes it; without the key, it can
+   * never be used again. Rejects with 9021 for an unknown id, 9007 while a login or enrollment runs.
+   */
+  async deregisterUser(profileId: string): Promise<void> {
+    if (typeof profileId !== 'string') throw new TypeError('profileId must be a string.');
+    const application = this.requireStarted();
+    if (this.runtime.busy) {
+      throw oneginiError(
+        'ACTION_ALREADY_IN_PROGRESS',
+        'Another action of the SDK is still running.',
+      );
+    }
+    const storage = application.config.storage;
+    const profiles = await this.profilesOf(application);
+    if (!profiles.some((profile) => profile.profileId === profileId)) {
+      throw oneginiError('MOBILE_AUTHENTICATION_NOT_ENROLLED', 'No such profile on this device.');
+    }
+    await storage.deleteProfile(profileId);
+    if ((await storage.getAuthenticatedProfileId()) === profileId) {
+      const next = profiles.find((profile) => profile.profileId !== profileId);
+      await storage.setAuthenticatedProfileId(next?.profileId);
+    }
+  }
+
+  private requireStarted(): StartedApplication {
+    return this.runtime.requireStarted();
+  }
+
+  private async profilesOf(application: StartedApplication): Promise<StoredProfile[]> {
+    const profiles = await application.config.storage.listProfiles();
+    return profiles.filter(
+      (profile) => profile.tokenServerUrl === application.config.tokenServerUrl,
+    );
+  }
+
+  private async currentProfile(
+    application: StartedApplication,
+  ): Promise<StoredProfile | undefined> {
+    const profiles = await this.profilesOf(application);
+    const chosen = await application.config.storage.getAuthenticatedProfileId();
+    return profiles.find((profile) => profile.profileId === chosen) ?? profiles[0];
+  }
+
+  private fail(application: StartedApplication, error: OneginiError): never {
+    this.runtime.eventError(application.listener, error);
+    throw error;
+  }
+}
+
+function decodeLoginCode(data: string): AuthenticationPayload {
+  try {
+    return decodeAuthenticationPayload(data);
+  } catch (cause) {
+    throw notHandleable(cause);
+  }
+}
+
+function decodeEnrollmentCode(text: string): EnrollmentPayload {
+  try {
+    return decodeEnrollmentPayload(text);
+  } catch (cause) {
+    throw notHandleable(cause);
+  }
+}
+
+function notHandleable(cause: unknown): OneginiError {
+  const detail = cause instanceof QrPayloadError ? cause.message : 'The code cannot be read.';
+  return oneginiError('NOT_HANDLEABLE', detail, { cause });
+}
+
+/** Any failure as a OneginiError: the SDK's own pass through, anything else is 10000. */
+function asOneginiError(error: unknown): OneginiError {
+  if (error instanceof OneginiError) return error;
+  return oneginiError('GENERAL_ERROR', 'Something unexpected went wrong.', { cause: error });
+}
