@@ -1,0 +1,72 @@
+/*
+ * The app's runtime settings, read from ./config.json next to index.html at start-up, so that
+ * one build runs against any Token Server. The server that hosts the app writes that file.
+ */
+
+/** What config.json holds. */
+export interface AppConfig {
+  /** Where the Token Server's mobile API lives, e.g. `https://tokens.example.com`. */
+  readonly tokenServerUrl: string;
+}
+
+export type AppConfigErrorCode = 'unreachable' | 'http_error' | 'invalid';
+
+/** config.json could not be read or is not valid. */
+export class AppConfigError extends Error {
+  override name = this.constructor.name;
+
+  constructor(
+    readonly code: AppConfigErrorCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+const MAX_CONFIG_BYTES = 4096;
+
+/** Reads and checks the configuration; throws {@link AppConfigError}. */
+export async function loadAppConfig(url: string | URL, signal?: AbortSignal): Promise<AppConfig> {
+  let response: Response;
+  try {
+    response = await fetch(url, { cache: 'no-cache', signal: signal ?? null });
+  } catch (cause) {
+    throw new AppConfigError('unreachable', 'The settings file could not be fetched.', { cause });
+  }
+  if (!response.ok) {
+    throw new AppConfigError('http_error', `The settings file answered ${response.status}.`);
+  }
+  const text = await response.text();
+  if (text.length > MAX_CONFIG_BYTES) {
+    throw new AppConfigError('invalid', 'The settings file is too large.');
+  }
+  return parseAppConfig(text);
+}
+
+/** Checks the text of config.json. */
+export function parseAppConfig(text: string): AppConfig {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new AppConfigError('invalid', 'The settings file is not JSON.', { cause });
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new AppConfigError('invalid', 'The settings file is not a JSON object.');
+  }
+  const { tokenServerUrl } = json as Record<string, unknown>;
+  if (typeof tokenServerUrl !== 'string') {
+    throw new AppConfigError('invalid', 'tokenServerUrl is missing.');
+  }
+  let url: URL;
+  try {
+    url = new URL(tokenServerUrl);
+  } catch (cause) {
+    throw new AppConfigError('invalid', 'tokenServerUrl is not an absolute URL.', { cause });
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new AppConfigError('invalid', 'tokenServerUrl must be an http or https URL.');
+  }
+  return { tokenServerUrl: url.href.replace(/\/$/, '') };
+}

@@ -1,0 +1,209 @@
+import { SDK_ERRORS } from '../protocol/index.js';
+import {
+  Onegini,
+  OneginiError,
+  OneginiEventListener,
+  OneginiOtpAcceptDenyCallback,
+  type BuildContext,
+  type DeviceStorage,
+  type OneginiUserProfile,
+  type OtpAuthenticationRequest,
+  type SoftwareName,
+} from '../sdk/index.js';
+import type { AppConfig } from './app-config.js';
+import { t } from './i18n/locale.js';
+import type {
+  AccountView,
+  AnswerDetail,
+  LoginRequestView,
+  OutcomeKind,
+  OutcomeView,
+} from './view-models.js';
+
+/** What the session tells the screens while a login runs. */
+export interface SessionEvents {
+  /** The SDK's openAuthOtp: show the confirmation screen. */
+  onRequest(request: LoginRequestView): void;
+  /** The SDK's closeAuthOtp: the confirmation screen is over. */
+  onClose(): void;
+}
+
+/** The SDK's listener: hands openAuthOtp and closeAuthOtp to the app's screens. */
+class AppListener extends OneginiEventListener {
+  constructor(private readonly events: SessionEvents) {
+    super();
+  }
+
+  override openAuthOtp(
+    _context: BuildContext,
+    message: string,
+    request: OtpAuthenticationRequest,
+  ): void {
+    this.events.onRequest(toRequestView(message, request));
+  }
+
+  override closeAuthOtp(): void {
+    this.events.onClose();
+  }
+}
+
+/**
+ * The app's use of the SDK: linking, logging in, answering and the accounts, with every SDK error
+ * turned into an outcome the result screen can explain.
+ */
+export class AppSession {
+  /** The site of the login on screen, for the result screen. */
+  private siteName: string | undefined;
+
+  private constructor(private readonly onegini: Onegini) {}
+
+  /** Starts the SDK against the configured Token Server. */
+  static async start(
+    config: AppConfig,
+    events: SessionEvents,
+    options: { storage?: DeviceStorage; onegini?: Onegini } = {},
+  ): Promise<AppSession> {
+    const onegini = options.onegini ?? Onegini.instance;
+    const session = new AppSession(onegini);
+    const listener = new AppListener({
+      onRequest(request) {
+        session.siteName = request.siteName;
+        events.onRequest(request);
+      },
+      onClose() {
+        events.onClose();
+      },
+    });
+    await onegini.startApplication(listener, {
+      tokenServerUrl: config.tokenServerUrl,
+      ...(options.storage === undefined ? {} : { storage: options.storage }),
+    });
+    onegini.setEventContext(session);
+    return session;
+  }
+
+  /** The linked accounts, the one answering logins marked. */
+  async accounts(): Promise<AccountView[]> {
+    const client = this.onegini.userClient;
+    const [profiles, current] = await Promise.all([
+      client.getUserProfiles(),
+      client.getAuthenticatedUserProfile(),
+    ]);
+    return profiles.map((profile) =>
+      toAccountView(profile, profile.profileId === current?.profileId),
+    );
+  }
+
+  /** Links this phone with a "Link your phone" code; resolves with the site's name. */
+  async link(text: string): Promise<{ siteName: string } | OutcomeView> {
+    try {
+      const profile = await this.onegini.userClient.enrollMobileAuthentication(text);
+      return { siteName: profile.siteName ?? new URL(profile.tokenServerUrl).host };
+    } catch (error) {
+      return outcomeOfError(error, 'link');
+    }
+  }
+
+  /** Runs a login from a scanned code to its end; the confirmation screen opens on the way. */
+  async login(text: string): Promise<OutcomeView> {
+    this.siteName = undefined;
+    try {
+      await this.onegini.userClient.mobileAuthWithOtp(text);
+      return { kind: 'accepted', siteName: this.siteName };
+    } catch (error) {
+      return { ...outcomeOfError(error, 'login'), siteName: this.siteName };
+    }
+  }
+
+  /**
+   * Sends the user's answer. Its outcome arrives through {@link login}; an answer that cannot be
+   * sent any more (the request expired meanwhile) ends the flow there too.
+   */
+  async answer(detail: AnswerDetail): Promise<void> {
+    const callback = new OneginiOtpAcceptDenyCallback(this.onegini);
+    try {
+      if (detail.accept) {
+        await callback.acceptAuthenticationRequest(
+          this,
+          detail.number === undefined ? {} : { number: detail.number },
+        );
+      } else {
+        await callback.denyAuthenticationRequest();
+      }
+    } catch {
+      // The flow has ended already (expired, or the network failed): login() reports how.
+    }
+  }
+
+  async unlink(profileId: string): Promise<void> {
+    await this.onegini.userClient.deregisterUser(profileId);
+  }
+
+  async select(profileId: string): Promise<void> {
+    await this.onegini.userClient.setAuthenticatedUserProfile(profileId);
+  }
+}
+
+/** What an SDK error means for the user. */
+export function outcomeOfError(error: unknown, during: 'login' | 'link'): OutcomeView {
+  if (!(error instanceof OneginiError)) {
+    return { kind: during === 'link' ? 'link-failed' : 'error', detail: describe(error) };
+  }
+  const kind = kindOfCode(error.code, during);
+  return { kind, detail: kind === 'error' || kind === 'link-failed' ? describe(error) : undefined };
+}
+
+function kindOfCode(code: number, during: 'login' | 'link'): OutcomeKind {
+  switch (code) {
+    case SDK_ERRORS.ACTION_CANCELED.code:
+      return 'denied';
+    case SDK_ERRORS.MOBILE_AUTHENTICATION_REQUEST_EXPIRED.code:
+      return 'expired';
+    case SDK_ERRORS.MOBILE_AUTHENTICATION_REQUEST_ALREADY_HANDLED.code:
+    case SDK_ERRORS.DEVICE_ALREADY_ENROLLED.code:
+      return 'handled';
+    case SDK_ERRORS.NETWORK_CONNECTIVITY_PROBLEM.code:
+    case SDK_ERRORS.SERVER_NOT_REACHABLE.code:
+      return 'offline';
+    case SDK_ERRORS.MOBILE_AUTHENTICATION_NOT_ENROLLED.code:
+    case SDK_ERRORS.DEVICE_DEREGISTERED.code:
+      return during === 'login' ? 'not-linked' : 'link-failed';
+    default:
+      return during === 'link' ? 'link-failed' : 'error';
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof OneginiError) return `${error.code} ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function toAccountView(profile: OneginiUserProfile, active: boolean): AccountView {
+  return {
+    profileId: profile.profileId,
+    userId: profile.userId,
+    siteName: profile.siteName ?? new URL(profile.tokenServerUrl).host,
+    enrolledAt: profile.enrolledAt,
+    active,
+  };
+}
+
+function toRequestView(message: string, request: OtpAuthenticationRequest): LoginRequestView {
+  const site = request.profile.siteName ?? request.siteName;
+  return {
+    siteName: request.siteName,
+    message,
+    browser: softwareText(request.browser),
+    os: softwareText(request.os),
+    sameNetwork: request.sameNetwork,
+    requestedAt: request.requestedAt,
+    expiresAt: request.expiresAt,
+    numberMatchChoices: request.numberMatchChoices,
+    account: t().accountAt(request.profile.userId, site),
+  };
+}
+
+function softwareText(software: SoftwareName | undefined): string | undefined {
+  if (software === undefined) return undefined;
+  return software.version === undefined ? software.name : `${software.name} ${software.version}`;
+}

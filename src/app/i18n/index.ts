@@ -1,0 +1,3 @@
+export * from './locale.js';
+export * from './messages-en.js';
+export * from './messages-nl.js';

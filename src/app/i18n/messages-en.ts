@@ -1,0 +1,126 @@
+/*
+ * Every text the scanner app shows, in English. The Dutch file has the same keys (the type
+ * checker holds it to that); texts with a value are functions of it.
+ */
+export const messagesEn = {
+  appName: 'QR Login',
+  loading: 'Starting…',
+  startupFailed: 'The app cannot start',
+  startupFailedHelp: 'It could not read its settings. Check your connection and try again.',
+  tryAgain: 'Try again',
+
+  // First run
+  firstRunTitle: 'Log in by scanning a code',
+  firstRunIntro:
+    'With this app you log in to a website by scanning the code it shows. You need no password, and you always see which login you confirm.',
+  firstRunStepsTitle: 'Link this phone first',
+  firstRunStep1: 'On the website, log in as usual and choose “Link your phone”.',
+  firstRunStep2: 'Scan the code the website shows.',
+  firstRunPrivacy:
+    'The app keeps a key on this phone that never leaves it. The camera is used only while you scan.',
+  scanToLink: 'Scan the code to link',
+  typeCodeInstead: 'Type the code instead',
+
+  // Home
+  homeTitle: 'Your accounts',
+  accountAt: (user: string, site: string) => `${user} at ${site}`,
+  linkedOn: (date: string) => `Linked on ${date}`,
+  answersLogins: 'Answers logins',
+  useForLogins: 'Use this account for logins',
+  scanToLogIn: 'Scan to log in',
+  settingsTitle: 'Settings',
+  linkAnother: 'Link another account',
+  unlink: 'Unlink',
+  unlinkAccount: (user: string, site: string) => `Unlink ${user} at ${site}`,
+  unlinkConfirm: (user: string, site: string) =>
+    `Unlink ${user} at ${site}? You can link it again from the website.`,
+  unlinked: (site: string) => `This phone is no longer linked to ${site}.`,
+  linkedTo: (site: string) => `This phone is now linked to ${site}.`,
+  cameraLabel: 'Camera',
+  cameraDefault: 'Back camera (default)',
+  cameraUnnamed: (n: number) => `Camera ${n}`,
+
+  // Scanner
+  scanLoginTitle: 'Scan the login code',
+  scanLinkTitle: 'Scan the code to link',
+  scanHelp: 'Hold the code inside the frame. The app finds it by itself.',
+  viewfinderLabel: 'Camera view',
+  startingCamera: 'Starting the camera…',
+  torchOn: 'Light on',
+  torchOff: 'Light off',
+  switchCamera: 'Camera',
+  cancel: 'Cancel',
+  noCameraOptions: 'No camera? You can also:',
+  useImage: 'Use a picture of the code',
+  pasteHint: 'or paste a picture here.',
+  typeCode: 'Type or paste the code',
+  codeLabel: 'Code',
+  submitCode: 'Use this code',
+  noCodeInImage: 'No code was found in this picture. Try a sharper picture, or type the code.',
+  imageUnreadable: 'This file cannot be read as a picture.',
+  cameraDenied:
+    'The app may not use the camera. Allow the camera for this site in your browser’s settings, then try again. Or use a picture or type the code.',
+  cameraMissing:
+    'This phone has no camera the app can use. Use a picture of the code or type it instead.',
+  cameraBusy:
+    'The camera is in use by another app. Close that app, then try again. Or use a picture or type the code.',
+  cameraUnsupported:
+    'This browser cannot use the camera here. Use a picture of the code or type it instead.',
+  cameraFailed: 'The camera could not start. Try again, or use a picture or type the code.',
+  badCode: 'This is not a code of this app. Check it and try again.',
+
+  // Working
+  gettingDetails: 'Getting the login details…',
+  linking: 'Linking this phone…',
+  sendingAnswer: 'Sending your answer…',
+
+  // Confirmation
+  confirmTitle: (site: string) => `Log in to ${site}?`,
+  confirmIntro: 'Someone wants to log in with your account. Was it you?',
+  siteLabel: 'Website',
+  browserLabel: 'Browser',
+  browserOnOs: (browser: string, os: string) => `${browser} on ${os}`,
+  unknown: 'Unknown',
+  networkLabel: 'Network',
+  sameNetwork: 'The same network as this phone',
+  otherNetwork: 'Another network than this phone',
+  networkUnknown: 'Not known',
+  timeLabel: 'Time',
+  messageLabel: 'Message from the website',
+  accountLabel: 'Account',
+  numberQuestion: 'Which number does the website show?',
+  numberRequired: 'Pick the number the website shows, or deny.',
+  denyHint: 'If you did not just try to log in, deny.',
+  accept: 'Yes, log in',
+  deny: 'No, deny',
+
+  // Result
+  acceptedTitle: 'You are logged in',
+  acceptedNext: (site: string) => `Go back to ${site}: the website continues by itself.`,
+  deniedTitle: 'Login denied',
+  deniedNext:
+    'Nobody was logged in. If you did not try to log in, someone may know your code: change your password on the website.',
+  expiredTitle: 'The code expired',
+  expiredNext: 'Ask the website for a new code and scan it again.',
+  handledTitle: 'This code was used already',
+  handledNext: 'Each code works once. Ask the website for a new code and scan it again.',
+  notLinkedTitle: 'This phone is not linked yet',
+  notLinkedNext: 'Link this phone first: on the website, choose “Link your phone”.',
+  offlineTitle: 'No connection',
+  offlineNext: 'A login needs the network. Connect to the internet and scan the code again.',
+  errorTitle: 'Something went wrong',
+  errorNext: 'Scan the code again. If it keeps failing, ask the website for a new code.',
+  linkFailedTitle: 'This phone could not be linked',
+  linkFailedNext: 'Ask the website for a new “Link your phone” code and scan it again.',
+  details: (text: string) => `Details: ${text}`,
+  done: 'Done',
+  scanAgain: 'Scan again',
+
+  // Shell
+  offlineNotice: 'You are offline. The app opens, but a login needs the network.',
+  updateReady: 'A new version is ready.',
+  reload: 'Reload',
+  dismiss: 'Later',
+};
+
+export type Messages = typeof messagesEn;

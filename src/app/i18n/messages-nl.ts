@@ -1,0 +1,120 @@
+import type { Messages } from './messages-en.js';
+
+/** Every text of the scanner app in Dutch; the same keys as {@link messagesEn}. */
+export const messagesNl: Messages = {
+  appName: 'QR Login',
+  loading: 'Bezig met starten…',
+  startupFailed: 'De app kan niet starten',
+  startupFailedHelp:
+    'De instellingen konden niet worden gelezen. Controleer je verbinding en probeer het opnieuw.',
+  tryAgain: 'Opnieuw proberen',
+
+  firstRunTitle: 'Inloggen door een code te scannen',
+  firstRunIntro:
+    'Met deze app log je in op een website door de code te scannen die de website toont. Je hebt geen wachtwoord nodig en je ziet altijd welke login je bevestigt.',
+  firstRunStepsTitle: 'Koppel eerst deze telefoon',
+  firstRunStep1: 'Log op de website in zoals altijd en kies “Koppel je telefoon”.',
+  firstRunStep2: 'Scan de code die de website toont.',
+  firstRunPrivacy:
+    'De app bewaart een sleutel op deze telefoon die de telefoon nooit verlaat. De camera staat alleen aan terwijl je scant.',
+  scanToLink: 'Scan de code om te koppelen',
+  typeCodeInstead: 'Typ de code liever in',
+
+  homeTitle: 'Je accounts',
+  accountAt: (user, site) => `${user} bij ${site}`,
+  linkedOn: (date) => `Gekoppeld op ${date}`,
+  answersLogins: 'Beantwoordt logins',
+  useForLogins: 'Gebruik dit account voor logins',
+  scanToLogIn: 'Scan om in te loggen',
+  settingsTitle: 'Instellingen',
+  linkAnother: 'Nog een account koppelen',
+  unlink: 'Ontkoppelen',
+  unlinkAccount: (user, site) => `${user} bij ${site} ontkoppelen`,
+  unlinkConfirm: (user, site) =>
+    `${user} bij ${site} ontkoppelen? Je kunt het later weer koppelen via de website.`,
+  unlinked: (site) => `Deze telefoon is niet meer gekoppeld aan ${site}.`,
+  linkedTo: (site) => `Deze telefoon is nu gekoppeld aan ${site}.`,
+  cameraLabel: 'Camera',
+  cameraDefault: 'Camera aan de achterkant (standaard)',
+  cameraUnnamed: (n) => `Camera ${n}`,
+
+  scanLoginTitle: 'Scan de inlogcode',
+  scanLinkTitle: 'Scan de code om te koppelen',
+  scanHelp: 'Houd de code binnen het kader. De app vindt hem vanzelf.',
+  viewfinderLabel: 'Camerabeeld',
+  startingCamera: 'De camera start…',
+  torchOn: 'Lamp aan',
+  torchOff: 'Lamp uit',
+  switchCamera: 'Camera',
+  cancel: 'Annuleren',
+  noCameraOptions: 'Geen camera? Je kunt ook:',
+  useImage: 'Een foto van de code gebruiken',
+  pasteHint: 'of hier een afbeelding plakken.',
+  typeCode: 'De code typen of plakken',
+  codeLabel: 'Code',
+  submitCode: 'Deze code gebruiken',
+  noCodeInImage:
+    'Er staat geen code in deze afbeelding. Probeer een scherpere foto, of typ de code in.',
+  imageUnreadable: 'Dit bestand kan niet als afbeelding worden gelezen.',
+  cameraDenied:
+    'De app mag de camera niet gebruiken. Sta de camera voor deze site toe in de instellingen van je browser en probeer het opnieuw. Of gebruik een foto of typ de code in.',
+  cameraMissing:
+    'Deze telefoon heeft geen camera die de app kan gebruiken. Gebruik een foto van de code of typ hem in.',
+  cameraBusy:
+    'De camera wordt door een andere app gebruikt. Sluit die app en probeer het opnieuw. Of gebruik een foto of typ de code in.',
+  cameraUnsupported:
+    'Deze browser kan hier de camera niet gebruiken. Gebruik een foto van de code of typ hem in.',
+  cameraFailed:
+    'De camera kon niet starten. Probeer het opnieuw, of gebruik een foto of typ de code in.',
+  badCode: 'Dit is geen code van deze app. Controleer hem en probeer het opnieuw.',
+
+  gettingDetails: 'De gegevens van de login worden opgehaald…',
+  linking: 'Deze telefoon wordt gekoppeld…',
+  sendingAnswer: 'Je antwoord wordt verstuurd…',
+
+  confirmTitle: (site) => `Inloggen bij ${site}?`,
+  confirmIntro: 'Iemand wil inloggen met jouw account. Was jij dat?',
+  siteLabel: 'Website',
+  browserLabel: 'Browser',
+  browserOnOs: (browser, os) => `${browser} op ${os}`,
+  unknown: 'Onbekend',
+  networkLabel: 'Netwerk',
+  sameNetwork: 'Hetzelfde netwerk als deze telefoon',
+  otherNetwork: 'Een ander netwerk dan deze telefoon',
+  networkUnknown: 'Niet bekend',
+  timeLabel: 'Tijd',
+  messageLabel: 'Bericht van de website',
+  accountLabel: 'Account',
+  numberQuestion: 'Welk getal toont de website?',
+  numberRequired: 'Kies het getal dat de website toont, of weiger.',
+  denyHint: 'Probeerde je niet net in te loggen? Weiger dan.',
+  accept: 'Ja, inloggen',
+  deny: 'Nee, weigeren',
+
+  acceptedTitle: 'Je bent ingelogd',
+  acceptedNext: (site) => `Ga terug naar ${site}: de website gaat vanzelf verder.`,
+  deniedTitle: 'Login geweigerd',
+  deniedNext:
+    'Er is niemand ingelogd. Probeerde je niet zelf in te loggen? Dan kent iemand misschien je gegevens: verander je wachtwoord op de website.',
+  expiredTitle: 'De code is verlopen',
+  expiredNext: 'Vraag de website om een nieuwe code en scan die opnieuw.',
+  handledTitle: 'Deze code is al gebruikt',
+  handledNext: 'Elke code werkt één keer. Vraag de website om een nieuwe code en scan die opnieuw.',
+  notLinkedTitle: 'Deze telefoon is nog niet gekoppeld',
+  notLinkedNext: 'Koppel eerst deze telefoon: kies op de website “Koppel je telefoon”.',
+  offlineTitle: 'Geen verbinding',
+  offlineNext:
+    'Voor inloggen is een netwerk nodig. Maak verbinding met internet en scan de code opnieuw.',
+  errorTitle: 'Er ging iets mis',
+  errorNext: 'Scan de code opnieuw. Lukt het steeds niet? Vraag de website dan om een nieuwe code.',
+  linkFailedTitle: 'Deze telefoon kon niet worden gekoppeld',
+  linkFailedNext: 'Vraag de website om een nieuwe code “Koppel je telefoon” en scan die opnieuw.',
+  details: (text) => `Details: ${text}`,
+  done: 'Klaar',
+  scanAgain: 'Opnieuw scannen',
+
+  offlineNotice: 'Je bent offline. De app werkt, maar voor inloggen is een netwerk nodig.',
+  updateReady: 'Er is een nieuwe versie klaar.',
+  reload: 'Opnieuw laden',
+  dismiss: 'Later',
+};

@@ -1,0 +1,140 @@
+import { html, LitElement, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { currentLocale, t } from '../i18n/locale.js';
+import type { LoginRequestView } from '../view-models.js';
+import { screenStyles } from './shared-styles.js';
+import { confirmationStyles } from './confirmation-view.styles.js';
+
+/**
+ * @summary The question "Log in to this site?", with what the Token Server says about the login:
+ * site, browser and OS, network, time and the website's message (as text). Deny is as large and
+ * as near as Accept. With number matching, Accept needs the number the website shows.
+ * @fires app-confirmation-answer - `detail.accept`, and `detail.number` with number matching.
+ */
+export class ConfirmationView extends LitElement {
+  static override styles = [screenStyles, confirmationStyles];
+
+  /** The login to answer. */
+  @property({ attribute: false }) request: LoginRequestView | undefined;
+
+  /** An answer is on its way: both buttons wait. */
+  @property({ type: Boolean, reflect: true }) busy = false;
+
+  @state() private chosen: string | undefined;
+  @state() private needNumber = false;
+
+  private readonly handleChoose = (event: Event): void => {
+    this.chosen = (event.target as HTMLInputElement).value;
+    this.needNumber = false;
+  };
+
+  private readonly handleAccept = (): void => {
+    const choices = this.request?.numberMatchChoices;
+    if (choices !== undefined && choices.length > 0 && this.chosen === undefined) {
+      this.needNumber = true;
+      return;
+    }
+    this.answer(true);
+  };
+
+  private readonly handleDeny = (): void => {
+    this.answer(false);
+  };
+
+  private answer(accept: boolean): void {
+    this.dispatchEvent(
+      new CustomEvent('app-confirmation-answer', {
+        detail: { accept, number: accept ? this.chosen : undefined },
+        bubbles: true,
+        composed: true,
+      }),
+    );
+  }
+
+  override render() {
+    const request = this.request;
+    if (request === undefined) return nothing;
+    const m = t();
+    const time = new Intl.DateTimeFormat(currentLocale(), {
+      dateStyle: 'medium',
+      timeStyle: 'medium',
+    }).format(request.requestedAt);
+    const browser = describeBrowser(request.browser, request.os);
+    const network =
+      request.sameNetwork === true
+        ? m.sameNetwork
+        : request.sameNetwork === false
+          ? m.otherNetwork
+          : m.networkUnknown;
+    const choices = request.numberMatchChoices ?? [];
+    return html`
+      <h1>${m.confirmTitle(request.siteName)}</h1>
+      <p>${m.confirmIntro}</p>
+      <dl>
+        <div>
+          <dt>${m.siteLabel}</dt>
+          <dd>${request.siteName}</dd>
+        </div>
+        ${
+          request.account === undefined
+            ? nothing
+            : html`<div>
+                <dt>${m.accountLabel}</dt>
+                <dd>${request.account}</dd>
+              </div>`
+        }
+        <div>
+          <dt>${m.browserLabel}</dt>
+          <dd>${browser}</dd>
+        </div>
+        <div>
+          <dt>${m.networkLabel}</dt>
+          <dd class=${request.sameNetwork === false ? 'warn' : ''}>${network}</dd>
+        </div>
+        <div>
+          <dt>${m.timeLabel}</dt>
+          <dd><time datetime=${request.requestedAt.toISOString()}>${time}</time></dd>
+        </div>
+        <div>
+          <dt>${m.messageLabel}</dt>
+          <dd class="message">${request.message}</dd>
+        </div>
+      </dl>
+      ${
+        choices.length === 0
+          ? nothing
+          : html`<fieldset class="numbers">
+              <legend>${m.numberQuestion}</legend>
+              ${choices.map(
+                (choice) =>
+                  html`<label class="number">
+                    <input
+                      type="radio"
+                      name="number"
+                      .value=${choice}
+                      ?disabled=${this.busy}
+                      @change=${this.handleChoose}
+                    />
+                    <span>${choice}</span>
+                  </label>`,
+              )}
+            </fieldset>`
+      }
+      ${this.needNumber ? html`<p class="error" role="alert">${m.numberRequired}</p>` : nothing}
+      <p class="hint">${m.denyHint}</p>
+      <div class="actions answer">
+        <button class="deny" ?disabled=${this.busy} @click=${this.handleDeny}>${m.deny}</button>
+        <button class="accept" ?disabled=${this.busy} @click=${this.handleAccept}>
+          ${m.accept}
+        </button>
+      </div>
+      ${this.busy ? html`<p role="status">${m.sendingAnswer}</p>` : nothing}
+    `;
+  }
+}
+
+function describeBrowser(browser: string | undefined, os: string | undefined): string {
+  const m = t();
+  if (browser !== undefined && os !== undefined) return m.browserOnOs(browser, os);
+  return browser ?? os ?? m.unknown;
+}
