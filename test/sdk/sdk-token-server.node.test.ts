@@ -1,0 +1,265 @@
+/*
+ * The SDK against a real Token Server: the reference server in this process, behind a real HTTP
+ * port, called with Node's fetch. Enrollment goes through the relying-party API's enrollment code,
+ * as the website's "Link your phone" page does; logins start with initialize, as a website does.
+ */
+import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { serve } from '@hono/node-server';
+import {
+  decodeAuthenticationPayload,
+  encodeOneginiOtp,
+  encodeQrText,
+  SDK_ERRORS,
+} from '../../src/protocol/index.js';
+import {
+  MemoryDeviceStorage,
+  Onegini,
+  OneginiError,
+  OneginiOtpAcceptDenyCallback,
+} from '../../src/sdk/index.js';
+import { TokenServerFixture } from '../server/token-server-fixture.js';
+import { RecordingListener } from './recording-listener.js';
+
+let fixture: TokenServerFixture;
+let httpServer: Server;
+let url: string;
+let onegini: Onegini;
+let listener: RecordingListener;
+/** Added to the server's clock (and its Date header), to play a phone whose clock is off. */
+let serverClockAheadMs = 0;
+
+beforeEach(async () => {
+  serverClockAheadMs = 0;
+  fixture = new TokenServerFixture();
+  fixture.now = Date.now();
+  httpServer = await new Promise<Server>((resolve) => {
+    const server = serve(
+      {
+        fetch: async (request: Request) => {
+          // The fixture's clock follows real time (plus the offset under test), and so does Date.
+          fixture.now = Date.now() + serverClockAheadMs;
+          const response = await fixture.server.app.fetch(request);
+          const headers = new Headers(response.headers);
+          headers.set('Date', new Date(fixture.now).toUTCString());
+          return new Response(response.body, { status: response.status, headers });
+        },
+        hostname: '127.0.0.1',
+        port: 0,
+      },
+      () => {
+        resolve(server);
+      },
+    ) as Server;
+  });
+  url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+  onegini = new Onegini();
+  listener = new RecordingListener(onegini);
+  await onegini.startApplication(listener, {
+    tokenServerUrl: url,
+    storage: new MemoryDeviceStorage(),
+    deviceName: 'Node test phone',
+  });
+});
+
+afterEach(async () => {
+  await new Promise<void>((resolve) => {
+    httpServer.close(() => {
+      resolve();
+    });
+  });
+  await fixture.server.close();
+});
+
+async function enrollmentCode(userId = 'alice'): Promise<string> {
+  const response = await fixture.relyingParty('/enrollments', {
+    method: 'POST',
+    body: new URLSearchParams({ user_id: userId }).toString(),
+  });
+  assert.equal(response.status, 200);
+  return ((await response.json()) as { code: string }).code;
+}
+
+async function enroll(userId = 'alice') {
+  return onegini.userClient.enrollMobileAuthentication(await enrollmentCode(userId));
+}
+
+async function rejection(promise: Promise<unknown>): Promise<OneginiError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof OneginiError, `expected a OneginiError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('expected a rejection');
+}
+
+describe('SDK ↔ Token Server: enrollment', () => {
+  it('links the device through the website’s enrollment code and keeps the profile', async () => {
+    const profile = await enroll('alice@example.com');
+    assert.equal(profile.userId, 'alice@example.com');
+    assert.equal(profile.siteName, 'Demo Bank');
+    assert.equal(profile.tokenServerUrl, url);
+    assert.match(profile.deviceId, /^[0-9a-f]{32}$/);
+    assert.deepEqual(await onegini.userClient.getUserProfiles(), [profile]);
+    assert.deepEqual(await onegini.userClient.getAuthenticatedUserProfile(), profile);
+    const devices = await fixture.relyingParty('/users/alice%40example.com/devices');
+    const list = (await devices.json()) as { devices: { device_id: string; name: string }[] };
+    assert.deepEqual(
+      list.devices.map((device) => [device.device_id, device.name]),
+      [[profile.deviceId, 'Node test phone']],
+    );
+  });
+
+  it('refuses a used enrollment code with 9016', async () => {
+    const code = await enrollmentCode();
+    await onegini.userClient.enrollMobileAuthentication(code);
+    const error = await rejection(onegini.userClient.enrollMobileAuthentication(code));
+    assert.equal(error.code, SDK_ERRORS.DEVICE_ALREADY_ENROLLED.code);
+    assert.equal((await onegini.userClient.getUserProfiles()).length, 1);
+  });
+});
+
+describe('SDK ↔ Token Server: login with mobileAuthWithOtp', () => {
+  it('accepts: resolves only after the server confirmed, and the website sees the login', async () => {
+    const profile = await enroll();
+    const started = await fixture.initialize({ message: 'Log in to Demo Bank, please' });
+    listener.action = { answer: 'accept' };
+    const result = await onegini.userClient.mobileAuthWithOtp(started.otp);
+    assert.equal(result, started.transaction_id);
+    assert.deepEqual(listener.names, ['openAuthOtp', 'closeAuthOtp']);
+    const open = listener.events[0];
+    assert.ok(open?.name === 'openAuthOtp');
+    assert.equal(open.message, 'Log in to Demo Bank, please');
+    assert.equal(open.request.siteName, 'Demo Bank');
+    assert.deepEqual(open.request.profile, profile);
+    const outcome = await fixture.result(started.transaction_id);
+    assert.equal(outcome.body.is_authenticated, true);
+    assert.equal(outcome.body.user_id, 'alice');
+    assert.equal(outcome.body.status, 'accepted');
+  });
+
+  it('accepts the URL form and Onegini’s base64 JSON form of the same code', async () => {
+    await enroll();
+    listener.action = { answer: 'accept' };
+    const first = await fixture.initialize();
+    const asUrl = encodeQrText('https://scan.example/app/', decodeAuthenticationPayload(first.otp));
+    assert.equal(await onegini.userClient.mobileAuthWithOtp(asUrl), first.transaction_id);
+    const second = await fixture.initialize();
+    const asOnegini = encodeOneginiOtp({
+      transactionId: second.transaction_id,
+      otp: second.code,
+    });
+    assert.equal(await onegini.userClient.mobileAuthWithOtp(asOnegini), second.transaction_id);
+    assert.equal((await fixture.result(second.transaction_id)).body.is_authenticated, true);
+  });
+
+  it('denies: rejects with 9006, and the website sees not_accepted', async () => {
+    await enroll();
+    const started = await fixture.initialize();
+    listener.action = { answer: 'deny' };
+    const error = await rejection(onegini.userClient.mobileAuthWithOtp(started.otp));
+    assert.equal(error.code, SDK_ERRORS.ACTION_CANCELED.code);
+    assert.deepEqual(listener.names, ['openAuthOtp', 'closeAuthOtp', 'eventError']);
+    const outcome = await fixture.result(started.transaction_id);
+    assert.equal(outcome.body.is_authenticated, false);
+    assert.deepEqual(
+      (outcome.body.not_authenticated_reason as { reason: string } | undefined)?.reason,
+      'not_accepted',
+    );
+  });
+
+  it('number matching: the right number logs in, a wrong one is refused (9006, invalid_answer)', async () => {
+    await enroll();
+    const right = await fixture.initialize({ type: 'otp_match' });
+    assert.ok(right.number_match_code !== undefined);
+    listener.action = { answer: 'accept', number: () => right.number_match_code ?? '' };
+    assert.equal(await onegini.userClient.mobileAuthWithOtp(right.otp), right.transaction_id);
+    assert.equal((await fixture.result(right.transaction_id)).body.is_authenticated, true);
+
+    const wrong = await fixture.initialize({ type: 'otp_match' });
+    listener.action = {
+      answer: 'accept',
+      number: (request) =>
+        request.numberMatchChoices?.find((choice) => choice !== wrong.number_match_code) ?? '',
+    };
+    const error = await rejection(onegini.userClient.mobileAuthWithOtp(wrong.otp));
+    assert.equal(error.code, SDK_ERRORS.ACTION_CANCELED.code);
+    const outcome = await fixture.result(wrong.transaction_id);
+    assert.equal(
+      (outcome.body.not_authenticated_reason as { reason: string } | undefined)?.reason,
+      'invalid_answer',
+    );
+  });
+
+  it('a code used once is refused the second time with 9029, without opening a screen', async () => {
+    await enroll();
+    const started = await fixture.initialize();
+    listener.action = { answer: 'accept' };
+    await onegini.userClient.mobileAuthWithOtp(started.otp);
+    const error = await rejection(onegini.userClient.mobileAuthWithOtp(started.otp));
+    assert.equal(error.code, SDK_ERRORS.MOBILE_AUTHENTICATION_REQUEST_ALREADY_HANDLED.code);
+    assert.deepEqual(listener.names, ['openAuthOtp', 'closeAuthOtp', 'eventError']);
+  });
+
+  it('expiry while the user decides: accept gets 10100, closeAuthOtp fires once', async () => {
+    await enroll();
+    const started = await fixture.initialize();
+    const pending = onegini.userClient.mobileAuthWithOtp(started.otp);
+    await listener.nextOpen();
+    serverClockAheadMs = 61_000; // the request's 60 s run out on the server
+    await new OneginiOtpAcceptDenyCallback(onegini).acceptAuthenticationRequest();
+    const error = await rejection(pending);
+    assert.equal(error.code, SDK_ERRORS.MOBILE_AUTHENTICATION_REQUEST_EXPIRED.code);
+    assert.deepEqual(listener.names, ['openAuthOtp', 'closeAuthOtp', 'eventError']);
+    assert.equal((await fixture.result(started.transaction_id)).body.status, 'expired');
+  });
+
+  it('a device the website revoked gets 9002', async () => {
+    const profile = await enroll();
+    const revoked = await fixture.relyingParty(`/devices/${profile.deviceId}`, {
+      method: 'DELETE',
+    });
+    assert.equal(revoked.status, 204);
+    const started = await fixture.initialize();
+    const error = await rejection(onegini.userClient.mobileAuthWithOtp(started.otp));
+    assert.equal(error.code, SDK_ERRORS.DEVICE_DEREGISTERED.code);
+  });
+
+  it('a phone clock 10 minutes off: learns the server’s time from Date and signs right', async () => {
+    await enroll();
+    serverClockAheadMs = 10 * 60_000;
+    fixture.now = Date.now() + serverClockAheadMs;
+    const started = await fixture.initialize();
+    listener.action = { answer: 'accept' };
+    assert.equal(await onegini.userClient.mobileAuthWithOtp(started.otp), started.transaction_id);
+    assert.equal((await fixture.result(started.transaction_id)).body.is_authenticated, true);
+  });
+
+  it('with no enrolled user: 9021 and no request', async () => {
+    const started = await fixture.initialize();
+    const error = await rejection(onegini.userClient.mobileAuthWithOtp(started.otp));
+    assert.equal(error.code, SDK_ERRORS.MOBILE_AUTHENTICATION_NOT_ENROLLED.code);
+    assert.equal((await fixture.result(started.transaction_id)).body.status, 'pending');
+  });
+
+  it('deregisterUser forgets the profile: the next login has no user (9021)', async () => {
+    const profile = await enroll();
+    await onegini.userClient.deregisterUser(profile.profileId);
+    assert.deepEqual(await onegini.userClient.getUserProfiles(), []);
+    assert.equal(await onegini.userClient.getAuthenticatedUserProfile(), undefined);
+    const started = await fixture.initialize();
+    const error = await rejection(onegini.userClient.mobileAuthWithOtp(started.otp));
+    assert.equal(error.code, SDK_ERRORS.MOBILE_AUTHENTICATION_NOT_ENROLLED.code);
+  });
+
+  it('second factor: a phone of another user gets 9021 from the server', async () => {
+    await fixture.enrollDevice('alice'); // alice's own phone
+    await enroll('bob');
+    const started = await fixture.initialize({ type: 'second_factor', user_id: 'alice' });
+    const error = await rejection(onegini.userClient.mobileAuthWithOtp(started.otp));
+    assert.equal(error.code, SDK_ERRORS.MOBILE_AUTHENTICATION_NOT_ENROLLED.code);
+  });
+});
