@@ -1,0 +1,203 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { decodeQrPayload } from '../../src/protocol/index.js';
+import { DEMO_CSP } from '../../src/server/demo/index.js';
+import { createTestDevice, type TestDevice } from '../support/test-device.js';
+import { scan } from '../kit/kit-harness.js';
+import { DemoBrowser, setUpDemo, SITE } from './demo-harness.js';
+
+const EXPECTED_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'; " +
+  "frame-ancestors 'none'; connect-src 'self'; img-src 'self' data:; form-action 'self'";
+
+async function signUp(browser: DemoBrowser, email: string) {
+  const response = await browser.post('/signup', { email, password: 'correct horse battery' });
+  assert.equal(response.status, 303);
+  assert.equal(response.headers.get('location'), '/account');
+}
+
+/** Links a phone the way the PWA does: scan the enrollment QR from /account/link. */
+async function linkPhone(
+  browser: DemoBrowser,
+  tokenServer: ReturnType<typeof setUpDemo>['tokenServer'],
+) {
+  const page = await browser.request('/account/link');
+  assert.match(await page.text(), /<otp-login-qr endpoint="\/otp-link"><\/otp-login-qr>/);
+  const started = await browser.startWidget('/otp-link');
+  const payload = decodeQrPayload(started.qr);
+  assert.equal(payload.kind, 'enrollment');
+  const phone: TestDevice = await createTestDevice();
+  const enrolled = await tokenServer.completeEnrollment(phone, payload);
+  assert.equal(enrolled.status, 201);
+  phone.deviceId = ((await enrolled.json()) as { device_id: string }).device_id;
+  assert.deepEqual((await browser.pollWidget('/otp-link', started.id)).body, {
+    status: 'accepted',
+    redirect_to: '/account?linked=1',
+  });
+  return phone;
+}
+
+describe('demo website', () => {
+  it('serves every page with the strict CSP, and no inline script or style', async () => {
+    const { demo, tokenServer } = setUpDemo();
+    assert.equal(DEMO_CSP, EXPECTED_CSP);
+    const visitor = new DemoBrowser(demo);
+    const pages = ['/', '/signup', '/login', '/no-such-page', '/styles.css', '/otp-login-qr.js'];
+    const user = new DemoBrowser(demo);
+    await signUp(user, 'csp@example.com');
+    await linkPhone(user, tokenServer);
+    const pending = new DemoBrowser(demo);
+    const confirm = await pending.post('/login', {
+      email: 'csp@example.com',
+      password: 'correct horse battery',
+    });
+    assert.equal(confirm.headers.get('location'), '/login/confirm');
+    const seen: [DemoBrowser, string][] = [
+      ...pages.map((path): [DemoBrowser, string] => [visitor, path]),
+      [user, '/'],
+      [user, '/account'],
+      [user, '/account/link'],
+      [pending, '/login/confirm'],
+    ];
+    for (const [browser, path] of seen) {
+      const response = await browser.request(path);
+      assert.equal(response.headers.get('content-security-policy'), EXPECTED_CSP, path);
+      const text = await response.text();
+      if ((response.headers.get('content-type') ?? '').startsWith('text/html')) {
+        assert.doesNotMatch(text, /<script(?![^>]*\bsrc=)[^>]*>/, `${path}: inline script`);
+        assert.doesNotMatch(
+          text,
+          /<style|\sstyle=|\son[a-z]+=/i,
+          `${path}: inline style or handler`,
+        );
+      }
+    }
+    // The kit's JSON answers carry it too.
+    const started = await visitor.request('/otp-login', {
+      method: 'POST',
+      headers: { Origin: SITE },
+    });
+    assert.equal(started.headers.get('content-security-policy'), EXPECTED_CSP);
+  });
+
+  it('says plainly when the widget bundle is not built', async () => {
+    const { demo } = setUpDemo();
+    const response = await new DemoBrowser(demo).request('/otp-login-qr.js');
+    assert.equal(response.status, 404);
+    assert.match(await response.text(), /npm run build:widget/);
+  });
+
+  it('refuses a form posted from another site (CSRF)', async () => {
+    const { demo } = setUpDemo();
+    const response = await demo.app.fetch(
+      new Request(`${SITE}/signup`, {
+        method: 'POST',
+        headers: {
+          Origin: 'https://evil.example',
+          'Content-Type': 'application/x-www-form-urlencoded',
+        },
+        body: 'email=a%40b.example&password=12345678',
+      }),
+    );
+    assert.equal(response.status, 403);
+    assert.equal(demo.database.userByEmail('a@b.example'), undefined);
+  });
+
+  it('escapes what users type', async () => {
+    const { demo } = setUpDemo();
+    const response = await new DemoBrowser(demo).post('/signup', {
+      email: '<script>alert(1)</script>',
+      password: 'x',
+    });
+    assert.equal(response.status, 400);
+    const text = await response.text();
+    assert.ok(!text.includes('<script>alert(1)</script>'));
+    assert.ok(text.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
+  });
+
+  it('the walk: sign up, link a phone, log out, log in by QR', async () => {
+    const { demo, tokenServer } = setUpDemo();
+    const browser = new DemoBrowser(demo);
+    await signUp(browser, 'alice@example.com');
+    const account = await browser.request('/account');
+    assert.equal(account.status, 200);
+    assert.match(await account.text(), /No phone is linked yet/);
+
+    const phone = await linkPhone(browser, tokenServer);
+    const linked = await (await browser.request('/account?linked=1')).text();
+    assert.match(linked, /Your phone is linked/);
+    assert.match(linked, /<strong>Test phone<\/strong>/);
+
+    const loggedOut = await browser.post('/logout');
+    assert.equal(loggedOut.status, 303);
+    assert.equal((await browser.request('/account')).headers.get('location'), '/login');
+
+    const login = await (await browser.request('/login')).text();
+    assert.match(login, /<otp-login-qr endpoint="\/otp-login"><\/otp-login-qr>/);
+    assert.match(login, /<script type="module" src="\/otp-login-qr.js"><\/script>/);
+    const started = await browser.startWidget('/otp-login');
+    const scanned = await scan(tokenServer, phone, started.qr);
+    assert.equal(scanned.redeemed.site, 'Demo website');
+    await scanned.answer('accept');
+    const accepted = await browser.pollWidget('/otp-login', started.id);
+    assert.deepEqual(accepted.body, { status: 'accepted', redirect_to: '/account' });
+    const back = await browser.request('/account');
+    assert.equal(back.status, 200);
+    assert.match(await back.text(), /alice@example.com/);
+  });
+
+  it('after the password, an account with a phone must confirm on that phone', async () => {
+    const { demo, tokenServer } = setUpDemo();
+    const alice = new DemoBrowser(demo);
+    await signUp(alice, 'alice@example.com');
+    const phone = await linkPhone(alice, tokenServer);
+    const mallory = new DemoBrowser(demo);
+    await signUp(mallory, 'mallory@example.com');
+    const malloryPhone = await linkPhone(mallory, tokenServer);
+
+    const browser = new DemoBrowser(demo);
+    const wrong = await browser.post('/login', {
+      email: 'alice@example.com',
+      password: 'nope-nope',
+    });
+    assert.equal(wrong.status, 401);
+    const right = await browser.post('/login', {
+      email: 'alice@example.com',
+      password: 'correct horse battery',
+    });
+    assert.equal(right.headers.get('location'), '/login/confirm');
+    // Half logged in: the account stays closed, and linking a phone is refused.
+    assert.equal((await browser.request('/account')).headers.get('location'), '/login');
+    const link = await browser.request('/otp-link', { method: 'POST', headers: { Origin: SITE } });
+    assert.equal(link.status, 401);
+
+    const confirm = await (await browser.request('/login/confirm')).text();
+    assert.match(confirm, /<otp-login-qr endpoint="\/otp-2fa"><\/otp-login-qr>/);
+    const started = await browser.startWidget('/otp-2fa');
+    await assert.rejects(scan(tokenServer, malloryPhone, started.qr), /redeem: 403/);
+    await (await scan(tokenServer, phone, started.qr)).answer('accept');
+    assert.deepEqual((await browser.pollWidget('/otp-2fa', started.id)).body, {
+      status: 'accepted',
+      redirect_to: '/account',
+    });
+    assert.equal((await browser.request('/account')).status, 200);
+  });
+
+  it('revokes a linked phone, which then cannot log in', async () => {
+    const { demo, tokenServer } = setUpDemo();
+    const browser = new DemoBrowser(demo);
+    await signUp(browser, 'alice@example.com');
+    const phone = await linkPhone(browser, tokenServer);
+    const other = new DemoBrowser(demo);
+    await signUp(other, 'bob@example.com');
+    // Another user cannot revoke Alice's phone.
+    const foreign = await other.post(`/account/devices/${phone.deviceId}/revoke`);
+    assert.equal(foreign.status, 404);
+    const revoked = await browser.post(`/account/devices/${phone.deviceId}/revoke`);
+    assert.equal(revoked.headers.get('location'), '/account?revoked=1');
+    assert.match(await (await browser.request('/account')).text(), /No phone is linked yet/);
+    await browser.post('/logout');
+    const started = await browser.startWidget('/otp-login');
+    await assert.rejects(scan(tokenServer, phone, started.qr), /redeem: 401/);
+  });
+});
