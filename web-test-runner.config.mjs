@@ -1,8 +1,9 @@
 // Browser tests: every *.test.ts under test/ except the Node-only ones (*.node.test.ts), in
 // Chromium, Firefox and WebKit. See README.md, "Tests".
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { build } from 'esbuild';
 import { selectedBrowsers } from './test/support/launchers/browsers.mjs';
 
 const require = createRequire(import.meta.url);
@@ -17,10 +18,38 @@ function serveMswWorker(context, next) {
   });
 }
 
+/**
+ * Serves every `*.bundle.ts` file as one esbuild bundle with its dependencies, for the CommonJS
+ * packages that the dev server cannot load as modules (React, @sinonjs/fake-timers).
+ */
+const bundleCommonJs = {
+  name: 'bundle-commonjs',
+  async serve(context) {
+    if (!context.path.endsWith('.bundle.ts')) return undefined;
+    const result = await build({
+      entryPoints: [`.${context.path}`],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2022',
+      tsconfig: 'tsconfig.json',
+      define: { 'process.env.NODE_ENV': '"development"' },
+      // Node's modules stay out: the packages only require them when they run in Node.
+      external: [...builtinModules, ...builtinModules.map((name) => `node:${name}`)],
+      logLevel: 'silent',
+    });
+    return { body: result.outputFiles[0].text, type: 'js' };
+  },
+};
+
 export default {
   files: ['test/**/*.test.ts', '!test/**/*.node.test.ts'],
   nodeResolve: { exportConditions: ['browser', 'development'] },
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
+  plugins: [
+    bundleCommonJs,
+    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
+  ],
   middleware: [serveMswWorker],
   browsers: selectedBrowsers(),
   concurrency: 1,

@@ -1,0 +1,9 @@
+// The element's class and types, without registering the tag: import 'otp-login-qr/define' (or
+// call customElements.define yourself) to use <otp-login-qr>.
+export * from './events.js';
+export * from './login-poll-controller.js';
+export * from './messages.js';
+export * from './otp-login-qr-error.js';
+export * from './otp-login-qr.js';
+export * from './qr-drawing.js';
+export * from './safe-url.js';

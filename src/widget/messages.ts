@@ -1,0 +1,79 @@
+/**
+ * What the element says, in each language it speaks. A catalogue per language, picked per element
+ * from the closest `lang` (the element's own, an ancestor's, or the page's), so that two elements
+ * on one page may speak two languages. @lit/localize keeps one locale per page and loads it
+ * asynchronously; for a dozen strings a typed table is smaller and needs no build step.
+ */
+export interface WidgetMessages {
+  readonly loading: string;
+  readonly qrLabel: string;
+  readonly pending: string;
+  readonly scanned: string;
+  readonly scannedWithCode: (code: string) => string;
+  readonly codeLabel: string;
+  readonly accepted: string;
+  readonly denied: string;
+  readonly expired: string;
+  readonly stopped: string;
+  readonly error: string;
+  readonly refreshesIn: (time: string) => string;
+  readonly expiresIn: (time: string) => string;
+  readonly newCode: string;
+  readonly tryAgain: string;
+  readonly openApp: string;
+}
+
+const en: WidgetMessages = {
+  loading: 'Getting a login code…',
+  qrLabel: 'QR code to log in: scan it with the app on your phone',
+  pending: 'Scan this code with the app on your phone to log in.',
+  scanned: 'Code scanned. Confirm on your phone.',
+  scannedWithCode: (code) => `Code scanned. On your phone, pick ${code} and confirm.`,
+  codeLabel: 'Your number',
+  accepted: 'You are logged in.',
+  denied: 'The login was refused on your phone.',
+  expired: 'This code has expired.',
+  stopped: 'Logging in with a code is paused.',
+  error: 'Something went wrong. Please try again.',
+  refreshesIn: (time) => `New code in ${time}`,
+  expiresIn: (time) => `Code expires in ${time}`,
+  newCode: 'Get a new code',
+  tryAgain: 'Try again',
+  openApp: 'Open the app on this device',
+};
+
+const nl: WidgetMessages = {
+  loading: 'Inlogcode ophalen…',
+  qrLabel: 'QR-code om in te loggen: scan hem met de app op je telefoon',
+  pending: 'Scan deze code met de app op je telefoon om in te loggen.',
+  scanned: 'Code gescand. Bevestig op je telefoon.',
+  scannedWithCode: (code) => `Code gescand. Kies ${code} op je telefoon en bevestig.`,
+  codeLabel: 'Jouw getal',
+  accepted: 'Je bent ingelogd.',
+  denied: 'Het inloggen is op je telefoon geweigerd.',
+  expired: 'Deze code is verlopen.',
+  stopped: 'Inloggen met een code is gepauzeerd.',
+  error: 'Er ging iets mis. Probeer het opnieuw.',
+  refreshesIn: (time) => `Nieuwe code over ${time}`,
+  expiresIn: (time) => `Code verloopt over ${time}`,
+  newCode: 'Nieuwe code',
+  tryAgain: 'Opnieuw proberen',
+  openApp: 'Open de app op dit apparaat',
+};
+
+/** The languages the element speaks; the first is the fallback. */
+export const WIDGET_LOCALES = { en, nl } as const;
+
+export type WidgetLocale = keyof typeof WIDGET_LOCALES;
+
+/** The catalogue for a BCP 47 tag (`nl-BE` → Dutch); English for anything else. */
+export function messagesFor(lang: string | null | undefined): WidgetMessages {
+  const primary = (lang ?? '').trim().toLowerCase().split('-')[0];
+  return primary === 'nl' ? nl : en;
+}
+
+/** `m:ss`, the way a countdown is read. */
+export function formatCountdown(seconds: number): string {
+  const whole = Math.max(0, Math.ceil(seconds));
+  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`;
+}

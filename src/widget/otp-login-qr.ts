@@ -1,0 +1,324 @@
+import { html, LitElement, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
+import { property } from 'lit/decorators.js';
+import type { OtpLoginQrEventMap } from './events.js';
+import { LoginPollController, type OtpLoginQrStatus } from './login-poll-controller.js';
+import { formatCountdown, messagesFor, type WidgetMessages } from './messages.js';
+import { otpLoginQrStyles } from './otp-login-qr.styles.js';
+import { drawQr, errorCorrectionLevel, type QrDrawing } from './qr-drawing.js';
+import { sameOriginUrl, webUrl } from './safe-url.js';
+
+/** When to offer "Open the app on this device": on touch screens (`auto`), always, or never. */
+export type SameDeviceMode = 'auto' | 'always' | 'never';
+
+/**
+ * A login QR code: it asks the website for a one-time code, shows it as a QR code, waits for the
+ * user to confirm on their phone and then takes the page where the website says.
+ *
+ * @summary Log in by scanning a QR code with the app on your phone.
+ *
+ * @attr lang - The language of the element's text (English `en`, Dutch `nl`); by default the
+ *   closest `lang` attribute, as for any element.
+ *
+ * @fires {CustomEvent<OtpLoginQrStatusDetail>} otp-login-qr-status - The `status` changed.
+ * @fires {CustomEvent<OtpLoginQrScannedDetail>} otp-login-qr-scanned - A phone scanned the code;
+ *   the user is confirming there.
+ * @fires {CustomEvent<OtpLoginQrAcceptedDetail>} otp-login-qr-accepted - The user confirmed.
+ *   Cancelable: unless prevented, the element goes to `detail.redirectTo`.
+ * @fires {CustomEvent<Record<string, never>>} otp-login-qr-denied - The user refused on the phone.
+ * @fires {CustomEvent<OtpLoginQrExpiredDetail>} otp-login-qr-expired - The last code ran out.
+ * @fires {CustomEvent<OtpLoginQrErrorDetail>} otp-login-qr-error - The website broke the contract
+ *   or cannot be reached; `detail.error` has a stable `code` and the `cause`.
+ *
+ * @csspart base - The box around everything.
+ * @csspart qr - The QR code (an SVG) or its placeholder while loading.
+ * @csspart status - The sentence that says what is happening (a polite live region).
+ * @csspart countdown - The time left on the current code.
+ * @csspart code - The number-matching code to pick on the phone.
+ * @csspart button - "Get a new code" / "Try again", and "Open the app on this device".
+ *
+ * @cssproperty [--otp-login-qr-foreground=#000000] - The QR code's dark modules.
+ * @cssproperty [--otp-login-qr-background=#ffffff] - The QR code's light modules and quiet zone.
+ * @cssproperty [--otp-login-qr-color=#1f2328] - Text colour.
+ * @cssproperty [--otp-login-qr-muted-color=#4d5561] - The countdown's colour.
+ * @cssproperty [--otp-login-qr-error-color=#b3261e] - The status text when denied or failed.
+ * @cssproperty [--otp-login-qr-success-color=#146c2e] - The status text when logged in.
+ * @cssproperty [--otp-login-qr-accent=#0b57d0] - Button background.
+ * @cssproperty [--otp-login-qr-on-accent=#ffffff] - Button text.
+ * @cssproperty [--otp-login-qr-focus-ring=#0b57d0] - Keyboard focus outline.
+ * @cssproperty [--otp-login-qr-surface=transparent] - Background of the base part.
+ * @cssproperty [--otp-login-qr-placeholder=#f0f1f3] - Background of the QR placeholder.
+ * @cssproperty [--otp-login-qr-font=inherit] - Font shorthand.
+ * @cssproperty [--otp-login-qr-gap=0.75rem] - Space between the parts.
+ * @cssproperty [--otp-login-qr-padding=1rem] - Padding of the base part.
+ * @cssproperty [--otp-login-qr-radius=0.5rem] - Corner radius of the base part.
+ * @cssproperty [--otp-login-qr-qr-radius=0.25rem] - Corner radius of the QR code.
+ * @cssproperty [--otp-login-qr-button-radius=0.375rem] - Corner radius of the buttons.
+ */
+export class OtpLoginQr extends LitElement {
+  static override styles = otpLoginQrStyles;
+
+  /** The website's login endpoint: `POST` starts a login, `GET {endpoint}/{id}` polls it. */
+  @property() endpoint = '';
+
+  /** Seconds the website may hold one status request (long-poll), 0 to 60. */
+  @property({ type: Number, attribute: 'poll-wait' }) pollWait = 30;
+
+  /** How many times an unused code is replaced by a fresh one before "Get a new code". */
+  @property({ type: Number, attribute: 'max-rotations' }) maxRotations = 3;
+
+  /** Width and height of the QR code in CSS pixels. */
+  @property({ type: Number }) size = 200;
+
+  /** QR error correction level: `L`, `M`, `Q` or `H`. */
+  @property({ attribute: 'error-correction' }) errorCorrection = 'M';
+
+  /** When to offer "Open the app on this device" (needs `same_device_url` from the website). */
+  @property({ attribute: 'same-device' }) sameDevice: SameDeviceMode = 'auto';
+
+  /** Where the login stands (read-only; reflected for styling with `:host([status=…])`). */
+  @property({ reflect: true }) status: OtpLoginQrStatus = 'idle';
+
+  private readonly poller = new LoginPollController(this, {
+    endpoint: () => this.endpoint.trim(),
+    pollWait: () => this.pollWait,
+    maxRotations: () =>
+      Number.isFinite(this.maxRotations) ? Math.max(0, Math.floor(this.maxRotations)) : 0,
+    encode: (text) => {
+      this.drawing = drawQr(text, errorCorrectionLevel(this.errorCorrection));
+    },
+    isSafeRedirect: (url) => sameOriginUrl(url) !== undefined,
+    statusChanged: (status, previous) => {
+      this.handleStatusChange(status, previous);
+    },
+  });
+
+  private drawing: QrDrawing | undefined;
+  private countdownTimer: ReturnType<typeof setInterval> | undefined;
+  private langObserver: MutationObserver | undefined;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // The text follows the closest `lang`, which may change on any ancestor.
+    this.langObserver = new MutationObserver(() => {
+      this.requestUpdate();
+    });
+    this.langObserver.observe(document.documentElement, {
+      attributes: true,
+      attributeFilter: ['lang'],
+      subtree: true,
+    });
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.langObserver?.disconnect();
+    this.langObserver = undefined;
+    this.stopCountdown();
+  }
+
+  /** Forgets the current code and starts a new login. */
+  restart(): void {
+    this.poller.start();
+  }
+
+  /** Stops all traffic and timers; the element shows "Get a new code". */
+  stop(): void {
+    this.poller.stop();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('endpoint')) this.poller.sync();
+    if (changed.has('errorCorrection') && this.drawing) {
+      const level = errorCorrectionLevel(this.errorCorrection);
+      if (level !== this.drawing.level) {
+        try {
+          this.drawing = drawQr(this.drawing.text, level);
+        } catch {
+          // The text fitted at the old level; keep that drawing rather than none.
+        }
+      }
+    }
+  }
+
+  protected override updated(): void {
+    if (this.status === 'pending') this.startCountdown();
+    else this.stopCountdown();
+  }
+
+  private startCountdown(): void {
+    this.countdownTimer ??= setInterval(() => {
+      this.requestUpdate();
+    }, 1000);
+  }
+
+  private stopCountdown(): void {
+    clearInterval(this.countdownTimer);
+    this.countdownTimer = undefined;
+  }
+
+  private handleStatusChange(status: OtpLoginQrStatus, previous: OtpLoginQrStatus): void {
+    this.status = status;
+    this.emit('otp-login-qr-status', { status, previous });
+    switch (status) {
+      case 'scanned':
+        this.emit('otp-login-qr-scanned', {
+          code: this.poller.login?.code,
+        });
+        break;
+      case 'accepted':
+        this.handleAccepted();
+        break;
+      case 'denied':
+        this.emit('otp-login-qr-denied', {});
+        break;
+      case 'expired':
+        this.emit('otp-login-qr-expired', {
+          rotations: this.poller.rotations,
+        });
+        break;
+      case 'error':
+        if (this.poller.error) this.emit('otp-login-qr-error', { error: this.poller.error });
+        break;
+      default:
+        break;
+    }
+  }
+
+  private handleAccepted(): void {
+    const redirectTo = this.poller.redirectTo;
+    const proceed = this.emit('otp-login-qr-accepted', { redirectTo }, true);
+    if (!proceed || redirectTo === undefined) return;
+    const url = sameOriginUrl(redirectTo);
+    if (url) location.assign(url.href);
+  }
+
+  /** Dispatches one of the element's events; true unless a listener prevented its default. */
+  private emit<K extends keyof OtpLoginQrEventMap>(
+    type: K,
+    detail: OtpLoginQrEventMap[K]['detail'],
+    cancelable = false,
+  ): boolean {
+    return this.dispatchEvent(
+      new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }),
+    );
+  }
+
+  private readonly handleRestartClick = () => {
+    this.restart();
+  };
+
+  private messages(): WidgetMessages {
+    const lang = this.closest('[lang]')?.getAttribute('lang') ?? document.documentElement.lang;
+    return messagesFor(lang);
+  }
+
+  override render(): TemplateResult {
+    const t = this.messages();
+    return html`<div part="base">
+      ${this.renderQr(t)} ${this.renderCode()}
+      <p part="status" role="status">${this.statusText(t)}</p>
+      ${this.renderCountdown(t)} ${this.renderButton(t)} ${this.renderSameDevice(t)}
+    </div>`;
+  }
+
+  private renderQr(t: WidgetMessages): TemplateResult {
+    const drawing = this.drawing;
+    const showQr =
+      drawing !== undefined &&
+      this.poller.login !== undefined &&
+      (this.status === 'pending' || this.status === 'scanned' || this.status === 'loading');
+    if (!showQr) {
+      // Keeps the layout steady while there is no code to show.
+      return html`<svg
+        part="qr"
+        class="placeholder"
+        aria-hidden="true"
+        width=${this.size}
+        height=${this.size}
+        viewBox="0 0 100 100"
+      >
+        ${svg`<rect class="placeholder-background" width="100" height="100"></rect>`}
+        ${
+          this.status === 'loading'
+            ? svg`<circle class="spinner" cx="50" cy="50" r="12"></circle>`
+            : nothing
+        }
+      </svg>`;
+    }
+    const quiet = 4;
+    const box = drawing.size + 2 * quiet;
+    return html`<svg
+      part="qr"
+      role="img"
+      aria-label=${t.qrLabel}
+      width=${this.size}
+      height=${this.size}
+      viewBox="${-quiet} ${-quiet} ${box} ${box}"
+      shape-rendering="crispEdges"
+    >
+      ${svg`<rect class="qr-background" x=${-quiet} y=${-quiet} width=${box} height=${box}></rect>
+        <path class="qr-modules" d=${drawing.path}></path>`}
+    </svg>`;
+  }
+
+  private renderCode(): TemplateResult | typeof nothing {
+    const code = this.poller.login?.code;
+    if (this.status !== 'scanned' || code === undefined) return nothing;
+    return html`<p part="code">${code}</p>`;
+  }
+
+  private statusText(t: WidgetMessages): string {
+    switch (this.status) {
+      case 'idle':
+        return this.endpoint.trim() === '' ? '' : t.stopped;
+      case 'loading':
+        return t.loading;
+      case 'pending':
+        return t.pending;
+      case 'scanned': {
+        const code = this.poller.login?.code;
+        return code === undefined ? t.scanned : t.scannedWithCode(code);
+      }
+      case 'accepted':
+        return t.accepted;
+      case 'denied':
+        return t.denied;
+      case 'expired':
+        return t.expired;
+      case 'error':
+        return t.error;
+    }
+  }
+
+  private renderCountdown(t: WidgetMessages): TemplateResult | typeof nothing {
+    if (this.status !== 'pending') return nothing;
+    const time = formatCountdown(this.poller.secondsLeft());
+    return html`<p part="countdown">
+      ${this.poller.isLastCode() ? t.expiresIn(time) : t.refreshesIn(time)}
+    </p>`;
+  }
+
+  private renderButton(t: WidgetMessages): TemplateResult | typeof nothing {
+    const label =
+      this.status === 'expired' || this.status === 'idle'
+        ? t.newCode
+        : this.status === 'denied' || this.status === 'error'
+          ? t.tryAgain
+          : undefined;
+    if (label === undefined || (this.status === 'idle' && this.endpoint.trim() === ''))
+      return nothing;
+    return html`<button part="button" type="button" @click=${this.handleRestartClick}>
+      ${label}
+    </button>`;
+  }
+
+  private renderSameDevice(t: WidgetMessages): TemplateResult | typeof nothing {
+    const target = this.poller.login?.same_device_url;
+    if (this.status !== 'pending' || target === undefined || this.sameDevice === 'never')
+      return nothing;
+    if (this.sameDevice !== 'always' && !matchMedia('(pointer: coarse)').matches) return nothing;
+    const url = webUrl(target);
+    if (!url) return nothing;
+    return html`<a part="button same-device" href=${url.href}>${t.openApp}</a>`;
+  }
+}
