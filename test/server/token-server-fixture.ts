@@ -74,7 +74,7 @@ export class TokenServerClient {
     ).toString('base64');
     const headers = new Headers(init.headers);
     headers.set('Authorization', `Basic ${credentials}`);
-    if (typeof init.body === 'string')
+    if (typeof init.body === 'string' && !headers.has('Content-Type'))
       headers.set('Content-Type', 'application/x-www-form-urlencoded');
     return this.fetch(new Request(`${this.base}/oauth/api/v4${path}`, { ...init, headers }));
   }

@@ -32,28 +32,52 @@ export class StatusWaiter {
    * Resolves when the transaction `key` changes, after `timeoutMs`, or when `signal` aborts,
    * whichever comes first. The caller reads the transaction again afterwards.
    */
-  wait(key: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  wait(key: string, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    return this.waitAny([key], timeoutMs, signal);
+  }
+
+  /**
+   * Resolves when any of the transactions `keys` changes, after `timeoutMs`, or when `signal`
+   * aborts. One held request then waits on many transactions for the price of a map entry each
+   * (the batched wait of the relying-party API). Resolves to true when a change woke it.
+   */
+  waitAny(keys: readonly string[], timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
     return new Promise((resolve) => {
-      if (signal?.aborted || this.stoppedFlag) {
-        resolve();
+      if (signal?.aborted || this.stoppedFlag || keys.length === 0) {
+        resolve(false);
         return;
       }
-      const done = (): void => {
+      const finish = (changed: boolean): void => {
         clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        const set = this.waiting.get(key);
-        set?.delete(done);
-        if (set?.size === 0) this.waiting.delete(key);
-        resolve();
+        signal?.removeEventListener('abort', aborted);
+        for (const key of keys) {
+          const set = this.waiting.get(key);
+          set?.delete(done);
+          if (set?.size === 0) this.waiting.delete(key);
+        }
+        resolve(changed);
       };
-      const timer = setTimeout(done, Math.max(0, timeoutMs));
-      signal?.addEventListener('abort', done, { once: true });
-      let set = this.waiting.get(key);
-      if (set === undefined) {
-        set = new Set();
-        this.waiting.set(key, set);
+      const done = (): void => {
+        finish(true);
+      };
+      const timer = setTimeout(
+        () => {
+          finish(false);
+        },
+        Math.max(0, timeoutMs),
+      );
+      const aborted = (): void => {
+        finish(false);
+      };
+      signal?.addEventListener('abort', aborted, { once: true });
+      for (const key of keys) {
+        let set = this.waiting.get(key);
+        if (set === undefined) {
+          set = new Set();
+          this.waiting.set(key, set);
+        }
+        set.add(done);
       }
-      set.add(done);
     });
   }
 

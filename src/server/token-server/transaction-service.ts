@@ -155,11 +155,60 @@ export class TransactionService {
         // Wake at the deadline, or when the transaction expires, whichever is first.
         const untilExpiry = record.expiresAt - now;
         const timeout = Math.min(deadline - now, untilExpiry > 0 ? untilExpiry : deadline - now);
-        await waiter.wait(key, timeout, wait.signal);
+        const changed = await waiter.wait(key, timeout, wait.signal);
         record = await this.recordOf(client, key);
+        // The full wait ran out: answer, even where the clock has not moved as far as the timer.
+        if (!changed && timeout >= deadline - now) break;
       }
     }
     return toResult(record, transactionId, this.clock());
+  }
+
+  /**
+   * The batched long-poll (our extension): holds the call until any of `known`'s transactions
+   * has a status other than the one given for it, at most `seconds`. Answers with the results
+   * of those that differ, and the ids it does not know for this client (never created, purged,
+   * or another client's: the three look the same).
+   */
+  async resultsOfAny(
+    client: ClientConfig,
+    known: ReadonlyMap<string, LoginStatus>,
+    seconds: number,
+    signal?: AbortSignal,
+  ): Promise<{ transactions: TransactionResultResponse[]; unknown: string[] }> {
+    const deadline = this.clock() + seconds * 1000;
+    let lastRound = false;
+    const keys = new Map([...known.keys()].map((id) => [id, sha256Hex(id)]));
+    for (;;) {
+      const now = this.clock();
+      const changed: TransactionResultResponse[] = [];
+      const unknown: string[] = [];
+      let nextExpiry = Number.POSITIVE_INFINITY;
+      const records = await Promise.all(
+        [...keys].map(
+          async ([id, key]) => [id, await this.options.store.getTransaction(key)] as const,
+        ),
+      );
+      for (const [id, record] of records) {
+        if (record?.clientId !== client.id) {
+          unknown.push(id);
+          continue;
+        }
+        const status = statusOf(record, now);
+        if (status !== known.get(id)) changed.push(toResult(record, id, now));
+        else if (record.expiresAt > now) nextExpiry = Math.min(nextExpiry, record.expiresAt);
+      }
+      const { waiter } = this.options;
+      if (changed.length > 0 || unknown.length > 0 || now >= deadline || lastRound) {
+        return { transactions: changed, unknown };
+      }
+      if (signal?.aborted || waiter.stopped) return { transactions: [], unknown: [] };
+      // Wake at the deadline, when one of them expires, or when one changes.
+      const timeout = Math.min(deadline, nextExpiry) - now;
+      const woken = await waiter.waitAny([...keys.values()], timeout, signal);
+      // The full wait ran out: one more read, then answer, even where the clock lags the timer.
+      lastRound = !woken && timeout >= deadline - now;
+    }
   }
 
   /** A device redeems the OTP it scanned: the transaction becomes `scanned`. */

@@ -1,7 +1,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import * as v from 'valibot';
 import { isIP } from 'node:net';
-import { isLoginStatus, type LoginStatus } from '../../../protocol/index.js';
+import { isLoginStatus, LOGIN_STATUSES, type LoginStatus } from '../../../protocol/index.js';
 import type { ClientConfig } from '../config.js';
 import { digestsEqual, sha256Hex } from '../../security/hashing.js';
 import { invalidClient, relyingPartyError } from '../errors.js';
@@ -27,6 +27,20 @@ const InitializeForm = v.strictObject({
   user_agent: v.optional(v.pipe(v.string(), v.maxLength(512))),
   language_code: v.optional(v.pipe(v.string(), v.regex(/^[a-z]{2}(?:-[A-Za-z]{2})?$/))),
   user_id: v.optional(v.pipe(v.string(), v.regex(USER_ID))),
+});
+
+/** Transactions one batched wait may hold: 250 entries keep the body under the 16 KB cap. */
+export const MAX_BATCH_WAIT_TRANSACTIONS = 250;
+
+const BatchWaitBody = v.strictObject({
+  wait: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(999)),
+  transactions: v.pipe(
+    v.record(v.pipe(v.string(), v.regex(ID)), v.picklist(LOGIN_STATUSES)),
+    v.check((entries) => {
+      const count = Object.keys(entries).length;
+      return count > 0 && count <= MAX_BATCH_WAIT_TRANSACTIONS;
+    }, `1 to ${MAX_BATCH_WAIT_TRANSACTIONS} transactions`),
+  ),
 });
 
 /**
@@ -87,6 +101,19 @@ export function relyingPartyRoutes(options: {
       wait === undefined ? undefined : { ...wait, signal: c.req.raw.signal },
     );
     return c.json(result, 200, { 'Cache-Control': 'no-store' });
+  });
+
+  // The batched long-poll (our extension): one held request for many transactions, so that a
+  // website backend with thousands of logins on screen holds a few connections, not thousands.
+  app.post('/authenticate/transactions/wait', async (c) => {
+    const body = parseJson(BatchWaitBody, c.req.header('content-type'), await c.req.text());
+    const answer = await options.transactions.resultsOfAny(
+      c.var.client,
+      new Map(Object.entries(body.transactions)),
+      Math.min(body.wait, options.maxWaitSeconds),
+      c.req.raw.signal,
+    );
+    return c.json(answer, 200, { 'Cache-Control': 'no-store' });
   });
 
   app.post('/enrollments', async (c) => {
@@ -159,6 +186,27 @@ function parseForm<S extends v.GenericSchema>(schema: S, body: string): v.InferO
     const issue = result.issues[0];
     const name = v.getDotPath(issue) ?? 'request';
     throw relyingPartyError('INVALID_PARAMETER', `The parameter ${name} is missing or invalid.`);
+  }
+  return result.output;
+}
+
+function parseJson<T extends v.GenericSchema>(
+  schema: T,
+  contentType: string | undefined,
+  body: string,
+): v.InferOutput<T> {
+  if (!/^application\/json\s*(?:;|$)/i.test(contentType ?? ''))
+    throw relyingPartyError('INVALID_PARAMETER', 'The body must be application/json.');
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    throw relyingPartyError('INVALID_PARAMETER', 'The body is not JSON.');
+  }
+  const result = v.safeParse(schema, value);
+  if (!result.success) {
+    const name = v.getDotPath(result.issues[0]) ?? 'body';
+    throw relyingPartyError('INVALID_PARAMETER', `The field ${name} is missing or invalid.`);
   }
   return result.output;
 }
