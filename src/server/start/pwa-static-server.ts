@@ -1,0 +1,66 @@
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+
+export interface PwaServerOptions {
+  /** The built PWA (Vite's output). */
+  root: string;
+  /** The Token Server's origin, written into /config.json and allowed in connect-src. */
+  tokenServerUrl: string;
+}
+
+/** The CSP of every PWA response; the app's own meta CSP applies as well. */
+export function pwaCsp(tokenServerOrigin: string): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' blob: data:",
+    "media-src 'self' blob:",
+    "worker-src 'self'",
+    `connect-src 'self' ${tokenServerOrigin}`,
+    "manifest-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/**
+ * Serves the scanner PWA: its files with a strict CSP, the service worker uncached and allowed
+ * the whole origin, and /config.json, which tells the app where the Token Server is.
+ */
+export function createPwaServer(options: PwaServerOptions): Hono {
+  const tokenServerOrigin = new URL(options.tokenServerUrl).origin;
+  const csp = pwaCsp(tokenServerOrigin);
+  const app = new Hono();
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('Content-Security-Policy', csp);
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'no-referrer');
+    c.header('Permissions-Policy', 'camera=(self)');
+  });
+  app.get('/config.json', (c) => {
+    c.header('Cache-Control', 'no-cache');
+    return c.json({ tokenServerUrl: tokenServerOrigin });
+  });
+  app.use('*', async (c, next) => {
+    await next();
+    const path = c.req.path;
+    // The service worker and the pages must be revalidated, or an update never reaches phones.
+    if (
+      path === '/sw.js' ||
+      path.endsWith('.html') ||
+      path === '/' ||
+      path.endsWith('.webmanifest')
+    )
+      c.header('Cache-Control', 'no-cache');
+    if (path === '/sw.js') c.header('Service-Worker-Allowed', '/');
+  });
+  app.use('*', serveStatic({ root: options.root }));
+  app.notFound((c) =>
+    c.text('Not found. If this is the app itself, build it first: npm run build:app.', 404),
+  );
+  return app;
+}
