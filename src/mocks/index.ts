@@ -2,3 +2,4 @@
 // server: the website contract (for <otp-login-qr>) and the Token Server's mobile API (for the SDK).
 export {};
 export * from './website-handlers.js';
+export * from './mobile-api-handlers.js';
