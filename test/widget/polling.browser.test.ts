@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { afterEach, beforeEach, describe, it } from '#spec';
 import { http, HttpResponse } from 'msw';
 import { otpLoginHandlers } from '../../src/mocks/index.js';
-import { BACKOFF } from '../../src/widget/index.js';
+import { BACKOFF, START_ATTEMPTS } from '../../src/widget/index.js';
 import { expectNoUnhandledRequests, mockServer } from '../support/mock-server.js';
 import { install, type InstalledClock } from './fixtures/fake-timers.bundle.js';
 import {
@@ -32,12 +32,14 @@ describe('<otp-login-qr> polling', () => {
     log = watchFetch();
   });
 
-  afterEach(() => {
+  afterEach(async () => {
     clock?.uninstall();
     clock = undefined;
     restorePageVisibility();
     unmountAll();
     log.restore();
+    // Requests the worker took before the element was removed still reach the handlers.
+    await sleep(50);
     mockServer.resetHandlers();
     expectNoUnhandledRequests();
   });
@@ -265,5 +267,22 @@ describe('<otp-login-qr> polling', () => {
 
     expect(element.status).to.equal('pending');
     expect(log.maxInFlight).to.equal(1);
+  });
+
+  it('gives up starting after a few network failures, with backoff between them', async () => {
+    const fake = installClock();
+    mockServer.use(...otpLoginHandlers({ scenario: 'offline' }));
+    const element = mount({ endpoint: '/otp-login' });
+    const failure = new Promise<string>((resolve) => {
+      element.addEventListener('otp-login-qr-error', (event) => {
+        resolve(event.detail.error.code);
+      });
+    });
+    await settle(1);
+
+    await runUntil(fake, fake.now + 60_000);
+    expect(await failure).to.equal('network');
+    expect(log.requests).to.deep.equal(Array(START_ATTEMPTS).fill('POST /otp-login'));
+    expect(fake.countTimers(), 'no timer left in the error state').to.equal(0);
   });
 });
