@@ -88,16 +88,12 @@ export const appConfig = defineConfig({
         // Screenshots are for the install dialog, not the offline shell.
         globIgnores: ['screenshots/**'],
         navigateFallback: 'index.html',
+        // The first version takes control at once, so the first visit is already offline-ready;
+        // later versions wait for the user's "reload" (skipWaiting only on request).
+        clientsClaim: true,
         cleanupOutdatedCaches: true,
-        // config.json is written next to the app at deploy time: fresh when online, the last copy
-        // offline (so that the app still opens and can say that a login needs the network).
-        runtimeCaching: [
-          {
-            urlPattern: ({ url }) => url.pathname.endsWith('/config.json'),
-            handler: 'NetworkFirst',
-            options: { cacheName: 'app-config', networkTimeoutSeconds: 3 },
-          },
-        ],
+        // config.json is not cached here: the app keeps its last copy itself, and a failed
+        // fetch of it is how the app learns that it is offline (navigator.onLine often says true).
       },
       devOptions: { enabled: false },
     }),

@@ -70,3 +70,33 @@ export function parseAppConfig(text: string): AppConfig {
   }
   return { tokenServerUrl: url.href.replace(/\/$/, '') };
 }
+
+const SAVED_CONFIG_KEY = 'otp-login-qr.config';
+
+/**
+ * Reads config.json, and keeps the last good copy: offline, before the service worker has cached
+ * the file, the app still starts with it (and can say that a login needs the network).
+ */
+export async function loadAppConfigOrLastCopy(
+  url: string | URL,
+): Promise<{ config: AppConfig; offline: boolean }> {
+  try {
+    const config = await loadAppConfig(url);
+    try {
+      localStorage.setItem(SAVED_CONFIG_KEY, JSON.stringify(config));
+    } catch {
+      // No storage (private mode): the copy is a convenience only.
+    }
+    return { config, offline: false };
+  } catch (error) {
+    if (!(error instanceof AppConfigError) || error.code !== 'unreachable') throw error;
+    let saved: string | null = null;
+    try {
+      saved = localStorage.getItem(SAVED_CONFIG_KEY);
+    } catch {
+      // as above
+    }
+    if (saved === null) throw error;
+    return { config: parseAppConfig(saved), offline: true };
+  }
+}

@@ -7,7 +7,7 @@ import {
   NotFoundException,
   QRCodeReader,
   RGBLuminanceSource,
-} from '@zxing/library';
+} from './zxing-qr-modules.js';
 
 /** RGBA pixels, as in ImageData (which Node does not have). */
 export interface RgbaImage {

@@ -2,7 +2,7 @@ import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { decodeQrPayload } from '../../protocol/index.js';
 import type { DeviceStorage, Onegini } from '../../sdk/index.js';
-import { loadAppConfig } from '../app-config.js';
+import { loadAppConfigOrLastCopy } from '../app-config.js';
 import { readCameraPreference, saveCameraPreference } from '../camera-preference.js';
 import { AppSession } from '../app-session.js';
 import { takeDeepLink } from '../deep-link.js';
@@ -178,7 +178,10 @@ export class ScannerApp extends LitElement {
   async start(): Promise<void> {
     this.screen = 'loading';
     try {
-      const config = await loadAppConfig(new URL(this.configUrl, document.baseURI));
+      const { config, offline } = await loadAppConfigOrLastCopy(
+        new URL(this.configUrl, document.baseURI),
+      );
+      this.offline = offline || !navigator.onLine;
       this.session = await AppSession.start(
         config,
         {
@@ -209,8 +212,8 @@ export class ScannerApp extends LitElement {
     if (deepLink !== undefined) await this.handleCode(deepLink);
   }
 
-  private readonly handleConnectivity = (): void => {
-    this.offline = !navigator.onLine;
+  private readonly handleConnectivity = (event: Event): void => {
+    this.offline = event.type === 'offline';
   };
 
   private readonly handleHashChange = (): void => {
@@ -315,6 +318,9 @@ export class ScannerApp extends LitElement {
   }
 
   private showOutcome(outcome: OutcomeView): void {
+    // An answer from the Token Server proves the network is back; navigator.onLine may not say so.
+    if (outcome.kind === 'offline') this.offline = true;
+    else if (outcome.kind !== 'error') this.offline = false;
     this.request = undefined;
     this.answering = false;
     this.outcome = outcome;

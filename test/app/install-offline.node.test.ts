@@ -1,0 +1,94 @@
+/*
+ * The built app as Chromium sees it: installable (Chromium's own check, over CDP), and, once its
+ * service worker has precached the shell, it opens offline and says that a login needs the network.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { formatAppUrl } from '../../src/protocol/index.js';
+import { startAppHarness, type AppHarness } from './support/app-harness.js';
+import { CHROMIUM_PATH, fakeCameraFlags } from './support/fake-camera-browser.js';
+
+describe('the built scanner app in Chromium', () => {
+  let harness: AppHarness;
+  let profileDir: string;
+  let context: BrowserContext;
+  let page: Page;
+
+  before(async () => {
+    harness = await startAppHarness();
+    profileDir = await mkdtemp(join(tmpdir(), 'otp-app-profile-'));
+    // A persistent profile: Chromium does not offer to install apps in incognito contexts.
+    context = await chromium.launchPersistentContext(profileDir, {
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: fakeCameraFlags(),
+      viewport: { width: 390, height: 844 },
+      locale: 'en-GB',
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+  });
+
+  after(async () => {
+    await context.close();
+    await rm(profileDir, { recursive: true, force: true });
+    await harness.close();
+  });
+
+  async function screen(name: string): Promise<void> {
+    await page.locator(`scanner-app[screen="${name}"]`).waitFor({ timeout: 15_000 });
+  }
+
+  async function shadowText(tag: string): Promise<string> {
+    const text = await page.locator(tag).evaluate((element) => element.shadowRoot?.textContent);
+    return (text ?? '').replace(/\s+/g, ' ');
+  }
+
+  it('has no installability errors (CDP Page.getInstallabilityErrors)', async () => {
+    await page.goto(harness.appUrl);
+    await screen('first-run');
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    const cdp = await context.newCDPSession(page);
+    const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as {
+      installabilityErrors: { errorId: string }[];
+    };
+    assert.deepEqual(
+      installabilityErrors.map((error) => error.errorId),
+      [],
+    );
+    const manifest = (await cdp.send('Page.getAppManifest')) as { errors: unknown[] };
+    assert.deepEqual(manifest.errors, []);
+  });
+
+  it('opens offline from the precache and says that a login needs the network', async () => {
+    // Online: link the phone, and let the service worker (now in control) keep config.json.
+    await page.goto(formatAppUrl(harness.appUrl, await harness.website.startEnrollment()));
+    await screen('home');
+    assert.equal(
+      await page.evaluate(() => navigator.serviceWorker.controller !== null),
+      true,
+      'the service worker controls the page',
+    );
+
+    await context.setOffline(true);
+    try {
+      await page.reload();
+      await screen('home');
+      assert.match(
+        await shadowText('scanner-app'),
+        /You are offline\. .*a login needs the network/,
+      );
+      const login = await harness.website.startLogin();
+      await page.goto(formatAppUrl(harness.appUrl, login.code));
+      await screen('result');
+      assert.match(await shadowText('app-result'), /No connection.*A login needs the network/);
+    } finally {
+      await context.setOffline(false);
+    }
+  });
+});

@@ -1,0 +1,73 @@
+/*
+ * Chromium with a fake camera that plays a y4m file (and grants camera access without asking),
+ * through playwright-core and the system's Chromium.
+ */
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/** The system's Chromium, as in test/support/launchers/browsers.mjs. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Flags that keep Chromium off the network (the same as the browser tests' launcher). */
+const QUIET_CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+];
+
+export interface FakeCameraBrowser {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+}
+
+/** Chromium's flags for a fake camera that plays `y4mPath` (its test pattern without one). */
+export function fakeCameraFlags(y4mPath?: string): string[] {
+  return [
+    ...QUIET_CHROMIUM_FLAGS,
+    '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream',
+    ...(y4mPath === undefined ? [] : [`--use-file-for-fake-video-capture=${y4mPath}`]),
+  ];
+}
+
+/** Launches Chromium whose only camera shows `y4mPath`; the page records every camera stream. */
+export async function launchWithFakeCamera(y4mPath: string): Promise<FakeCameraBrowser> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: fakeCameraFlags(y4mPath),
+  });
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    locale: 'en-GB',
+  });
+  await recordStreamsAndCspViolations(context);
+  const page = await context.newPage();
+  return { browser, context, page };
+}
+
+/** Keeps every camera stream and CSP violation of the context's pages, for the tests to check. */
+export async function recordStreamsAndCspViolations(context: BrowserContext): Promise<void> {
+  // Keeps every stream the app opens, so a test can check that no track is left live, and every
+  // CSP violation, so a test can check there were none.
+  await context.addInitScript(() => {
+    const record = window as unknown as { streams: MediaStream[]; cspViolations: string[] };
+    record.streams = [];
+    record.cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (event) => {
+      record.cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
+    });
+    const devices = navigator.mediaDevices as MediaDevices | undefined;
+    if (devices === undefined) return;
+    const original = devices.getUserMedia.bind(devices);
+    devices.getUserMedia = async (constraints) => {
+      const stream = await original(constraints);
+      record.streams.push(stream);
+      return stream;
+    };
+  });
+}
