@@ -34,7 +34,12 @@ const bundleCommonJs = {
       platform: 'browser',
       target: 'es2022',
       tsconfig: 'tsconfig.json',
-      define: { 'process.env.NODE_ENV': '"development"' },
+      define: {
+        'process.env.NODE_ENV': '"development"',
+        __VUE_OPTIONS_API__: 'true',
+        __VUE_PROD_DEVTOOLS__: 'false',
+        __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
+      },
       // Node's modules stay out: the packages only require them when they run in Node.
       external: [...builtinModules, ...builtinModules.map((name) => `node:${name}`)],
       logLevel: 'silent',

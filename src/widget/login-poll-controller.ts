@@ -76,7 +76,8 @@ export class LoginPollController implements ReactiveController {
 
   private readonly host: ReactiveControllerHost;
   private readonly options: LoginPollOptions;
-  private startedEndpoint: string | undefined;
+  /** The endpoint when the host last synced or started; a change starts a new login. */
+  private syncedEndpoint: string | undefined;
   private request: AbortController | undefined;
   private requestIsPoll = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -98,7 +99,9 @@ export class LoginPollController implements ReactiveController {
   hostConnected(): void {
     this.connected = true;
     document.addEventListener('visibilitychange', this.handleVisibilityChange);
-    this.sync();
+    // The login starts in the host's next update (which calls sync()), not inside
+    // connectedCallback: frameworks such as React attach listeners after they insert the element.
+    this.host.requestUpdate();
   }
 
   hostDisconnected(): void {
@@ -107,28 +110,35 @@ export class LoginPollController implements ReactiveController {
     this.cancel();
     // Back in the page, an interrupted login starts again; a finished one stays as it ended.
     if (this.isActive()) {
-      this.startedEndpoint = undefined;
+      this.syncedEndpoint = undefined;
       this.setStatus('idle');
     }
   }
 
-  /** Starts a login when connected and the endpoint has changed since the last start. */
+  /**
+   * Starts a login when connected and the endpoint has changed since the last start; the host
+   * calls it on every update.
+   */
   sync(): void {
     if (!this.connected) return;
     const endpoint = this.options.endpoint();
-    if (endpoint !== '' && endpoint !== this.startedEndpoint) this.start();
+    if (endpoint === this.syncedEndpoint) return;
+    this.syncedEndpoint = endpoint;
+    if (endpoint !== '') this.start();
+    else this.stop();
   }
 
   /** Forgets the current login and starts a new one, with a fresh rotation budget. */
   start(): void {
     this.cancel();
-    this.startedEndpoint = this.options.endpoint();
+    const endpoint = this.options.endpoint();
+    this.syncedEndpoint = endpoint;
     this.login = undefined;
     this.redirectTo = undefined;
     this.error = undefined;
     this.rotations = 0;
     this.failures = 0;
-    if (this.startedEndpoint === '') {
+    if (endpoint === '') {
       this.fail(new OtpLoginQrError('no_endpoint', 'The element has no endpoint attribute.'));
       return;
     }
@@ -139,7 +149,6 @@ export class LoginPollController implements ReactiveController {
   /** Aborts the request in flight and every timer; the element shows `idle`. */
   stop(): void {
     this.cancel();
-    this.startedEndpoint = undefined;
     if (this.status !== 'idle') this.setStatus('idle');
   }
 
@@ -206,7 +215,6 @@ export class LoginPollController implements ReactiveController {
 
   private fail(error: OtpLoginQrError): void {
     this.cancel();
-    this.startedEndpoint = undefined;
     this.error = error;
     this.setStatus('error');
   }

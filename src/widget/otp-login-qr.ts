@@ -127,7 +127,7 @@ export class OtpLoginQr extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('endpoint')) this.poller.sync();
+    this.poller.sync();
     if (changed.has('errorCorrection') && this.drawing) {
       const level = errorCorrectionLevel(this.errorCorrection);
       if (level !== this.drawing.level) {
