@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,7 +7,9 @@ import { after, describe, it } from 'node:test';
 import express from 'express';
 import { parseStartLoginResponse } from '../../src/protocol/index.js';
 import { otpLoginExpress, toNodeHandler } from '../../src/server/kit/index.js';
-import { scan, setUpKit } from './kit-harness.js';
+import { MemoryStore } from '../../src/server/store/memory-store.js';
+import { CLIENT_SECRET, TokenServerFixture } from '../server/token-server-fixture.js';
+import { beforeTheWaitEnds, scan, setUpKit } from './kit-harness.js';
 
 async function listen(server: Server): Promise<string> {
   server.listen(0, '127.0.0.1');
@@ -79,5 +82,92 @@ describe('relying-party kit adapters', () => {
       headers: { Origin: 'https://evil.example' },
     });
     assert.equal(foreign.status, 403);
+  });
+});
+
+describe('relying-party kit over real sockets', () => {
+  const servers: Server[] = [];
+  after(() => {
+    for (const server of servers) server.close();
+  });
+
+  it('the Token Server’s callback over HTTP wakes a held poll (no long-poll)', async () => {
+    const site = createServer();
+    servers.push(site);
+    const base = await listen(site);
+    const tokenServer = new TokenServerFixture(new MemoryStore(), {
+      clients: [
+        {
+          id: 'demo',
+          secretSha256: createHash('sha256').update(CLIENT_SECRET).digest('hex'),
+          name: 'Demo Bank',
+          callbackUris: [`${base}/otp-login/callback`],
+          types: ['otp'],
+        },
+      ],
+    });
+    const { kit, logins } = setUpKit(
+      {
+        publicOrigin: base,
+        callbackUri: `${base}/otp-login/callback`,
+        tokenServer: {
+          url: tokenServer.base,
+          clientId: 'demo',
+          clientSecret: CLIENT_SECRET,
+          longPoll: 'never',
+          fetch: (request) => tokenServer.fetch(request),
+        },
+        upstreamPollMs: 600_000, // only the callback can end the held poll early
+        maxWaitSeconds: 60,
+      },
+      tokenServer,
+    );
+    site.on('request', toNodeHandler(kit));
+    const phone = await tokenServer.enrollDevice('frank');
+    const started = await fetch(`${base}/otp-login`, { method: 'POST', headers: { Origin: base } });
+    const cookie = (started.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const body = parseStartLoginResponse(await started.json());
+    const scanned = await scan(tokenServer, phone, body.qr);
+    const first = await fetch(`${base}/otp-login/${body.id}`, { headers: { Cookie: cookie } });
+    assert.deepEqual(await first.json(), { status: 'scanned' });
+    const held = fetch(`${base}/otp-login/${body.id}?wait=60`, { headers: { Cookie: cookie } });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await scanned.answer('accept'); // the Token Server posts the callback to the site
+    const polled = await beforeTheWaitEnds(held);
+    assert.deepEqual(await polled.json(), { status: 'accepted', redirect_to: '/account' });
+    assert.deepEqual(logins, ['frank']);
+  });
+
+  it('a browser that leaves a held poll frees it quietly and keeps its login', async () => {
+    const site = createServer();
+    servers.push(site);
+    const base = await listen(site);
+    const errors: unknown[] = [];
+    const { kit, tokenServer, logins } = setUpKit({
+      publicOrigin: base,
+      onError: (error) => errors.push(error),
+    });
+    site.on('request', toNodeHandler(kit));
+    const phone = await tokenServer.enrollDevice('gina');
+    const started = await fetch(`${base}/otp-login`, { method: 'POST', headers: { Origin: base } });
+    const cookie = (started.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const body = parseStartLoginResponse(await started.json());
+    const controller = new AbortController();
+    const held = fetch(`${base}/otp-login/${body.id}?wait=25`, {
+      headers: { Cookie: cookie },
+      signal: controller.signal,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    controller.abort();
+    await assert.rejects(held);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(tokenServer.server.waiter.size, 0);
+    await (await scan(tokenServer, phone, body.qr)).answer('accept');
+    const again = await fetch(`${base}/otp-login/${body.id}?wait=5`, {
+      headers: { Cookie: cookie },
+    });
+    assert.deepEqual(await again.json(), { status: 'accepted', redirect_to: '/account' });
+    assert.deepEqual(logins, ['gina']);
+    assert.deepEqual(errors, []);
   });
 });

@@ -126,3 +126,21 @@ export async function scan(tokenServer: TokenServerFixture, phone: TestDevice, q
     },
   };
 }
+
+/**
+ * `held` settled long before the 60 s wait it asked for: something woke it. (The margin is wide;
+ * this tells "woken" from "ran out", it measures no speed.)
+ */
+export async function beforeTheWaitEnds<T>(held: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error('The held poll was not woken; it would have waited its full time.'));
+    }, 15_000);
+  });
+  try {
+    return await Promise.race([held, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeQrPayload, parseLoginStatusResponse } from '../../src/protocol/index.js';
 import { TokenServerFixture } from '../server/token-server-fixture.js';
-import { CALLBACK_URI, scan, setUpKit, SITE, TestBrowser } from './kit-harness.js';
+import {
+  beforeTheWaitEnds,
+  CALLBACK_URI,
+  scan,
+  setUpKit,
+  SITE,
+  TestBrowser,
+} from './kit-harness.js';
 
 const NOT_FOUND = {
   error: 'not_found',
@@ -119,10 +126,10 @@ describe('relying-party kit: status', () => {
     const phone = await tokenServer.enrollDevice('alice');
     const browser = new TestBrowser(kit);
     const { body } = await browser.start();
-    const held = browser.poll('/otp-login', body.id, 20);
+    const held = browser.poll('/otp-login', body.id, 60);
     await new Promise((resolve) => setTimeout(resolve, 100));
     await scan(tokenServer, phone, body.qr);
-    const polled = await held;
+    const polled = await beforeTheWaitEnds(held);
     assert.deepEqual(parseLoginStatusResponse(polled.body), { status: 'scanned' });
     assert.equal(kit.relyingParty.supportsLongPoll, true);
   });
@@ -137,15 +144,17 @@ describe('relying-party kit: status', () => {
         fetch: (request) => fixture.fetch(request),
       },
       upstreamPollMs: 600_000, // only the callback can end the wait early
+      maxWaitSeconds: 60,
     });
     const fixture = tokenServer;
     const phone = await tokenServer.enrollDevice('bob');
     const browser = new TestBrowser(kit);
     const { body } = await browser.start();
     const scanned = await scan(tokenServer, phone, body.qr);
-    await scanned.answer('accept');
-    const held = browser.poll('/otp-login', body.id, 20);
+    assert.deepEqual((await browser.poll('/otp-login', body.id)).body, { status: 'scanned' });
+    const held = browser.poll('/otp-login', body.id, 60);
     await new Promise((resolve) => setTimeout(resolve, 100));
+    await scanned.answer('accept');
     const callback = await kit.fetch(
       new Request(CALLBACK_URI, {
         method: 'POST',
@@ -153,7 +162,7 @@ describe('relying-party kit: status', () => {
       }),
     );
     assert.equal(callback.status, 204);
-    const polled = await held;
+    const polled = await beforeTheWaitEnds(held);
     assert.deepEqual(polled.body, { status: 'accepted', redirect_to: '/account' });
     assert.deepEqual(logins, ['bob']);
   });

@@ -272,6 +272,9 @@ export function createOtpLoginKit(config: OtpLoginKitConfig): OtpLoginKit {
       const body: LoginStatusResponse = { status: current };
       return json(200, body);
     }
+    // A browser that went away would never get its session: leave the login for its next poll.
+    if (request.signal.aborted)
+      return json(503, { error: 'aborted' }, { 'Retry-After': String(interval) });
     // Exactly one poll takes the accepted login; a replay or a racing poll finds nothing.
     const taken = await store.take(id);
     gates.delete(id);
@@ -322,11 +325,12 @@ export function createOtpLoginKit(config: OtpLoginKitConfig): OtpLoginKit {
           ...(result.isAuthenticated && result.userId !== null ? { userId: result.userId } : {}),
         };
       // No long-poll on this server: read again soon, or at once when the callback arrives.
-      await waker.wait(
+      const reason = await waker.wait(
         record.transactionId,
         Math.min(upstreamPollMs, deadline - performance.now()),
         signal,
       );
+      if (reason === 'aborted') return { status: result.status };
     }
   }
 
@@ -347,7 +351,12 @@ export function createOtpLoginKit(config: OtpLoginKitConfig): OtpLoginKit {
       if (Date.now() >= record.expiresAt) return { status: 'expired' };
       const remaining = deadline - performance.now();
       if (remaining < 50 || signal.aborted) return { status: 'pending' };
-      await waker.wait(record.transactionId, Math.min(upstreamPollMs, remaining), signal);
+      const reason = await waker.wait(
+        record.transactionId,
+        Math.min(upstreamPollMs, remaining),
+        signal,
+      );
+      if (reason === 'aborted') return { status: 'pending' };
     }
   }
 
@@ -419,6 +428,9 @@ export function createOtpLoginKit(config: OtpLoginKitConfig): OtpLoginKit {
         if (target.handler === 'start') return await start(target.flow, request, context);
         return await status(target.flow, target.id ?? '', request, context);
       } catch (error) {
+        // The browser went away during a held poll: nobody reads this answer, and nothing failed.
+        if (request.signal.aborted)
+          return json(503, { error: 'aborted' }, { 'Retry-After': String(interval) });
         if (error instanceof KitError && error.status === 404 && target !== 'callback')
           return json(404, NOT_FOUND_BODY);
         if (error instanceof KitError && error.code === 'store_full')

@@ -1,3 +1,5 @@
+export type WakeReason = 'woken' | 'timeout' | 'aborted';
+
 /**
  * Wakes the status requests that wait on a transaction when the Token Server's callback says it
  * was answered. Process-local: with several website instances, a callback wakes only the one it
@@ -7,22 +9,33 @@ export class TransactionWaker {
   private readonly waiters = new Map<string, Set<() => void>>();
 
   /** Resolves on a wake-up for `transactionId`, after `ms`, or on abort — whichever comes first. */
-  wait(transactionId: string, ms: number, signal?: AbortSignal): Promise<void> {
+  wait(transactionId: string, ms: number, signal?: AbortSignal): Promise<WakeReason> {
     return new Promise((resolve) => {
       const set = this.waiters.get(transactionId) ?? new Set<() => void>();
       this.waiters.set(transactionId, set);
-      const done = () => {
+      const finish = (reason: WakeReason) => {
         clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        set.delete(done);
+        signal?.removeEventListener('abort', onAbort);
+        set.delete(onWake);
         if (set.size === 0 && this.waiters.get(transactionId) === set)
           this.waiters.delete(transactionId);
-        resolve();
+        resolve(reason);
       };
-      const timer = setTimeout(done, Math.max(0, ms));
-      signal?.addEventListener('abort', done, { once: true });
-      set.add(done);
-      if (signal?.aborted) done();
+      const onWake = () => {
+        finish('woken');
+      };
+      const onAbort = () => {
+        finish('aborted');
+      };
+      const timer = setTimeout(
+        () => {
+          finish('timeout');
+        },
+        Math.max(0, ms),
+      );
+      signal?.addEventListener('abort', onAbort, { once: true });
+      set.add(onWake);
+      if (signal?.aborted) onAbort();
     });
   }
 
