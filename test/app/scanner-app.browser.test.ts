@@ -1,0 +1,310 @@
+/*
+ * The app's screens in order, with MSW standing in for config.json and the Token Server's mobile
+ * API (src/mocks' MobileApiMock, which checks signatures, nonces and single use like the server).
+ */
+import { expect } from 'chai';
+import { http, HttpResponse, passthrough, type RequestHandler } from 'msw';
+import { afterEach, beforeEach, describe, it } from '#spec';
+import { setLocale } from '../../src/app/i18n/locale.js';
+import '../../src/app/views/define.js';
+import '../../src/app/views/scanner-view.define.js';
+import type { HomeView } from '../../src/app/views/home-view.js';
+import type { AppScreen, ScannerApp } from '../../src/app/views/scanner-app.js';
+import { MobileApiMock, type MobileApiMockOptions } from '../../src/mocks/index.js';
+import { MemoryDeviceStorage, Onegini, OneginiEventListener } from '../../src/sdk/index.js';
+import { expectNoUnhandledRequests, mockServer, startMockServer } from '../support/mock-server.js';
+import { expectAxeClean } from './support/axe.js';
+import { CanvasCamera, until } from './support/fake-camera-source.js';
+
+class QuietListener extends OneginiEventListener {
+  override openAuthOtp(): void {
+    // enrollment only
+  }
+  override closeAuthOtp(): void {
+    // enrollment only
+  }
+}
+
+describe('<scanner-app> with a mocked Token Server', () => {
+  let mock: MobileApiMock;
+  let storage: MemoryDeviceStorage;
+  let onegini: Onegini;
+  let camera: CanvasCamera;
+  let app: ScannerApp | undefined;
+  let started = false;
+  let handlers: RequestHandler[] = [];
+
+  async function useMock(options: MobileApiMockOptions = {}): Promise<void> {
+    mock = new MobileApiMock(options);
+    handlers = [
+      http.get('/config.json', () => HttpResponse.json({ tokenServerUrl: mock.tokenServerUrl })),
+      // The decoding worker's script comes from the test server itself.
+      http.get('*/decode-worker.ts', () => passthrough()),
+      ...mock.handlers,
+    ];
+    if (started) {
+      mockServer.resetHandlers(...handlers);
+    } else {
+      await startMockServer(...handlers);
+      started = true;
+    }
+  }
+
+  /** Links a phone the way an earlier visit would have. */
+  async function linkBeforehand(): Promise<void> {
+    await onegini.startApplication(new QuietListener(), {
+      tokenServerUrl: mock.tokenServerUrl,
+      storage,
+    });
+    await onegini.userClient.enrollMobileAuthentication(mock.enrollmentCode());
+  }
+
+  async function mount(): Promise<ScannerApp> {
+    const element = document.createElement('scanner-app');
+    element.storage = storage;
+    element.onegini = onegini;
+    element.camera = camera;
+    const ready = new Promise((resolve) => {
+      element.addEventListener('app-ready', resolve, { once: true });
+    });
+    document.body.append(element);
+    app = element;
+    await ready;
+    return element;
+  }
+
+  type ViewElement = HTMLElement & { updateComplete: Promise<boolean> };
+
+  async function screen(name: AppScreen): Promise<ViewElement> {
+    await until(() => app?.screen === name, `the ${name} screen (now ${app?.screen ?? '-'})`);
+    await app?.updateComplete;
+    const view = app?.shadowRoot?.querySelector<ViewElement>('main > *');
+    if (view === null || view === undefined) throw new Error('no view');
+    await view.updateComplete;
+    return view;
+  }
+
+  function textOf(element: Element): string {
+    const root: Node = element.shadowRoot ?? element;
+    return (root.textContent ?? '').replace(/\s+/g, ' ');
+  }
+
+  function buttonIn(element: Element, name: string): HTMLButtonElement {
+    const found = Array.from(element.shadowRoot?.querySelectorAll('button') ?? []).find(
+      (candidate) => candidate.textContent.trim() === name,
+    );
+    if (found === undefined) throw new Error(`no button "${name}" in ${element.tagName}`);
+    return found;
+  }
+
+  /** Opens the app with a login code in the fragment, as a phone's camera app would. */
+  function deepLink(code: string): void {
+    history.replaceState(null, '', `${location.pathname}${location.search}#${code}`);
+  }
+
+  beforeEach(async () => {
+    setLocale('en');
+    storage = new MemoryDeviceStorage();
+    onegini = new Onegini();
+    camera = new CanvasCamera();
+    await useMock();
+  });
+
+  afterEach(() => {
+    app?.remove();
+    app = undefined;
+    camera.dispose();
+    history.replaceState(null, '', `${location.pathname}${location.search}`);
+    expectNoUnhandledRequests();
+  });
+
+  it('starts with the first-run screen on a phone with no account', async () => {
+    await mount();
+    const view = await screen('first-run');
+    expect(textOf(view)).to.include('Log in by scanning a code');
+    expect(textOf(view)).to.include('Link your phone');
+    await expectAxeClean(app as ScannerApp);
+  });
+
+  it('speaks Dutch on a Dutch phone', async () => {
+    setLocale('nl');
+    await mount();
+    const view = await screen('first-run');
+    expect(textOf(view)).to.include('Inloggen door een code te scannen');
+    expect(document.documentElement.lang).to.equal('nl');
+  });
+
+  it('links the phone with a typed "Link your phone" code and shows the account', async () => {
+    await mount();
+    buttonIn(await screen('first-run'), 'Type the code instead').click();
+    const scanner = await screen('scanner');
+    expect(camera.opened, 'typing needs no camera').to.deep.equal([]);
+    const input = scanner.shadowRoot?.querySelector<HTMLInputElement>('#code');
+    if (input === null || input === undefined) throw new Error('no code field');
+    input.value = mock.enrollmentCode();
+    buttonIn(scanner, 'Use this code').click();
+    const home = await screen('home');
+    expect(textOf(home)).to.include('alice@example.com at Demo Bank');
+    expect(textOf(home)).to.include('This phone is now linked to Demo Bank.');
+    expect(mock.calls.map((call) => call.endpoint)).to.deep.equal(['enroll']);
+    await expectAxeClean(app as ScannerApp);
+  });
+
+  it('goes from a deep link straight to the confirmation, and accepting logs in', async () => {
+    await linkBeforehand();
+    const login = mock.startLogin();
+    deepLink(login.code);
+    await mount();
+    const confirmation = await screen('confirm');
+    expect(location.hash, 'the code leaves the address bar').to.equal('');
+    const text = textOf(confirmation);
+    expect(text).to.include('Log in to Demo Bank?');
+    expect(text).to.include('Firefox 128 on Windows 10');
+    expect(text).to.include('The same network as this phone');
+    expect(text).to.include('alice@example.com at Demo Bank');
+    await expectAxeClean(app as ScannerApp);
+    buttonIn(confirmation, 'Yes, log in').click();
+    const result = await screen('result');
+    expect(textOf(result)).to.include('You are logged in');
+    expect(textOf(result)).to.include('Go back to Demo Bank');
+    expect(mock.loginState(login.transactionId)).to.equal('accepted');
+    await expectAxeClean(app as ScannerApp);
+  });
+
+  it('denies a login with a button as large as accept, and says what to do next', async () => {
+    await linkBeforehand();
+    const login = mock.startLogin();
+    deepLink(login.code);
+    await mount();
+    const confirmation = await screen('confirm');
+    const deny = buttonIn(confirmation, 'No, deny');
+    const accept = buttonIn(confirmation, 'Yes, log in');
+    const [denyBox, acceptBox] = [deny.getBoundingClientRect(), accept.getBoundingClientRect()];
+    expect(Math.round(denyBox.width)).to.equal(Math.round(acceptBox.width));
+    expect(Math.round(denyBox.height)).to.equal(Math.round(acceptBox.height));
+    deny.click();
+    const result = await screen('result');
+    expect(textOf(result)).to.include('Login denied');
+    expect(textOf(result)).to.include('Nobody was logged in');
+    expect(mock.loginState(login.transactionId)).to.equal('denied');
+  });
+
+  it('asks for the number the website shows before accepting (number matching)', async () => {
+    await useMock({ scenario: 'number-matching', numberMatchCode: '42' });
+    await linkBeforehand();
+    const login = mock.startLogin();
+    deepLink(login.code);
+    await mount();
+    const confirmation = await screen('confirm');
+    expect(textOf(confirmation)).to.include('Which number does the website show?');
+    buttonIn(confirmation, 'Yes, log in').click();
+    await confirmation.updateComplete;
+    expect(textOf(confirmation)).to.include('Pick the number the website shows');
+    const radios = Array.from(
+      confirmation.shadowRoot?.querySelectorAll<HTMLInputElement>('input[name="number"]') ?? [],
+    );
+    expect(radios.map((radio) => radio.value)).to.include('42');
+    radios.find((radio) => radio.value === '42')?.click();
+    await expectAxeClean(app as ScannerApp);
+    buttonIn(confirmation, 'Yes, log in').click();
+    await screen('result');
+    expect(mock.loginState(login.transactionId)).to.equal('accepted');
+  });
+
+  for (const [scenario, expected] of [
+    ['expired', 'The code expired'],
+    ['already-handled', 'This code was used already'],
+    ['network-failure', 'No connection'],
+  ] as const) {
+    it(`explains a ${scenario} login on the result screen`, async () => {
+      await linkBeforehand();
+      mock.scenario = scenario;
+      deepLink(mock.startLogin().code);
+      await mount();
+      const result = await screen('result');
+      expect(textOf(result)).to.include(expected);
+      await expectAxeClean(app as ScannerApp);
+    });
+  }
+
+  it('says that a login needs the network when the Token Server cannot be reached', async () => {
+    await linkBeforehand();
+    mock.scenario = 'network-failure';
+    deepLink(mock.startLogin().code);
+    await mount();
+    await screen('result');
+    expect(textOf(app as ScannerApp)).to.include('a login needs the network');
+  });
+
+  it('shows the server message as text, never as HTML', async () => {
+    await useMock({ message: '<img src=x id=injected> Log in' });
+    await linkBeforehand();
+    deepLink(mock.startLogin().code);
+    await mount();
+    const confirmation = await screen('confirm');
+    expect(textOf(confirmation)).to.include('<img src=x id=injected> Log in');
+    expect(confirmation.shadowRoot?.querySelector('#injected')).to.equal(null);
+  });
+
+  it('tells a phone without an account to link first when it gets a login code', async () => {
+    deepLink(mock.startLogin().code);
+    await mount();
+    const result = await screen('result');
+    expect(textOf(result)).to.include('This phone is not linked yet');
+    expect(mock.calls, 'nothing was sent').to.deep.equal([]);
+  });
+
+  it('unlinks an account after asking, and falls back to the first-run screen', async () => {
+    await linkBeforehand();
+    await mount();
+    const home = await screen('home');
+    (home as unknown as HomeView).confirmUnlink = (question) =>
+      question.startsWith('Unlink alice@example.com at Demo Bank?');
+    buttonIn(home, 'Unlink').click();
+    await screen('first-run');
+    expect(await storage.listProfiles()).to.deep.equal([]);
+  });
+
+  it('opens the scanner from "Scan to log in" and leaves no live camera track on cancel', async () => {
+    await linkBeforehand();
+    await mount();
+    buttonIn(await screen('home'), 'Scan to log in').click();
+    const scanner = await screen('scanner');
+    await until(() => camera.liveTracks().length === 1, 'camera live');
+    await expectAxeClean(app as ScannerApp);
+    buttonIn(scanner, 'Cancel').click();
+    await screen('home');
+    expect(camera.liveTracks()).to.deep.equal([]);
+  });
+
+  it('says so when config.json cannot be read, and tries again on request', async () => {
+    localStorage.removeItem('otp-login-qr.config');
+    mockServer.use(http.get('/config.json', () => new HttpResponse('nope', { status: 404 })));
+    await mount();
+    const failed = app?.shadowRoot?.querySelector('.failed');
+    expect(app?.screen).to.equal('startup-failed');
+    expect(failed?.textContent).to.include('The app cannot start');
+    await expectAxeClean(app as ScannerApp);
+    mockServer.resetHandlers(...handlers);
+    failed?.querySelector('button')?.click();
+    await screen('first-run');
+  });
+
+  it('shows "A new version is ready: reload" and reloads on request', async () => {
+    let reloads = 0;
+    await mount();
+    await screen('first-run');
+    (app as ScannerApp).reload = () => {
+      reloads += 1;
+    };
+    (app as ScannerApp).updateReady = true;
+    await app?.updateComplete;
+    const prompt = app?.shadowRoot?.querySelector<ViewElement>('app-update-prompt');
+    if (prompt === null || prompt === undefined) throw new Error('no update prompt');
+    await prompt.updateComplete;
+    expect(textOf(prompt)).to.include('A new version is ready.');
+    await expectAxeClean(app as ScannerApp);
+    buttonIn(prompt, 'Reload').click();
+    expect(reloads).to.equal(1);
+  });
+});

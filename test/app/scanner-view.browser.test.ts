@@ -1,0 +1,184 @@
+import { expect } from 'chai';
+import { afterEach, beforeEach, describe, it } from '#spec';
+import { setLocale } from '../../src/app/i18n/locale.js';
+import '../../src/app/views/scanner-view.define.js';
+import type { ScannerView } from '../../src/app/views/scanner-view.js';
+import { expectAxeClean } from './support/axe.js';
+import { qrImageData, qrPngFile } from './support/browser-frames.js';
+import { CanvasCamera, until } from './support/fake-camera-source.js';
+
+const LOGIN_QR =
+  'HTTPS://SCAN.EXAMPLE/#1217760415652012908617910132055016120389334130895708209828027503085069645197357';
+
+describe('<app-scanner>', () => {
+  let camera: CanvasCamera;
+  let scanner: ScannerView;
+  let codes: string[];
+
+  async function mount(options: { manual?: boolean } = {}): Promise<ScannerView> {
+    scanner = document.createElement('app-scanner');
+    scanner.camera = camera;
+    scanner.manual = options.manual ?? false;
+    scanner.addEventListener('app-scanner-code', (event) => {
+      codes.push(event.detail.text);
+    });
+    document.body.append(scanner);
+    await scanner.updateComplete;
+    return scanner;
+  }
+
+  function text(): string {
+    return (scanner.shadowRoot?.textContent ?? '').replace(/\s+/g, ' ');
+  }
+
+  function button(name: string): HTMLButtonElement {
+    const found = Array.from(scanner.shadowRoot?.querySelectorAll('button') ?? []).find(
+      (candidate) => candidate.textContent.trim() === name,
+    );
+    if (found === undefined) throw new Error(`no button "${name}"`);
+    return found;
+  }
+
+  beforeEach(() => {
+    setLocale('en');
+    camera = new CanvasCamera();
+    codes = [];
+  });
+
+  afterEach(() => {
+    scanner.remove();
+    camera.dispose();
+  });
+
+  it('opens the back camera by default and shows it live', async () => {
+    await mount();
+    await until(() => scanner.cameraState === 'live', 'camera live');
+    expect(camera.opened).to.deep.equal([undefined]);
+    expect(camera.liveTracks()).to.have.length(1);
+    await expectAxeClean(scanner);
+  });
+
+  it('ends every track when the scanner screen is left', async () => {
+    await mount();
+    await until(() => scanner.cameraState === 'live', 'camera live');
+    scanner.remove();
+    expect(camera.liveTracks()).to.deep.equal([]);
+    expect(camera.streams[0]?.getVideoTracks()[0]?.readyState).to.equal('ended');
+  });
+
+  it('ends every track when the app is hidden, and opens the camera again when shown', async () => {
+    await mount();
+    await until(() => scanner.cameraState === 'live', 'camera live');
+    try {
+      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+      expect(camera.liveTracks()).to.deep.equal([]);
+      Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+      await until(() => camera.liveTracks().length === 1, 'camera open again');
+      expect(camera.streams).to.have.length(2);
+    } finally {
+      // The own property goes; Document.prototype's real one shows through again.
+      delete (document as { visibilityState?: unknown }).visibilityState;
+    }
+  });
+
+  it('reads a code in the viewfinder, emits it and ends every track', async () => {
+    await mount();
+    await until(() => scanner.cameraState === 'live', 'camera live');
+    camera.show(qrImageData(LOGIN_QR, 3, 12));
+    await until(() => codes.length === 1, 'a code', 20_000);
+    expect(codes).to.deep.equal([LOGIN_QR]);
+    expect(camera.liveTracks()).to.deep.equal([]);
+  });
+
+  for (const [name, expected] of [
+    ['NotAllowedError', /may not use the camera/],
+    ['NotFoundError', /no camera the app can use/],
+    ['NotReadableError', /camera is in use by another app/],
+  ] as const) {
+    it(`explains a camera that fails with ${name}, and offers the fallbacks`, async () => {
+      camera.failure = new DOMException('camera failure', name);
+      await mount();
+      await until(() => scanner.cameraState === 'failed', 'camera failed');
+      const alert = scanner.shadowRoot?.querySelector('[role="alert"]');
+      expect(alert?.textContent).to.match(expected);
+      expect(text()).to.include('Use a picture of the code');
+      expect(text()).to.include('Type or paste the code');
+      await expectAxeClean(scanner);
+    });
+  }
+
+  it('lets the user try the camera again after a busy camera', async () => {
+    camera.failure = new DOMException('busy', 'NotReadableError');
+    await mount();
+    await until(() => scanner.cameraState === 'failed', 'camera failed');
+    camera.failure = undefined;
+    button('Try again').click();
+    await until(() => scanner.cameraState === 'live', 'camera live');
+  });
+
+  it('takes a typed code and refuses text that is not a code of the app', async () => {
+    await mount({ manual: true });
+    expect(camera.opened, 'no camera in manual mode').to.deep.equal([]);
+    const input = scanner.shadowRoot?.querySelector<HTMLInputElement>('#code');
+    if (input === null || input === undefined) throw new Error('no code field');
+    input.value = 'hello';
+    button('Use this code').click();
+    await scanner.updateComplete;
+    expect(text()).to.include('This is not a code of this app');
+    expect(codes).to.deep.equal([]);
+    input.value = LOGIN_QR;
+    button('Use this code').click();
+    expect(codes).to.deep.equal([LOGIN_QR]);
+  });
+
+  it('reads a picked picture of a code', async () => {
+    await mount({ manual: true });
+    const input = scanner.shadowRoot?.querySelector<HTMLInputElement>('#file');
+    if (input === null || input === undefined) throw new Error('no file input');
+    const files = new DataTransfer();
+    files.items.add(await qrPngFile(LOGIN_QR));
+    input.files = files.files;
+    input.dispatchEvent(new Event('change'));
+    await until(() => codes.length === 1, 'a code from the picture');
+    expect(codes).to.deep.equal([LOGIN_QR]);
+  });
+
+  it('offers the torch where the track has one, and switches it', async () => {
+    camera.torch = true;
+    await mount();
+    await until(() => scanner.cameraState === 'live', 'camera live');
+    await scanner.updateComplete;
+    const torch = button('Light on');
+    expect(torch.getAttribute('aria-pressed')).to.equal('false');
+    torch.click();
+    // The first switch fetches @zxing/browser (unbundled in the test server: many modules).
+    await until(() => camera.torchConstraints.length === 1, 'torch on', 25_000);
+    expect(JSON.stringify(camera.torchConstraints[0])).to.include('"torch":true');
+    await scanner.updateComplete;
+    expect(button('Light off').getAttribute('aria-pressed')).to.equal('true');
+  });
+
+  it('has no torch button when the track has no torch', async () => {
+    await mount();
+    await until(() => scanner.cameraState === 'live', 'camera live');
+    expect(text()).not.to.include('Light on');
+  });
+
+  it('offers a camera picker when there are several cameras and opens the one picked', async () => {
+    camera = new CanvasCamera([
+      { deviceId: 'back', label: 'Back camera' },
+      { deviceId: 'front', label: 'Front camera' },
+    ]);
+    await mount();
+    await until(() => scanner.shadowRoot?.querySelector('#camera-pick') !== null, 'picker');
+    const picker = scanner.shadowRoot?.querySelector<HTMLSelectElement>('#camera-pick');
+    if (picker === null || picker === undefined) throw new Error('no picker');
+    picker.value = 'front';
+    picker.dispatchEvent(new Event('change'));
+    await until(() => camera.opened.includes('front'), 'front camera opened');
+    await until(() => camera.liveTracks().length === 1, 'one live track');
+    expect(camera.streams[0]?.getVideoTracks()[0]?.readyState).to.equal('ended');
+  });
+});

@@ -1,0 +1,93 @@
+/*
+ * A camera for browser tests that is a real MediaStream: a canvas, redrawn 30 times a second,
+ * captured as a video track. The scanner handles its tracks exactly as it would a phone camera's,
+ * so a test can check that every track it handed out has ended.
+ */
+import type { CameraChoice, CameraSource } from '../../../src/app/scanner/camera-source.js';
+
+export class CanvasCamera implements CameraSource {
+  /** Every stream handed out, in order. */
+  readonly streams: MediaStream[] = [];
+  /** Each call's device id. */
+  readonly opened: (string | undefined)[] = [];
+  /** When set, `open` fails with it (e.g. a DOMException named NotAllowedError). */
+  failure: Error | undefined;
+  /** Gives tracks a torch (getCapabilities says so; applyConstraints records the calls). */
+  torch = false;
+  readonly torchConstraints: MediaTrackConstraints[] = [];
+  private readonly canvas = document.createElement('canvas');
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private picture: ImageData | undefined;
+
+  constructor(readonly cameras: CameraChoice[] = []) {
+    this.canvas.width = 320;
+    this.canvas.height = 240;
+  }
+
+  /** Shows `image` in the middle of the camera's view (a QR code entering the viewfinder). */
+  show(image: ImageData | undefined): void {
+    this.picture = image;
+  }
+
+  open(deviceId?: string): Promise<MediaStream> {
+    this.opened.push(deviceId);
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    this.startDrawing();
+    const stream = this.canvas.captureStream(30);
+    const track = stream.getVideoTracks()[0];
+    if (this.torch && track !== undefined) {
+      track.getCapabilities = () => ({ torch: true }) as MediaTrackCapabilities;
+      track.applyConstraints = (constraints?: MediaTrackConstraints) => {
+        if (constraints !== undefined) this.torchConstraints.push(constraints);
+        return Promise.resolve();
+      };
+    }
+    this.streams.push(stream);
+    return Promise.resolve(stream);
+  }
+
+  list(): Promise<CameraChoice[]> {
+    return Promise.resolve(this.cameras);
+  }
+
+  /** The tracks handed out that have not ended. */
+  liveTracks(): MediaStreamTrack[] {
+    return this.streams
+      .flatMap((stream) => stream.getTracks())
+      .filter((track) => track.readyState !== 'ended');
+  }
+
+  dispose(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    for (const track of this.streams.flatMap((stream) => stream.getTracks())) track.stop();
+  }
+
+  private startDrawing(): void {
+    if (this.timer !== undefined) return;
+    const context = this.canvas.getContext('2d');
+    if (context === null) throw new Error('no 2D context');
+    let tick = 0;
+    const draw = () => {
+      tick += 1;
+      // A changing background, so that every frame is new to the video element.
+      context.fillStyle = tick % 2 === 0 ? '#d8d8d8' : '#dadada';
+      context.fillRect(0, 0, this.canvas.width, this.canvas.height);
+      if (this.picture !== undefined) {
+        const x = Math.floor((this.canvas.width - this.picture.width) / 2);
+        const y = Math.floor((this.canvas.height - this.picture.height) / 2);
+        context.putImageData(this.picture, x, y);
+      }
+    };
+    draw();
+    this.timer = setInterval(draw, 33);
+  }
+}
+
+/** Waits until `condition` holds, checking every 20 ms, or fails after `ms`. */
+export async function until(condition: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
