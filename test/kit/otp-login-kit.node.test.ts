@@ -230,6 +230,15 @@ describe('relying-party kit: status', () => {
     assert.deepEqual(parseLoginStatusResponse(fast.body), { error: 'slow_down', interval: 5 });
   });
 
+  it('a held poll counts toward `interval`: the next may follow at once', async () => {
+    const { kit } = setUpKit({ interval: 1 });
+    const browser = new TestBrowser(kit);
+    const { body } = await browser.start();
+    assert.deepEqual((await browser.poll('/otp-login', body.id, 2)).body, { status: 'pending' });
+    assert.deepEqual((await browser.poll('/otp-login', body.id, 0)).body, { status: 'pending' });
+    assert.equal((await browser.poll('/otp-login', body.id, 0)).status, 400);
+  });
+
   it('a second poll while one is held gets slow_down', async () => {
     const { kit } = setUpKit();
     const browser = new TestBrowser(kit);

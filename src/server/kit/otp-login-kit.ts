@@ -233,14 +233,15 @@ export function createOtpLoginKit(config: OtpLoginKitConfig): OtpLoginKit {
     const gate = gates.get(id) ?? { busy: false, nextAt: 0 };
     if (gate.busy || Date.now() < gate.nextAt - INTERVAL_TOLERANCE_MS)
       return json(400, { error: 'slow_down', interval });
+    // `interval` runs from the start of a poll, as the widget counts it: a held poll counts toward it.
     gate.busy = true;
+    gate.nextAt = Date.now() + interval * 1000;
     gates.set(id, gate);
     sweepGates();
     try {
       return await observeAndAnswer(flow, id, record, waitOf(request), request);
     } finally {
       gate.busy = false;
-      gate.nextAt = Date.now() + interval * 1000;
     }
   }
 
