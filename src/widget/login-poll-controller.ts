@@ -7,7 +7,7 @@ import {
   WebsiteContractError,
   type LoginStatusResponse,
   type StartLoginResponse,
-} from '../protocol/index.js';
+} from '../protocol/website-contract.js';
 import { OtpLoginQrError } from './otp-login-qr-error.js';
 import { readJson } from './read-json.js';
 
@@ -74,44 +74,44 @@ export class LoginPollController implements ReactiveController {
   /** Why the status is `error`. */
   error: OtpLoginQrError | undefined;
 
-  private readonly host: ReactiveControllerHost;
-  private readonly options: LoginPollOptions;
+  readonly #host: ReactiveControllerHost;
+  readonly #options: LoginPollOptions;
   /** The endpoint when the host last synced or started; a change starts a new login. */
-  private syncedEndpoint: string | undefined;
-  private request: AbortController | undefined;
-  private requestIsPoll = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private rotationTimer: ReturnType<typeof setTimeout> | undefined;
-  private intervalSeconds = 0;
-  private failures = 0;
-  private connected = false;
-  private readonly handleVisibilityChange = () => {
-    if (document.visibilityState === 'hidden') this.pause();
-    else this.resume();
+  #syncedEndpoint: string | undefined;
+  #request: AbortController | undefined;
+  #requestIsPoll = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #rotationTimer: ReturnType<typeof setTimeout> | undefined;
+  #intervalSeconds = 0;
+  #failures = 0;
+  #connected = false;
+  readonly #handleVisibilityChange = () => {
+    if (document.visibilityState === 'hidden') this.#pause();
+    else this.#resume();
   };
 
   constructor(host: ReactiveControllerHost, options: LoginPollOptions) {
-    this.host = host;
-    this.options = options;
+    this.#host = host;
+    this.#options = options;
     host.addController(this);
   }
 
   hostConnected(): void {
-    this.connected = true;
-    document.addEventListener('visibilitychange', this.handleVisibilityChange);
+    this.#connected = true;
+    document.addEventListener('visibilitychange', this.#handleVisibilityChange);
     // The login starts in the host's next update (which calls sync()), not inside
     // connectedCallback: frameworks such as React attach listeners after they insert the element.
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
   hostDisconnected(): void {
-    this.connected = false;
-    document.removeEventListener('visibilitychange', this.handleVisibilityChange);
-    this.cancel();
+    this.#connected = false;
+    document.removeEventListener('visibilitychange', this.#handleVisibilityChange);
+    this.#cancel();
     // Back in the page, an interrupted login starts again; a finished one stays as it ended.
-    if (this.isActive()) {
-      this.syncedEndpoint = undefined;
-      this.setStatus('idle');
+    if (this.#isActive()) {
+      this.#syncedEndpoint = undefined;
+      this.#setStatus('idle');
     }
   }
 
@@ -120,36 +120,36 @@ export class LoginPollController implements ReactiveController {
    * calls it on every update.
    */
   sync(): void {
-    if (!this.connected) return;
-    const endpoint = this.options.endpoint();
-    if (endpoint === this.syncedEndpoint) return;
-    this.syncedEndpoint = endpoint;
+    if (!this.#connected) return;
+    const endpoint = this.#options.endpoint();
+    if (endpoint === this.#syncedEndpoint) return;
+    this.#syncedEndpoint = endpoint;
     if (endpoint !== '') this.start();
     else this.stop();
   }
 
   /** Forgets the current login and starts a new one, with a fresh rotation budget. */
   start(): void {
-    this.cancel();
-    const endpoint = this.options.endpoint();
-    this.syncedEndpoint = endpoint;
+    this.#cancel();
+    const endpoint = this.#options.endpoint();
+    this.#syncedEndpoint = endpoint;
     this.login = undefined;
     this.redirectTo = undefined;
     this.error = undefined;
     this.rotations = 0;
-    this.failures = 0;
+    this.#failures = 0;
     if (endpoint === '') {
-      this.fail(new OtpLoginQrError('no_endpoint', 'The element has no endpoint attribute.'));
+      this.#fail(new OtpLoginQrError('no_endpoint', 'The element has no endpoint attribute.'));
       return;
     }
-    this.setStatus('loading');
-    void this.requestLogin();
+    this.#setStatus('loading');
+    void this.#requestLogin();
   }
 
   /** Aborts the request in flight and every timer; the element shows `idle`. */
   stop(): void {
-    this.cancel();
-    if (this.status !== 'idle') this.setStatus('idle');
+    this.#cancel();
+    if (this.status !== 'idle') this.#setStatus('idle');
   }
 
   /** Seconds left on the current QR, for the countdown. */
@@ -159,185 +159,187 @@ export class LoginPollController implements ReactiveController {
 
   /** Whether the QR on screen is the last one before "Get a new code". */
   isLastCode(): boolean {
-    return this.rotations >= this.options.maxRotations();
+    return this.rotations >= this.#options.maxRotations();
   }
 
-  private isActive(): boolean {
+  #isActive(): boolean {
     return this.status === 'loading' || this.status === 'pending' || this.status === 'scanned';
   }
 
-  private cancel(): void {
-    this.abortRequest();
-    clearTimeout(this.timer);
-    clearTimeout(this.rotationTimer);
-    this.timer = undefined;
-    this.rotationTimer = undefined;
+  #cancel(): void {
+    this.#abortRequest();
+    clearTimeout(this.#timer);
+    clearTimeout(this.#rotationTimer);
+    this.#timer = undefined;
+    this.#rotationTimer = undefined;
   }
 
-  private abortRequest(): void {
-    const request = this.request;
-    this.request = undefined;
+  #abortRequest(): void {
+    const request = this.#request;
+    this.#request = undefined;
     request?.abort();
   }
 
   /** A new request, replacing (aborting) any other: never two in flight. */
-  private beginRequest(isPoll: boolean): AbortController {
-    this.abortRequest();
-    clearTimeout(this.timer);
-    this.timer = undefined;
+  #beginRequest(isPoll: boolean): AbortController {
+    this.#abortRequest();
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
     const request = new AbortController();
-    this.request = request;
-    this.requestIsPoll = isPoll;
+    this.#request = request;
+    this.#requestIsPoll = isPoll;
     return request;
   }
 
-  private isCurrent(request: AbortController): boolean {
-    return this.request === request;
+  #isCurrent(request: AbortController): boolean {
+    return this.#request === request;
   }
 
-  private schedule(seconds: number, action: () => void): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(
+  #schedule(seconds: number, action: () => void): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(
       () => {
-        this.timer = undefined;
+        this.#timer = undefined;
         action();
       },
       Math.max(0, seconds * 1000),
     );
   }
 
-  private setStatus(status: OtpLoginQrStatus): void {
+  #setStatus(status: OtpLoginQrStatus): void {
     const previous = this.status;
     this.status = status;
-    this.host.requestUpdate();
-    if (status !== previous) this.options.statusChanged(status, previous);
+    this.#host.requestUpdate();
+    if (status !== previous) this.#options.statusChanged(status, previous);
   }
 
-  private fail(error: OtpLoginQrError): void {
-    this.cancel();
+  #fail(error: OtpLoginQrError): void {
+    this.#cancel();
     this.error = error;
-    this.setStatus('error');
+    this.#setStatus('error');
   }
 
-  private finish(status: 'accepted' | 'denied' | 'expired'): void {
-    this.cancel();
-    this.setStatus(status);
+  #finish(status: 'accepted' | 'denied' | 'expired'): void {
+    this.#cancel();
+    this.#setStatus(status);
   }
 
-  private async requestLogin(): Promise<void> {
-    const request = this.beginRequest(false);
+  async #requestLogin(): Promise<void> {
+    const request = this.#beginRequest(false);
     let response: Response;
     try {
-      response = await fetch(this.options.endpoint(), {
+      response = await fetch(this.#options.endpoint(), {
         method: 'POST',
         credentials: 'same-origin',
         headers: { accept: 'application/json' },
         signal: request.signal,
       });
     } catch (cause) {
-      if (this.isCurrent(request)) this.retryLogin(cause);
+      if (this.#isCurrent(request)) this.#retryLogin(cause);
       return;
     }
-    if (!this.isCurrent(request)) return;
+    if (!this.#isCurrent(request)) return;
     if (
       response.status === 429 ||
       RETRYABLE_STATUSES.has(response.status) ||
       response.status >= 500
     ) {
       void response.body?.cancel();
-      this.retryLogin(httpError(response), retryAfter(response));
+      this.#retryLogin(httpError(response), retryAfter(response));
       return;
     }
     if (response.status !== 201 && response.status !== 200) {
       void response.body?.cancel();
-      this.fail(httpError(response));
+      this.#fail(httpError(response));
       return;
     }
     let login: StartLoginResponse;
     try {
       login = parseStartLoginResponse(await readJson(response));
-      if (!this.isCurrent(request)) return;
-      this.options.encode(login.qr);
+      if (!this.#isCurrent(request)) return;
+      this.#options.encode(login.qr);
     } catch (cause) {
-      if (this.isCurrent(request)) this.fail(asWidgetError(cause));
+      if (this.#isCurrent(request)) this.#fail(asWidgetError(cause));
       return;
     }
-    this.request = undefined;
-    this.failures = 0;
+    this.#request = undefined;
+    this.#failures = 0;
     this.login = login;
-    this.intervalSeconds = login.interval;
+    this.#intervalSeconds = login.interval;
     this.expiresAt = Date.now() + login.expires_in * 1000;
-    this.scheduleRotation();
-    this.setStatus('pending');
-    this.poll();
+    this.#scheduleRotation();
+    this.#setStatus('pending');
+    this.#poll();
   }
 
-  private retryLogin(cause: unknown, delaySeconds?: number): void {
-    this.request = undefined;
-    this.failures += 1;
-    if (this.failures >= START_ATTEMPTS) {
-      this.fail(
+  #retryLogin(cause: unknown, delaySeconds?: number): void {
+    this.#request = undefined;
+    this.#failures += 1;
+    if (this.#failures >= START_ATTEMPTS) {
+      this.#fail(
         cause instanceof OtpLoginQrError
           ? cause
           : new OtpLoginQrError('network', 'The website cannot be reached.', { cause }),
       );
       return;
     }
-    this.schedule(delaySeconds ?? this.backoffSeconds(), () => void this.requestLogin());
+    this.#schedule(delaySeconds ?? this.#backoffSeconds(), () => void this.#requestLogin());
   }
 
   /** At the rotation point: a new QR while rotations are left, else the end at `expires_in`. */
-  private scheduleRotation(): void {
-    clearTimeout(this.rotationTimer);
+  #scheduleRotation(): void {
+    clearTimeout(this.#rotationTimer);
     const login = this.login;
     if (!login) return;
     const lead = this.isLastCode() ? 0 : rotationLead(login.expires_in);
-    this.rotationTimer = setTimeout(
+    this.#rotationTimer = setTimeout(
       () => {
-        this.rotationTimer = undefined;
-        this.handleQrEnd();
+        this.#rotationTimer = undefined;
+        this.#handleQrEnd();
       },
       Math.max(0, this.expiresAt - lead * 1000 - Date.now()),
     );
   }
 
-  private handleQrEnd(): void {
+  #handleQrEnd(): void {
     // A phone is busy with this code: the website decides when it ends.
     if (this.status !== 'pending' || document.visibilityState === 'hidden') return;
-    this.rotateOrExpire();
+    this.#rotateOrExpire();
   }
 
-  private rotateOrExpire(): void {
+  #rotateOrExpire(): void {
     if (this.isLastCode()) {
-      this.finish('expired');
+      this.#finish('expired');
       return;
     }
     this.rotations += 1;
-    this.failures = 0;
-    void this.requestLogin();
+    this.#failures = 0;
+    void this.#requestLogin();
   }
 
-  private pollWaitSeconds(): number {
+  #pollWaitSeconds(): number {
     const wanted = Math.min(
-      Math.max(0, Math.floor(this.options.pollWait())),
+      Math.max(0, Math.floor(this.#options.pollWait())),
       MAX_STATUS_WAIT_SECONDS,
     );
     // Hold no longer than the time to the next rotation, so that a held request ends with its QR.
     const login = this.login;
     if (!login || this.status !== 'pending') return wanted;
     const lead = this.isLastCode() ? 0 : rotationLead(login.expires_in);
-    return Math.max(0, Math.min(wanted, Math.floor(this.secondsLeft() - lead)));
+    // Rounded up: a request that outlives its QR by a moment is aborted by the rotation, which
+    // costs nothing, while one that ends a moment early costs a whole extra request.
+    return Math.max(0, Math.min(wanted, Math.ceil(this.secondsLeft() - lead)));
   }
 
-  private poll(): void {
+  #poll(): void {
     if (!this.login || document.visibilityState === 'hidden') return;
-    void this.requestStatus(this.login);
+    void this.#requestStatus(this.login);
   }
 
-  private async requestStatus(login: StartLoginResponse): Promise<void> {
-    const request = this.beginRequest(true);
+  async #requestStatus(login: StartLoginResponse): Promise<void> {
+    const request = this.#beginRequest(true);
     const sentAt = Date.now();
-    const url = `${this.options.endpoint()}/${encodeURIComponent(login.id)}?wait=${this.pollWaitSeconds()}`;
+    const url = `${this.#options.endpoint()}/${encodeURIComponent(login.id)}?wait=${this.#pollWaitSeconds()}`;
     let response: Response;
     try {
       response = await fetch(url, {
@@ -346,50 +348,50 @@ export class LoginPollController implements ReactiveController {
         signal: request.signal,
       });
     } catch {
-      if (this.isCurrent(request)) this.retryPoll(this.backoffSeconds(true));
+      if (this.#isCurrent(request)) this.#retryPoll(this.#backoffSeconds(true));
       return;
     }
-    if (!this.isCurrent(request)) return;
+    if (!this.#isCurrent(request)) return;
     if (response.status === 429) {
       void response.body?.cancel();
-      this.retryPoll(retryAfter(response) ?? this.intervalSeconds * 2);
+      this.#retryPoll(retryAfter(response) ?? this.#intervalSeconds * 2);
       return;
     }
     if (RETRYABLE_STATUSES.has(response.status) || response.status >= 500) {
       void response.body?.cancel();
-      this.retryPoll(this.backoffSeconds(true));
+      this.#retryPoll(this.#backoffSeconds(true));
       return;
     }
     if (response.status !== 200 && response.status !== 400) {
       void response.body?.cancel();
-      this.fail(httpError(response));
+      this.#fail(httpError(response));
       return;
     }
     let answer: ReturnType<typeof parseLoginStatusResponse>;
     try {
       answer = parseLoginStatusResponse(await readJson(response));
-      if (!this.isCurrent(request)) return;
+      if (!this.#isCurrent(request)) return;
       if (response.status === 400 && !isSlowDown(answer)) throw httpError(response);
     } catch (cause) {
-      if (this.isCurrent(request)) this.fail(asWidgetError(cause));
+      if (this.#isCurrent(request)) this.#fail(asWidgetError(cause));
       return;
     }
-    this.request = undefined;
-    this.failures = 0;
+    this.#request = undefined;
+    this.#failures = 0;
     if (isSlowDown(answer)) {
-      this.intervalSeconds = answer.interval ?? this.intervalSeconds + SLOW_DOWN_STEP_SECONDS;
-      this.retryPoll(this.intervalSeconds);
+      this.#intervalSeconds = answer.interval ?? this.#intervalSeconds + SLOW_DOWN_STEP_SECONDS;
+      this.#retryPoll(this.#intervalSeconds);
       return;
     }
-    this.handleStatus(answer, sentAt);
+    this.#handleStatus(answer, sentAt);
   }
 
-  private handleStatus(answer: LoginStatusResponse, sentAt: number): void {
-    if (answer.interval !== undefined) this.intervalSeconds = answer.interval;
+  #handleStatus(answer: LoginStatusResponse, sentAt: number): void {
+    if (answer.interval !== undefined) this.#intervalSeconds = answer.interval;
     switch (answer.status) {
       case 'accepted':
-        if (answer.redirect_to !== undefined && !this.options.isSafeRedirect(answer.redirect_to)) {
-          this.fail(
+        if (answer.redirect_to !== undefined && !this.#options.isSafeRedirect(answer.redirect_to)) {
+          this.#fail(
             new OtpLoginQrError(
               'unsafe_redirect',
               "redirect_to must be an http(s) URL on this page's origin.",
@@ -398,59 +400,59 @@ export class LoginPollController implements ReactiveController {
           return;
         }
         this.redirectTo = answer.redirect_to;
-        this.finish('accepted');
+        this.#finish('accepted');
         return;
       case 'denied':
-        this.finish('denied');
+        this.#finish('denied');
         return;
       case 'expired':
         // An unused code that ran out early (clocks differ) is replaced like one that is about to.
-        if (this.status === 'pending') this.rotateOrExpire();
-        else this.finish('expired');
+        if (this.status === 'pending') this.#rotateOrExpire();
+        else this.#finish('expired');
         return;
       case 'pending':
       case 'scanned':
-        this.setStatus(answer.status);
+        this.#setStatus(answer.status);
         // The interval is the least time between two requests; a held request counts toward it.
-        this.retryPoll(this.intervalSeconds - (Date.now() - sentAt) / 1000);
+        this.#retryPoll(this.#intervalSeconds - (Date.now() - sentAt) / 1000);
         return;
     }
   }
 
-  private retryPoll(seconds: number): void {
-    this.request = undefined;
-    this.schedule(Math.max(seconds, 0), () => {
-      this.poll();
+  #retryPoll(seconds: number): void {
+    this.#request = undefined;
+    this.#schedule(Math.max(seconds, 0), () => {
+      this.#poll();
     });
   }
 
   /** Capped exponential backoff with jitter, never shorter than the interval. */
-  private backoffSeconds(countFailure = false): number {
-    if (countFailure) this.failures += 1;
-    const exponent = Math.max(0, this.failures - 1);
+  #backoffSeconds(countFailure = false): number {
+    if (countFailure) this.#failures += 1;
+    const exponent = Math.max(0, this.#failures - 1);
     const ceiling = Math.min(BACKOFF.maxSeconds, BACKOFF.baseSeconds * 2 ** exponent);
-    return Math.max(this.intervalSeconds, ceiling * (0.5 + Math.random() / 2));
+    return Math.max(this.#intervalSeconds, ceiling * (0.5 + Math.random() / 2));
   }
 
-  private pause(): void {
+  #pause(): void {
     // Hidden: no status request and no poll timer. A login being started finishes (its answer
     // only draws the QR), and the QR's own end waits for the page to come back.
     if (this.status !== 'pending' && this.status !== 'scanned') return;
-    if (this.request && this.requestIsPoll) this.abortRequest();
-    if (!this.request) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
+    if (this.#request && this.#requestIsPoll) this.#abortRequest();
+    if (!this.#request) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
     }
   }
 
-  private resume(): void {
+  #resume(): void {
     if (this.status !== 'pending' && this.status !== 'scanned') return;
-    if (this.request) return;
+    if (this.#request) return;
     const login = this.login;
     if (!login) return;
     const lead = this.isLastCode() ? 0 : rotationLead(login.expires_in);
-    if (this.status === 'pending' && this.secondsLeft() <= lead) this.rotateOrExpire();
-    else this.poll();
+    if (this.status === 'pending' && this.secondsLeft() <= lead) this.#rotateOrExpire();
+    else this.#poll();
   }
 }
 

@@ -78,31 +78,31 @@ export class OtpLoginQr extends LitElement {
   /** Where the login stands (read-only; reflected for styling with `:host([status=…])`). */
   @property({ reflect: true }) status: OtpLoginQrStatus = 'idle';
 
-  private readonly poller = new LoginPollController(this, {
+  readonly #poller = new LoginPollController(this, {
     endpoint: () => this.endpoint.trim(),
     pollWait: () => this.pollWait,
     maxRotations: () =>
       Number.isFinite(this.maxRotations) ? Math.max(0, Math.floor(this.maxRotations)) : 0,
     encode: (text) => {
-      this.drawing = drawQr(text, errorCorrectionLevel(this.errorCorrection));
+      this.#drawing = drawQr(text, errorCorrectionLevel(this.errorCorrection));
     },
     isSafeRedirect: (url) => sameOriginUrl(url) !== undefined,
     statusChanged: (status, previous) => {
-      this.handleStatusChange(status, previous);
+      this.#handleStatusChange(status, previous);
     },
   });
 
-  private drawing: QrDrawing | undefined;
-  private countdownTimer: ReturnType<typeof setInterval> | undefined;
-  private langObserver: MutationObserver | undefined;
+  #drawing: QrDrawing | undefined;
+  #countdownTimer: ReturnType<typeof setInterval> | undefined;
+  #langObserver: MutationObserver | undefined;
 
   override connectedCallback(): void {
     super.connectedCallback();
     // The text follows the closest `lang`, which may change on any ancestor.
-    this.langObserver = new MutationObserver(() => {
+    this.#langObserver = new MutationObserver(() => {
       this.requestUpdate();
     });
-    this.langObserver.observe(document.documentElement, {
+    this.#langObserver.observe(document.documentElement, {
       attributes: true,
       attributeFilter: ['lang'],
       subtree: true,
@@ -111,28 +111,28 @@ export class OtpLoginQr extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.langObserver?.disconnect();
-    this.langObserver = undefined;
-    this.stopCountdown();
+    this.#langObserver?.disconnect();
+    this.#langObserver = undefined;
+    this.#stopCountdown();
   }
 
   /** Forgets the current code and starts a new login. */
   restart(): void {
-    this.poller.start();
+    this.#poller.start();
   }
 
   /** Stops all traffic and timers; the element shows "Get a new code". */
   stop(): void {
-    this.poller.stop();
+    this.#poller.stop();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    this.poller.sync();
-    if (changed.has('errorCorrection') && this.drawing) {
+    this.#poller.sync();
+    if (changed.has('errorCorrection') && this.#drawing) {
       const level = errorCorrectionLevel(this.errorCorrection);
-      if (level !== this.drawing.level) {
+      if (level !== this.#drawing.level) {
         try {
-          this.drawing = drawQr(this.drawing.text, level);
+          this.#drawing = drawQr(this.#drawing.text, level);
         } catch {
           // The text fitted at the old level; keep that drawing rather than none.
         }
@@ -141,91 +141,80 @@ export class OtpLoginQr extends LitElement {
   }
 
   protected override updated(): void {
-    if (this.status === 'pending') this.startCountdown();
-    else this.stopCountdown();
+    if (this.status === 'pending') this.#startCountdown();
+    else this.#stopCountdown();
   }
 
-  private startCountdown(): void {
-    this.countdownTimer ??= setInterval(() => {
+  #startCountdown(): void {
+    this.#countdownTimer ??= setInterval(() => {
       this.requestUpdate();
     }, 1000);
   }
 
-  private stopCountdown(): void {
-    clearInterval(this.countdownTimer);
-    this.countdownTimer = undefined;
+  #stopCountdown(): void {
+    clearInterval(this.#countdownTimer);
+    this.#countdownTimer = undefined;
   }
 
-  private handleStatusChange(status: OtpLoginQrStatus, previous: OtpLoginQrStatus): void {
+  #handleStatusChange(status: OtpLoginQrStatus, previous: OtpLoginQrStatus): void {
     this.status = status;
-    this.emit('otp-login-qr-status', { status, previous });
+    emit(this, 'otp-login-qr-status', { status, previous });
     switch (status) {
       case 'scanned':
-        this.emit('otp-login-qr-scanned', {
-          code: this.poller.login?.code,
+        emit(this, 'otp-login-qr-scanned', {
+          code: this.#poller.login?.code,
         });
         break;
       case 'accepted':
-        this.handleAccepted();
+        this.#handleAccepted();
         break;
       case 'denied':
-        this.emit('otp-login-qr-denied', {});
+        emit(this, 'otp-login-qr-denied', {});
         break;
       case 'expired':
-        this.emit('otp-login-qr-expired', {
-          rotations: this.poller.rotations,
+        emit(this, 'otp-login-qr-expired', {
+          rotations: this.#poller.rotations,
         });
         break;
       case 'error':
-        if (this.poller.error) this.emit('otp-login-qr-error', { error: this.poller.error });
+        if (this.#poller.error) emit(this, 'otp-login-qr-error', { error: this.#poller.error });
         break;
       default:
         break;
     }
   }
 
-  private handleAccepted(): void {
-    const redirectTo = this.poller.redirectTo;
-    const proceed = this.emit('otp-login-qr-accepted', { redirectTo }, true);
+  #handleAccepted(): void {
+    const redirectTo = this.#poller.redirectTo;
+    const proceed = emit(this, 'otp-login-qr-accepted', { redirectTo }, true);
     if (!proceed || redirectTo === undefined) return;
     const url = sameOriginUrl(redirectTo);
     if (url) location.assign(url.href);
   }
 
-  /** Dispatches one of the element's events; true unless a listener prevented its default. */
-  private emit<K extends keyof OtpLoginQrEventMap>(
-    type: K,
-    detail: OtpLoginQrEventMap[K]['detail'],
-    cancelable = false,
-  ): boolean {
-    return this.dispatchEvent(
-      new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }),
-    );
-  }
-
-  private readonly handleRestartClick = () => {
+  readonly #handleRestartClick = () => {
     this.restart();
   };
 
-  private messages(): WidgetMessages {
+  #messages(): WidgetMessages {
     const lang = this.closest('[lang]')?.getAttribute('lang') ?? document.documentElement.lang;
     return messagesFor(lang);
   }
 
   override render(): TemplateResult {
-    const t = this.messages();
+    const t = this.#messages();
     return html`<div part="base">
-      ${this.renderQr(t)} ${this.renderCode()}
-      <p part="status" role="status">${this.statusText(t)}</p>
-      ${this.renderCountdown(t)} ${this.renderButton(t)} ${this.renderSameDevice(t)}
+      ${this.#renderQr(t)} ${this.#renderCode()}
+      <p part="status" role="status">${this.#statusText(t)}</p>
+      ${this.#renderCountdown(t)} ${this.#renderButton(t)} ${this.#renderSameDevice(t)}
     </div>`;
   }
 
-  private renderQr(t: WidgetMessages): TemplateResult {
-    const drawing = this.drawing;
+  #renderQr(t: WidgetMessages): TemplateResult {
+    const drawing = this.#drawing;
     const showQr =
       drawing !== undefined &&
-      this.poller.login !== undefined &&
+      this.#poller.login !== undefined &&
       (this.status === 'pending' || this.status === 'scanned' || this.status === 'loading');
     if (!showQr) {
       // Keeps the layout steady while there is no code to show.
@@ -261,13 +250,13 @@ export class OtpLoginQr extends LitElement {
     </svg>`;
   }
 
-  private renderCode(): TemplateResult | typeof nothing {
-    const code = this.poller.login?.code;
+  #renderCode(): TemplateResult | typeof nothing {
+    const code = this.#poller.login?.code;
     if (this.status !== 'scanned' || code === undefined) return nothing;
     return html`<p part="code">${code}</p>`;
   }
 
-  private statusText(t: WidgetMessages): string {
+  #statusText(t: WidgetMessages): string {
     switch (this.status) {
       case 'idle':
         return this.endpoint.trim() === '' ? '' : t.stopped;
@@ -276,7 +265,7 @@ export class OtpLoginQr extends LitElement {
       case 'pending':
         return t.pending;
       case 'scanned': {
-        const code = this.poller.login?.code;
+        const code = this.#poller.login?.code;
         return code === undefined ? t.scanned : t.scannedWithCode(code);
       }
       case 'accepted':
@@ -290,15 +279,15 @@ export class OtpLoginQr extends LitElement {
     }
   }
 
-  private renderCountdown(t: WidgetMessages): TemplateResult | typeof nothing {
+  #renderCountdown(t: WidgetMessages): TemplateResult | typeof nothing {
     if (this.status !== 'pending') return nothing;
-    const time = formatCountdown(this.poller.secondsLeft());
+    const time = formatCountdown(this.#poller.secondsLeft());
     return html`<p part="countdown">
-      ${this.poller.isLastCode() ? t.expiresIn(time) : t.refreshesIn(time)}
+      ${this.#poller.isLastCode() ? t.expiresIn(time) : t.refreshesIn(time)}
     </p>`;
   }
 
-  private renderButton(t: WidgetMessages): TemplateResult | typeof nothing {
+  #renderButton(t: WidgetMessages): TemplateResult | typeof nothing {
     const label =
       this.status === 'expired' || this.status === 'idle'
         ? t.newCode
@@ -307,13 +296,13 @@ export class OtpLoginQr extends LitElement {
           : undefined;
     if (label === undefined || (this.status === 'idle' && this.endpoint.trim() === ''))
       return nothing;
-    return html`<button part="button" type="button" @click=${this.handleRestartClick}>
+    return html`<button part="button" type="button" @click=${this.#handleRestartClick}>
       ${label}
     </button>`;
   }
 
-  private renderSameDevice(t: WidgetMessages): TemplateResult | typeof nothing {
-    const target = this.poller.login?.same_device_url;
+  #renderSameDevice(t: WidgetMessages): TemplateResult | typeof nothing {
+    const target = this.#poller.login?.same_device_url;
     if (this.status !== 'pending' || target === undefined || this.sameDevice === 'never')
       return nothing;
     if (this.sameDevice !== 'always' && !matchMedia('(pointer: coarse)').matches) return nothing;
@@ -321,4 +310,16 @@ export class OtpLoginQr extends LitElement {
     if (!url) return nothing;
     return html`<a part="button same-device" href=${url.href}>${t.openApp}</a>`;
   }
+}
+
+/** Dispatches one of the element's events; true unless a listener prevented its default. */
+function emit<K extends keyof OtpLoginQrEventMap>(
+  target: OtpLoginQr,
+  type: K,
+  detail: OtpLoginQrEventMap[K]['detail'],
+  cancelable = false,
+): boolean {
+  return target.dispatchEvent(
+    new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }),
+  );
 }

@@ -1,0 +1,54 @@
+/*
+ * docs/screenshots/widget-<state>.png: the demo page (docs/widget-demo.html, served by
+ * scripts/widget-demo-server.ts) in headless Chromium, one picture of each state's section.
+ * Usage: npm run screenshots:widget
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startWidgetDemoServer } from './widget-demo-server.js';
+
+const STATES = ['pending', 'scanned', 'accepted', 'denied', 'expired', 'error'] as const;
+
+const root = new URL('..', import.meta.url);
+execFileSync(process.execPath, [fileURLToPath(new URL('scripts/build-widget.mjs', root))], {
+  stdio: 'inherit',
+});
+const outDir = fileURLToPath(new URL('docs/screenshots/', root));
+await mkdir(outDir, { recursive: true });
+
+const server = await startWidgetDemoServer();
+const browser = await chromium.launch({
+  executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+  headless: true,
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const violations: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') violations.push(message.text());
+  });
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await page.goto(`${server.url}/`);
+  for (const state of STATES) {
+    await page.waitForFunction(
+      (id) => document.querySelector(`#${id} otp-login-qr`)?.getAttribute('status') === id,
+      state,
+    );
+    const path = `${outDir}widget-${state}.png`;
+    await page.locator(`#${state}`).screenshot({ path, animations: 'disabled' });
+    console.log(`docs/screenshots/widget-${state}.png`);
+  }
+  if (violations.length > 0) throw new Error(`errors on the page: ${violations.join('; ')}`);
+} finally {
+  await browser.close();
+  await server.close();
+}
