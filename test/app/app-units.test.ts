@@ -1,0 +1,121 @@
+import { expect } from 'chai';
+import { describe, it } from '#spec';
+import { AppConfigError, parseAppConfig } from '../../src/app/app-config.js';
+import { outcomeOfError } from '../../src/app/app-session.js';
+import { messagesEn } from '../../src/app/i18n/messages-en.js';
+import { messagesNl } from '../../src/app/i18n/messages-nl.js';
+import { pickLocale } from '../../src/app/i18n/locale.js';
+import { toCameraError } from '../../src/app/scanner/camera-error.js';
+import { viewfinderRegion } from '../../src/app/scanner/viewfinder.js';
+import { SDK_ERRORS } from '../../src/protocol/index.js';
+import { OneginiError } from '../../src/sdk/index.js';
+
+describe('viewfinderRegion', () => {
+  it('is the centred square of 70 % of the shorter side', () => {
+    expect(viewfinderRegion(640, 480)).to.deep.equal({ x: 152, y: 72, size: 336 });
+    expect(viewfinderRegion(480, 640)).to.deep.equal({ x: 72, y: 152, size: 336 });
+  });
+
+  it('refuses a frame without a size and a fraction outside (0, 1]', () => {
+    expect(() => viewfinderRegion(0, 480)).to.throw(TypeError);
+    expect(() => viewfinderRegion(640, 480, 0)).to.throw(TypeError);
+    expect(() => viewfinderRegion(640, 480, 1.5)).to.throw(TypeError);
+  });
+});
+
+describe('toCameraError', () => {
+  const cases = [
+    ['NotAllowedError', 'denied'],
+    ['SecurityError', 'denied'],
+    ['NotFoundError', 'missing'],
+    ['OverconstrainedError', 'missing'],
+    ['NotReadableError', 'busy'],
+    ['AbortError', 'busy'],
+    ['TypeError', 'unsupported'],
+    ['SomethingElse', 'failed'],
+  ] as const;
+  for (const [name, code] of cases) {
+    it(`sorts ${name} as ${code}`, () => {
+      const cause = Object.assign(new Error('from getUserMedia'), { name });
+      const error = toCameraError(cause);
+      expect(error.code).to.equal(code);
+      expect(error.name).to.equal('CameraError');
+      expect(error.cause).to.equal(cause);
+    });
+  }
+});
+
+describe('parseAppConfig', () => {
+  it('reads the Token Server URL without a trailing slash', () => {
+    expect(parseAppConfig('{"tokenServerUrl":"https://tokens.example/"}')).to.deep.equal({
+      tokenServerUrl: 'https://tokens.example',
+    });
+  });
+
+  for (const text of [
+    'not json',
+    '[]',
+    'null',
+    '{}',
+    '{"tokenServerUrl":42}',
+    '{"tokenServerUrl":"tokens.example"}',
+    '{"tokenServerUrl":"ftp://tokens.example"}',
+  ]) {
+    it(`refuses ${text} with a typed error`, () => {
+      expect(() => parseAppConfig(text))
+        .to.throw(AppConfigError)
+        .with.property('code', 'invalid');
+    });
+  }
+});
+
+describe('the languages', () => {
+  it('follow the phone: the first of its languages the app speaks', () => {
+    expect(pickLocale(['nl-NL', 'en-US'])).to.equal('nl');
+    expect(pickLocale(['nl-BE'])).to.equal('nl');
+    expect(pickLocale(['de-DE', 'nl'])).to.equal('nl');
+    expect(pickLocale(['en-GB', 'nl'])).to.equal('en');
+    expect(pickLocale(['fr-FR'])).to.equal('en');
+    expect(pickLocale([])).to.equal('en');
+  });
+
+  it('Dutch has every text that English has, and none empty', () => {
+    expect(Object.keys(messagesNl).sort()).to.deep.equal(Object.keys(messagesEn).sort());
+    for (const [key, value] of Object.entries(messagesNl)) {
+      const text =
+        typeof value === 'function' ? (value as (...a: string[]) => string)('x', 'y') : value;
+      expect(text, key).to.be.a('string').and.not.equal('');
+    }
+  });
+});
+
+describe('outcomeOfError', () => {
+  const cases = [
+    ['ACTION_CANCELED', 'login', 'denied'],
+    ['MOBILE_AUTHENTICATION_REQUEST_EXPIRED', 'login', 'expired'],
+    ['MOBILE_AUTHENTICATION_REQUEST_ALREADY_HANDLED', 'login', 'handled'],
+    ['NETWORK_CONNECTIVITY_PROBLEM', 'login', 'offline'],
+    ['SERVER_NOT_REACHABLE', 'login', 'offline'],
+    ['MOBILE_AUTHENTICATION_NOT_ENROLLED', 'login', 'not-linked'],
+    ['DEVICE_DEREGISTERED', 'login', 'not-linked'],
+    ['DEVICE_ALREADY_ENROLLED', 'link', 'handled'],
+    ['MOBILE_AUTHENTICATION_REQUEST_EXPIRED', 'link', 'expired'],
+    ['GENERAL_ERROR', 'login', 'error'],
+    ['GENERAL_ERROR', 'link', 'link-failed'],
+  ] as const;
+  for (const [name, during, kind] of cases) {
+    it(`tells the user ${kind} for ${name} during ${during}`, () => {
+      const error = new OneginiError(SDK_ERRORS[name].code, 'test');
+      expect(outcomeOfError(error, during).kind).to.equal(kind);
+    });
+  }
+
+  it('keeps a technical detail for unexpected errors only', () => {
+    expect(outcomeOfError(new Error('boom'), 'login')).to.deep.equal({
+      kind: 'error',
+      detail: 'boom',
+    });
+    const expired = new OneginiError(SDK_ERRORS.MOBILE_AUTHENTICATION_REQUEST_EXPIRED.code, 'x');
+    expect(outcomeOfError(expired, 'login').detail).to.equal(undefined);
+  });
+});
