@@ -97,6 +97,10 @@ export async function startWidgetDemoServer(port = 0): Promise<WidgetDemoServer>
       response.end(body);
       return;
     }
+    if (url.pathname === '/favicon.ico') {
+      response.writeHead(204).end();
+      return;
+    }
     const match = /^\/demo\/([a-z]+)(?:\/([A-Za-z0-9_-]+))?$/.exec(url.pathname);
     const scenario = DEMO_SCENARIOS.find((name) => name === match?.[1]);
     if (!match || !scenario) {

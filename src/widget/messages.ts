@@ -10,7 +10,6 @@ export interface WidgetMessages {
   readonly pending: string;
   readonly scanned: string;
   readonly scannedWithCode: (code: string) => string;
-  readonly codeLabel: string;
   readonly accepted: string;
   readonly denied: string;
   readonly expired: string;
@@ -29,7 +28,6 @@ const en: WidgetMessages = {
   pending: 'Scan this code with the app on your phone to log in.',
   scanned: 'Code scanned. Confirm on your phone.',
   scannedWithCode: (code) => `Code scanned. On your phone, pick ${code} and confirm.`,
-  codeLabel: 'Your number',
   accepted: 'You are logged in.',
   denied: 'The login was refused on your phone.',
   expired: 'This code has expired.',
@@ -48,7 +46,6 @@ const nl: WidgetMessages = {
   pending: 'Scan deze code met de app op je telefoon om in te loggen.',
   scanned: 'Code gescand. Bevestig op je telefoon.',
   scannedWithCode: (code) => `Code gescand. Kies ${code} op je telefoon en bevestig.`,
-  codeLabel: 'Jouw getal',
   accepted: 'Je bent ingelogd.',
   denied: 'Het inloggen is op je telefoon geweigerd.',
   expired: 'Deze code is verlopen.',
