@@ -8,7 +8,11 @@ import {
   type OtpLoginKit,
   type OtpLoginKitConfig,
 } from '../../src/server/kit/index.js';
-import { CLIENT_SECRET, TokenServerFixture } from '../server/token-server-fixture.js';
+import {
+  CLIENT_SECRET,
+  TokenServerFixture,
+  type TokenServerClient,
+} from '../server/token-server-fixture.js';
 import type { TestDevice } from '../support/test-device.js';
 
 export const SITE = 'http://site.test';
@@ -101,7 +105,7 @@ export class TestBrowser {
 }
 
 /** The phone scans `qr` and answers. */
-export async function scan(tokenServer: TokenServerFixture, phone: TestDevice, qr: string) {
+export async function scan(tokenServer: TokenServerClient, phone: TestDevice, qr: string) {
   const payload = decodeQrPayload(qr);
   if (payload.kind !== 'authentication') throw new Error('not a login QR');
   const redeemed = await tokenServer.mobile(

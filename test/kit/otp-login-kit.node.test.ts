@@ -66,7 +66,10 @@ describe('relying-party kit: start', () => {
     const variants: Record<string, string>[] = [
       {},
       { Origin: 'https://evil.example' },
+      { Origin: 'https://evil.example', 'Sec-Fetch-Site': 'same-origin' },
       { Origin: 'null' },
+      { Origin: 'null', 'Sec-Fetch-Site': 'same-site' },
+      { 'Sec-Fetch-Site': 'cross-site' },
     ];
     for (const headers of variants) {
       const response = await kit.fetch(
@@ -77,6 +80,17 @@ describe('relying-party kit: start', () => {
       assert.equal(response.headers.get('set-cookie'), null);
       assert.equal(((await response.json()) as { error: string }).error, 'forbidden');
     }
+  });
+
+  it('accepts `Origin: null` from a no-referrer page when Sec-Fetch-Site says same-origin', async () => {
+    const { kit } = setUpKit();
+    const response = await kit.fetch(
+      new Request(`${SITE}/otp-login`, {
+        method: 'POST',
+        headers: { Origin: 'null', 'Sec-Fetch-Site': 'same-origin' },
+      }),
+    );
+    assert.equal(response.status, 201);
   });
 
   it('reuses a browser binding secret, so two tabs can each log in', async () => {

@@ -3,6 +3,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import {
   createOtpLoginKit,
+  isSameOriginRequest,
   otpLoginMiddleware,
   readCookie,
   serializeCookie,
@@ -156,13 +157,14 @@ export function createDemoWebsite(options: DemoWebsiteOptions): DemoWebsite {
     await next();
     c.header('Content-Security-Policy', DEMO_CSP);
     c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Referrer-Policy', 'no-referrer');
+    // Not no-referrer: that makes browsers send `Origin: null` on the site's own POSTs.
+    c.header('Referrer-Policy', 'same-origin');
   });
   app.use('*', bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.text('Too large.', 413) }));
   app.use('*', otpLoginMiddleware(kit));
   // CSRF on the site's own forms: a POST must come from a page of this site.
   app.use('*', async (c, next) => {
-    if (c.req.method === 'POST' && c.req.header('origin') !== origin) {
+    if (c.req.method === 'POST' && !isSameOriginRequest(c.req.raw, origin)) {
       return c.html(errorPage('This form was not sent from this website.'), 403);
     }
     await next();

@@ -4,6 +4,7 @@ export * from './kit-errors.js';
 export * from './login-store.js';
 export * from './otp-login-kit.js';
 export * from './relying-party-client.js';
+export * from './same-origin.js';
 export * from './transaction-waker.js';
 export * from './node-adapter.js';
 export * from './express-adapter.js';

@@ -26,6 +26,7 @@ import {
   type LoginStore,
 } from './login-store.js';
 import { RelyingPartyClient, type LinkedDevice } from './relying-party-client.js';
+import { isSameOriginRequest } from './same-origin.js';
 import { TransactionWaker } from './transaction-waker.js';
 
 /** The website side of QR login, as Web-standard handlers. Mount it with an adapter. */
@@ -140,7 +141,7 @@ export function createOtpLoginKit(config: OtpLoginKitConfig): OtpLoginKit {
     context: KitRequestContext,
   ): Promise<Response> {
     // CSRF: only this website's own pages may start a login and receive a binding cookie.
-    if (request.headers.get('origin') !== publicOrigin)
+    if (!isSameOriginRequest(request, publicOrigin))
       return json(403, {
         error: 'forbidden',
         error_description: 'This request did not come from this website.',
