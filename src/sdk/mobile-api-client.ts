@@ -15,12 +15,7 @@ import {
   RedeemResponse,
 } from './mobile-api-responses.js';
 import type { ResolvedConfig } from './resolved-config.js';
-import {
-  OneginiError,
-  OneginiHttpError,
-  OneginiNetworkError,
-  oneginiError,
-} from './onegini-error.js';
+import { OneginiHttpError, OneginiNetworkError, oneginiError } from './onegini-error.js';
 import type { ServerClock } from './server-clock.js';
 
 /** The key that signs a call, and the device id it belongs to ('' for enrollment). */
@@ -34,7 +29,7 @@ const MAX_ERROR_MESSAGE_LENGTH = 300;
 
 /**
  * The Token Server's mobile API over fetch. Every call is signed (fresh nonce, timestamp on the
- * server's clock), has a timeout, and fails with a typed {@link OneginiError}.
+ * server's clock), has a timeout, and fails with a typed OneginiError.
  *
  * None of these calls is idempotent: a second redeem of a code gets 9029 and its details are lost,
  * a second answer gets 9029, a second enrollment with a code gets 9016. So the client never resends
@@ -217,9 +212,4 @@ function codeFor(status: number, errorCode: number | undefined): SdkErrorCode {
     return SDK_ERRORS.SERVER_NOT_REACHABLE.code;
   }
   return SDK_ERRORS.GENERAL_ERROR.code;
-}
-
-/** True for errors the SDK made on purpose (as opposed to bugs), which it passes on unchanged. */
-export function isOneginiError(error: unknown): error is OneginiError {
-  return error instanceof OneginiError;
 }

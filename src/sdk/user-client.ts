@@ -51,6 +51,8 @@ export class UserClient {
       );
     }
     const flow = new OtpFlow(() => {
+      // Free the slot first, so that an app may start the next login from closeAuthOtp.
+      if (this.runtime.flow === flow) this.runtime.flow = undefined;
       this.runtime.closeAuthOtp(application.listener);
     });
     this.runtime.flow = flow;
