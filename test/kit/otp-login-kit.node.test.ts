@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeQrPayload, parseLoginStatusResponse } from '../../src/protocol/index.js';
+import {
+  decodeAuthenticationPayload,
+  decodeQrPayload,
+  encodeOneginiOtp,
+  parseLoginStatusResponse,
+} from '../../src/protocol/index.js';
 import { TokenServerFixture } from '../server/token-server-fixture.js';
 import {
   beforeTheWaitEnds,
@@ -191,9 +196,12 @@ describe('relying-party kit: status', () => {
       if (url.search !== '')
         return Response.json({ error: 'invalid_request', error_code: 1003 }, { status: 400 });
       const response = await fixture.fetch(request);
-      if (!url.pathname.includes('/authenticate/transaction/')) return response;
       const body = (await response.json()) as Record<string, unknown>;
-      delete body['status'];
+      if (url.pathname.endsWith('/authenticate/user')) {
+        // Onegini's otp: base64 of {"transaction_id", "otp"}, not the compact digits.
+        const payload = decodeAuthenticationPayload(String(body['otp']));
+        body['otp'] = encodeOneginiOtp(payload);
+      } else delete body['status'];
       return Response.json(body, { status: response.status });
     };
     const { kit, logins } = setUpKit(
@@ -211,6 +219,8 @@ describe('relying-party kit: status', () => {
     const phone = await fixture.enrollDevice('carol');
     const browser = new TestBrowser(kit);
     const { body } = await browser.start();
+    // The base64 form goes into the app URL's fragment as it is; the phone decodes it.
+    assert.equal(decodeQrPayload(body.qr).format, 'onegini');
     assert.deepEqual((await browser.poll('/otp-login', body.id, 1)).body, { status: 'pending' });
     assert.equal(kit.relyingParty.supportsLongPoll, false);
     const scanned = await scan(fixture, phone, body.qr);

@@ -46,9 +46,7 @@ export function layout(options: LayoutOptions, content: Markup): Markup {
           </nav>
         </header>
         <main>${content}</main>
-        <footer class="site-footer">
-          A demo of <a href="https://github.com/">otp-login-qr</a>: log in by scanning a QR code.
-        </footer>
+        <footer class="site-footer">A demo of otp-login-qr: log in by scanning a QR code.</footer>
       </body>
     </html>`;
 }
