@@ -220,11 +220,18 @@ export class UserClient {
 }
 
 function decodeLoginCode(data: string): AuthenticationPayload {
+  let payload: AuthenticationPayload;
   try {
-    return decodeAuthenticationPayload(data);
+    payload = decodeAuthenticationPayload(data);
   } catch (cause) {
     throw notHandleable(cause);
   }
+  // Onegini's form allows any id of unreserved characters; `.` and `..` would be resolved as dot
+  // segments of the URL and send the call to another path.
+  if (payload.transactionId === '.' || payload.transactionId === '..') {
+    throw oneginiError('NOT_HANDLEABLE', 'The code holds an invalid transaction id.');
+  }
+  return payload;
 }
 
 function decodeEnrollmentCode(text: string): EnrollmentPayload {

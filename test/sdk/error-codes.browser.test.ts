@@ -6,7 +6,12 @@
 import { expect } from 'chai';
 import { delay, http, HttpResponse } from 'msw';
 import { afterEach, describe, it } from '#spec';
-import { encodeCompactPayload, SDK_ERRORS, type SdkErrorCode } from '../../src/protocol/index.js';
+import {
+  encodeCompactPayload,
+  encodeOneginiOtp,
+  SDK_ERRORS,
+  type SdkErrorCode,
+} from '../../src/protocol/index.js';
 import {
   Onegini,
   OneginiHttpError,
@@ -250,7 +255,14 @@ describe('every SDK error code', () => {
     const h = await createHarness();
     await h.enroll();
     const before = h.fetched.length;
-    for (const text of ['', 'hello', 'https://evil.example/#123', h.mock.enrollmentCode()]) {
+    const texts = [
+      '',
+      'hello',
+      'https://evil.example/#123',
+      h.mock.enrollmentCode(),
+      encodeOneginiOtp({ transactionId: '..', otp: 'abc' }),
+    ];
+    for (const text of texts) {
       const error = await rejectionOf(h.onegini.userClient.mobileAuthWithOtp(text));
       expectCode(error, SDK_ERRORS.NOT_HANDLEABLE.code);
     }

@@ -107,6 +107,8 @@ describe('mobileAuthWithOtp with arbitrary and mutated QR texts', () => {
     }
     expect(rejection, JSON.stringify(text)).to.be.instanceOf(OneginiError);
     const made = transactionCalls.slice(callsBefore);
+    // Ids `.` and `..` decode but are refused before sending (they are URL dot segments).
+    if (decoded?.transactionId === '.' || decoded?.transactionId === '..') decoded = undefined;
     if (decoded === undefined) {
       expect((rejection as OneginiError).code).to.equal(SDK_ERRORS.NOT_HANDLEABLE.code);
       expect(made, `requests for ${JSON.stringify(text)}`).to.deep.equal([]);
