@@ -109,6 +109,8 @@ export class ScannerView extends LitElement {
     const generation = ++this.generation;
     this.cameraState = 'starting';
     this.problem = undefined;
+    // The worker fetches and compiles its decoder while the camera starts, not after.
+    this.decoder ??= new QrDecoder(this.decoderChoice);
     let stream: MediaStream;
     try {
       stream = await this.camera.open(this.cameraId === '' ? undefined : this.cameraId);
@@ -138,7 +140,6 @@ export class ScannerView extends LitElement {
     this.torchOn = false;
     this.cameraState = 'live';
     this.placeViewfinder();
-    this.decoder ??= new QrDecoder(this.decoderChoice);
     this.loop = new ScanLoop(
       video,
       this.decoder,
