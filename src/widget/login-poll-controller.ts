@@ -131,6 +131,11 @@ export class LoginPollController implements ReactiveController {
   /** Forgets the current login and starts a new one, with a fresh rotation budget. */
   start(): void {
     this.#cancel();
+    if (!this.#connected) {
+      // Out of the page nothing runs; connecting starts the login.
+      this.#syncedEndpoint = undefined;
+      return;
+    }
     const endpoint = this.#options.endpoint();
     this.#syncedEndpoint = endpoint;
     this.login = undefined;

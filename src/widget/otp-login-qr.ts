@@ -80,7 +80,7 @@ export class OtpLoginQr extends LitElement {
 
   readonly #poller = new LoginPollController(this, {
     endpoint: () => this.endpoint.trim(),
-    pollWait: () => this.pollWait,
+    pollWait: () => (Number.isFinite(this.pollWait) ? this.pollWait : 30),
     maxRotations: () =>
       Number.isFinite(this.maxRotations) ? Math.max(0, Math.floor(this.maxRotations)) : 0,
     encode: (text) => {

@@ -202,6 +202,20 @@ describe('<otp-login-qr> states', () => {
     expect(log.requests).to.include('POST /other-login');
   });
 
+  it('makes no request out of the page, and starts when connected', async () => {
+    mockServer.use(...otpLoginHandlers({ scenario: 'pending', holdPending: true }));
+    const element = document.createElement('otp-login-qr');
+    element.endpoint = '/otp-login';
+    element.restart();
+    await sleep(100);
+    expect(log.requests).to.deep.equal([]);
+
+    const wrapper = mount();
+    wrapper.replaceWith(element);
+    await untilStatus(element, 'pending');
+    element.remove();
+  });
+
   it('waits for an endpoint before it starts', async () => {
     mockServer.use(...otpLoginHandlers({ scenario: 'pending', holdPending: true }));
     const element = mount();
