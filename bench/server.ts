@@ -206,6 +206,58 @@ async function heldWaits(server: TokenServerProcess, count: number): Promise<str
   return line;
 }
 
+/**
+ * The same number of waits, held the way a website backend with many logins on screen holds
+ * them: batched, 250 transactions to a request (POST /authenticate/transactions/wait).
+ */
+async function heldBatchedWaits(server: TokenServerProcess, count: number): Promise<string> {
+  const client = new TokenServerClient(server.url, (request) => fetch(request));
+  const ids: string[] = [];
+  while (ids.length < count) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(200, count - ids.length) }, () =>
+        client.initialize({ callback_uri: callbackUri }),
+      ),
+    );
+    ids.push(...batch.map((login) => login.transaction_id));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const pid = server.child.pid ?? 0;
+  const before = rssBytes(pid);
+  const auth = `Basic ${Buffer.from(`demo:${CLIENT_SECRET}`).toString('base64')}`;
+  const controllers: AbortController[] = [];
+  const waits: Promise<unknown>[] = [];
+  for (let start = 0; start < ids.length; start += 250) {
+    const controller = new AbortController();
+    controllers.push(controller);
+    const transactions = Object.fromEntries(
+      ids.slice(start, start + 250).map((id) => [id, 'pending']),
+    );
+    waits.push(
+      fetch(`${server.url}/oauth/api/v4/authenticate/transactions/wait`, {
+        method: 'POST',
+        headers: { Authorization: auth, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ wait: 60, transactions }),
+        signal: controller.signal,
+      }).catch(() => undefined),
+    );
+  }
+  await new Promise((resolve) => setTimeout(resolve, 2000 + count / 5));
+  const after = rssBytes(pid);
+  const timings: number[] = [];
+  for (let round = 0; round < 250; round += 1) {
+    await Promise.all(
+      Array.from({ length: 4 }, () =>
+        timed(timings, () => client.result(ids[(round * 4) % ids.length] ?? '')),
+      ),
+    );
+  }
+  const sorted = timings.sort((a, b) => a - b);
+  for (const controller of controllers) controller.abort();
+  await Promise.all(waits);
+  return `${String(count).padStart(6)} batched waits (${controllers.length} requests): RSS +${((after - before) / 1e6).toFixed(1)} MB (${((after - before) / count / 1024).toFixed(2)} KiB a wait); result call with them held: p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms`;
+}
+
 // BENCH_STORES=sqlite and BENCH_WAITS=1000 narrow a run while working on one figure.
 const waitCounts = (process.env.BENCH_WAITS ?? '1000,10000').split(',').filter(Boolean).map(Number);
 const barePort = await freePort();
@@ -237,6 +289,8 @@ try {
     try {
       console.log(summary(`full cycle, ${store}`, await fullCycle(server), ceilingRate));
       for (const count of waitCounts) console.log(`  ${store}: ${await heldWaits(server, count)}`);
+      for (const count of waitCounts)
+        console.log(`  ${store}: ${await heldBatchedWaits(server, count)}`);
     } finally {
       await server.stop();
     }
