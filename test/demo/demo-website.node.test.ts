@@ -103,6 +103,25 @@ describe('demo website', () => {
     assert.equal(demo.database.userByEmail('a@b.example'), undefined);
   });
 
+  it('slows down password guessing: 429 with Retry-After after 20 tries', async () => {
+    const { demo } = setUpDemo();
+    const browser = new DemoBrowser(demo);
+    await signUp(browser, 'guess@example.com');
+    for (let i = 1; i < 20; i++) {
+      const wrong = await browser.post('/login', {
+        email: 'guess@example.com',
+        password: `no-${i}`,
+      });
+      assert.equal(wrong.status, 401);
+    }
+    const limited = await browser.post('/login', {
+      email: 'guess@example.com',
+      password: 'correct horse battery',
+    });
+    assert.equal(limited.status, 429);
+    assert.ok(Number(limited.headers.get('retry-after')) > 0);
+  });
+
   it('escapes what users type', async () => {
     const { demo } = setUpDemo();
     const response = await new DemoBrowser(demo).post('/signup', {

@@ -75,6 +75,7 @@ export class DemoDatabase {
 
   /** Starts a session; returns the token for the cookie. */
   createSession(userId: string, stage: SessionStage): string {
+    this.deleteExpiredSessions();
     const token = randomBytes(32).toString('base64url');
     const ttl = stage === 'full' ? SESSION_TTL_MS : PENDING_SESSION_TTL_MS;
     this.db

@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import {
   createOtpLoginKit,
+  honoContext,
   isSameOriginRequest,
   otpLoginMiddleware,
   readCookie,
@@ -170,6 +172,23 @@ export function createDemoWebsite(options: DemoWebsiteOptions): DemoWebsite {
     await next();
     return undefined;
   });
+
+  // A brake on password guessing: password forms per IP address.
+  const passwordAttempts = new RateLimiterMemory({ points: 20, duration: 300, keyPrefix: 'pw' });
+  for (const path of ['/login', '/signup']) {
+    app.post(path, async (c, next) => {
+      try {
+        await passwordAttempts.consume(honoContext(c).clientIp ?? 'unknown');
+      } catch (rejection) {
+        if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+        c.header('Retry-After', String(seconds));
+        return c.html(errorPage('Too many attempts. Wait a few minutes, then try again.'), 429);
+      }
+      await next();
+      return undefined;
+    });
+  }
 
   app.get('/', (c) => c.html(homePage(fullUser(c.req.raw))));
 

@@ -433,7 +433,8 @@ export function createOtpLoginKit(config: OtpLoginKitConfig): OtpLoginKit {
         // The browser went away during a held poll: nobody reads this answer, and nothing failed.
         if (request.signal.aborted)
           return json(503, { error: 'aborted' }, { 'Retry-After': String(interval) });
-        if (error instanceof KitError && error.status === 404 && target !== 'callback')
+        // The Token Server no longer knows the transaction (purged): the login is gone.
+        if (error instanceof KitError && error.status === 404 && isStatus(target))
           return json(404, NOT_FOUND_BODY);
         if (error instanceof KitError && error.code === 'store_full')
           return json(
@@ -453,6 +454,12 @@ export function createOtpLoginKit(config: OtpLoginKitConfig): OtpLoginKit {
       }
     },
   };
+}
+
+function isStatus(target: unknown): boolean {
+  return typeof target === 'object' && target !== null && 'handler' in target
+    ? target.handler === 'status'
+    : false;
 }
 
 function limiter(limit: KitRateLimit, prefix: string): RateLimiterMemory {
