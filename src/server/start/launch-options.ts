@@ -17,6 +17,11 @@ export interface LaunchOptions {
   /** Skip `npm run build:widget` and `build:app` (the bundles are already there, or tests). */
   skipBuild: boolean;
   logLevel: string;
+  /**
+   * The Token Server's clients and OTP types (JSON, as TOKEN_SERVER_CONFIG). Its client secret,
+   * callback URI and app origin are replaced by this run's. Default: the example config.
+   */
+  tokenServerConfig?: string;
 }
 
 const USAGE = `Usage: npm start -- [options]

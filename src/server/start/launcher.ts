@@ -51,9 +51,10 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
 
   // One client secret per run: the demo and the Token Server share this process.
   const clientSecret = randomBytes(32).toString('base64url');
-  const example = JSON.parse(readFileSync(EXAMPLE_CONFIG, 'utf8')) as TokenServerConfigInput;
+  const configPath = options.tokenServerConfig ?? EXAMPLE_CONFIG;
+  const example = JSON.parse(readFileSync(configPath, 'utf8')) as TokenServerConfigInput;
   const [client] = example.clients;
-  if (client === undefined) throw new TypeError(`${EXAMPLE_CONFIG} has no client.`);
+  if (client === undefined) throw new TypeError(`${configPath} has no client.`);
   const config = parseTokenServerConfig({
     ...example,
     clients: [
