@@ -4,9 +4,11 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
+import { serve } from '@hono/node-server';
 import express from 'express';
+import { Hono } from 'hono';
 import { parseStartLoginResponse } from '../../src/protocol/index.js';
-import { otpLoginExpress, toNodeHandler } from '../../src/server/kit/index.js';
+import { otpLoginExpress, otpLoginMiddleware, toNodeHandler } from '../../src/server/kit/index.js';
 import { MemoryStore } from '../../src/server/store/memory-store.js';
 import { CLIENT_SECRET, TokenServerFixture } from '../server/token-server-fixture.js';
 import { beforeTheWaitEnds, scan, setUpKit } from './kit-harness.js';
@@ -82,6 +84,37 @@ describe('relying-party kit adapters', () => {
       headers: { Origin: 'https://evil.example' },
     });
     assert.equal(foreign.status, 403);
+  });
+});
+
+describe('relying-party kit: Hono adapter', () => {
+  it('on @hono/node-server, the middleware serves the kit with the socket address', async () => {
+    const ips: (string | undefined)[] = [];
+    const app = new Hono();
+    const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }) as Server;
+    await once(server, 'listening');
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const { kit, tokenServer, logins } = setUpKit({
+        publicOrigin: base,
+        clientIp: (_request, context) => {
+          ips.push(context.clientIp);
+          return context.clientIp;
+        },
+      });
+      app.use(otpLoginMiddleware(kit));
+      app.get('/hello', (c) => c.text('hello from hono'));
+      assert.equal(await (await fetch(`${base}/hello`)).text(), 'hello from hono');
+      const phone = await tokenServer.enrollDevice('hana');
+      const { json } = await loginOverHttp(base, async (qr) => {
+        await (await scan(tokenServer, phone, qr)).answer('accept');
+      });
+      assert.deepEqual(json, { status: 'accepted', redirect_to: '/account' });
+      assert.deepEqual(logins, ['hana']);
+      assert.equal(ips[0], '127.0.0.1');
+    } finally {
+      server.close();
+    }
   });
 });
 
