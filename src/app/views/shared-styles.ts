@@ -22,6 +22,10 @@ export const screenStyles = css`
     line-height: 1.25;
     margin: 0.5rem 0 0;
   }
+  /* A title gets focus when its screen opens (for screen readers); no ring for that. */
+  h1[tabindex='-1']:focus {
+    outline: none;
+  }
   h2 {
     font-size: 1.125rem;
     margin: 0;
