@@ -1,0 +1,107 @@
+/*
+ * The desktop browser on the demo website, and the bridge from its screen to the phone's
+ * camera: the QR the page shows is photographed (a screenshot of the element) and becomes the
+ * frames of the fake camera.
+ */
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import sharp from 'sharp';
+import { CHROMIUM_PATH, fakeCameraFlags } from '../../app/support/fake-camera-browser.js';
+import type { GreyFrame } from '../../app/support/qr-frames.js';
+
+export async function launchDesktopBrowser(): Promise<Browser> {
+  // The fake-camera flags without a file: the quiet flags, and no camera prompt.
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: fakeCameraFlags(),
+  });
+}
+
+export async function newDesktop(
+  browser: Browser,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 860 },
+    locale: 'en-GB',
+    userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0',
+  });
+  const page = await context.newPage();
+  // Records the element's events for the test, with the time each arrived.
+  await context.addInitScript(() => {
+    const record = window as unknown as { qrEvents: { type: string; at: number }[] };
+    record.qrEvents = [];
+    for (const type of [
+      'otp-login-qr-scanned',
+      'otp-login-qr-accepted',
+      'otp-login-qr-denied',
+      'otp-login-qr-expired',
+      'otp-login-qr-error',
+    ]) {
+      document.addEventListener(type, () => {
+        record.qrEvents.push({ type, at: Date.now() });
+      });
+    }
+  });
+  return { context, page };
+}
+
+export async function signUp(page: Page, origin: string, email: string): Promise<void> {
+  await page.goto(`${origin}/signup`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel(/^Password/).fill('correct horse battery staple');
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await page.waitForURL(/\/account$/);
+}
+
+export async function logInWithPassword(page: Page, origin: string, email: string): Promise<void> {
+  await page.goto(`${origin}/login`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill('correct horse battery staple');
+  await page.getByRole('button', { name: 'Log in', exact: true }).click();
+}
+
+export async function logOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Log out' }).click();
+}
+
+/** Waits for the element's status (reflected on the host) and returns the element's locator. */
+export async function widgetStatus(page: Page, status: string, timeout = 20_000): Promise<void> {
+  await page.locator(`otp-login-qr[status="${status}"]`).waitFor({ timeout });
+}
+
+/**
+ * A photo of the QR code the page shows: the element's QR part as grey pixels, scaled and set in
+ * the middle of a 640×480 camera frame, as a phone held in front of the screen would see it.
+ */
+export async function photographQr(page: Page): Promise<GreyFrame> {
+  const png = await page.locator('otp-login-qr [part="qr"]').screenshot();
+  const side = 400;
+  const qr = await sharp(png)
+    .flatten({ background: '#ffffff' })
+    .resize(side, side, { fit: 'contain', background: '#ffffff', kernel: 'nearest' })
+    .greyscale()
+    .raw()
+    .toBuffer();
+  const width = 640;
+  const height = 480;
+  const luma = new Uint8ClampedArray(width * height).fill(240);
+  const left = (width - side) / 2;
+  const top = (height - side) / 2;
+  for (let y = 0; y < side; y += 1) {
+    luma.set(qr.subarray(y * side, (y + 1) * side), (top + y) * width + left);
+  }
+  return { width, height, luma };
+}
+
+/** The QR text the page was given by its backend (what the element encodes). */
+export async function shownQrText(page: Page): Promise<string> {
+  return page
+    .locator('otp-login-qr')
+    .evaluate((element) => (element as unknown as { qrText?: string }).qrText ?? '');
+}
+
+export async function qrEvents(page: Page): Promise<{ type: string; at: number }[]> {
+  return page.evaluate(
+    () => (window as unknown as { qrEvents: { type: string; at: number }[] }).qrEvents,
+  );
+}

@@ -1,0 +1,72 @@
+/*
+ * The phone: Chromium at a phone's size, with a fake camera that plays what the test puts in
+ * front of it. Chromium reads the camera file at launch, so every scan is a fresh launch on the
+ * same profile folder: the device key in IndexedDB and the linked accounts stay, as on a phone.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import {
+  CHROMIUM_PATH,
+  fakeCameraFlags,
+  recordStreamsAndCspViolations,
+} from '../../app/support/fake-camera-browser.js';
+import { writeY4m, type GreyFrame } from '../../app/support/qr-frames.js';
+
+export class Phone {
+  private context: BrowserContext | undefined;
+  private scans = 0;
+
+  private constructor(
+    private readonly profileDir: string,
+    readonly appUrl: string,
+  ) {}
+
+  static async create(appUrl: string): Promise<Phone> {
+    return new Phone(await mkdtemp(join(tmpdir(), 'otp-e2e-phone-')), appUrl);
+  }
+
+  /** Opens the app with the camera pointed at `frame` (what a desktop screen shows). */
+  async openAppFacing(frame: GreyFrame): Promise<Page> {
+    await this.closeApp();
+    this.scans += 1;
+    const y4m = join(this.profileDir, `camera-${this.scans}.y4m`);
+    await writeY4m(y4m, [frame, frame]);
+    this.context = await chromium.launchPersistentContext(join(this.profileDir, 'profile'), {
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: fakeCameraFlags(y4m),
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      locale: 'en-GB',
+    });
+    await recordStreamsAndCspViolations(this.context);
+    const page = this.context.pages()[0] ?? (await this.context.newPage());
+    await page.goto(this.appUrl);
+    return page;
+  }
+
+  async closeApp(): Promise<void> {
+    await this.context?.close();
+    this.context = undefined;
+  }
+
+  async dispose(): Promise<void> {
+    await this.closeApp();
+    await rm(this.profileDir, { recursive: true, force: true });
+  }
+}
+
+/** Waits until the app shows `screen` (first-run, home, scanner, confirm, result). */
+export async function appScreen(page: Page, screen: string, timeout = 20_000): Promise<void> {
+  await page.locator(`scanner-app[screen="${screen}"]`).waitFor({ timeout });
+}
+
+/** The text of one of the app's views (its shadow root), whitespace collapsed. */
+export async function viewText(page: Page, tag: string): Promise<string> {
+  const text = await page.locator(tag).evaluate((element) => element.shadowRoot?.textContent ?? '');
+  return text.replace(/\s+/g, ' ');
+}
