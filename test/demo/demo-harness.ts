@@ -7,7 +7,10 @@ import { CLIENT_SECRET, TokenServerFixture } from '../server/token-server-fixtur
 
 export const SITE = 'http://demo.test';
 
-export function setUpDemo(): { tokenServer: TokenServerFixture; demo: DemoWebsite } {
+export function setUpDemo(secondFactorType: string | null = 'second_factor'): {
+  tokenServer: TokenServerFixture;
+  demo: DemoWebsite;
+} {
   const tokenServer = new TokenServerFixture(new MemoryStore(), {
     clients: [
       {
@@ -28,7 +31,7 @@ export function setUpDemo(): { tokenServer: TokenServerFixture; demo: DemoWebsit
       clientSecret: CLIENT_SECRET,
       fetch: (request) => tokenServer.fetch(request),
     },
-    secondFactorType: 'second_factor',
+    secondFactorType,
     databasePath: ':memory:',
     widgetScriptPath: 'test/demo/no-such-widget.js',
     kit: { interval: 0, upstreamPollMs: 50 },

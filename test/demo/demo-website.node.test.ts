@@ -202,6 +202,24 @@ describe('demo website', () => {
     assert.equal((await browser.request('/account')).status, 200);
   });
 
+  it('without a second-factor type on the Token Server, the password alone logs in', async () => {
+    const { demo, tokenServer } = setUpDemo(null);
+    const alice = new DemoBrowser(demo);
+    await signUp(alice, 'alice@example.com');
+    await linkPhone(alice, tokenServer);
+    const browser = new DemoBrowser(demo);
+    const loggedIn = await browser.post('/login', {
+      email: 'alice@example.com',
+      password: 'correct horse battery',
+    });
+    assert.equal(loggedIn.headers.get('location'), '/account');
+    const secondFactor = await browser.request('/otp-2fa', {
+      method: 'POST',
+      headers: { Origin: SITE },
+    });
+    assert.equal(secondFactor.status, 404);
+  });
+
   it('revokes a linked phone, which then cannot log in', async () => {
     const { demo, tokenServer } = setUpDemo();
     const browser = new DemoBrowser(demo);

@@ -51,7 +51,8 @@ export interface DemoWebsiteOptions {
   };
   /** Token Server login types. Defaults `otp` and `otp_second_factor`. */
   loginType?: string;
-  secondFactorType?: string;
+  /** `null`: the Token Server has no second-factor type, and a password alone logs in. */
+  secondFactorType?: string | null;
   /** SQLite file of users and sessions, or `:memory:`. */
   databasePath: string;
   /** The widget bundle served at /otp-login-qr.js. Default `dist/browser/otp-login-qr.js`. */
@@ -127,6 +128,8 @@ export function createDemoWebsite(options: DemoWebsiteOptions): DemoWebsite {
     return { redirectTo: '/account', cookies: [newSessionCookie(userId, 'full')] };
   }
 
+  const secondFactorType =
+    options.secondFactorType === undefined ? 'otp_second_factor' : options.secondFactorType;
   const kit = createOtpLoginKit({
     tokenServer: options.tokenServer,
     publicOrigin: origin,
@@ -137,15 +140,19 @@ export function createDemoWebsite(options: DemoWebsiteOptions): DemoWebsite {
       ? {}
       : { upstreamPollMs: options.kit.upstreamPollMs }),
     login: { path: '/otp-login', type: options.loginType ?? 'otp', onLogin: loginOutcome },
-    secondFactor: {
-      path: '/otp-2fa',
-      type: options.secondFactorType ?? 'otp_second_factor',
-      userId: (request) => {
-        const found = sessionOf(request);
-        return found?.session.stage === 'second_factor' ? found.session.userId : null;
-      },
-      onLogin: loginOutcome,
-    },
+    ...(secondFactorType === null
+      ? {}
+      : {
+          secondFactor: {
+            path: '/otp-2fa',
+            type: secondFactorType,
+            userId: (request: Request) => {
+              const found = sessionOf(request);
+              return found?.session.stage === 'second_factor' ? found.session.userId : null;
+            },
+            onLogin: loginOutcome,
+          },
+        }),
     enrollment: {
       path: '/otp-link',
       userId: (request) => fullUser(request)?.id ?? null,
@@ -249,9 +256,9 @@ export function createDemoWebsite(options: DemoWebsiteOptions): DemoWebsite {
     );
     if (user === undefined || !valid)
       return c.html(loginPage({ error: 'The email or password is wrong.', email }), 401);
-    let devices: LinkedDevice[];
+    let devices: LinkedDevice[] = [];
     try {
-      devices = await kit.relyingParty.listDevices(user.id);
+      if (secondFactorType !== null) devices = await kit.relyingParty.listDevices(user.id);
     } catch (error) {
       report(error);
       return c.html(

@@ -90,7 +90,7 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
       fetch: (request) => Promise.resolve(tokenServer.app.fetch(request)),
     },
     loginType,
-    ...(secondFactorType === undefined ? {} : { secondFactorType }),
+    secondFactorType: secondFactorType ?? null,
     databasePath: join(options.dataDir, 'demo.db'),
     widgetScriptPath: options.widgetScript,
     onError: (error) => {
