@@ -3,18 +3,16 @@
  * scripts/widget-demo-server.ts) in headless Chromium, one picture of each state's section.
  * Usage: npm run screenshots:widget
  */
-import { execFileSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { buildWidget } from './build-widget.mjs';
 import { startWidgetDemoServer } from './widget-demo-server.js';
 
 const STATES = ['pending', 'scanned', 'accepted', 'denied', 'expired', 'error'] as const;
 
 const root = new URL('..', import.meta.url);
-execFileSync(process.execPath, [fileURLToPath(new URL('scripts/build-widget.mjs', root))], {
-  stdio: 'inherit',
-});
+await buildWidget();
 const outDir = fileURLToPath(new URL('docs/screenshots/', root));
 await mkdir(outDir, { recursive: true });
 

@@ -244,6 +244,31 @@ describe('<otp-login-qr> states', () => {
     expect(link.textContent.trim()).to.equal('Open the app on this device');
   });
 
+  for (const coarse of [true, false]) {
+    it(`${coarse ? 'offers' : 'does not offer'} the same-device link by default on a ${coarse ? 'touch screen' : 'mouse'}`, async () => {
+      mockServer.use(
+        ...otpLoginHandlers({
+          scenario: 'pending',
+          holdPending: true,
+          sameDeviceUrl: 'https://app.example/#otp=abc',
+        }),
+      );
+      const realMatchMedia = window.matchMedia.bind(window);
+      window.matchMedia = (query: string) =>
+        query === '(pointer: coarse)'
+          ? (Object.create(realMatchMedia(query), { matches: { value: coarse } }) as MediaQueryList)
+          : realMatchMedia(query);
+      try {
+        const element = mount({ endpoint: '/otp-login' });
+        await untilStatus(element, 'pending');
+
+        expect(part(element, 'same-device') !== null).to.equal(coarse);
+      } finally {
+        window.matchMedia = realMatchMedia;
+      }
+    });
+  }
+
   it('offers no same-device link for a URL that is not http(s)', async () => {
     mockServer.use(
       ...otpLoginHandlers({

@@ -1,0 +1,7 @@
+/** Types of scripts/build-widget.mjs, for TypeScript callers (bench, end-to-end tests). */
+
+/** Absolute path of the built element: dist/browser/otp-login-qr.js. */
+export declare const WIDGET_BUNDLE: string;
+
+/** Builds the bundle and returns its path and size in bytes, minified and gzipped. */
+export declare function buildWidget(): Promise<{ path: string; min: number; gzip: number }>;
