@@ -1,4 +1,3 @@
-import Bowser from 'bowser';
 import { isLoopbackHost } from '../protocol/index.js';
 import type { DeviceStorage } from './device-storage.js';
 import { IndexedDbDeviceStorage } from './indexed-db-device-storage.js';
@@ -9,7 +8,8 @@ import { oneginiError } from './onegini-error.js';
 export interface ResolvedConfig {
   readonly tokenServerUrl: string;
   readonly storage: DeviceStorage;
-  readonly deviceName: string;
+  /** undefined: named from the user agent at enrollment ({@link defaultDeviceName}). */
+  readonly deviceName: string | undefined;
   readonly requestTimeoutMs: number;
   readonly fetch: typeof fetch;
 }
@@ -31,8 +31,8 @@ export function resolveConfig(config: OneginiConfig): ResolvedConfig {
   if (!Number.isFinite(requestTimeoutMs) || requestTimeoutMs <= 0) {
     throw new TypeError('config.requestTimeoutMs must be a positive number.');
   }
-  const deviceName = (config.deviceName ?? defaultDeviceName()).slice(0, MAX_DEVICE_NAME_LENGTH);
-  if (deviceName.trim() === '') throw new TypeError('config.deviceName must not be empty.');
+  const deviceName = config.deviceName?.slice(0, MAX_DEVICE_NAME_LENGTH);
+  if (deviceName?.trim() === '') throw new TypeError('config.deviceName must not be empty.');
   const fetchImplementation = config.fetch ?? globalThis.fetch.bind(globalThis);
   return {
     tokenServerUrl,
@@ -78,12 +78,17 @@ function defaultStorage(): DeviceStorage {
   return new IndexedDbDeviceStorage();
 }
 
-function defaultDeviceName(): string {
+/**
+ * A name for this device from the user agent, e.g. "Chrome on Android". Bowser is loaded only
+ * here, on the first enrollment without a configured name, so it stays out of the SDK's main chunk.
+ */
+export async function defaultDeviceName(): Promise<string> {
   const agent = typeof navigator === 'undefined' ? '' : navigator.userAgent;
   if (agent === '') return 'Web app';
+  const { default: Bowser } = await import('bowser');
   const parsed = Bowser.parse(agent);
   const parts = [parsed.browser.name, parsed.os.name].filter(
     (part): part is string => typeof part === 'string' && part !== '',
   );
-  return parts.length === 0 ? 'Web app' : parts.join(' on ');
+  return parts.length === 0 ? 'Web app' : parts.join(' on ').slice(0, MAX_DEVICE_NAME_LENGTH);
 }

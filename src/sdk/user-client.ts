@@ -11,6 +11,7 @@ import { OneginiError, oneginiError } from './onegini-error.js';
 import type { OneginiUserProfile } from './onegini-user-profile.js';
 import { OtpFlow } from './otp-flow.js';
 import { toPublicProfile, toRequest } from './profile-mapping.js';
+import { defaultDeviceName } from './resolved-config.js';
 import type { SdkRuntime, StartedApplication } from './sdk-runtime.js';
 
 /** How long after the server's `expires_at` the SDK ends a flow nobody answered. */
@@ -119,7 +120,7 @@ export class UserClient {
         {
           secret: payload.secret,
           public_key: await exportPublicJwk(keys.publicKey),
-          device_name: application.config.deviceName,
+          device_name: application.config.deviceName ?? (await defaultDeviceName()),
         },
         keys.privateKey,
       );

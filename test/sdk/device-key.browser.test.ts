@@ -119,6 +119,21 @@ describe('the device key', () => {
     expect(await reopened.getAuthenticatedProfileId()).to.equal(second.profileId);
   });
 
+  it('names the device from the user agent unless the config names it', async () => {
+    const h = await createHarness({}, { storage: storage(uniqueName()), deviceName: undefined });
+    await h.enroll();
+    const named = await createHarness(
+      {},
+      { storage: storage(uniqueName()), deviceName: 'Pixel 8' },
+    );
+    await named.enroll();
+    const sent = [h, named].map(
+      (harness) => (harness.mock.calls[0]?.body as { device_name?: string }).device_name,
+    );
+    expect(sent[0]).to.match(/^(Chrome|Chromium|Firefox|Safari|WebKit|Epiphany)\b.* on Linux$/);
+    expect(sent[1]).to.equal('Pixel 8');
+  });
+
   it('a phone clock 10 minutes off: learns the server’s time from Date (same-origin server)', async () => {
     const h = await createHarness({
       tokenServerUrl: `${location.origin}/token-server`,
