@@ -1,3 +1,4 @@
+import Bowser from 'bowser';
 import { isLoopbackHost } from '../protocol/index.js';
 import type { DeviceStorage } from './device-storage.js';
 import { IndexedDbDeviceStorage } from './indexed-db-device-storage.js';
@@ -8,7 +9,7 @@ import { oneginiError } from './onegini-error.js';
 export interface ResolvedConfig {
   readonly tokenServerUrl: string;
   readonly storage: DeviceStorage;
-  /** undefined: named from the user agent at enrollment ({@link defaultDeviceName}). */
+  /** undefined: named from the user agent at enrollment. */
   readonly deviceName: string | undefined;
   readonly requestTimeoutMs: number;
   readonly fetch: typeof fetch;
@@ -78,14 +79,10 @@ function defaultStorage(): DeviceStorage {
   return new IndexedDbDeviceStorage();
 }
 
-/**
- * A name for this device from the user agent, e.g. "Chrome on Android". Bowser is loaded only
- * here, on the first enrollment without a configured name, so it stays out of the SDK's main chunk.
- */
-export async function defaultDeviceName(): Promise<string> {
+/** A name for this device from the user agent, e.g. "Chrome on Android". */
+export function defaultDeviceName(): string {
   const agent = typeof navigator === 'undefined' ? '' : navigator.userAgent;
   if (agent === '') return 'Web app';
-  const { default: Bowser } = await import('bowser');
   const parsed = Bowser.parse(agent);
   const parts = [parsed.browser.name, parsed.os.name].filter(
     (part): part is string => typeof part === 'string' && part !== '',

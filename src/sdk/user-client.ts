@@ -120,7 +120,7 @@ export class UserClient {
         {
           secret: payload.secret,
           public_key: await exportPublicJwk(keys.publicKey),
-          device_name: application.config.deviceName ?? (await defaultDeviceName()),
+          device_name: application.config.deviceName ?? defaultDeviceName(),
         },
         keys.privateKey,
       );

@@ -14,9 +14,6 @@ import {
   type OneginiUserProfile,
 } from '../../src/sdk/index.js';
 import { mockServer, startMockServer } from '../support/mock-server.js';
-// The SDK loads bowser lazily (to name a device at enrollment); load it before MSW's worker
-// starts, so that the worker does not see (and report) the module request.
-import 'bowser';
 import { RecordingListener } from './recording-listener.js';
 
 let workerStarted = false;
