@@ -48,6 +48,12 @@ export const START_ATTEMPTS = 4;
 /** RFC 8628: a `slow_down` without a new interval adds 5 seconds. */
 const SLOW_DOWN_STEP_SECONDS = 5;
 
+/**
+ * The least time between two polls that the server answered at once, whatever `interval` says:
+ * a server that neither holds polls nor asks for a pace still gets at most one a second.
+ */
+export const MIN_POLL_GAP_SECONDS = 1;
+
 /** The longest `Retry-After` the element waits; a longer one is treated as this. */
 const MAX_RETRY_AFTER_SECONDS = 600;
 
@@ -419,7 +425,9 @@ export class LoginPollController implements ReactiveController {
       case 'scanned':
         this.#setStatus(answer.status);
         // The interval is the least time between two requests; a held request counts toward it.
-        this.#retryPoll(this.#intervalSeconds - (Date.now() - sentAt) / 1000);
+        this.#retryPoll(
+          Math.max(this.#intervalSeconds, MIN_POLL_GAP_SECONDS) - (Date.now() - sentAt) / 1000,
+        );
         return;
     }
   }

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { afterEach, beforeEach, describe, it } from '#spec';
 import { http, HttpResponse } from 'msw';
 import { otpLoginHandlers } from '../../src/mocks/index.js';
-import { BACKOFF, START_ATTEMPTS } from '../../src/widget/index.js';
+import { BACKOFF, MIN_POLL_GAP_SECONDS, START_ATTEMPTS } from '../../src/widget/index.js';
 import { expectNoUnhandledRequests, mockServer } from '../support/mock-server.js';
 import { install, type InstalledClock } from './fixtures/fake-timers.bundle.js';
 import {
@@ -85,6 +85,18 @@ describe('<otp-login-qr> polling', () => {
     await fake.tickAsync(200);
     await settle(3);
     expect(log.requests[2]).to.match(/^GET \/otp-login\/mock-login-1\?wait=30$/);
+  });
+
+  it('polls at most once a second when the server neither holds polls nor sets a pace', async () => {
+    const fake = installClock();
+    mockServer.use(...otpLoginHandlers({ scenario: 'pending', interval: 0, expiresIn: 600 }));
+    mount({ endpoint: '/otp-login' });
+    await settle(2);
+
+    await fake.tickAsync(MIN_POLL_GAP_SECONDS * 1000 - 100);
+    expect(log.requests).to.have.length(2);
+    await fake.tickAsync(200);
+    await settle(3);
   });
 
   it('adopts the interval of a slow_down answer', async () => {
