@@ -42,13 +42,19 @@ export class UserClient {
   async mobileAuthWithOtp(data: string): Promise<string> {
     if (typeof data !== 'string') throw new TypeError('data must be the scanned text (a string).');
     const application = this.requireStarted();
-    if (this.runtime.busy) {
+    if (this.runtime.flow !== undefined) {
       return this.fail(
         application,
         oneginiError(
           'MOBILE_AUTHENTICATION_ALREADY_IN_PROGRESS',
           'Another login request is being handled; finish it first.',
         ),
+      );
+    }
+    if (this.runtime.enrolling) {
+      return this.fail(
+        application,
+        oneginiError('ACTION_ALREADY_IN_PROGRESS', 'A phone is being linked; wait for it.'),
       );
     }
     const flow = new OtpFlow(() => {

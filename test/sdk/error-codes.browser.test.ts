@@ -157,6 +157,14 @@ describe('every SDK error code', () => {
     expectCode(restarting, SDK_ERRORS.ACTION_ALREADY_IN_PROGRESS.code);
     await h.callback.denyAuthenticationRequest();
     await rejectionOf(pending);
+
+    // A login while a phone is being linked.
+    const linking = h.onegini.userClient.enrollMobileAuthentication(h.mock.enrollmentCode());
+    const loginDuringLink = await rejectionOf(
+      h.onegini.userClient.mobileAuthWithOtp(h.mock.startLogin().qr),
+    );
+    expectCode(loginDuringLink, SDK_ERRORS.ACTION_ALREADY_IN_PROGRESS.code);
+    await linking;
   });
 
   it('9016: an enrollment code used already', async () => {
