@@ -3,7 +3,7 @@
  * service worker has precached the shell, it opens offline and says that a login needs the network.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -46,6 +46,64 @@ describe('the built scanner app in Chromium', () => {
     const text = await page.locator(tag).evaluate((element) => element.shadowRoot?.textContent);
     return (text ?? '').replace(/\s+/g, ' ');
   }
+
+  it('builds an index.html without inline script, under a strict CSP', async () => {
+    const html = await readFile(join(harness.dir, 'app', 'index.html'), 'utf8');
+    const scripts = [...html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)];
+    assert.ok(scripts.length > 0);
+    for (const [tag, body] of scripts) {
+      assert.match(tag, /\bsrc="\.\/assets\/[^"]+\.js"/, 'every script is a file');
+      assert.equal(body?.trim(), '', 'no inline script');
+    }
+    assert.doesNotMatch(html, /\son[a-z]+=/i, 'no inline event handlers');
+    const csp = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1] ?? '';
+    assert.match(csp, /script-src 'self';/);
+    assert.match(csp, /style-src 'self';/);
+    assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+  });
+
+  it('has a manifest with what an installable app needs', async () => {
+    const manifest = JSON.parse(
+      await readFile(join(harness.dir, 'app', 'manifest.webmanifest'), 'utf8'),
+    ) as {
+      name: string;
+      short_name: string;
+      description: string;
+      start_url: string;
+      scope: string;
+      display: string;
+      theme_color: string;
+      background_color: string;
+      icons: { src: string; sizes: string; purpose?: string }[];
+      screenshots: { src: string; sizes: string; form_factor?: string }[];
+    };
+    assert.equal(manifest.display, 'standalone');
+    for (const field of [
+      manifest.name,
+      manifest.short_name,
+      manifest.description,
+      manifest.start_url,
+      manifest.scope,
+      manifest.theme_color,
+      manifest.background_color,
+    ]) {
+      assert.ok(field.length > 0);
+    }
+    const sizes = manifest.icons.filter((icon) => icon.purpose === undefined).map((i) => i.sizes);
+    assert.ok(sizes.includes('192x192') && sizes.includes('512x512'));
+    assert.ok(manifest.icons.some((icon) => icon.purpose === 'maskable'));
+    assert.deepEqual(
+      manifest.screenshots.map((shot) => shot.form_factor),
+      ['narrow', 'narrow', 'wide'],
+    );
+    for (const file of [...manifest.icons, ...manifest.screenshots]) {
+      const response = await fetch(new URL(file.src, harness.appUrl));
+      assert.equal(response.status, 200, file.src);
+      const png = Buffer.from(await response.arrayBuffer());
+      // The PNG's own size (IHDR) is the size the manifest claims.
+      assert.equal(`${png.readUInt32BE(16)}x${png.readUInt32BE(20)}`, file.sizes, file.src);
+    }
+  });
 
   it('has no installability errors (CDP Page.getInstallabilityErrors)', async () => {
     await page.goto(harness.appUrl);

@@ -25,6 +25,11 @@ export interface AppHarness {
   readonly website: Website;
   /** The temporary folder (y4m files may go here). */
   readonly dir: string;
+  /**
+   * Builds the app again into the served folder, unminified: a new version with new files, as a
+   * deployment would bring (for the update prompt).
+   */
+  deployNewVersion(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -34,6 +39,7 @@ export async function startAppHarness(): Promise<AppHarness> {
   const appPort = await freePort();
   const appOrigin = `http://127.0.0.1:${appPort}`;
   const configPath = join(dir, 'token-server.json');
+  const outDir = join(dir, 'app');
   await writeFile(configPath, JSON.stringify(tokenServerConfig(appOrigin)));
   let tokenServer: TokenServerProcess | undefined;
   let server: PreviewServer | undefined;
@@ -44,12 +50,7 @@ export async function startAppHarness(): Promise<AppHarness> {
       // The callbacks go to a closed port on purpose; their retries are not news.
       LOG_LEVEL: 'error',
     });
-    const outDir = join(dir, 'app');
-    await build({ configFile: 'vite.config.ts', logLevel: 'warn', build: { outDir } });
-    await writeFile(
-      join(outDir, 'config.json'),
-      JSON.stringify({ tokenServerUrl: tokenServer.url }),
-    );
+    await buildApp(outDir, tokenServer.url, true);
     server = await preview({
       configFile: 'vite.config.ts',
       logLevel: 'warn',
@@ -68,12 +69,20 @@ export async function startAppHarness(): Promise<AppHarness> {
     tokenServerUrl: tokenServer.url,
     website: new Website(tokenServer.url),
     dir,
+    async deployNewVersion() {
+      await buildApp(outDir, started.tokenServer.url, false);
+    },
     async close() {
       await started.server.close();
       await started.tokenServer.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+async function buildApp(outDir: string, tokenServerUrl: string, minify: boolean): Promise<void> {
+  await build({ configFile: 'vite.config.ts', logLevel: 'warn', build: { outDir, minify } });
+  await writeFile(join(outDir, 'config.json'), JSON.stringify({ tokenServerUrl }));
 }
 
 function tokenServerConfig(appOrigin: string) {
