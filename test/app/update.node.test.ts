@@ -56,7 +56,7 @@ describe('the update prompt (workbox-window, prompt strategy)', () => {
     );
     const promptText = await page
       .locator('app-update-prompt')
-      .evaluate((element) => element.shadowRoot?.textContent?.replace(/\s+/g, ' ') ?? '');
+      .evaluate((element) => element.shadowRoot?.textContent.replace(/\s+/g, ' ') ?? '');
     assert.match(promptText, /A new version is ready\./);
 
     await Promise.all([
