@@ -277,6 +277,38 @@ describe('<scanner-app> with a mocked Token Server', () => {
     expect(camera.liveTracks()).to.deep.equal([]);
   });
 
+  it('lets the user choose the camera in the settings, and opens that one next time', async () => {
+    camera = new CanvasCamera([
+      { deviceId: 'back-id', label: 'Back camera' },
+      { deviceId: 'front-id', label: 'Front camera' },
+    ]);
+    localStorage.removeItem('otp-login-qr.camera');
+    await linkBeforehand();
+    await mount();
+    buttonIn(await screen('home'), 'Scan to log in').click();
+    buttonIn(await screen('scanner'), 'Cancel').click();
+    const home = await screen('home');
+    await until(
+      () => (home.shadowRoot?.querySelectorAll('#camera option').length ?? 0) === 3,
+      'the cameras in the settings',
+    );
+    const select = home.shadowRoot?.querySelector<HTMLSelectElement>('#camera');
+    if (select === null || select === undefined) throw new Error('no camera setting');
+    expect(Array.from(select.options, (option) => option.textContent.trim())).to.deep.equal([
+      'Back camera (default)',
+      'Back camera',
+      'Front camera',
+    ]);
+    select.value = 'front-id';
+    select.dispatchEvent(new Event('change'));
+    expect(localStorage.getItem('otp-login-qr.camera')).to.equal('front-id');
+    buttonIn(home, 'Scan to log in').click();
+    await screen('scanner');
+    await until(() => camera.opened.length === 2, 'the camera opened again');
+    expect(camera.opened).to.deep.equal([undefined, 'front-id']);
+    localStorage.removeItem('otp-login-qr.camera');
+  });
+
   it('says so when config.json cannot be read, and tries again on request', async () => {
     localStorage.removeItem('otp-login-qr.config');
     mockServer.use(http.get('/config.json', () => new HttpResponse('nope', { status: 404 })));

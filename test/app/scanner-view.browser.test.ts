@@ -92,6 +92,21 @@ describe('<app-scanner>', () => {
     expect(camera.liveTracks()).to.deep.equal([]);
   });
 
+  it('reads only the viewfinder: a code at the edge of the picture is left alone', async () => {
+    camera = new CanvasCamera([], { width: 640, height: 480 });
+    await mount();
+    await until(() => scanner.cameraState === 'live', 'camera live');
+    // 640×480 frames: the viewfinder is the centred 336 px square (x 152–488, y 72–408).
+    const code = qrImageData(LOGIN_QR, 3, 12);
+    expect(code.width).to.be.below(152);
+    camera.show(code, { x: 0, y: 480 - code.height });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(codes, 'nothing read outside the viewfinder').to.deep.equal([]);
+    // The same picture, moved into the frame, is read.
+    camera.show(code);
+    await until(() => codes.length === 1, 'the code, once inside', 20_000);
+  });
+
   for (const [name, expected] of [
     ['NotAllowedError', /may not use the camera/],
     ['NotFoundError', /no camera the app can use/],

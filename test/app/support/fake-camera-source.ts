@@ -18,15 +18,23 @@ export class CanvasCamera implements CameraSource {
   private readonly canvas = document.createElement('canvas');
   private timer: ReturnType<typeof setInterval> | undefined;
   private picture: ImageData | undefined;
+  private at: { x: number; y: number } | undefined;
 
-  constructor(readonly cameras: CameraChoice[] = []) {
-    this.canvas.width = 320;
-    this.canvas.height = 240;
+  constructor(
+    readonly cameras: CameraChoice[] = [],
+    size: { width: number; height: number } = { width: 320, height: 240 },
+  ) {
+    this.canvas.width = size.width;
+    this.canvas.height = size.height;
   }
 
-  /** Shows `image` in the middle of the camera's view (a QR code entering the viewfinder). */
-  show(image: ImageData | undefined): void {
+  /**
+   * Shows `image` in the camera's view: in the middle (a QR code entering the viewfinder), or with
+   * its top left corner at `at`.
+   */
+  show(image: ImageData | undefined, at?: { x: number; y: number }): void {
     this.picture = image;
+    this.at = at;
   }
 
   open(deviceId?: string): Promise<MediaStream> {
@@ -73,8 +81,8 @@ export class CanvasCamera implements CameraSource {
       context.fillStyle = tick % 2 === 0 ? '#d8d8d8' : '#dadada';
       context.fillRect(0, 0, this.canvas.width, this.canvas.height);
       if (this.picture !== undefined) {
-        const x = Math.floor((this.canvas.width - this.picture.width) / 2);
-        const y = Math.floor((this.canvas.height - this.picture.height) / 2);
+        const x = this.at?.x ?? Math.floor((this.canvas.width - this.picture.width) / 2);
+        const y = this.at?.y ?? Math.floor((this.canvas.height - this.picture.height) / 2);
         context.putImageData(this.picture, x, y);
       }
     };
