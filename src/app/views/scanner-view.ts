@@ -74,6 +74,8 @@ export class ScannerView extends LitElement {
     super.connectedCallback();
     document.addEventListener('visibilitychange', this.handleVisibility);
     document.addEventListener('paste', this.handlePaste);
+    // The camera starts with the screen (it waits for the first render to get its <video>).
+    if (!this.manual) void this.startCamera();
   }
 
   override disconnectedCallback(): void {
@@ -86,12 +88,7 @@ export class ScannerView extends LitElement {
   }
 
   protected override firstUpdated(): void {
-    if (this.manual) {
-      this.codeInput.focus();
-    } else {
-      this.wantsCamera = true;
-      void this.startCamera();
-    }
+    if (this.manual) this.codeInput.focus();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
