@@ -38,8 +38,10 @@ describe('<scanner-app> with a mocked Token Server', () => {
     mock = new MobileApiMock(options);
     handlers = [
       http.get('/config.json', () => HttpResponse.json({ tokenServerUrl: mock.tokenServerUrl })),
-      // The decoding worker's script comes from the test server itself.
-      http.get('*/decode-worker.ts', () => passthrough()),
+      // The decoding worker's script and its modules come from the test server itself (WebKit
+      // sends a module worker's imports through the page's service worker, so MSW sees them).
+      http.get(`${location.origin}/src/*`, () => passthrough()),
+      http.get(`${location.origin}/node_modules/*`, () => passthrough()),
       ...mock.handlers,
     ];
     if (started) {

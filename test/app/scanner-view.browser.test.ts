@@ -163,8 +163,13 @@ describe('<app-scanner>', () => {
   it('offers the torch where the track has one, and switches it', async () => {
     camera.torch = true;
     await mount();
-    await until(() => scanner.cameraState === 'live', 'camera live');
-    await scanner.updateComplete;
+    await until(
+      () =>
+        Array.from(scanner.shadowRoot?.querySelectorAll('button') ?? []).some(
+          (candidate) => candidate.textContent.trim() === 'Light on',
+        ),
+      `the torch button (camera ${scanner.cameraState})`,
+    );
     const torch = button('Light on');
     expect(torch.getAttribute('aria-pressed')).to.equal('false');
     torch.click();
