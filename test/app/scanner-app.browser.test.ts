@@ -279,6 +279,29 @@ describe('<scanner-app> with a mocked Token Server', () => {
     expect(camera.liveTracks()).to.deep.equal([]);
   });
 
+  it('with two accounts, lets the user choose the one that answers logins', async () => {
+    await linkBeforehand();
+    await onegini.userClient.enrollMobileAuthentication(mock.enrollmentCode());
+    const [first, second] = await storage.listProfiles();
+    if (first === undefined || second === undefined) throw new Error('two profiles expected');
+    expect(await storage.getAuthenticatedProfileId()).to.equal(first.profileId);
+    await mount();
+    const home = await screen('home');
+    const radios = Array.from(
+      home.shadowRoot?.querySelectorAll<HTMLInputElement>('input[name="active"]') ?? [],
+    );
+    expect(radios.map((radio) => radio.checked)).to.deep.equal([true, false]);
+    radios[1]?.click();
+    await until(() => radios[1]?.checked === true, 'the second account chosen');
+    let chosen: string | undefined;
+    for (let tries = 0; tries < 100 && chosen !== second.profileId; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      chosen = await storage.getAuthenticatedProfileId();
+    }
+    expect(chosen, 'the SDK answers logins with the second account').to.equal(second.profileId);
+    await expectAxeClean(app as ScannerApp);
+  });
+
   it('lets the user choose the camera in the settings, and opens that one next time', async () => {
     camera = new CanvasCamera([
       { deviceId: 'back-id', label: 'Back camera' },
