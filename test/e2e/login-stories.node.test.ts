@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import {
   launchDesktopBrowser,
+  logInWithPassword,
   logOut,
   newDesktop,
   photographQr,
@@ -24,6 +25,38 @@ const ARTIFACTS = process.env.E2E_ARTIFACTS ?? 'test-results/e2e';
 async function snapshot(page: Page, name: string): Promise<void> {
   await mkdir(ARTIFACTS, { recursive: true });
   await writeFile(`${ARTIFACTS}/${name}.png`, await page.screenshot());
+}
+
+/** A user who signed up and linked a phone, then logged out: the start of most stories. */
+async function linkedUser(system: System, browser: Browser, email: string) {
+  const phone = await Phone.create(`${system.urls.app}/`);
+  const { context, page } = await newDesktop(browser);
+  await signUp(page, system.urls.demo, email);
+  await page.goto(`${system.urls.demo}/account/link`);
+  await widgetStatus(page, 'pending');
+  const app = await phone.openAppFacing(await photographQr(page));
+  await appScreen(app, 'first-run');
+  await app.getByRole('button', { name: 'Scan the code to link' }).click();
+  await appScreen(app, 'home');
+  await page.waitForURL(/\/account\?linked=1$/, { timeout: 20_000 });
+  await logOut(page);
+  return {
+    phone,
+    page,
+    async dispose() {
+      await context.close();
+      await phone.dispose();
+    },
+  };
+}
+
+/** The phone scans what `page` shows and lands on the confirmation screen. */
+async function scanToConfirm(phone: Phone, page: Page): Promise<Page> {
+  const app = await phone.openAppFacing(await photographQr(page));
+  await appScreen(app, 'home');
+  await app.getByRole('button', { name: 'Scan to log in' }).click();
+  await appScreen(app, 'confirm');
+  return app;
 }
 
 describe('logging in by scanning, end to end', () => {
@@ -89,6 +122,81 @@ describe('logging in by scanning, end to end', () => {
     } finally {
       await context.close();
       await phone.dispose();
+    }
+  });
+
+  it('deny on the phone → the page shows that the login was refused', async () => {
+    const user = await linkedUser(system, desktopBrowser, 'bob@example.com');
+    try {
+      await user.page.goto(`${system.urls.demo}/login`);
+      await widgetStatus(user.page, 'pending');
+      const app = await scanToConfirm(user.phone, user.page);
+      await app.getByRole('button', { name: 'No, deny' }).click();
+      await appScreen(app, 'result');
+      assert.match(await viewText(app, 'app-result'), /Login denied/);
+      await widgetStatus(user.page, 'denied');
+      assert.match(
+        await user.page.locator('otp-login-qr [part="status"]').innerText(),
+        /refused on your phone/,
+      );
+      await snapshot(user.page, '09-desktop-denied');
+      await user.page.goto(`${system.urls.demo}/account`);
+      assert.match(user.page.url(), /\/login$/, 'nobody is logged in');
+    } finally {
+      await user.dispose();
+    }
+  });
+
+  it('a copied QR and login id, polled from another browser without the binding cookie, log nobody in', async () => {
+    const user = await linkedUser(system, desktopBrowser, 'carol@example.com');
+    const attacker = await newDesktop(desktopBrowser);
+    try {
+      const started = user.page.waitForResponse(
+        (response) =>
+          response.url().endsWith('/otp-login') && response.request().method() === 'POST',
+      );
+      await user.page.goto(`${system.urls.demo}/login`);
+      const login = (await (await started).json()) as { id: string; qr: string };
+      await widgetStatus(user.page, 'pending');
+      // The attacker knows everything the victim's screen and network show, but has no cookie.
+      await attacker.page.goto(system.urls.demo);
+      const poll = (): Promise<{ status: number; body: string }> =>
+        attacker.page.evaluate(async (id) => {
+          const response = await fetch(`/otp-login/${id}?wait=2`);
+          return { status: response.status, body: await response.text() };
+        }, login.id);
+      const before = await poll();
+      assert.ok(before.status >= 400, `refused before the scan (${before.status})`);
+      const app = await scanToConfirm(user.phone, user.page);
+      await app.getByRole('button', { name: 'Yes, log in' }).click();
+      await appScreen(app, 'result');
+      const afterAccept = await poll();
+      assert.ok(afterAccept.status >= 400, `refused after the accept (${afterAccept.status})`);
+      assert.doesNotMatch(afterAccept.body, /accepted|redirect_to/);
+      await attacker.page.goto(`${system.urls.demo}/account`);
+      assert.match(attacker.page.url(), /\/login$/, 'the attacker is not logged in');
+      await user.page.waitForURL(/\/account$/, { timeout: 20_000 });
+    } finally {
+      await attacker.context.close();
+      await user.dispose();
+    }
+  });
+
+  it('second factor: after the password, the phone confirms the login of that user', async () => {
+    const user = await linkedUser(system, desktopBrowser, 'dan@example.com');
+    try {
+      await logInWithPassword(user.page, system.urls.demo, 'dan@example.com');
+      await user.page.waitForURL(/\/login\/confirm$/);
+      await widgetStatus(user.page, 'pending');
+      await snapshot(user.page, '10-second-factor');
+      const app = await scanToConfirm(user.phone, user.page);
+      assert.match(await viewText(app, 'app-confirmation'), /Confirm your login to Demo Shop/);
+      await app.getByRole('button', { name: 'Yes, log in' }).click();
+      await appScreen(app, 'result');
+      await user.page.waitForURL(/\/account$/, { timeout: 20_000 });
+      assert.match(await user.page.locator('body').innerText(), /dan@example\.com/);
+    } finally {
+      await user.dispose();
     }
   });
 });

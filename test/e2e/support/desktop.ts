@@ -65,7 +65,7 @@ export async function logOut(page: Page): Promise<void> {
 }
 
 /** Waits for the element's status (reflected on the host) and returns the element's locator. */
-export async function widgetStatus(page: Page, status: string, timeout = 20_000): Promise<void> {
+export async function widgetStatus(page: Page, status: string, timeout = 45_000): Promise<void> {
   await page.locator(`otp-login-qr[status="${status}"]`).waitFor({ timeout });
 }
 

@@ -61,8 +61,20 @@ export class Phone {
 }
 
 /** Waits until the app shows `screen` (first-run, home, scanner, confirm, result). */
-export async function appScreen(page: Page, screen: string, timeout = 20_000): Promise<void> {
-  await page.locator(`scanner-app[screen="${screen}"]`).waitFor({ timeout });
+export async function appScreen(page: Page, screen: string, timeout = 45_000): Promise<void> {
+  try {
+    await page.locator(`scanner-app[screen="${screen}"]`).waitFor({ timeout });
+  } catch (error) {
+    const shown = await page
+      .locator('scanner-app')
+      .evaluate(
+        (app) => `${app.getAttribute('screen') ?? '?'}: ${app.shadowRoot?.textContent ?? ''}`,
+      )
+      .catch(() => 'no app');
+    throw new Error(`The app did not show ${screen}; it shows ${shown.replace(/\s+/g, ' ')}`, {
+      cause: error,
+    });
+  }
 }
 
 /** The text of one of the app's views (its shadow root), whitespace collapsed. */
