@@ -59,19 +59,26 @@ async function scanToConfirm(phone: Phone, page: Page): Promise<Page> {
   return app;
 }
 
+let builds: Builds;
+let desktopBrowser: Browser;
+
+before(async () => {
+  builds = await buildOnce();
+  desktopBrowser = await launchDesktopBrowser();
+});
+
+after(async () => {
+  await desktopBrowser.close();
+});
+
 describe('logging in by scanning, end to end', () => {
-  let builds: Builds;
   let system: System;
-  let desktopBrowser: Browser;
 
   before(async () => {
-    builds = await buildOnce();
     system = await startSystem(builds);
-    desktopBrowser = await launchDesktopBrowser();
   });
 
   after(async () => {
-    await desktopBrowser.close();
     await system.close();
   });
 
@@ -195,6 +202,80 @@ describe('logging in by scanning, end to end', () => {
       await appScreen(app, 'result');
       await user.page.waitForURL(/\/account$/, { timeout: 20_000 });
       assert.match(await user.page.locator('body').innerText(), /dan@example\.com/);
+    } finally {
+      await user.dispose();
+    }
+  });
+
+  it('survives a Token Server restart between the scan and the answer', async () => {
+    const user = await linkedUser(system, desktopBrowser, 'erin@example.com');
+    try {
+      await user.page.goto(`${system.urls.demo}/login`);
+      await widgetStatus(user.page, 'pending');
+      const app = await scanToConfirm(user.phone, user.page);
+      await widgetStatus(user.page, 'scanned');
+      // Down for two seconds: the page's poll fails and backs off; SQLite keeps the login.
+      await system.restartTokenServer(2_000);
+      await app.getByRole('button', { name: 'Yes, log in' }).click();
+      await appScreen(app, 'result');
+      assert.match(await viewText(app, 'app-result'), /You are logged in/);
+      await user.page.waitForURL(/\/account$/, { timeout: 45_000 });
+      assert.match(await user.page.locator('body').innerText(), /erin@example\.com/);
+    } finally {
+      await user.dispose();
+    }
+  });
+});
+
+describe('codes that run out, end to end', () => {
+  let system: System;
+
+  before(async () => {
+    // Codes live 5 s (the shortest the Token Server allows), so that rotation and expiry take seconds, not minutes.
+    system = await startSystem(builds, { loginSeconds: 5 });
+  });
+
+  after(async () => {
+    await system.close();
+  });
+
+  it('with no scan, the QR is renewed up to the cap, then expires until the user asks again', async () => {
+    const { context, page } = await newDesktop(desktopBrowser);
+    try {
+      const shown: string[] = [];
+      await page.route('**/otp-login', async (route) => {
+        const response = await route.fetch();
+        if (route.request().method() === 'POST')
+          shown.push(((await response.json()) as { qr: string }).qr);
+        await route.fulfill({ response });
+      });
+      await page.goto(`${system.urls.demo}/login`);
+      await widgetStatus(page, 'expired', 60_000);
+      await snapshot(page, '11-desktop-expired');
+      assert.equal(shown.length, 4, 'the first code and three renewals (max-rotations 3)');
+      assert.equal(new Set(shown).size, 4, 'each renewal is a new code');
+      await page.getByRole('button', { name: 'Get a new code' }).click();
+      await widgetStatus(page, 'pending');
+      assert.equal(shown.length, 5, 'a click starts again');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a stale QR, scanned after it ran out, gives the expired message on the phone', async () => {
+    const user = await linkedUser(system, desktopBrowser, 'fay@example.com');
+    try {
+      await user.page.goto(`${system.urls.demo}/login`);
+      await widgetStatus(user.page, 'pending');
+      const stale = await photographQr(user.page);
+      await user.page.close();
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      const app = await user.phone.openAppFacing(stale);
+      await appScreen(app, 'home');
+      await app.getByRole('button', { name: 'Scan to log in' }).click();
+      await appScreen(app, 'result');
+      assert.match(await viewText(app, 'app-result'), /The code expired/);
+      await snapshot(app, '12-phone-expired');
     } finally {
       await user.dispose();
     }

@@ -19,6 +19,12 @@ import { terminalQr } from './terminal-qr.js';
 
 export interface Launched {
   urls: { tokenServer: string; demo: string; app: string };
+  /**
+   * Stops the Token Server as a shutdown does (held waits answered, SQLite closed), leaves it
+   * down for `downMs`, then starts it again on the same port and database: what a deploy or a
+   * crash-and-restart looks like to the website and the phone.
+   */
+  restartTokenServer(downMs?: number): Promise<void>;
   /** Answers held waits, closes the three servers and the databases. */
   stop(): Promise<void>;
 }
@@ -68,14 +74,20 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
   });
 
   const logger = pino({ level: options.logLevel, redact: LOGGER_REDACTIONS });
-  const store = new SqliteStore(join(options.dataDir, 'token-server.db'));
-  const tokenServer = createTokenServer({ config, store, logger });
-  const purge = setInterval(() => {
-    store.purgeExpired(Date.now() - PURGE_GRACE_MS).catch((error: unknown) => {
-      logger.warn({ err: error }, 'purge failed');
-    });
-  }, PURGE_INTERVAL_MS);
-  purge.unref();
+  const databasePath = join(options.dataDir, 'token-server.db');
+  const startTokenServer = () => {
+    const store = new SqliteStore(databasePath);
+    const server = createTokenServer({ config, store, logger });
+    const purge = setInterval(() => {
+      store.purgeExpired(Date.now() - PURGE_GRACE_MS).catch((error: unknown) => {
+        logger.warn({ err: error }, 'purge failed');
+      });
+    }, PURGE_INTERVAL_MS);
+    purge.unref();
+    return { server, purge };
+  };
+  /** The running Token Server; undefined while it restarts. */
+  let tokenServer: ReturnType<typeof startTokenServer> | undefined = startTokenServer();
 
   const loginType = config.types.find((type) => !type.secondFactor)?.name ?? 'otp';
   const secondFactorType = config.types.find((type) => type.secondFactor)?.name;
@@ -87,7 +99,10 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
       clientId: client.id,
       clientSecret,
       // Same process: no round trip through TLS with a certificate Node would not trust.
-      fetch: (request) => Promise.resolve(tokenServer.app.fetch(request)),
+      fetch: (request) =>
+        tokenServer === undefined
+          ? Promise.reject(new TypeError('fetch failed: the Token Server is restarting'))
+          : Promise.resolve(tokenServer.server.app.fetch(request)),
     },
     loginType,
     secondFactorType: secondFactorType ?? null,
@@ -100,20 +115,42 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
   const pwa = createPwaServer({ root: options.appDir, tokenServerUrl: urls.tokenServer });
 
   const servers = await Promise.all([
-    listen(tokenServer.app, options.host, options.tokenServerPort, certificate),
+    listen(tokenServer.server.app, options.host, options.tokenServerPort, certificate),
     listen(demo.app, options.host, options.demoPort, certificate),
     listen(pwa, options.host, options.appPort, certificate),
   ]);
 
+  const stopTokenServer = async (listener: Server) => {
+    const running = tokenServer;
+    tokenServer = undefined;
+    if (running === undefined) return;
+    clearInterval(running.purge);
+    running.server.beginShutdown();
+    await close(listener);
+    await running.server.close();
+  };
+
   let stopped: Promise<void> | undefined;
   return {
     urls,
+    async restartTokenServer(downMs = 0) {
+      if (stopped !== undefined) return;
+      await stopTokenServer(servers[0]);
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      const restarted = startTokenServer();
+      servers[0] = await listen(
+        restarted.server.app,
+        options.host,
+        options.tokenServerPort,
+        certificate,
+      );
+      tokenServer = restarted;
+    },
     stop() {
       stopped ??= (async () => {
-        clearInterval(purge);
-        tokenServer.beginShutdown();
-        await Promise.all(servers.map(close));
-        await tokenServer.close();
+        const [listener, ...others] = servers;
+        await stopTokenServer(listener);
+        await Promise.all(others.map(close));
         demo.close();
       })();
       return stopped;

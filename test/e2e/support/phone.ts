@@ -3,9 +3,9 @@
  * front of it. Chromium reads the camera file at launch, so every scan is a fresh launch on the
  * same profile folder: the device key in IndexedDB and the linked accounts stay, as on a phone.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import {
   CHROMIUM_PATH,
@@ -13,6 +13,9 @@ import {
   recordStreamsAndCspViolations,
 } from '../../app/support/fake-camera-browser.js';
 import { writeY4m, type GreyFrame } from '../../app/support/qr-frames.js';
+import sharp from 'sharp';
+
+const CAMERA_ARTIFACTS = join(process.env.E2E_ARTIFACTS ?? 'test-results/e2e', 'camera');
 
 export class Phone {
   private context: BrowserContext | undefined;
@@ -33,6 +36,13 @@ export class Phone {
     this.scans += 1;
     const y4m = join(this.profileDir, `camera-${this.scans}.y4m`);
     await writeY4m(y4m, [frame, frame]);
+    // What the camera saw, kept beside the screenshots for when a scan does not work.
+    await mkdir(CAMERA_ARTIFACTS, { recursive: true });
+    await sharp(Buffer.from(frame.luma), {
+      raw: { width: frame.width, height: frame.height, channels: 1 },
+    })
+      .png()
+      .toFile(join(CAMERA_ARTIFACTS, `${basename(this.profileDir)}-${this.scans}.png`));
     this.context = await chromium.launchPersistentContext(join(this.profileDir, 'profile'), {
       executablePath: CHROMIUM_PATH,
       headless: true,
@@ -71,6 +81,10 @@ export async function appScreen(page: Page, screen: string, timeout = 45_000): P
         (app) => `${app.getAttribute('screen') ?? '?'}: ${app.shadowRoot?.textContent ?? ''}`,
       )
       .catch(() => 'no app');
+    await mkdir(CAMERA_ARTIFACTS, { recursive: true });
+    await page
+      .screenshot({ path: join(CAMERA_ARTIFACTS, `failed-${screen}-${Date.now()}.png`) })
+      .catch(() => undefined);
     throw new Error(`The app did not show ${screen}; it shows ${shown.replace(/\s+/g, ' ')}`, {
       cause: error,
     });
