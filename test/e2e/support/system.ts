@@ -74,7 +74,7 @@ export async function startSystem(builds: Builds, options: SystemOptions = {}): 
 }
 
 /** The example config with the login code's lifetime set; the launcher fills in the secrets. */
-function tokenServerConfig(loginSeconds: number) {
+export function tokenServerConfig(loginSeconds: number) {
   return {
     clients: [
       {
