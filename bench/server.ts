@@ -164,8 +164,8 @@ async function bareHeldFloor(count: number): Promise<string> {
   return `${String(count).padStart(6)} held requests, bare node:http: RSS +${((after - before) / 1e6).toFixed(1)} MB (${((after - before) / count / 1024).toFixed(2)} KiB a request)`;
 }
 
-async function heldWaits(server: TokenServerProcess, count: number): Promise<string> {
-  const client = new TokenServerClient(server.url, (request) => fetch(request));
+/** Starts `count` logins, 200 at a time, and returns their transaction ids. */
+async function startLogins(client: TokenServerClient, count: number): Promise<string[]> {
   const ids: string[] = [];
   while (ids.length < count) {
     const batch = await Promise.all(
@@ -175,6 +175,12 @@ async function heldWaits(server: TokenServerProcess, count: number): Promise<str
     );
     ids.push(...batch.map((login) => login.transaction_id));
   }
+  return ids;
+}
+
+async function heldWaits(server: TokenServerProcess, count: number): Promise<string> {
+  const client = new TokenServerClient(server.url, (request) => fetch(request));
+  const ids = await startLogins(client, count);
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const pid = server.child.pid ?? 0;
   const before = rssBytes(pid);
@@ -212,15 +218,7 @@ async function heldWaits(server: TokenServerProcess, count: number): Promise<str
  */
 async function heldBatchedWaits(server: TokenServerProcess, count: number): Promise<string> {
   const client = new TokenServerClient(server.url, (request) => fetch(request));
-  const ids: string[] = [];
-  while (ids.length < count) {
-    const batch = await Promise.all(
-      Array.from({ length: Math.min(200, count - ids.length) }, () =>
-        client.initialize({ callback_uri: callbackUri }),
-      ),
-    );
-    ids.push(...batch.map((login) => login.transaction_id));
-  }
+  const ids = await startLogins(client, count);
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const pid = server.child.pid ?? 0;
   const before = rssBytes(pid);
