@@ -69,7 +69,9 @@ async function openStore(env: TokenServerEnvironment): Promise<Store> {
     const { RedisStore } = await import('../store/redis-store.js');
     return new RedisStore({
       url: env.redisUrl,
-      onConnectionError: (error) => { logger.warn({ err: error }, 'Redis connection error'); },
+      onConnectionError: (error) => {
+        logger.warn({ err: error }, 'Redis connection error');
+      },
     });
   }
   return new SqliteStore(env.databasePath);
