@@ -57,7 +57,10 @@ export const MIN_POLL_GAP_SECONDS = 1;
 /** The longest `Retry-After` the element waits; a longer one is treated as this. */
 const MAX_RETRY_AFTER_SECONDS = 600;
 
-const RETRYABLE_STATUSES = new Set([408, 502, 503, 504]);
+/** A timeout or a server error: worth asking again (after a wait). */
+function isRetryable(status: number): boolean {
+  return status === 408 || status >= 500;
+}
 
 /**
  * Starts a login on the website, polls it with long-poll, replaces the QR before it runs out and
@@ -173,6 +176,11 @@ export class LoginPollController implements ReactiveController {
     return this.rotations >= this.#options.maxRotations();
   }
 
+  /** Seconds before the current QR's end at which it is replaced; 0 for the last one. */
+  #lead(): number {
+    return this.login && !this.isLastCode() ? rotationLead(this.login.expires_in) : 0;
+  }
+
   #isActive(): boolean {
     return this.status === 'loading' || this.status === 'pending' || this.status === 'scanned';
   }
@@ -239,28 +247,19 @@ export class LoginPollController implements ReactiveController {
     const request = this.#beginRequest(false);
     let response: Response;
     try {
-      response = await fetch(this.#options.endpoint(), {
-        method: 'POST',
-        credentials: 'same-origin',
-        headers: { accept: 'application/json' },
-        signal: request.signal,
-      });
+      response = await send(this.#options.endpoint(), request, 'POST');
     } catch (cause) {
       if (this.#isCurrent(request)) this.#retryLogin(cause);
       return;
     }
     if (!this.#isCurrent(request)) return;
-    if (
-      response.status === 429 ||
-      RETRYABLE_STATUSES.has(response.status) ||
-      response.status >= 500
-    ) {
-      void response.body?.cancel();
+    if (response.status === 429 || isRetryable(response.status)) {
+      discard(response);
       this.#retryLogin(httpError(response), retryAfter(response));
       return;
     }
     if (response.status !== 201 && response.status !== 200) {
-      void response.body?.cancel();
+      discard(response);
       this.#fail(httpError(response));
       return;
     }
@@ -300,9 +299,8 @@ export class LoginPollController implements ReactiveController {
   /** At the rotation point: a new QR while rotations are left, else the end at `expires_in`. */
   #scheduleRotation(): void {
     clearTimeout(this.#rotationTimer);
-    const login = this.login;
-    if (!login) return;
-    const lead = this.isLastCode() ? 0 : rotationLead(login.expires_in);
+    if (!this.login) return;
+    const lead = this.#lead();
     this.#rotationTimer = setTimeout(
       () => {
         this.#rotationTimer = undefined;
@@ -334,12 +332,10 @@ export class LoginPollController implements ReactiveController {
       MAX_STATUS_WAIT_SECONDS,
     );
     // Hold no longer than the time to the next rotation, so that a held request ends with its QR.
-    const login = this.login;
-    if (!login || this.status !== 'pending') return wanted;
-    const lead = this.isLastCode() ? 0 : rotationLead(login.expires_in);
+    if (!this.login || this.status !== 'pending') return wanted;
     // Rounded up: a request that outlives its QR by a moment is aborted by the rotation, which
     // costs nothing, while one that ends a moment early costs a whole extra request.
-    return Math.max(0, Math.min(wanted, Math.ceil(this.secondsLeft() - lead)));
+    return Math.max(0, Math.min(wanted, Math.ceil(this.secondsLeft() - this.#lead())));
   }
 
   #poll(): void {
@@ -353,28 +349,24 @@ export class LoginPollController implements ReactiveController {
     const url = `${this.#options.endpoint()}/${encodeURIComponent(login.id)}?wait=${this.#pollWaitSeconds()}`;
     let response: Response;
     try {
-      response = await fetch(url, {
-        credentials: 'same-origin',
-        headers: { accept: 'application/json' },
-        signal: request.signal,
-      });
+      response = await send(url, request);
     } catch {
       if (this.#isCurrent(request)) this.#retryPoll(this.#backoffSeconds(true));
       return;
     }
     if (!this.#isCurrent(request)) return;
     if (response.status === 429) {
-      void response.body?.cancel();
+      discard(response);
       this.#retryPoll(retryAfter(response) ?? this.#intervalSeconds * 2);
       return;
     }
-    if (RETRYABLE_STATUSES.has(response.status) || response.status >= 500) {
-      void response.body?.cancel();
+    if (isRetryable(response.status)) {
+      discard(response);
       this.#retryPoll(this.#backoffSeconds(true));
       return;
     }
     if (response.status !== 200 && response.status !== 400) {
-      void response.body?.cancel();
+      discard(response);
       this.#fail(httpError(response));
       return;
     }
@@ -460,13 +452,23 @@ export class LoginPollController implements ReactiveController {
 
   #resume(): void {
     if (this.status !== 'pending' && this.status !== 'scanned') return;
-    if (this.#request) return;
-    const login = this.login;
-    if (!login) return;
-    const lead = this.isLastCode() ? 0 : rotationLead(login.expires_in);
-    if (this.status === 'pending' && this.secondsLeft() <= lead) this.#rotateOrExpire();
+    if (this.#request || !this.login) return;
+    if (this.status === 'pending' && this.secondsLeft() <= this.#lead()) this.#rotateOrExpire();
     else this.#poll();
   }
+}
+
+/**
+ * A request to the website, JSON wanted. Credentials are fetch's default, `same-origin`: the
+ * website's own cookies, nobody else's.
+ */
+function send(url: string, request: AbortController, method?: string): Promise<Response> {
+  return fetch(url, { method, headers: { accept: 'application/json' }, signal: request.signal });
+}
+
+/** Lets go of a body that will not be read. */
+function discard(response: Response): void {
+  void response.body?.cancel();
 }
 
 function httpError(response: Response): OtpLoginQrError {

@@ -37,11 +37,11 @@ export const otpLoginQrStyles = css`
   }
 
   .qr-background {
-    fill: var(--otp-login-qr-background, #ffffff);
+    fill: var(--otp-login-qr-background, #fff);
   }
 
   .qr-modules {
-    fill: var(--otp-login-qr-foreground, #000000);
+    fill: var(--otp-login-qr-foreground, #000);
   }
 
   :host([status='scanned']) [part='qr'],
@@ -70,8 +70,11 @@ export const otpLoginQrStyles = css`
     }
   }
 
-  [part='status'] {
+  p {
     margin: 0;
+  }
+
+  [part='status'] {
     max-width: 20rem;
     font-weight: 600;
   }
@@ -86,14 +89,12 @@ export const otpLoginQrStyles = css`
   }
 
   [part='countdown'] {
-    margin: 0;
     font-size: 0.875em;
     color: var(--otp-login-qr-muted-color, #4d5561);
     font-variant-numeric: tabular-nums;
   }
 
   [part='code'] {
-    margin: 0;
     font-size: 2em;
     font-weight: 700;
     letter-spacing: 0.1em;
@@ -105,7 +106,7 @@ export const otpLoginQrStyles = css`
     border: 0;
     border-radius: var(--otp-login-qr-button-radius, 0.375rem);
     background: var(--otp-login-qr-accent, #0b57d0);
-    color: var(--otp-login-qr-on-accent, #ffffff);
+    color: var(--otp-login-qr-on-accent, #fff);
     font: inherit;
     text-decoration: none;
     cursor: pointer;

@@ -16,7 +16,9 @@ export async function readJson(
     await response.body?.cancel();
     throw tooLarge(maxBytes);
   }
-  const chunks: Uint8Array[] = [];
+  // Decoded as it arrives: a character split across two chunks is kept until its end comes.
+  const decoder = new TextDecoder();
+  let text = '';
   let length = 0;
   const reader = response.body?.getReader();
   if (reader) {
@@ -28,17 +30,12 @@ export async function readJson(
         await reader.cancel();
         throw tooLarge(maxBytes);
       }
-      chunks.push(value);
+      text += decoder.decode(value, { stream: true });
     }
   }
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  text += decoder.decode();
   try {
-    return JSON.parse(new TextDecoder().decode(bytes)) as unknown;
+    return JSON.parse(text) as unknown;
   } catch (cause) {
     throw new OtpLoginQrError('malformed_response', 'The website did not answer with JSON.', {
       cause,

@@ -3,14 +3,8 @@
  * page's own origin: never `javascript:`, `data:` or another site (an open redirect).
  */
 export function sameOriginUrl(value: string, base: Location | URL = location): URL | undefined {
-  let url: URL;
-  try {
-    url = new URL(value, base.href);
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
-  return url.origin === base.origin ? url : undefined;
+  const url = webUrl(value, base);
+  return url?.origin === base.origin ? url : undefined;
 }
 
 /** `same_device_url` opens the scanner app, which is a web app: any http(s) URL, nothing else. */
