@@ -12,19 +12,22 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export const WIDGET_BUNDLE = `${root}dist/browser/otp-login-qr.js`;
 
 /**
- * Lit's css`` and html`` templates stay as written. This minifies the widget's own stylesheets with
- * esbuild's CSS minifier, and squeezes the indentation out of its html``/svg`` templates: a line
- * break and the indentation around it become nothing next to `<` or `>`, one space elsewhere (so
- * attributes stay apart). Templates with a template inside are left alone.
+ * Lit's css`` and html`` templates stay as written. This minifies the widget's own stylesheets
+ * (css`` or unsafeCSS(`…`)) with esbuild's CSS minifier, and squeezes the indentation out of its
+ * html``/svg`` templates: a line break and the indentation around it become nothing next to `<`
+ * or `>`, one space elsewhere (so attributes stay apart). Templates with a template inside are
+ * left alone.
  */
 const minifyLitTemplates = {
   name: 'minify-lit-templates',
   setup(plugin) {
     plugin.onLoad({ filter: /src[\\/]widget[\\/][^\\/]+\.ts$/ }, async ({ path }) => {
       let contents = await readFile(path, 'utf8');
-      for (const [whole, body] of contents.matchAll(/\bcss`([^`$]*)`/g)) {
+      for (const [whole, head, body, tail] of contents.matchAll(
+        /(\bcss`|\bunsafeCSS\(`)([^`$]*)(`)/g,
+      )) {
         const { code } = await transform(body, { loader: 'css', minify: true });
-        contents = contents.replace(whole, `css\`${code.trim()}\``);
+        contents = contents.replace(whole, `${head}${code.trim()}${tail}`);
       }
       contents = contents.replace(/\b(html|svg)`([^`]*)`/g, (whole, tag, body) => {
         if (/\b(html|svg)$/.test(body)) return whole;
