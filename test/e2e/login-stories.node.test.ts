@@ -158,13 +158,17 @@ describe('logging in by scanning, end to end', () => {
     const user = await linkedUser(system, desktopBrowser, 'carol@example.com');
     const attacker = await newDesktop(desktopBrowser);
     try {
-      const started = user.page.waitForResponse(
-        (response) =>
-          response.url().endsWith('/otp-login') && response.request().method() === 'POST',
-      );
+      const started: { id: string; qr: string }[] = [];
+      await user.page.route('**/otp-login', async (route) => {
+        const response = await route.fetch();
+        if (route.request().method() === 'POST')
+          started.push((await response.json()) as { id: string; qr: string });
+        await route.fulfill({ response });
+      });
       await user.page.goto(`${system.urls.demo}/login`);
-      const login = (await (await started).json()) as { id: string; qr: string };
       await widgetStatus(user.page, 'pending');
+      const login = started[0];
+      if (login === undefined) throw new Error('the page started no login');
       // The attacker knows everything the victim's screen and network show, but has no cookie.
       await attacker.page.goto(system.urls.demo);
       const poll = (): Promise<{ status: number; body: string }> =>

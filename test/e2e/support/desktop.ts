@@ -75,10 +75,14 @@ export async function widgetStatus(page: Page, status: string, timeout = 45_000)
  */
 export async function photographQr(page: Page): Promise<GreyFrame> {
   const png = await page.locator('otp-login-qr [part="qr"]').screenshot();
-  const side = 400;
+  // The code fills about half the height, as when the phone is held so that the code sits well
+  // inside the viewfinder; the app reads only the viewfinder, quiet zone included.
+  const side = 240;
   const qr = await sharp(png)
     .flatten({ background: '#ffffff' })
-    .resize(side, side, { fit: 'contain', background: '#ffffff', kernel: 'nearest' })
+    // Smooth resampling, as a camera's optics blur: nearest-neighbour would make modules of uneven
+    // width, which no camera produces and which zxing misreads now and then.
+    .resize(side, side, { fit: 'contain', background: '#ffffff' })
     .greyscale()
     .raw()
     .toBuffer();
@@ -91,13 +95,6 @@ export async function photographQr(page: Page): Promise<GreyFrame> {
     luma.set(qr.subarray(y * side, (y + 1) * side), (top + y) * width + left);
   }
   return { width, height, luma };
-}
-
-/** The QR text the page was given by its backend (what the element encodes). */
-export async function shownQrText(page: Page): Promise<string> {
-  return page
-    .locator('otp-login-qr')
-    .evaluate((element) => (element as unknown as { qrText?: string }).qrText ?? '');
 }
 
 export async function qrEvents(page: Page): Promise<{ type: string; at: number }[]> {

@@ -60,7 +60,8 @@ export async function startSystem(builds: Builds, options: SystemOptions = {}): 
     appDir: builds.appDir,
     widgetScript: builds.widgetScript,
     skipBuild: true,
-    logLevel: 'error',
+    // Quiet by default: the restart story makes the website log the Token Server's absence.
+    logLevel: process.env.E2E_LOG_LEVEL ?? 'fatal',
     tokenServerConfig: configPath,
   });
   return {
