@@ -27,7 +27,9 @@ const minifyLitTemplates = {
         /(\bcss`|\bunsafeCSS\(`)([^`$]*)(`)/g,
       )) {
         const { code } = await transform(body, { loader: 'css', minify: true });
-        contents = contents.replace(whole, `${head}${code.trim()}${tail}`);
+        // `var(--x, y)` → `var(--x,y)`: the same value for any property but a custom one.
+        const css = code.trim().replace(/var\((--[\w-]+), /g, 'var($1,');
+        contents = contents.replace(whole, `${head}${css}${tail}`);
       }
       contents = contents.replace(/\b(html|svg)`([^`]*)`/g, (whole, tag, body) => {
         if (/\b(html|svg)$/.test(body)) return whole;

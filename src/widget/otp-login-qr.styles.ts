@@ -40,11 +40,13 @@ export const otpLoginQrStyles = unsafeCSS(`
     transition: opacity 200ms ease-in-out;
   }
 
-  .qr-background {
+  /* The shadow root holds one SVG: its rect is the quiet zone (or the placeholder's box), its path
+     the modules, its circle the spinner. */
+  rect {
     fill: var(--otp-login-qr-background, #fff);
   }
 
-  .qr-modules {
+  path {
     fill: var(--otp-login-qr-foreground, #000);
   }
 
@@ -54,11 +56,11 @@ export const otpLoginQrStyles = unsafeCSS(`
     opacity: 0.15;
   }
 
-  .placeholder-background {
+  .placeholder rect {
     fill: var(--otp-login-qr-placeholder, #f0f1f3);
   }
 
-  .spinner {
+  circle {
     fill: none;
     stroke: var(--otp-login-qr-muted-color, #4d5561);
     stroke-width: 4;
@@ -126,7 +128,7 @@ export const otpLoginQrStyles = unsafeCSS(`
       transition: none;
     }
 
-    .spinner {
+    circle {
       animation: none;
     }
   }

@@ -229,9 +229,7 @@ export class OtpLoginQr extends LitElement {
     if (!showQr) {
       // Keeps the layout steady while there is no code to show.
       const spinner =
-        this.status === 'loading'
-          ? svg`<circle class="spinner" cx="50" cy="50" r="12"></circle>`
-          : nothing;
+        this.status === 'loading' ? svg`<circle cx="50" cy="50" r="12"></circle>` : nothing;
       return html`<svg
         part="qr"
         class="placeholder"
@@ -240,7 +238,7 @@ export class OtpLoginQr extends LitElement {
         height=${this.size}
         viewBox="0 0 100 100"
       >
-        <rect class="placeholder-background" width="100" height="100"></rect>
+        <rect width="100" height="100"></rect>
         ${spinner}
       </svg>`;
     }
@@ -255,8 +253,8 @@ export class OtpLoginQr extends LitElement {
       viewBox="${-quiet} ${-quiet} ${box} ${box}"
       shape-rendering="crispEdges"
     >
-      <rect class="qr-background" x=${-quiet} y=${-quiet} width=${box} height=${box}></rect>
-      <path class="qr-modules" d=${drawing.path}></path>
+      <rect x=${-quiet} y=${-quiet} width=${box} height=${box}></rect>
+      <path d=${drawing.path}></path>
     </svg>`;
   }
 
