@@ -9,7 +9,14 @@ import { otpLoginHandlers, type OtpLoginHandlersOptions } from '../../src/mocks/
 import type { OtpLoginQr, OtpLoginQrStatus } from '../../src/widget/index.js';
 import { expectNoUnhandledRequests, mockServer } from '../support/mock-server.js';
 import { axe } from './fixtures/axe.bundle.js';
-import { mount, part, sleep, unmountAll, untilStatus, useMockServer } from './widget-fixture.js';
+import {
+  mount,
+  part,
+  settleAfterUnmount,
+  unmountAll,
+  untilStatus,
+  useMockServer,
+} from './widget-fixture.js';
 
 async function expectNoViolations(element: OtpLoginQr): Promise<void> {
   const results = await axe.run(element, {
@@ -59,7 +66,7 @@ describe('<otp-login-qr> accessibility', () => {
 
   afterEach(async () => {
     unmountAll();
-    await sleep(50);
+    await settleAfterUnmount();
     mockServer.resetHandlers();
     expectNoUnhandledRequests();
   });

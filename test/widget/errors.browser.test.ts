@@ -17,6 +17,7 @@ import {
   unmountAll,
   untilStatus,
   useMockServer,
+  settleAfterUnmount,
 } from './widget-fixture.js';
 
 const validStart = { id: 'login-1', qr: 'https://app.example/#otp=1', expires_in: 60, interval: 1 };
@@ -140,7 +141,7 @@ describe('<otp-login-qr> with a broken website', () => {
 
   afterEach(async () => {
     unmountAll();
-    await sleep(50);
+    await settleAfterUnmount();
     window.removeEventListener('error', recordError);
     window.removeEventListener('unhandledrejection', recordRejection);
     mockServer.resetHandlers();

@@ -14,6 +14,7 @@ import {
   sleep,
   until,
   type FetchLog,
+  settleAfterUnmount,
 } from './widget-fixture.js';
 
 describe('<otp-login-qr> states', () => {
@@ -27,8 +28,7 @@ describe('<otp-login-qr> states', () => {
   afterEach(async () => {
     unmountAll();
     log.restore();
-    // Requests the worker took before the element was removed still reach the handlers.
-    await sleep(50);
+    await settleAfterUnmount();
     mockServer.resetHandlers();
     expectNoUnhandledRequests();
   });

@@ -21,6 +21,7 @@ import {
   untilStatus,
   watchFetch,
   type FetchLog,
+  settleAfterUnmount,
 } from './widget-fixture.js';
 
 describe('<otp-login-qr> polling', () => {
@@ -38,8 +39,7 @@ describe('<otp-login-qr> polling', () => {
     restorePageVisibility();
     unmountAll();
     log.restore();
-    // Requests the worker took before the element was removed still reach the handlers.
-    await sleep(50);
+    await settleAfterUnmount();
     mockServer.resetHandlers();
     expectNoUnhandledRequests();
   });

@@ -140,6 +140,16 @@ export function watchFetch(): FetchLog {
 }
 
 /** Resolves after `ms` of real time. */
+/**
+ * After `unmountAll()`: time for requests the elements sent before they were removed to reach the
+ * mock worker and its handlers. Firefox hands an aborted request to the service worker late on a
+ * busy machine (seen at 50 ms under a full test run), and a handler reset before it arrives would
+ * count it as unhandled.
+ */
+export function settleAfterUnmount(): Promise<void> {
+  return sleep(400);
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => realSetTimeout(resolve, ms));
 }
