@@ -392,6 +392,7 @@ describe('rate limits', () => {
       // The scanner app can read it: CORS headers on the 429, Retry-After exposed.
       assert.equal(slowed.headers.get('access-control-allow-origin'), 'https://scan.example');
       assert.match(slowed.headers.get('access-control-expose-headers') ?? '', /Retry-After/i);
+      assert.match(slowed.headers.get('access-control-expose-headers') ?? '', /\bDate\b/i);
       assert.equal((await redeemFrom('198.51.100.2')).status, 401);
     } finally {
       await limited.server.close();

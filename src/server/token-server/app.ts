@@ -101,7 +101,8 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
         'Request-Nonce',
         'Request-Signature',
       ],
-      exposeHeaders: ['Retry-After'],
+      // Date: the SDK learns the server's clock from it and re-signs a call refused for clock skew.
+      exposeHeaders: ['Retry-After', 'Date'],
       maxAge: 600,
     }),
   );
