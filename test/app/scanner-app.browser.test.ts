@@ -291,6 +291,12 @@ describe('<scanner-app> with a mocked Token Server', () => {
       home.shadowRoot?.querySelectorAll<HTMLInputElement>('input[name="active"]') ?? [],
     );
     expect(radios.map((radio) => radio.checked)).to.deep.equal([true, false]);
+    // A screen reader hears which account each choice is for, with the words the screen shows.
+    const names = radios.map((radio) => radio.getAttribute('aria-label') ?? '');
+    for (const [index, profile] of [first, second].entries())
+      expect(names[index])
+        .to.contain('Use this account for logins')
+        .and.to.contain(`${profile.userId} at ${profile.siteName ?? ''}`);
     radios[1]?.click();
     await until(() => radios[1]?.checked === true, 'the second account chosen');
     let chosen: string | undefined;

@@ -27,6 +27,8 @@ export const messagesEn = {
   linkedOn: (date: string) => `Linked on ${date}`,
   answersLogins: 'Answers logins',
   useForLogins: 'Use this account for logins',
+  useAccountForLogins: (user: string, site: string) =>
+    `Use this account for logins (${user} at ${site})`,
   scanToLogIn: 'Scan to log in',
   settingsTitle: 'Settings',
   linkAnother: 'Link another account',

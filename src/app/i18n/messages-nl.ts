@@ -25,6 +25,7 @@ export const messagesNl: Messages = {
   linkedOn: (date) => `Gekoppeld op ${date}`,
   answersLogins: 'Beantwoordt logins',
   useForLogins: 'Gebruik dit account voor logins',
+  useAccountForLogins: (user, site) => `Gebruik dit account voor logins (${user} bij ${site})`,
   scanToLogIn: 'Scan om in te loggen',
   settingsTitle: 'Instellingen',
   linkAnother: 'Nog een account koppelen',

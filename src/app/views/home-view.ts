@@ -107,6 +107,7 @@ export class HomeView extends LitElement {
                     name="active"
                     .value=${account.profileId}
                     .checked=${account.active}
+                    aria-label=${m.useAccountForLogins(account.userId, account.siteName)}
                     @change=${this.handleSelect}
                   />
                   ${m.useForLogins}
