@@ -164,6 +164,25 @@ async function bareHeldFloor(count: number): Promise<string> {
   return `${String(count).padStart(6)} held requests, bare node:http: RSS +${((after - before) / 1e6).toFixed(1)} MB (${((after - before) / count / 1024).toFixed(2)} KiB a request)`;
 }
 
+/** RSS growth in all and per wait, as the report prints it. */
+function rssGrowth(before: number, after: number, count: number): string {
+  return `RSS +${((after - before) / 1e6).toFixed(1)} MB (${((after - before) / count / 1024).toFixed(2)} KiB a wait)`;
+}
+
+/** p50 and p99 of 1,000 plain result calls (4 at a time) while the waits are held. */
+async function resultLatencyWhileHeld(client: TokenServerClient, ids: string[]): Promise<string> {
+  const timings: number[] = [];
+  for (let round = 0; round < 250; round += 1) {
+    await Promise.all(
+      Array.from({ length: 4 }, () =>
+        timed(timings, () => client.result(ids[(round * 4) % ids.length] ?? '')),
+      ),
+    );
+  }
+  const sorted = timings.sort((a, b) => a - b);
+  return `result call with them held: p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms`;
+}
+
 /** Starts `count` logins, 200 at a time, and returns their transaction ids. */
 async function startLogins(client: TokenServerClient, count: number): Promise<string[]> {
   const ids: string[] = [];
@@ -194,18 +213,9 @@ async function heldWaits(server: TokenServerProcess, count: number): Promise<str
   );
   await new Promise((resolve) => setTimeout(resolve, 2000 + count / 2));
   const after = rssBytes(pid);
-  let line = `${String(count).padStart(6)} held waits: RSS +${((after - before) / 1e6).toFixed(1)} MB (${((after - before) / count / 1024).toFixed(2)} KiB a wait)`;
+  let line = `${String(count).padStart(6)} held waits: ${rssGrowth(before, after, count)}`;
   if (count === 1000) {
-    const timings: number[] = [];
-    for (let round = 0; round < 250; round += 1) {
-      await Promise.all(
-        Array.from({ length: 4 }, () =>
-          timed(timings, () => client.result(ids[(round * 4) % ids.length] ?? '')),
-        ),
-      );
-    }
-    const sorted = timings.sort((a, b) => a - b);
-    line += `; result call with them held: p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms`;
+    line += `; ${await resultLatencyWhileHeld(client, ids)}`;
   }
   for (const controller of controllers) controller.abort();
   await Promise.all(waits);
@@ -242,18 +252,10 @@ async function heldBatchedWaits(server: TokenServerProcess, count: number): Prom
   }
   await new Promise((resolve) => setTimeout(resolve, 2000 + count / 5));
   const after = rssBytes(pid);
-  const timings: number[] = [];
-  for (let round = 0; round < 250; round += 1) {
-    await Promise.all(
-      Array.from({ length: 4 }, () =>
-        timed(timings, () => client.result(ids[(round * 4) % ids.length] ?? '')),
-      ),
-    );
-  }
-  const sorted = timings.sort((a, b) => a - b);
+  const latency = await resultLatencyWhileHeld(client, ids);
   for (const controller of controllers) controller.abort();
   await Promise.all(waits);
-  return `${String(count).padStart(6)} batched waits (${controllers.length} requests): RSS +${((after - before) / 1e6).toFixed(1)} MB (${((after - before) / count / 1024).toFixed(2)} KiB a wait); result call with them held: p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms`;
+  return `${String(count).padStart(6)} batched waits (${controllers.length} requests): ${rssGrowth(before, after, count)}; ${latency}`;
 }
 
 // BENCH_STORES=sqlite and BENCH_WAITS=1000 narrow a run while working on one figure.

@@ -7,6 +7,7 @@
  * Targets: ≤ 12 KB gzip; ≤ 50 ms; ≤ 3 requests. Exits 1 when one is missed.
  */
 import { chromium } from 'playwright-core';
+import { CHROMIUM_PATH, QUIET_CHROMIUM_FLAGS } from '../test/support/launchers/browsers.mjs';
 import { buildWidget } from '../scripts/build-widget.mjs';
 import { startWidgetDemoServer } from '../scripts/widget-demo-server.js';
 
@@ -19,15 +20,9 @@ const { min, gzip } = await buildWidget();
 
 const server = await startWidgetDemoServer();
 const browser = await chromium.launch({
-  executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+  executablePath: CHROMIUM_PATH,
   headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
+  args: [...QUIET_CHROMIUM_FLAGS],
 });
 
 try {

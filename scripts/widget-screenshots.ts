@@ -6,6 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_PATH, QUIET_CHROMIUM_FLAGS } from '../test/support/launchers/browsers.mjs';
 import { buildWidget } from './build-widget.mjs';
 import { startWidgetDemoServer } from './widget-demo-server.js';
 
@@ -18,15 +19,9 @@ await mkdir(outDir, { recursive: true });
 
 const server = await startWidgetDemoServer();
 const browser = await chromium.launch({
-  executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+  executablePath: CHROMIUM_PATH,
   headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
+  args: [...QUIET_CHROMIUM_FLAGS],
 });
 try {
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });

@@ -76,6 +76,33 @@ export function homePage(user: PageUser | undefined): Markup {
   );
 }
 
+/**
+ * The email and password fields of the sign-up and login forms. A new password asks for 8
+ * characters and tells the password manager to suggest one.
+ */
+function credentialFields(options: { email: string | undefined; newPassword: boolean }): Markup {
+  return html`<label
+      >Email
+      <input
+        type="email"
+        name="email"
+        required
+        maxlength="254"
+        autocomplete="username"
+        value="${options.email ?? ''}"
+    /></label>
+    <label
+      >${options.newPassword ? 'Password (at least 8 characters)' : 'Password'}
+      <input
+        type="password"
+        name="password"
+        required
+        minlength="${options.newPassword ? '8' : '1'}"
+        maxlength="200"
+        autocomplete="${options.newPassword ? 'new-password' : 'current-password'}"
+    /></label>`;
+}
+
 export function signupPage(options: { error?: string; email?: string } = {}): Markup {
   return layout(
     { title: 'Sign up' },
@@ -83,26 +110,7 @@ export function signupPage(options: { error?: string; email?: string } = {}): Ma
       <h1>Create an account</h1>
       ${errorBox(options.error)}
       <form method="post" action="/signup" class="stack">
-        <label
-          >Email
-          <input
-            type="email"
-            name="email"
-            required
-            maxlength="254"
-            autocomplete="username"
-            value="${options.email ?? ''}"
-        /></label>
-        <label
-          >Password (at least 8 characters)
-          <input
-            type="password"
-            name="password"
-            required
-            minlength="8"
-            maxlength="200"
-            autocomplete="new-password"
-        /></label>
+        ${credentialFields({ email: options.email, newPassword: true })}
         <button type="submit">Sign up</button>
       </form>
       <p>Have an account? <a href="/login">Log in</a>.</p>
@@ -127,25 +135,7 @@ export function loginPage(options: { error?: string; email?: string } = {}): Mar
         <section class="card">
           <h2>With your password</h2>
           <form method="post" action="/login" class="stack">
-            <label
-              >Email
-              <input
-                type="email"
-                name="email"
-                required
-                maxlength="254"
-                autocomplete="username"
-                value="${options.email ?? ''}"
-            /></label>
-            <label
-              >Password
-              <input
-                type="password"
-                name="password"
-                required
-                maxlength="200"
-                autocomplete="current-password"
-            /></label>
+            ${credentialFields({ email: options.email, newPassword: false })}
             <button type="submit">Log in</button>
           </form>
           <p>No account yet? <a href="/signup">Sign up</a>.</p>

@@ -3,20 +3,9 @@
  * through playwright-core and the system's Chromium.
  */
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_PATH, QUIET_CHROMIUM_FLAGS } from '../../support/launchers/browsers.mjs';
 
-/** The system's Chromium, as in test/support/launchers/browsers.mjs. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/** Flags that keep Chromium off the network (the same as the browser tests' launcher). */
-const QUIET_CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
+export { CHROMIUM_PATH };
 
 export interface FakeCameraBrowser {
   browser: Browser;
