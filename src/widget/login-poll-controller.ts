@@ -57,17 +57,12 @@ export const MIN_POLL_GAP_SECONDS = 1;
 /** The longest `Retry-After` the element waits; a longer one is treated as this. */
 const MAX_RETRY_AFTER_SECONDS = 600;
 
-/** A timeout or a server error: worth asking again (after a wait). */
-function isRetryable(status: number): boolean {
-  return status === 408 || status >= 500;
-}
-
 /**
  * Starts a login on the website, polls it with long-poll, replaces the QR before it runs out and
  * reports every change of status — the way `@lit/task` is built: work starts in `hostConnected`
  * and stops in `hostDisconnected`, every request has its own `AbortSignal`, and an answer to a
  * request that is no longer the current one is ignored. At most one request is in flight, at most
- * one timer is waiting, and nothing runs while the page is hidden.
+ * one poll timer is waiting, and nothing is polled while the page is hidden.
  */
 export class LoginPollController implements ReactiveController {
   /** Where the login stands. */
@@ -87,15 +82,18 @@ export class LoginPollController implements ReactiveController {
   readonly #options: LoginPollOptions;
   /** The endpoint when the host last synced or started; a change starts a new login. */
   #syncedEndpoint: string | undefined;
+  /** The request in flight: the only one whose answer counts. */
   #request: AbortController | undefined;
   #requestIsPoll = false;
+  /** The next poll, or the next attempt at starting a login. */
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** The current QR's end: the time to replace it, or to give up. */
   #rotationTimer: ReturnType<typeof setTimeout> | undefined;
   #intervalSeconds = 0;
   #failures = 0;
   #connected = false;
   readonly #handleVisibilityChange = () => {
-    if (document.visibilityState === 'hidden') this.#pause();
+    if (isPageHidden()) this.#pause();
     else this.#resume();
   };
 
@@ -118,7 +116,7 @@ export class LoginPollController implements ReactiveController {
     document.removeEventListener('visibilitychange', this.#handleVisibilityChange);
     this.#cancel();
     // Back in the page, an interrupted login starts again; a finished one stays as it ended.
-    if (this.#isActive()) {
+    if (this.status === 'loading' || this.#isPolling()) {
       this.#syncedEndpoint = undefined;
       this.#setStatus('idle');
     }
@@ -129,35 +127,29 @@ export class LoginPollController implements ReactiveController {
    * calls it on every update.
    */
   sync(): void {
-    if (!this.#connected) return;
     const endpoint = this.#options.endpoint();
-    if (endpoint === this.#syncedEndpoint) return;
-    this.#syncedEndpoint = endpoint;
-    if (endpoint !== '') this.start();
-    else this.stop();
+    if (!this.#connected || endpoint === this.#syncedEndpoint) return;
+    if (endpoint) this.start();
+    else {
+      this.#syncedEndpoint = endpoint;
+      this.stop();
+    }
   }
 
   /** Forgets the current login and starts a new one, with a fresh rotation budget. */
   start(): void {
     this.#cancel();
-    if (!this.#connected) {
-      // Out of the page nothing runs; connecting starts the login.
-      this.#syncedEndpoint = undefined;
-      return;
-    }
-    const endpoint = this.#options.endpoint();
-    this.#syncedEndpoint = endpoint;
-    this.login = undefined;
-    this.redirectTo = undefined;
-    this.error = undefined;
-    this.rotations = 0;
-    this.#failures = 0;
-    if (endpoint === '') {
+    // Out of the page nothing runs; connecting starts the login.
+    this.#syncedEndpoint = this.#connected ? this.#options.endpoint() : undefined;
+    if (!this.#connected) return;
+    this.login = this.redirectTo = this.error = undefined;
+    this.rotations = this.#failures = 0;
+    if (this.#syncedEndpoint) {
+      this.#setStatus('loading');
+      void this.#requestLogin();
+    } else {
       this.#fail(new OtpLoginQrError('no_endpoint', 'The element has no endpoint attribute.'));
-      return;
     }
-    this.#setStatus('loading');
-    void this.#requestLogin();
   }
 
   /** Aborts the request in flight and every timer; the element shows `idle`. */
@@ -181,16 +173,15 @@ export class LoginPollController implements ReactiveController {
     return this.login && !this.isLastCode() ? rotationLead(this.login.expires_in) : 0;
   }
 
-  #isActive(): boolean {
-    return this.status === 'loading' || this.status === 'pending' || this.status === 'scanned';
+  /** Whether a QR is on screen and the controller polls for its status. */
+  #isPolling(): boolean {
+    return this.status === 'pending' || this.status === 'scanned';
   }
 
   #cancel(): void {
     this.#abortRequest();
     clearTimeout(this.#timer);
     clearTimeout(this.#rotationTimer);
-    this.#timer = undefined;
-    this.#rotationTimer = undefined;
   }
 
   #abortRequest(): void {
@@ -199,30 +190,9 @@ export class LoginPollController implements ReactiveController {
     request?.abort();
   }
 
-  /** A new request, replacing (aborting) any other: never two in flight. */
-  #beginRequest(isPoll: boolean): AbortController {
-    this.#abortRequest();
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    const request = new AbortController();
-    this.#request = request;
-    this.#requestIsPoll = isPoll;
-    return request;
-  }
-
-  #isCurrent(request: AbortController): boolean {
-    return this.#request === request;
-  }
-
   #schedule(seconds: number, action: () => void): void {
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(
-      () => {
-        this.#timer = undefined;
-        action();
-      },
-      Math.max(0, seconds * 1000),
-    );
+    this.#timer = setTimeout(action, seconds * 1000);
   }
 
   #setStatus(status: OtpLoginQrStatus): void {
@@ -232,88 +202,107 @@ export class LoginPollController implements ReactiveController {
     if (status !== previous) this.#options.statusChanged(status, previous);
   }
 
-  #fail(error: OtpLoginQrError): void {
+  /** Ends the run: nothing more in flight or waiting. */
+  #finish(status: 'accepted' | 'denied' | 'expired' | 'error', error?: OtpLoginQrError): void {
     this.#cancel();
     this.error = error;
-    this.#setStatus('error');
-  }
-
-  #finish(status: 'accepted' | 'denied' | 'expired'): void {
-    this.#cancel();
     this.#setStatus(status);
   }
 
-  async #requestLogin(): Promise<void> {
-    const request = this.#beginRequest(false);
-    let response: Response;
+  #fail(error: OtpLoginQrError): void {
+    this.#finish('error', error);
+  }
+
+  /**
+   * One request to the website, in place of any other (never two in flight), JSON wanted;
+   * credentials are fetch's default, `same-origin`: the website's own cookies, nobody else's.
+   * A failed network, a timeout, 429 or a server error goes to `retry`, with the answer if there
+   * is one. Any other status than `expected`, or a body that `read` refuses, is the error state.
+   * A body that `read` accepts goes to `handle`. An answer to a request that is no longer the
+   * current one is dropped.
+   */
+  async #send<T>(
+    url: string,
+    expected: readonly number[],
+    read: (body: unknown, response: Response) => T,
+    handle: (value: T) => void,
+    retry: (cause: unknown, response?: Response) => void,
+    method?: 'POST',
+  ): Promise<void> {
+    this.#abortRequest();
+    clearTimeout(this.#timer);
+    const request = (this.#request = new AbortController());
+    this.#requestIsPoll = !method;
+    let response: Response | undefined;
+    let value: T;
     try {
-      response = await send(this.#options.endpoint(), request, 'POST');
+      response = await fetch(url, {
+        method,
+        headers: { accept: 'application/json' },
+        signal: request.signal,
+      });
+      if (isRetryable(response) || !expected.includes(response.status)) {
+        // Lets go of a body that will not be read.
+        void response.body?.cancel();
+        throw httpError(response);
+      }
+      const body = await readJson(response);
+      if (this.#request !== request) return;
+      value = read(body, response);
     } catch (cause) {
-      if (this.#isCurrent(request)) this.#retryLogin(cause);
-      return;
-    }
-    if (!this.#isCurrent(request)) return;
-    if (response.status === 429 || isRetryable(response.status)) {
-      discard(response);
-      this.#retryLogin(httpError(response), retryAfter(response));
-      return;
-    }
-    if (response.status !== 201 && response.status !== 200) {
-      discard(response);
-      this.#fail(httpError(response));
-      return;
-    }
-    let login: StartLoginResponse;
-    try {
-      login = parseStartLoginResponse(await readJson(response));
-      if (!this.#isCurrent(request)) return;
-      this.#options.encode(login.qr);
-    } catch (cause) {
-      if (this.#isCurrent(request)) this.#fail(asWidgetError(cause));
+      if (this.#request !== request) return;
+      this.#request = undefined;
+      if (!response || isRetryable(response)) retry(cause, response);
+      else this.#fail(asWidgetError(cause));
       return;
     }
     this.#request = undefined;
     this.#failures = 0;
-    this.login = login;
-    this.#intervalSeconds = login.interval;
-    this.expiresAt = Date.now() + login.expires_in * 1000;
-    this.#scheduleRotation();
-    this.#setStatus('pending');
-    this.#poll();
+    handle(value);
   }
 
-  #retryLogin(cause: unknown, delaySeconds?: number): void {
-    this.#request = undefined;
-    this.#failures += 1;
-    if (this.#failures >= START_ATTEMPTS) {
-      this.#fail(
-        cause instanceof OtpLoginQrError
-          ? cause
-          : new OtpLoginQrError('network', 'The website cannot be reached.', { cause }),
-      );
-      return;
-    }
-    this.#schedule(delaySeconds ?? this.#backoffSeconds(), () => void this.#requestLogin());
-  }
-
-  /** At the rotation point: a new QR while rotations are left, else the end at `expires_in`. */
-  #scheduleRotation(): void {
-    clearTimeout(this.#rotationTimer);
-    if (!this.login) return;
-    const lead = this.#lead();
-    this.#rotationTimer = setTimeout(
-      () => {
-        this.#rotationTimer = undefined;
-        this.#handleQrEnd();
+  #requestLogin(): Promise<void> {
+    return this.#send(
+      this.#options.endpoint(),
+      [200, 201],
+      (body) => {
+        const login = parseStartLoginResponse(body);
+        this.#options.encode(login.qr);
+        return login;
       },
-      Math.max(0, this.expiresAt - lead * 1000 - Date.now()),
+      (login) => {
+        this.login = login;
+        this.#intervalSeconds = login.interval;
+        this.expiresAt = Date.now() + login.expires_in * 1000;
+        // At the rotation point: a new QR while rotations are left, else the end at
+        // `expires_in`. A phone busy with this code (`scanned`) lets the website decide when it
+        // ends, and a hidden page waits until it is seen again.
+        clearTimeout(this.#rotationTimer);
+        this.#rotationTimer = setTimeout(
+          () => {
+            if (this.status === 'pending' && !isPageHidden()) this.#rotateOrExpire();
+          },
+          this.expiresAt - this.#lead() * 1000 - Date.now(),
+        );
+        this.#setStatus('pending');
+        this.#poll();
+      },
+      (cause, response) => {
+        this.#failures += 1;
+        if (this.#failures < START_ATTEMPTS) {
+          this.#schedule((response && retryAfter(response)) ?? this.#backoffSeconds(), () => {
+            void this.#requestLogin();
+          });
+        } else {
+          this.#fail(
+            cause instanceof OtpLoginQrError
+              ? cause
+              : new OtpLoginQrError('network', 'The website cannot be reached.', { cause }),
+          );
+        }
+      },
+      'POST',
     );
-  }
-
-  #handleQrEnd(): void {
-    // A phone is busy with this code: the website decides when it ends.
-    if (this.status !== 'pending' || document.visibilityState === 'hidden') return;
-    this.#rotateOrExpire();
   }
 
   #rotateOrExpire(): void {
@@ -326,149 +315,115 @@ export class LoginPollController implements ReactiveController {
     void this.#requestLogin();
   }
 
-  #pollWaitSeconds(): number {
+  #poll(): void {
+    const { login } = this;
+    if (!login || isPageHidden()) return;
     const wanted = Math.min(
       Math.max(0, Math.floor(this.#options.pollWait())),
       MAX_STATUS_WAIT_SECONDS,
     );
     // Hold no longer than the time to the next rotation, so that a held request ends with its QR.
-    if (!this.login || this.status !== 'pending') return wanted;
     // Rounded up: a request that outlives its QR by a moment is aborted by the rotation, which
     // costs nothing, while one that ends a moment early costs a whole extra request.
-    return Math.max(0, Math.min(wanted, Math.ceil(this.secondsLeft() - this.#lead())));
-  }
-
-  #poll(): void {
-    if (!this.login || document.visibilityState === 'hidden') return;
-    void this.#requestStatus(this.login);
-  }
-
-  async #requestStatus(login: StartLoginResponse): Promise<void> {
-    const request = this.#beginRequest(true);
+    const wait =
+      this.status === 'pending'
+        ? Math.max(0, Math.min(wanted, Math.ceil(this.secondsLeft() - this.#lead())))
+        : wanted;
     const sentAt = Date.now();
-    const url = `${this.#options.endpoint()}/${encodeURIComponent(login.id)}?wait=${this.#pollWaitSeconds()}`;
-    let response: Response;
-    try {
-      response = await send(url, request);
-    } catch {
-      if (this.#isCurrent(request)) this.#retryPoll(this.#backoffSeconds(true));
-      return;
-    }
-    if (!this.#isCurrent(request)) return;
-    if (response.status === 429) {
-      discard(response);
-      this.#retryPoll(retryAfter(response) ?? this.#intervalSeconds * 2);
-      return;
-    }
-    if (isRetryable(response.status)) {
-      discard(response);
-      this.#retryPoll(this.#backoffSeconds(true));
-      return;
-    }
-    if (response.status !== 200 && response.status !== 400) {
-      discard(response);
-      this.#fail(httpError(response));
-      return;
-    }
-    let answer: ReturnType<typeof parseLoginStatusResponse>;
-    try {
-      answer = parseLoginStatusResponse(await readJson(response));
-      if (!this.#isCurrent(request)) return;
-      if (response.status === 400 && !isSlowDown(answer)) throw httpError(response);
-    } catch (cause) {
-      if (this.#isCurrent(request)) this.#fail(asWidgetError(cause));
-      return;
-    }
-    this.#request = undefined;
-    this.#failures = 0;
-    if (isSlowDown(answer)) {
-      this.#intervalSeconds = answer.interval ?? this.#intervalSeconds + SLOW_DOWN_STEP_SECONDS;
-      this.#retryPoll(this.#intervalSeconds);
-      return;
-    }
-    this.#handleStatus(answer, sentAt);
+    void this.#send(
+      `${this.#options.endpoint()}/${encodeURIComponent(login.id)}?wait=${wait}`,
+      [200, 400],
+      (body, response) => {
+        const answer = parseLoginStatusResponse(body);
+        if (response.status === 400 && !isSlowDown(answer)) throw httpError(response);
+        return answer;
+      },
+      (answer) => {
+        if (isSlowDown(answer)) {
+          this.#intervalSeconds = answer.interval ?? this.#intervalSeconds + SLOW_DOWN_STEP_SECONDS;
+          this.#pollIn(this.#intervalSeconds);
+        } else {
+          this.#handleStatus(answer, sentAt);
+        }
+      },
+      (_cause, response) => {
+        this.#pollIn(
+          response?.status === 429
+            ? (retryAfter(response) ?? this.#intervalSeconds * 2)
+            : this.#backoffSeconds(true),
+        );
+      },
+    );
+  }
+
+  #pollIn(seconds: number): void {
+    this.#schedule(seconds, () => {
+      this.#poll();
+    });
   }
 
   #handleStatus(answer: LoginStatusResponse, sentAt: number): void {
     if (answer.interval !== undefined) this.#intervalSeconds = answer.interval;
-    switch (answer.status) {
-      case 'accepted':
-        if (answer.redirect_to !== undefined && !this.#options.isSafeRedirect(answer.redirect_to)) {
-          this.#fail(
-            new OtpLoginQrError(
-              'unsafe_redirect',
-              "redirect_to must be an http(s) URL on this page's origin.",
-            ),
-          );
-          return;
-        }
-        this.redirectTo = answer.redirect_to;
-        this.#finish('accepted');
-        return;
-      case 'denied':
-        this.#finish('denied');
-        return;
-      case 'expired':
-        // An unused code that ran out early (clocks differ) is replaced like one that is about to.
-        if (this.status === 'pending') this.#rotateOrExpire();
-        else this.#finish('expired');
-        return;
-      case 'pending':
-      case 'scanned':
-        this.#setStatus(answer.status);
-        // The interval is the least time between two requests; a held request counts toward it.
-        this.#retryPoll(
-          Math.max(this.#intervalSeconds, MIN_POLL_GAP_SECONDS) - (Date.now() - sentAt) / 1000,
+    const { status, redirect_to: redirectTo } = answer;
+    if (status === 'accepted') {
+      if (redirectTo === undefined || this.#options.isSafeRedirect(redirectTo)) {
+        this.redirectTo = redirectTo;
+        this.#finish(status);
+      } else {
+        this.#fail(
+          new OtpLoginQrError(
+            'unsafe_redirect',
+            "redirect_to must be an http(s) URL on this page's origin.",
+          ),
         );
-        return;
+      }
+    } else if (status === 'denied') {
+      this.#finish(status);
+    } else if (status === 'expired') {
+      // An unused code that ran out early (clocks differ) is replaced like one that is about to.
+      if (this.status === 'pending') this.#rotateOrExpire();
+      else this.#finish(status);
+    } else {
+      this.#setStatus(status);
+      // The interval is the least time between two requests; a held request counts toward it.
+      this.#pollIn(
+        Math.max(this.#intervalSeconds, MIN_POLL_GAP_SECONDS) - (Date.now() - sentAt) / 1000,
+      );
     }
-  }
-
-  #retryPoll(seconds: number): void {
-    this.#request = undefined;
-    this.#schedule(Math.max(seconds, 0), () => {
-      this.#poll();
-    });
   }
 
   /** Capped exponential backoff with jitter, never shorter than the interval. */
   #backoffSeconds(countFailure = false): number {
     if (countFailure) this.#failures += 1;
-    const exponent = Math.max(0, this.#failures - 1);
-    const ceiling = Math.min(BACKOFF.maxSeconds, BACKOFF.baseSeconds * 2 ** exponent);
+    const ceiling = Math.min(
+      BACKOFF.maxSeconds,
+      BACKOFF.baseSeconds * 2 ** Math.max(0, this.#failures - 1),
+    );
     return Math.max(this.#intervalSeconds, ceiling * (0.5 + Math.random() / 2));
   }
 
   #pause(): void {
     // Hidden: no status request and no poll timer. A login being started finishes (its answer
     // only draws the QR), and the QR's own end waits for the page to come back.
-    if (this.status !== 'pending' && this.status !== 'scanned') return;
-    if (this.#request && this.#requestIsPoll) this.#abortRequest();
-    if (!this.#request) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
-    }
+    if (!this.#isPolling()) return;
+    if (this.#requestIsPoll) this.#abortRequest();
+    if (!this.#request) clearTimeout(this.#timer);
   }
 
   #resume(): void {
-    if (this.status !== 'pending' && this.status !== 'scanned') return;
-    if (this.#request || !this.login) return;
+    if (!this.#isPolling() || this.#request) return;
     if (this.status === 'pending' && this.secondsLeft() <= this.#lead()) this.#rotateOrExpire();
     else this.#poll();
   }
 }
 
-/**
- * A request to the website, JSON wanted. Credentials are fetch's default, `same-origin`: the
- * website's own cookies, nobody else's.
- */
-function send(url: string, request: AbortController, method?: string): Promise<Response> {
-  return fetch(url, { method, headers: { accept: 'application/json' }, signal: request.signal });
+function isPageHidden(): boolean {
+  return document.visibilityState === 'hidden';
 }
 
-/** Lets go of a body that will not be read. */
-function discard(response: Response): void {
-  void response.body?.cancel();
+/** A timeout, too many requests or a server error: worth asking again (after a wait). */
+function isRetryable({ status }: Response): boolean {
+  return status === 408 || status === 429 || status >= 500;
 }
 
 function httpError(response: Response): OtpLoginQrError {
@@ -480,13 +435,12 @@ function httpError(response: Response): OtpLoginQrError {
 
 /** `Retry-After` in seconds (a number or an HTTP date), capped; undefined when absent or bad. */
 function retryAfter(response: Response): number | undefined {
-  const header = response.headers.get('retry-after');
-  if (header === null || header.trim() === '') return undefined;
-  const seconds = /^\d+$/.test(header.trim())
-    ? Number(header)
-    : (Date.parse(header) - Date.now()) / 1000;
-  if (!Number.isFinite(seconds)) return undefined;
-  return Math.min(Math.max(0, seconds), MAX_RETRY_AFTER_SECONDS);
+  const header = response.headers.get('retry-after')?.trim();
+  if (!header) return undefined;
+  const seconds = /^\d+$/.test(header) ? Number(header) : (Date.parse(header) - Date.now()) / 1000;
+  return Number.isFinite(seconds)
+    ? Math.min(Math.max(0, seconds), MAX_RETRY_AFTER_SECONDS)
+    : undefined;
 }
 
 function asWidgetError(cause: unknown): OtpLoginQrError {

@@ -96,7 +96,7 @@ export class OtpLoginQr extends LitElement {
     encode: (text) => {
       this.#drawing = drawQr(text, errorCorrectionLevel(this.errorCorrection));
     },
-    isSafeRedirect: (url) => sameOriginUrl(url) !== undefined,
+    isSafeRedirect: (url) => !!sameOriginUrl(url),
     statusChanged: (status, previous) => {
       this.#handleStatusChange(status, previous);
     },
@@ -104,16 +104,14 @@ export class OtpLoginQr extends LitElement {
 
   #drawing: QrDrawing | undefined;
   #countdownTimer: ReturnType<typeof setInterval> | undefined;
-  #langObserver: MutationObserver | undefined;
+  // The text follows the closest `lang`, which may change on any ancestor.
+  readonly #langObserver = new MutationObserver(() => {
+    this.requestUpdate();
+  });
 
   override connectedCallback(): void {
     super.connectedCallback();
-    // The text follows the closest `lang`, which may change on any ancestor.
-    this.#langObserver = new MutationObserver(() => {
-      this.requestUpdate();
-    });
     this.#langObserver.observe(document.documentElement, {
-      attributes: true,
       attributeFilter: ['lang'],
       subtree: true,
     });
@@ -121,8 +119,7 @@ export class OtpLoginQr extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.#langObserver?.disconnect();
-    this.#langObserver = undefined;
+    this.#langObserver.disconnect();
     this.#stopCountdown();
   }
 
@@ -138,27 +135,26 @@ export class OtpLoginQr extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     this.#poller.sync();
-    if (changed.has('errorCorrection') && this.#drawing) {
-      const level = errorCorrectionLevel(this.errorCorrection);
-      if (level !== this.#drawing.level) {
-        try {
-          this.#drawing = drawQr(this.#drawing.text, level);
-        } catch {
-          // The text fitted at the old level; keep that drawing rather than none.
-        }
+    const drawing = this.#drawing;
+    const level = errorCorrectionLevel(this.errorCorrection);
+    if (changed.has('errorCorrection') && drawing && level !== drawing.level) {
+      try {
+        this.#drawing = drawQr(drawing.text, level);
+      } catch {
+        // The text fitted at the old level; keep that drawing rather than none.
       }
     }
   }
 
   protected override updated(): void {
-    if (this.status === 'pending') this.#startCountdown();
-    else this.#stopCountdown();
-  }
-
-  #startCountdown(): void {
-    this.#countdownTimer ??= setInterval(() => {
-      this.requestUpdate();
-    }, 1000);
+    // The countdown ticks while a code waits to be scanned.
+    if (this.status === 'pending') {
+      this.#countdownTimer ??= setInterval(() => {
+        this.requestUpdate();
+      }, 1000);
+    } else {
+      this.#stopCountdown();
+    }
   }
 
   #stopCountdown(): void {
@@ -167,79 +163,101 @@ export class OtpLoginQr extends LitElement {
   }
 
   #handleStatusChange(status: OtpLoginQrStatus, previous: OtpLoginQrStatus): void {
+    const { login, rotations, error, redirectTo } = this.#poller;
     this.status = status;
     emit(this, 'otp-login-qr-status', { status, previous });
-    switch (status) {
-      case 'scanned':
-        emit(this, 'otp-login-qr-scanned', {
-          code: this.#poller.login?.code,
-        });
-        break;
-      case 'accepted':
-        this.#handleAccepted();
-        break;
-      case 'denied':
-        emit(this, 'otp-login-qr-denied', {});
-        break;
-      case 'expired':
-        emit(this, 'otp-login-qr-expired', {
-          rotations: this.#poller.rotations,
-        });
-        break;
-      case 'error':
-        if (this.#poller.error) emit(this, 'otp-login-qr-error', { error: this.#poller.error });
-        break;
-      default:
-        break;
+    if (status === 'scanned') emit(this, 'otp-login-qr-scanned', { code: login?.code });
+    if (status === 'denied') emit(this, 'otp-login-qr-denied', {});
+    if (status === 'expired') emit(this, 'otp-login-qr-expired', { rotations });
+    if (status === 'error' && error) emit(this, 'otp-login-qr-error', { error });
+    if (
+      status === 'accepted' &&
+      emit(this, 'otp-login-qr-accepted', { redirectTo }, true) &&
+      redirectTo !== undefined
+    ) {
+      const url = sameOriginUrl(redirectTo);
+      if (url) location.assign(url.href);
     }
-  }
-
-  #handleAccepted(): void {
-    const redirectTo = this.#poller.redirectTo;
-    const proceed = emit(this, 'otp-login-qr-accepted', { redirectTo }, true);
-    if (!proceed || redirectTo === undefined) return;
-    const url = sameOriginUrl(redirectTo);
-    if (url) location.assign(url.href);
   }
 
   readonly #handleRestartClick = () => {
     this.restart();
   };
 
-  #messages(): WidgetMessages {
-    const lang = this.closest('[lang]')?.getAttribute('lang') ?? document.documentElement.lang;
-    return messagesFor(lang);
-  }
-
   override render(): TemplateResult {
-    const t = this.#messages();
+    const { status, sameDevice } = this;
+    const { login } = this.#poller;
+    const code = login?.code;
+    const t = messagesFor(
+      this.closest('[lang]')?.getAttribute('lang') ?? document.documentElement.lang,
+    );
+    const stopped = status === 'idle' || status === 'expired';
+    // "Get a new code" once the codes ran out or stopped, "Try again" after a refusal or an error;
+    // nothing to offer an element that has no endpoint yet.
+    const button = stopped
+      ? this.endpoint.trim() && t.newCode
+      : (status === 'denied' || status === 'error') && t.tryAgain;
+    const sameDeviceUrl =
+      status === 'pending' &&
+      sameDevice !== 'never' &&
+      (sameDevice === 'always' || matchMedia('(pointer: coarse)').matches) &&
+      login?.same_device_url !== undefined &&
+      webUrl(login.same_device_url);
+    const time = formatCountdown(this.#poller.secondsLeft());
     return html`<div part="base">
-      ${this.#renderQr(t)} ${this.#renderCode()}
-      <p part="status" role="status">${this.#statusText(t)}</p>
-      ${this.#renderCountdown(t)} ${this.#renderButton(t)} ${this.#renderSameDevice(t)}
+      ${this.#renderQr(t)}
+      ${status === 'scanned' && code !== undefined ? html`<p part="code">${code}</p>` : nothing}
+      <p part="status" role="status">
+        ${
+          status === 'idle'
+            ? this.endpoint.trim() && t.stopped
+            : status === 'scanned' && code !== undefined
+              ? t.scannedWithCode(code)
+              : // Every other status has a sentence of its own name.
+                t[status]
+        }
+      </p>
+      ${
+        status === 'pending'
+          ? html`<p part="countdown">
+              ${this.#poller.isLastCode() ? t.expiresIn(time) : t.refreshesIn(time)}
+            </p>`
+          : nothing
+      }
+      ${
+        button
+          ? html`<button part="button" type="button" @click=${this.#handleRestartClick}>
+              ${button}
+            </button>`
+          : nothing
+      }
+      ${
+        sameDeviceUrl
+          ? html`<a part="button same-device" href=${sameDeviceUrl.href}>${t.openApp}</a>`
+          : nothing
+      }
     </div>`;
   }
 
   #renderQr(t: WidgetMessages): TemplateResult {
+    const { status, size } = this;
     const drawing = this.#drawing;
-    const showQr =
-      drawing !== undefined &&
-      this.#poller.login !== undefined &&
-      (this.status === 'pending' || this.status === 'scanned' || this.status === 'loading');
-    if (!showQr) {
+    if (
+      !drawing ||
+      !this.#poller.login ||
+      (status !== 'pending' && status !== 'scanned' && status !== 'loading')
+    ) {
       // Keeps the layout steady while there is no code to show.
-      const spinner =
-        this.status === 'loading' ? svg`<circle cx="50" cy="50" r="12"></circle>` : nothing;
       return html`<svg
         part="qr"
         class="placeholder"
         aria-hidden="true"
-        width=${this.size}
-        height=${this.size}
+        width=${size}
+        height=${size}
         viewBox="0 0 100 100"
       >
         <rect width="100" height="100"></rect>
-        ${spinner}
+        ${status === 'loading' ? svg`<circle cx="50" cy="50" r="12"></circle>` : nothing}
       </svg>`;
     }
     const quiet = 4;
@@ -248,61 +266,14 @@ export class OtpLoginQr extends LitElement {
       part="qr"
       role="img"
       aria-label=${t.qrLabel}
-      width=${this.size}
-      height=${this.size}
+      width=${size}
+      height=${size}
       viewBox="${-quiet} ${-quiet} ${box} ${box}"
       shape-rendering="crispEdges"
     >
       <rect x=${-quiet} y=${-quiet} width=${box} height=${box}></rect>
       <path d=${drawing.path}></path>
     </svg>`;
-  }
-
-  #renderCode(): TemplateResult | typeof nothing {
-    const code = this.#poller.login?.code;
-    if (this.status !== 'scanned' || code === undefined) return nothing;
-    return html`<p part="code">${code}</p>`;
-  }
-
-  #statusText(t: WidgetMessages): string {
-    const { status } = this;
-    const code = this.#poller.login?.code;
-    if (status === 'idle') return this.endpoint.trim() === '' ? '' : t.stopped;
-    if (status === 'scanned' && code !== undefined) return t.scannedWithCode(code);
-    // Every other status has a sentence of its own name.
-    return t[status];
-  }
-
-  #renderCountdown(t: WidgetMessages): TemplateResult | typeof nothing {
-    if (this.status !== 'pending') return nothing;
-    const time = formatCountdown(this.#poller.secondsLeft());
-    return html`<p part="countdown">
-      ${this.#poller.isLastCode() ? t.expiresIn(time) : t.refreshesIn(time)}
-    </p>`;
-  }
-
-  #renderButton(t: WidgetMessages): TemplateResult | typeof nothing {
-    const label =
-      this.status === 'expired' || this.status === 'idle'
-        ? t.newCode
-        : this.status === 'denied' || this.status === 'error'
-          ? t.tryAgain
-          : undefined;
-    if (label === undefined || (this.status === 'idle' && this.endpoint.trim() === ''))
-      return nothing;
-    return html`<button part="button" type="button" @click=${this.#handleRestartClick}>
-      ${label}
-    </button>`;
-  }
-
-  #renderSameDevice(t: WidgetMessages): TemplateResult | typeof nothing {
-    const target = this.#poller.login?.same_device_url;
-    if (this.status !== 'pending' || target === undefined || this.sameDevice === 'never')
-      return nothing;
-    if (this.sameDevice !== 'always' && !matchMedia('(pointer: coarse)').matches) return nothing;
-    const url = webUrl(target);
-    if (!url) return nothing;
-    return html`<a part="button same-device" href=${url.href}>${t.openApp}</a>`;
   }
 }
 
