@@ -13,12 +13,14 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export const WIDGET_BUNDLE = `${root}dist/browser/otp-login-qr.js`;
 
 /**
- * Property names that only the widget's own code reads and writes inside the bundle: the message
- * catalogues' keys and the polling controller's members that the element uses. esbuild shortens
- * them. Never listed: anything the page, Lit, the DOM or the website sees — the element's
- * properties and methods, Lit's lifecycle and `static` names, event detail fields, JSON fields
- * (`status`, `code`, `interval`, `redirect_to` …), and names that DOM objects also have (the
- * controller's `encode` option shares its name with TextEncoder's method, so it is not here).
+ * Property names that only the widget's own code reads and writes inside the bundle, which esbuild
+ * shortens (it never picks a name that another property in the bundle has): the private members
+ * of the element and its controller (`private _name`; Lit's own internals are `_$…` and stay), and
+ * these: the message catalogues' keys and the controller's members that the element uses. Never
+ * listed: anything the page, Lit, the DOM or the website sees — the element's properties and
+ * methods, Lit's lifecycle and `static` names, event detail fields, JSON fields (`status`, `code`,
+ * `interval`, `redirect_to` …), and names that DOM objects also have (the controller's `encode`
+ * option shares its name with TextEncoder's method, so it is not here).
  */
 const INTERNAL_PROPERTIES = [
   // src/widget/messages.ts: the sentences that are not looked up by status name.
@@ -89,7 +91,7 @@ export async function buildWidget() {
     outfile: WIDGET_BUNDLE,
     bundle: true,
     minify: true,
-    mangleProps: new RegExp(`^(${INTERNAL_PROPERTIES.join('|')})$`),
+    mangleProps: new RegExp(`^(_[A-Za-z]\\w*|${INTERNAL_PROPERTIES.join('|')})$`),
     format: 'esm',
     platform: 'browser',
     target: 'es2022',

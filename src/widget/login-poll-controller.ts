@@ -78,47 +78,47 @@ export class LoginPollController implements ReactiveController {
   /** Why the status is `error`. */
   error: OtpLoginQrError | undefined;
 
-  readonly #host: ReactiveControllerHost;
-  readonly #options: LoginPollOptions;
+  private readonly _host: ReactiveControllerHost;
+  private readonly _options: LoginPollOptions;
   /** The endpoint when the host last synced or started; a change starts a new login. */
-  #syncedEndpoint: string | undefined;
+  private _syncedEndpoint: string | undefined;
   /** The request in flight: the only one whose answer counts. */
-  #request: AbortController | undefined;
-  #requestIsPoll = false;
+  private _request: AbortController | undefined;
+  private _requestIsPoll = false;
   /** The next poll, or the next attempt at starting a login. */
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  private _timer: ReturnType<typeof setTimeout> | undefined;
   /** The current QR's end: the time to replace it, or to give up. */
-  #rotationTimer: ReturnType<typeof setTimeout> | undefined;
-  #intervalSeconds = 0;
-  #failures = 0;
-  #connected = false;
-  readonly #handleVisibilityChange = () => {
-    if (isPageHidden()) this.#pause();
-    else this.#resume();
+  private _rotationTimer: ReturnType<typeof setTimeout> | undefined;
+  private _intervalSeconds = 0;
+  private _failures = 0;
+  private _connected = false;
+  private readonly _handleVisibilityChange = () => {
+    if (isPageHidden()) this._pause();
+    else this._resume();
   };
 
   constructor(host: ReactiveControllerHost, options: LoginPollOptions) {
-    this.#host = host;
-    this.#options = options;
+    this._host = host;
+    this._options = options;
     host.addController(this);
   }
 
   hostConnected(): void {
-    this.#connected = true;
-    document.addEventListener('visibilitychange', this.#handleVisibilityChange);
+    this._connected = true;
+    document.addEventListener('visibilitychange', this._handleVisibilityChange);
     // The login starts in the host's next update (which calls sync()), not inside
     // connectedCallback: frameworks such as React attach listeners after they insert the element.
-    this.#host.requestUpdate();
+    this._host.requestUpdate();
   }
 
   hostDisconnected(): void {
-    this.#connected = false;
-    document.removeEventListener('visibilitychange', this.#handleVisibilityChange);
-    this.#cancel();
+    this._connected = false;
+    document.removeEventListener('visibilitychange', this._handleVisibilityChange);
+    this._cancel();
     // Back in the page, an interrupted login starts again; a finished one stays as it ended.
-    if (this.status === 'loading' || this.#isPolling()) {
-      this.#syncedEndpoint = undefined;
-      this.#setStatus('idle');
+    if (this.status === 'loading' || this._isPolling()) {
+      this._syncedEndpoint = undefined;
+      this._setStatus('idle');
     }
   }
 
@@ -127,35 +127,35 @@ export class LoginPollController implements ReactiveController {
    * calls it on every update.
    */
   sync(): void {
-    const endpoint = this.#options.endpoint();
-    if (!this.#connected || endpoint === this.#syncedEndpoint) return;
+    const endpoint = this._options.endpoint();
+    if (!this._connected || endpoint === this._syncedEndpoint) return;
     if (endpoint) this.start();
     else {
-      this.#syncedEndpoint = endpoint;
+      this._syncedEndpoint = endpoint;
       this.stop();
     }
   }
 
   /** Forgets the current login and starts a new one, with a fresh rotation budget. */
   start(): void {
-    this.#cancel();
+    this._cancel();
     // Out of the page nothing runs; connecting starts the login.
-    this.#syncedEndpoint = this.#connected ? this.#options.endpoint() : undefined;
-    if (!this.#connected) return;
+    this._syncedEndpoint = this._connected ? this._options.endpoint() : undefined;
+    if (!this._connected) return;
     this.login = this.redirectTo = this.error = undefined;
-    this.rotations = this.#failures = 0;
-    if (this.#syncedEndpoint) {
-      this.#setStatus('loading');
-      void this.#requestLogin();
+    this.rotations = this._failures = 0;
+    if (this._syncedEndpoint) {
+      this._setStatus('loading');
+      void this._requestLogin();
     } else {
-      this.#fail(new OtpLoginQrError('no_endpoint', 'The element has no endpoint attribute.'));
+      this._fail(new OtpLoginQrError('no_endpoint', 'The element has no endpoint attribute.'));
     }
   }
 
   /** Aborts the request in flight and every timer; the element shows `idle`. */
   stop(): void {
-    this.#cancel();
-    if (this.status !== 'idle') this.#setStatus('idle');
+    this._cancel();
+    if (this.status !== 'idle') this._setStatus('idle');
   }
 
   /** Seconds left on the current QR, for the countdown. */
@@ -165,52 +165,55 @@ export class LoginPollController implements ReactiveController {
 
   /** Whether the QR on screen is the last one before "Get a new code". */
   isLastCode(): boolean {
-    return this.rotations >= this.#options.maxRotations();
+    return this.rotations >= this._options.maxRotations();
   }
 
   /** Seconds before the current QR's end at which it is replaced; 0 for the last one. */
-  #lead(): number {
+  private _lead(): number {
     return this.login && !this.isLastCode() ? rotationLead(this.login.expires_in) : 0;
   }
 
   /** Whether a QR is on screen and the controller polls for its status. */
-  #isPolling(): boolean {
+  private _isPolling(): boolean {
     return this.status === 'pending' || this.status === 'scanned';
   }
 
-  #cancel(): void {
-    this.#abortRequest();
-    clearTimeout(this.#timer);
-    clearTimeout(this.#rotationTimer);
+  private _cancel(): void {
+    this._abortRequest();
+    clearTimeout(this._timer);
+    clearTimeout(this._rotationTimer);
   }
 
-  #abortRequest(): void {
-    const request = this.#request;
-    this.#request = undefined;
+  private _abortRequest(): void {
+    const request = this._request;
+    this._request = undefined;
     request?.abort();
   }
 
-  #schedule(seconds: number, action: () => void): void {
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(action, seconds * 1000);
+  private _schedule(seconds: number, action: () => void): void {
+    clearTimeout(this._timer);
+    this._timer = setTimeout(action, seconds * 1000);
   }
 
-  #setStatus(status: OtpLoginQrStatus): void {
+  private _setStatus(status: OtpLoginQrStatus): void {
     const previous = this.status;
     this.status = status;
-    this.#host.requestUpdate();
-    if (status !== previous) this.#options.statusChanged(status, previous);
+    this._host.requestUpdate();
+    if (status !== previous) this._options.statusChanged(status, previous);
   }
 
   /** Ends the run: nothing more in flight or waiting. */
-  #finish(status: 'accepted' | 'denied' | 'expired' | 'error', error?: OtpLoginQrError): void {
-    this.#cancel();
+  private _finish(
+    status: 'accepted' | 'denied' | 'expired' | 'error',
+    error?: OtpLoginQrError,
+  ): void {
+    this._cancel();
     this.error = error;
-    this.#setStatus(status);
+    this._setStatus(status);
   }
 
-  #fail(error: OtpLoginQrError): void {
-    this.#finish('error', error);
+  private _fail(error: OtpLoginQrError): void {
+    this._finish('error', error);
   }
 
   /**
@@ -221,7 +224,7 @@ export class LoginPollController implements ReactiveController {
    * A body that `read` accepts goes to `handle`. An answer to a request that is no longer the
    * current one is dropped.
    */
-  async #send<T>(
+  private async _send<T>(
     url: string,
     expected: readonly number[],
     read: (body: unknown, response: Response) => T,
@@ -229,10 +232,10 @@ export class LoginPollController implements ReactiveController {
     retry: (cause: unknown, response?: Response) => void,
     method?: 'POST',
   ): Promise<void> {
-    this.#abortRequest();
-    clearTimeout(this.#timer);
-    const request = (this.#request = new AbortController());
-    this.#requestIsPoll = !method;
+    this._abortRequest();
+    clearTimeout(this._timer);
+    const request = (this._request = new AbortController());
+    this._requestIsPoll = !method;
     let response: Response | undefined;
     let value: T;
     try {
@@ -247,54 +250,54 @@ export class LoginPollController implements ReactiveController {
         throw httpError(response);
       }
       const body = await readJson(response);
-      if (this.#request !== request) return;
+      if (this._request !== request) return;
       value = read(body, response);
     } catch (cause) {
-      if (this.#request !== request) return;
-      this.#request = undefined;
+      if (this._request !== request) return;
+      this._request = undefined;
       if (!response || isRetryable(response)) retry(cause, response);
-      else this.#fail(asWidgetError(cause));
+      else this._fail(asWidgetError(cause));
       return;
     }
-    this.#request = undefined;
-    this.#failures = 0;
+    this._request = undefined;
+    this._failures = 0;
     handle(value);
   }
 
-  #requestLogin(): Promise<void> {
-    return this.#send(
-      this.#options.endpoint(),
+  private _requestLogin(): Promise<void> {
+    return this._send(
+      this._options.endpoint(),
       [200, 201],
       (body) => {
         const login = parseStartLoginResponse(body);
-        this.#options.encode(login.qr);
+        this._options.encode(login.qr);
         return login;
       },
       (login) => {
         this.login = login;
-        this.#intervalSeconds = login.interval;
+        this._intervalSeconds = login.interval;
         this.expiresAt = Date.now() + login.expires_in * 1000;
         // At the rotation point: a new QR while rotations are left, else the end at
         // `expires_in`. A phone busy with this code (`scanned`) lets the website decide when it
         // ends, and a hidden page waits until it is seen again.
-        clearTimeout(this.#rotationTimer);
-        this.#rotationTimer = setTimeout(
+        clearTimeout(this._rotationTimer);
+        this._rotationTimer = setTimeout(
           () => {
-            if (this.status === 'pending' && !isPageHidden()) this.#rotateOrExpire();
+            if (this.status === 'pending' && !isPageHidden()) this._rotateOrExpire();
           },
-          this.expiresAt - this.#lead() * 1000 - Date.now(),
+          this.expiresAt - this._lead() * 1000 - Date.now(),
         );
-        this.#setStatus('pending');
-        this.#poll();
+        this._setStatus('pending');
+        this._poll();
       },
       (cause, response) => {
-        this.#failures += 1;
-        if (this.#failures < START_ATTEMPTS) {
-          this.#schedule((response && retryAfter(response)) ?? this.#backoffSeconds(), () => {
-            void this.#requestLogin();
+        this._failures += 1;
+        if (this._failures < START_ATTEMPTS) {
+          this._schedule((response && retryAfter(response)) ?? this._backoffSeconds(), () => {
+            void this._requestLogin();
           });
         } else {
-          this.#fail(
+          this._fail(
             cause instanceof OtpLoginQrError
               ? cause
               : new OtpLoginQrError('network', 'The website cannot be reached.', { cause }),
@@ -305,21 +308,21 @@ export class LoginPollController implements ReactiveController {
     );
   }
 
-  #rotateOrExpire(): void {
+  private _rotateOrExpire(): void {
     if (this.isLastCode()) {
-      this.#finish('expired');
+      this._finish('expired');
       return;
     }
     this.rotations += 1;
-    this.#failures = 0;
-    void this.#requestLogin();
+    this._failures = 0;
+    void this._requestLogin();
   }
 
-  #poll(): void {
+  private _poll(): void {
     const { login } = this;
     if (!login || isPageHidden()) return;
     const wanted = Math.min(
-      Math.max(0, Math.floor(this.#options.pollWait())),
+      Math.max(0, Math.floor(this._options.pollWait())),
       MAX_STATUS_WAIT_SECONDS,
     );
     // Hold no longer than the time to the next rotation, so that a held request ends with its QR.
@@ -327,11 +330,11 @@ export class LoginPollController implements ReactiveController {
     // costs nothing, while one that ends a moment early costs a whole extra request.
     const wait =
       this.status === 'pending'
-        ? Math.max(0, Math.min(wanted, Math.ceil(this.secondsLeft() - this.#lead())))
+        ? Math.max(0, Math.min(wanted, Math.ceil(this.secondsLeft() - this._lead())))
         : wanted;
     const sentAt = Date.now();
-    void this.#send(
-      `${this.#options.endpoint()}/${encodeURIComponent(login.id)}?wait=${wait}`,
+    void this._send(
+      `${this._options.endpoint()}/${encodeURIComponent(login.id)}?wait=${wait}`,
       [200, 400],
       (body, response) => {
         const answer = parseLoginStatusResponse(body);
@@ -340,37 +343,37 @@ export class LoginPollController implements ReactiveController {
       },
       (answer) => {
         if (isSlowDown(answer)) {
-          this.#intervalSeconds = answer.interval ?? this.#intervalSeconds + SLOW_DOWN_STEP_SECONDS;
-          this.#pollIn(this.#intervalSeconds);
+          this._intervalSeconds = answer.interval ?? this._intervalSeconds + SLOW_DOWN_STEP_SECONDS;
+          this._pollIn(this._intervalSeconds);
         } else {
-          this.#handleStatus(answer, sentAt);
+          this._handleStatus(answer, sentAt);
         }
       },
       (_cause, response) => {
-        this.#pollIn(
+        this._pollIn(
           response?.status === 429
-            ? (retryAfter(response) ?? this.#intervalSeconds * 2)
-            : this.#backoffSeconds(true),
+            ? (retryAfter(response) ?? this._intervalSeconds * 2)
+            : this._backoffSeconds(true),
         );
       },
     );
   }
 
-  #pollIn(seconds: number): void {
-    this.#schedule(seconds, () => {
-      this.#poll();
+  private _pollIn(seconds: number): void {
+    this._schedule(seconds, () => {
+      this._poll();
     });
   }
 
-  #handleStatus(answer: LoginStatusResponse, sentAt: number): void {
-    if (answer.interval !== undefined) this.#intervalSeconds = answer.interval;
+  private _handleStatus(answer: LoginStatusResponse, sentAt: number): void {
+    if (answer.interval !== undefined) this._intervalSeconds = answer.interval;
     const { status, redirect_to: redirectTo } = answer;
     if (status === 'accepted') {
-      if (redirectTo === undefined || this.#options.isSafeRedirect(redirectTo)) {
+      if (redirectTo === undefined || this._options.isSafeRedirect(redirectTo)) {
         this.redirectTo = redirectTo;
-        this.#finish(status);
+        this._finish(status);
       } else {
-        this.#fail(
+        this._fail(
           new OtpLoginQrError(
             'unsafe_redirect',
             "redirect_to must be an http(s) URL on this page's origin.",
@@ -378,42 +381,42 @@ export class LoginPollController implements ReactiveController {
         );
       }
     } else if (status === 'denied') {
-      this.#finish(status);
+      this._finish(status);
     } else if (status === 'expired') {
       // An unused code that ran out early (clocks differ) is replaced like one that is about to.
-      if (this.status === 'pending') this.#rotateOrExpire();
-      else this.#finish(status);
+      if (this.status === 'pending') this._rotateOrExpire();
+      else this._finish(status);
     } else {
-      this.#setStatus(status);
+      this._setStatus(status);
       // The interval is the least time between two requests; a held request counts toward it.
-      this.#pollIn(
-        Math.max(this.#intervalSeconds, MIN_POLL_GAP_SECONDS) - (Date.now() - sentAt) / 1000,
+      this._pollIn(
+        Math.max(this._intervalSeconds, MIN_POLL_GAP_SECONDS) - (Date.now() - sentAt) / 1000,
       );
     }
   }
 
   /** Capped exponential backoff with jitter, never shorter than the interval. */
-  #backoffSeconds(countFailure = false): number {
-    if (countFailure) this.#failures += 1;
+  private _backoffSeconds(countFailure = false): number {
+    if (countFailure) this._failures += 1;
     const ceiling = Math.min(
       BACKOFF.maxSeconds,
-      BACKOFF.baseSeconds * 2 ** Math.max(0, this.#failures - 1),
+      BACKOFF.baseSeconds * 2 ** Math.max(0, this._failures - 1),
     );
-    return Math.max(this.#intervalSeconds, ceiling * (0.5 + Math.random() / 2));
+    return Math.max(this._intervalSeconds, ceiling * (0.5 + Math.random() / 2));
   }
 
-  #pause(): void {
+  private _pause(): void {
     // Hidden: no status request and no poll timer. A login being started finishes (its answer
     // only draws the QR), and the QR's own end waits for the page to come back.
-    if (!this.#isPolling()) return;
-    if (this.#requestIsPoll) this.#abortRequest();
-    if (!this.#request) clearTimeout(this.#timer);
+    if (!this._isPolling()) return;
+    if (this._requestIsPoll) this._abortRequest();
+    if (!this._request) clearTimeout(this._timer);
   }
 
-  #resume(): void {
-    if (!this.#isPolling() || this.#request) return;
-    if (this.status === 'pending' && this.secondsLeft() <= this.#lead()) this.#rotateOrExpire();
-    else this.#poll();
+  private _resume(): void {
+    if (!this._isPolling() || this._request) return;
+    if (this.status === 'pending' && this.secondsLeft() <= this._lead()) this._rotateOrExpire();
+    else this._poll();
   }
 }
 

@@ -88,30 +88,30 @@ export class OtpLoginQr extends LitElement {
   /** Where the login stands (read-only; reflected for styling with `:host([status=…])`). */
   status: OtpLoginQrStatus = 'idle';
 
-  readonly #poller = new LoginPollController(this, {
+  private readonly _poller = new LoginPollController(this, {
     endpoint: () => this.endpoint.trim(),
     pollWait: () => (Number.isFinite(this.pollWait) ? this.pollWait : 30),
     maxRotations: () =>
       Number.isFinite(this.maxRotations) ? Math.max(0, Math.floor(this.maxRotations)) : 0,
     encode: (text) => {
-      this.#drawing = drawQr(text, errorCorrectionLevel(this.errorCorrection));
+      this._drawing = drawQr(text, errorCorrectionLevel(this.errorCorrection));
     },
     isSafeRedirect: (url) => !!sameOriginUrl(url),
     statusChanged: (status, previous) => {
-      this.#handleStatusChange(status, previous);
+      this._handleStatusChange(status, previous);
     },
   });
 
-  #drawing: QrDrawing | undefined;
-  #countdownTimer: ReturnType<typeof setInterval> | undefined;
+  private _drawing: QrDrawing | undefined;
+  private _countdownTimer: ReturnType<typeof setInterval> | undefined;
   // The text follows the closest `lang`, which may change on any ancestor.
-  readonly #langObserver = new MutationObserver(() => {
+  private readonly _langObserver = new MutationObserver(() => {
     this.requestUpdate();
   });
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.#langObserver.observe(document.documentElement, {
+    this._langObserver.observe(document.documentElement, {
       attributeFilter: ['lang'],
       subtree: true,
     });
@@ -119,27 +119,27 @@ export class OtpLoginQr extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.#langObserver.disconnect();
-    this.#stopCountdown();
+    this._langObserver.disconnect();
+    this._stopCountdown();
   }
 
   /** Forgets the current code and starts a new login. */
   restart(): void {
-    this.#poller.start();
+    this._poller.start();
   }
 
   /** Stops all traffic and timers; the element shows "Get a new code". */
   stop(): void {
-    this.#poller.stop();
+    this._poller.stop();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    this.#poller.sync();
-    const drawing = this.#drawing;
+    this._poller.sync();
+    const drawing = this._drawing;
     const level = errorCorrectionLevel(this.errorCorrection);
     if (changed.has('errorCorrection') && drawing && level !== drawing.level) {
       try {
-        this.#drawing = drawQr(drawing.text, level);
+        this._drawing = drawQr(drawing.text, level);
       } catch {
         // The text fitted at the old level; keep that drawing rather than none.
       }
@@ -149,21 +149,21 @@ export class OtpLoginQr extends LitElement {
   protected override updated(): void {
     // The countdown ticks while a code waits to be scanned.
     if (this.status === 'pending') {
-      this.#countdownTimer ??= setInterval(() => {
+      this._countdownTimer ??= setInterval(() => {
         this.requestUpdate();
       }, 1000);
     } else {
-      this.#stopCountdown();
+      this._stopCountdown();
     }
   }
 
-  #stopCountdown(): void {
-    clearInterval(this.#countdownTimer);
-    this.#countdownTimer = undefined;
+  private _stopCountdown(): void {
+    clearInterval(this._countdownTimer);
+    this._countdownTimer = undefined;
   }
 
-  #handleStatusChange(status: OtpLoginQrStatus, previous: OtpLoginQrStatus): void {
-    const { login, rotations, error, redirectTo } = this.#poller;
+  private _handleStatusChange(status: OtpLoginQrStatus, previous: OtpLoginQrStatus): void {
+    const { login, rotations, error, redirectTo } = this._poller;
     this.status = status;
     emit(this, 'otp-login-qr-status', { status, previous });
     if (status === 'scanned') emit(this, 'otp-login-qr-scanned', { code: login?.code });
@@ -180,13 +180,13 @@ export class OtpLoginQr extends LitElement {
     }
   }
 
-  readonly #handleRestartClick = () => {
+  private readonly _handleRestartClick = () => {
     this.restart();
   };
 
   override render(): TemplateResult {
     const { status, sameDevice } = this;
-    const { login } = this.#poller;
+    const { login } = this._poller;
     const code = login?.code;
     const t = messagesFor(
       this.closest('[lang]')?.getAttribute('lang') ?? document.documentElement.lang,
@@ -203,51 +203,49 @@ export class OtpLoginQr extends LitElement {
       (sameDevice === 'always' || matchMedia('(pointer: coarse)').matches) &&
       login?.same_device_url !== undefined &&
       webUrl(login.same_device_url);
-    const time = formatCountdown(this.#poller.secondsLeft());
+    const time = formatCountdown(this._poller.secondsLeft());
+    // Each part on its own, so that the build can squeeze the whitespace out of every template.
+    const codePart =
+      status === 'scanned' && code !== undefined ? html`<p part="code">${code}</p>` : nothing;
+    const countdown =
+      status === 'pending'
+        ? html`<p part="countdown">
+            ${this._poller.isLastCode() ? t.expiresIn(time) : t.refreshesIn(time)}
+          </p>`
+        : nothing;
+    const buttonPart = button
+      ? html`<button part="button" type="button" @click=${this._handleRestartClick}>
+          ${button}
+        </button>`
+      : nothing;
+    const sameDevicePart = sameDeviceUrl
+      ? html`<a part="button same-device" href=${sameDeviceUrl.href}>${t.openApp}</a>`
+      : nothing;
+    const sentence =
+      status === 'idle'
+        ? this.endpoint.trim() && t.stopped
+        : status === 'scanned' && code !== undefined
+          ? t.scannedWithCode(code)
+          : // Every other status has a sentence of its own name.
+            t[status];
     return html`<div part="base">
-      ${this.#renderQr(t)}
-      ${status === 'scanned' && code !== undefined ? html`<p part="code">${code}</p>` : nothing}
-      <p part="status" role="status">
-        ${
-          status === 'idle'
-            ? this.endpoint.trim() && t.stopped
-            : status === 'scanned' && code !== undefined
-              ? t.scannedWithCode(code)
-              : // Every other status has a sentence of its own name.
-                t[status]
-        }
-      </p>
-      ${
-        status === 'pending'
-          ? html`<p part="countdown">
-              ${this.#poller.isLastCode() ? t.expiresIn(time) : t.refreshesIn(time)}
-            </p>`
-          : nothing
-      }
-      ${
-        button
-          ? html`<button part="button" type="button" @click=${this.#handleRestartClick}>
-              ${button}
-            </button>`
-          : nothing
-      }
-      ${
-        sameDeviceUrl
-          ? html`<a part="button same-device" href=${sameDeviceUrl.href}>${t.openApp}</a>`
-          : nothing
-      }
+      ${this._renderQr(t)} ${codePart}
+      <p part="status" role="status">${sentence}</p>
+      ${countdown} ${buttonPart} ${sameDevicePart}
     </div>`;
   }
 
-  #renderQr(t: WidgetMessages): TemplateResult {
+  private _renderQr(t: WidgetMessages): TemplateResult {
     const { status, size } = this;
-    const drawing = this.#drawing;
+    const drawing = this._drawing;
     if (
       !drawing ||
-      !this.#poller.login ||
+      !this._poller.login ||
       (status !== 'pending' && status !== 'scanned' && status !== 'loading')
     ) {
       // Keeps the layout steady while there is no code to show.
+      const spinner =
+        status === 'loading' ? svg`<circle cx="50" cy="50" r="12"></circle>` : nothing;
       return html`<svg
         part="qr"
         class="placeholder"
@@ -257,7 +255,7 @@ export class OtpLoginQr extends LitElement {
         viewBox="0 0 100 100"
       >
         <rect width="100" height="100"></rect>
-        ${status === 'loading' ? svg`<circle cx="50" cy="50" r="12"></circle>` : nothing}
+        ${spinner}
       </svg>`;
     }
     const quiet = 4;
