@@ -3,7 +3,7 @@
 // <script type="module" src="/otp-login-qr.js"></script>.
 // Usage: npm run build:widget  (prints the file's size, raw and gzipped)
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { basename, dirname, relative } from 'node:path';
+import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, transform } from 'esbuild';
@@ -133,12 +133,14 @@ export async function buildWidget() {
   // A second pass by terser, whose compressor finds what esbuild's leaves (it joins statements,
   // inlines single-use functions and chooses shorter forms over several passes). Tagged templates,
   // property names and the module's export stay as they are.
-  const mapName = `${basename(WIDGET_BUNDLE)}.map`;
   const { code, map } = await minify(output('.js').text, {
     module: true,
     ecma: 2022,
     compress: { passes: 2 },
-    sourceMap: { content: output('.js.map').text, url: mapName, includeSources: true },
+    // A hidden source map: otp-login-qr.js.map is written next to the bundle (load it in the
+    // browser's developer tools), but the bundle does not link to it, so pages that serve only
+    // the script (the demo, the demo website) cause no request for a map they do not have.
+    sourceMap: { content: output('.js.map').text, includeSources: true },
   });
   await Promise.all([
     writeFile(WIDGET_BUNDLE, code),
