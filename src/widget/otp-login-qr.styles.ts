@@ -50,9 +50,9 @@ export const otpLoginQrStyles = unsafeCSS(`
     fill: var(--otp-login-qr-foreground, #000);
   }
 
-  :host([status='scanned']) [part='qr'],
-  :host([status='expired']) [part='qr'],
-  :host([status='idle']) [part='qr'] {
+  :host([status=scanned]) [part=qr],
+  :host([status=expired]) [part=qr],
+  :host([status=idle]) [part=qr] {
     opacity: 0.15;
   }
 
@@ -85,12 +85,12 @@ export const otpLoginQrStyles = unsafeCSS(`
     font-weight: 600;
   }
 
-  :host([status='error']) [part='status'],
-  :host([status='denied']) [part='status'] {
+  :host([status=error]) [part=status],
+  :host([status=denied]) [part=status] {
     color: var(--otp-login-qr-error-color, #b3261e);
   }
 
-  :host([status='accepted']) [part='status'] {
+  :host([status=accepted]) [part=status] {
     color: var(--otp-login-qr-success-color, #146c2e);
   }
 
