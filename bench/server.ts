@@ -12,7 +12,7 @@
  * 10,000 waits; result p99 < 20 ms with 1,000 waits held.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -26,52 +26,18 @@ import {
   testConfig,
   TokenServerClient,
 } from '../test/server/token-server-fixture.js';
-
-const DURATION_MS = Number(process.env.BENCH_SECONDS ?? '8') * 1000;
-const CONCURRENCY = 16;
-
-interface LoadResult {
-  requests: number;
-  seconds: number;
-  latencies: number[];
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-function summary(name: string, result: LoadResult, ceiling?: number): string {
-  const sorted = [...result.latencies].sort((a, b) => a - b);
-  const rate = result.requests / result.seconds;
-  const ratio = ceiling === undefined ? '' : `  ratio ${((100 * rate) / ceiling).toFixed(1)} %`;
-  return `${name.padEnd(34)} ${rate.toFixed(0).padStart(7)} req/s  p50 ${percentile(sorted, 50).toFixed(2)} ms  p99 ${percentile(sorted, 99).toFixed(2)} ms${ratio}`;
-}
-
-/** Runs `worker` in CONCURRENCY loops for DURATION_MS; each call returns its request timings. */
-async function drive(worker: (index: number) => Promise<number[]>): Promise<LoadResult> {
-  const latencies: number[] = [];
-  let requests = 0;
-  const started = performance.now();
-  const deadline = started + DURATION_MS;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async (_, index) => {
-      while (performance.now() < deadline) {
-        const timings = await worker(index);
-        requests += timings.length;
-        latencies.push(...timings);
-      }
-    }),
-  );
-  return { requests, seconds: (performance.now() - started) / 1000, latencies };
-}
-
-async function timed<T>(timings: number[], call: () => Promise<T>): Promise<T> {
-  const start = performance.now();
-  const value = await call();
-  timings.push(performance.now() - start);
-  return value;
-}
+import { fullCycle } from './server/full-cycle.js';
+import {
+  CONCURRENCY,
+  drive,
+  DURATION_MS,
+  percentile,
+  rssBytes,
+  summary,
+  timed,
+  withCpu,
+  type LoadResult,
+} from './server/load.js';
 
 /** The ceiling: a bare node:http handler in its own process. It also receives the callbacks. */
 async function startBareServer(port: number): Promise<ChildProcess> {
@@ -111,36 +77,6 @@ function benchConfig(callbackUri: string) {
     },
     maxWaitSeconds: 60,
   });
-}
-
-async function fullCycle(server: TokenServerProcess): Promise<LoadResult> {
-  const client = new TokenServerClient(server.url, (request) => fetch(request));
-  const phones = await Promise.all(
-    Array.from({ length: CONCURRENCY }, () => client.enrollDevice('alice')),
-  );
-  return drive(async (index) => {
-    const phone = phones[index];
-    if (phone === undefined) throw new Error('no phone');
-    const timings: number[] = [];
-    client.now = Date.now();
-    const login = await timed(timings, () => client.initialize({ callback_uri: callbackUri }));
-    await timed(timings, () =>
-      client.mobile(phone, `/transactions/${login.transaction_id}/redeem`, { otp: login.code }),
-    );
-    await timed(timings, () =>
-      client.mobile(phone, `/transactions/${login.transaction_id}/answer`, { answer: 'accept' }),
-    );
-    const result = await timed(timings, () => client.result(login.transaction_id));
-    if (result.body.status !== 'accepted')
-      throw new Error(`cycle ended ${String(result.body.status)}`);
-    return timings;
-  });
-}
-
-function rssBytes(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
-  return Number(kb) * 1024;
 }
 
 /** The floor: RSS growth of a bare node:http server that holds `count` requests unanswered. */
@@ -271,9 +207,10 @@ try {
   console.log(
     `Token Server load on loopback, ${CONCURRENCY} concurrent clients, ${DURATION_MS / 1000} s a run\n`,
   );
-  const ceiling = await measureCeiling(barePort);
+  const [ceiling, ceilingCpu] = await withCpu(bare.pid ?? 0, () => measureCeiling(barePort));
   const ceilingRate = ceiling.requests / ceiling.seconds;
   console.log(summary('bare node:http handler (ceiling)', ceiling));
+  console.log(`  ${ceilingCpu}`);
   for (const count of waitCounts) console.log(`  floor: ${await bareHeldFloor(count)}`);
 
   const stores = (process.env.BENCH_STORES ?? 'sqlite,redis').split(',');
@@ -287,7 +224,11 @@ try {
     };
     const server = await startTokenServerProcess(env);
     try {
-      console.log(summary(`full cycle, ${store}`, await fullCycle(server), ceilingRate));
+      const [cycle, cycleCpu] = await withCpu(server.child.pid ?? 0, () =>
+        fullCycle(server, callbackUri),
+      );
+      console.log(summary(`full cycle, ${store}`, cycle, ceilingRate));
+      console.log(`  ${cycleCpu}`);
       for (const count of waitCounts) console.log(`  ${store}: ${await heldWaits(server, count)}`);
       for (const count of waitCounts)
         console.log(`  ${store}: ${await heldBatchedWaits(server, count)}`);

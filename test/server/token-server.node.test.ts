@@ -90,6 +90,16 @@ describe('a website starts a login (initialize)', () => {
     });
     assert.equal(response.status, 413);
   });
+
+  it('refuses a body that declares more than the cap, by its Content-Length alone', async () => {
+    const response = await fixture.relyingParty('/authenticate/user', {
+      method: 'POST',
+      headers: { 'Content-Length': '20000' },
+      body: 'type=otp',
+    });
+    assert.equal(response.status, 413);
+    assert.equal(((await response.json()) as { error: string }).error, 'request_too_large');
+  });
 });
 
 describe('the whole flow: link a phone, log in, accept', () => {

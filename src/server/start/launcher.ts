@@ -76,7 +76,11 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
   const logger = pino({ level: options.logLevel, redact: LOGGER_REDACTIONS });
   const databasePath = join(options.dataDir, 'token-server.db');
   const startTokenServer = () => {
-    const store = new SqliteStore(databasePath);
+    const store = new SqliteStore(databasePath, {
+      onCheckpointError: (error) => {
+        logger.warn({ err: error }, 'SQLite checkpoint failed; it is tried again');
+      },
+    });
     const server = createTokenServer({ config, store, logger });
     const purge = setInterval(() => {
       store.purgeExpired(Date.now() - PURGE_GRACE_MS).catch((error: unknown) => {

@@ -9,6 +9,7 @@ import type {
   TransactionRecord,
   TransitionResult,
 } from './records.js';
+import { SqliteCheckpointer, type CheckpointResult } from './sqlite-checkpointer.js';
 import { answer, redeem, redeemEnrollmentCode } from './transitions.js';
 
 const SCHEMA = `
@@ -32,19 +33,39 @@ interface DataRow {
   data: string;
 }
 
+export interface SqliteStoreOptions {
+  /** Told when a background checkpoint fails (it is tried again); defaults to a process warning. */
+  onCheckpointError?: (error: Error) => void;
+}
+
+/**
+ * WAL frames (4 KiB pages) after which the server's own thread checkpoints after all: a safety
+ * net for when the background checkpoints cannot keep up or are never able to finish.
+ */
+const WRITER_CHECKPOINT_FRAMES = 16_000;
+
 /**
  * The default store: one SQLite file (better-sqlite3) in WAL mode. Every commit is in the file
  * before the call returns, so a crash of the server (even kill -9) loses nothing that a caller
  * was told had happened. Transitions run in IMMEDIATE transactions, so that two processes on one
- * file cannot both win a race. Wake-ups of waits stay inside this process: to run several
- * instances, use the Redis store.
+ * file cannot both win a race. Checkpoints (copying the WAL into the file, with its disk syncs)
+ * run on a worker thread: see SqliteCheckpointer. Wake-ups of waits stay inside this process: to
+ * run several instances, use the Redis store.
  */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly changes = new EventEmitter().setMaxListeners(0);
   private readonly statements;
+  private readonly checkpointer: SqliteCheckpointer | undefined;
+  /** Made once: better-sqlite3 builds a new wrapper for every db.transaction() call. */
+  private readonly transition: Database.Transaction<
+    (
+      key: string,
+      apply: (record: TransactionRecord | undefined) => TransitionResult<TransactionRecord>,
+    ) => TransitionResult<TransactionRecord>
+  >;
 
-  constructor(path: string) {
+  constructor(path: string, options: SqliteStoreOptions = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
@@ -52,6 +73,18 @@ export class SqliteStore implements Store {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    if (path !== ':memory:') {
+      this.db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_FRAMES}`);
+      // After a checkpoint lets the WAL start over, its file is cut back to this size.
+      this.db.pragma(`journal_size_limit = ${16 * 1024 * 1024}`);
+      this.checkpointer = new SqliteCheckpointer(
+        path,
+        options.onCheckpointError ??
+          ((error) => {
+            process.emitWarning(error);
+          }),
+      );
+    }
     this.statements = {
       insertTransaction: this.db.prepare(
         'INSERT INTO transactions (key, version, expires_at, data) VALUES (?, ?, ?, ?)',
@@ -86,6 +119,21 @@ export class SqliteStore implements Store {
       purgeEnrollments: this.db.prepare('DELETE FROM enrollments WHERE expires_at <= ?'),
       purgeNonces: this.db.prepare('DELETE FROM nonces WHERE expires_at <= ?'),
     };
+    this.transition = this.db.transaction((key, apply) => {
+      const current = this.readTransaction(key);
+      const result = apply(current);
+      if (!result.ok || current === undefined) return result;
+      const { changes } = this.statements.updateTransaction.run(
+        result.record.version,
+        JSON.stringify(result.record),
+        key,
+        current.version,
+      );
+      // IMMEDIATE holds the write lock from the read on, so the row cannot have moved; if it
+      // did, refuse rather than report a change that was not written.
+      if (changes !== 1) throw new Error('The transaction changed during a transition.');
+      return result;
+    });
   }
 
   insertTransaction(record: TransactionRecord): Promise<void> {
@@ -198,7 +246,17 @@ export class SqliteStore implements Store {
     });
   }
 
-  close(): Promise<void> {
+  /** Copies the WAL into the database file now, on the checkpoint thread. */
+  checkpoint(): Promise<CheckpointResult> {
+    if (this.checkpointer === undefined)
+      return Promise.reject(new Error('An in-memory database has no WAL to checkpoint.'));
+    return this.checkpointer.checkpoint();
+  }
+
+  async close(): Promise<void> {
+    // The checkpoint connection closes first, so that this one, the last, checkpoints everything
+    // and removes the WAL file as it closes.
+    await this.checkpointer?.close();
     return this.run(() => {
       this.changes.removeAllListeners();
       this.db.close();
@@ -213,22 +271,7 @@ export class SqliteStore implements Store {
     key: string,
     apply: (record: TransactionRecord | undefined) => TransitionResult<TransactionRecord>,
   ): TransitionResult<TransactionRecord> {
-    const transition = this.db.transaction(() => {
-      const current = this.readTransaction(key);
-      const result = apply(current);
-      if (!result.ok || current === undefined) return result;
-      const { changes } = this.statements.updateTransaction.run(
-        result.record.version,
-        JSON.stringify(result.record),
-        key,
-        current.version,
-      );
-      // IMMEDIATE holds the write lock from the read on, so the row cannot have moved; if it
-      // did, refuse rather than report a change that was not written.
-      if (changes !== 1) throw new Error('The transaction changed during a transition.');
-      return result;
-    });
-    const result = transition.immediate();
+    const result = this.transition.immediate(key, apply);
     if (result.ok) this.changes.emit('change', key);
     return result;
   }

@@ -74,5 +74,9 @@ async function openStore(env: TokenServerEnvironment): Promise<Store> {
       },
     });
   }
-  return new SqliteStore(env.databasePath);
+  return new SqliteStore(env.databasePath, {
+    onCheckpointError: (error) => {
+      logger.warn({ err: error }, 'SQLite checkpoint failed; it is tried again');
+    },
+  });
 }
