@@ -98,6 +98,20 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         assert.equal(await store.getTransaction(sha256Hex('unknown')), undefined);
       });
 
+      it('reads many transactions at once, in the order asked, with gaps for unknown keys', async () => {
+        const first = transactionFixture().record;
+        const second = transactionFixture().record;
+        await store.insertTransaction(first);
+        await store.insertTransaction(second);
+        const unknown = sha256Hex('unknown');
+        assert.deepEqual(await store.getTransactions([second.key, unknown, first.key]), [
+          second,
+          undefined,
+          first,
+        ]);
+        assert.deepEqual(await store.getTransactions([]), []);
+      });
+
       it('refuses a second transaction with the same key', async () => {
         const { record } = transactionFixture();
         await store.insertTransaction(record);

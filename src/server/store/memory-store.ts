@@ -28,6 +28,10 @@ export class MemoryStore implements Store {
     return Promise.resolve(this.transactions.get(key));
   }
 
+  getTransactions(keys: readonly string[]): Promise<(TransactionRecord | undefined)[]> {
+    return Promise.resolve(keys.map((key) => this.transactions.get(key)));
+  }
+
   redeemTransaction(
     key: string,
     change: Parameters<Store['redeemTransaction']>[1],

@@ -127,6 +127,13 @@ export class RedisStore implements Store {
     return parseTransaction(await this.redis.get(this.transactionKey(key)));
   }
 
+  /** One MGET for them all: a command per key would cost a promise and its buffers each. */
+  async getTransactions(keys: readonly string[]): Promise<(TransactionRecord | undefined)[]> {
+    if (keys.length === 0) return [];
+    const values = await this.redis.mget(keys.map((key) => this.transactionKey(key)));
+    return values.map(parseTransaction);
+  }
+
   redeemTransaction(
     key: string,
     change: Parameters<Store['redeemTransaction']>[1],

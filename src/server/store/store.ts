@@ -20,6 +20,11 @@ export interface Store {
   insertTransaction(record: TransactionRecord): Promise<void>;
   getTransaction(key: string): Promise<TransactionRecord | undefined>;
   /**
+   * Reads many transactions in one go (the batched wait reads up to 250 at every wake-up):
+   * the records in the order of `keys`, undefined where there is none.
+   */
+  getTransactions(keys: readonly string[]): Promise<(TransactionRecord | undefined)[]>;
+  /**
    * created → redeemed, if the OTP hash matches and the transaction has not expired. A wrong OTP
    * reads as `not_found`, so that a guess learns nothing.
    */

@@ -184,12 +184,11 @@ export class TransactionService {
       const changed: TransactionResultResponse[] = [];
       const unknown: string[] = [];
       let nextExpiry = Number.POSITIVE_INFINITY;
-      const records = await Promise.all(
-        [...keys].map(
-          async ([id, key]) => [id, await this.options.store.getTransaction(key)] as const,
-        ),
-      );
-      for (const [id, record] of records) {
+      const records = await this.options.store.getTransactions([...keys.values()]);
+      let index = 0;
+      for (const id of keys.keys()) {
+        const record = records[index];
+        index += 1;
         if (record?.clientId !== client.id) {
           unknown.push(id);
           continue;
