@@ -7,6 +7,7 @@ import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, transform } from 'esbuild';
+import { minify as minifyWithOxc } from 'rolldown/utils';
 import { minify } from 'terser';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -133,7 +134,7 @@ export async function buildWidget() {
   // A second pass by terser, whose compressor finds what esbuild's leaves (it joins statements,
   // inlines single-use functions and chooses shorter forms over several passes). Tagged templates,
   // property names and the module's export stay as they are.
-  const { code, map } = await minify(output('.js').text, {
+  const terser = await minify(output('.js').text, {
     module: true,
     ecma: 2022,
     compress: { passes: 2 },
@@ -142,6 +143,16 @@ export async function buildWidget() {
     // the script (the demo, the demo website) cause no request for a map they do not have.
     sourceMap: { content: output('.js.map').text, includeSources: true },
   });
+  // A third pass by oxc's minifier (rolldown's, as vite 8 uses it), which still finds shorter
+  // forms in terser's output (about 40 B gzip). Its source map continues terser's.
+  const oxc = await minifyWithOxc('otp-login-qr.js', terser.code, {
+    module: true,
+    sourcemap: true,
+    inputMap: JSON.parse(terser.map),
+  });
+  if (oxc.errors.length > 0) throw new Error(oxc.errors.map((error) => error.message).join('\n'));
+  const { code } = oxc;
+  const map = JSON.stringify(oxc.map);
   await Promise.all([
     writeFile(WIDGET_BUNDLE, code),
     writeFile(`${WIDGET_BUNDLE}.map`, map),

@@ -1,5 +1,5 @@
 import { MAX_QR_TEXT_LENGTH } from './limits.js';
-import { isLoginStatus, type LoginStatus } from './login-status.js';
+import { isLoginStatus, LOGIN_STATUSES, type LoginStatus } from './login-status.js';
 
 /**
  * The contract between a website's backend (the relying-party kit serves it) and `<otp-login-qr>`
@@ -61,76 +61,97 @@ export class WebsiteContractError extends Error {
 
   constructor(code: WebsiteContractErrorCode, message: string, field?: string) {
     super(message);
-    this.name = this.constructor.name;
+    // A literal, not this.constructor.name: minifiers rename classes (the widget's bundle does).
+    this.name = 'WebsiteContractError';
     this.code = code;
     this.field = field;
   }
 }
 
-const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
+/** One field of a response: its name, whether it must be there, its test, and what it expects. */
+type FieldRule = readonly [
+  name: string,
+  required: boolean,
+  isValid: (value: unknown) => boolean,
+  expected: string,
+];
 
-function record(value: unknown): Record<string, unknown> {
+const { idLength, codeLength, urlLength, maxExpiresIn, maxInterval } = WEBSITE_CONTRACT_LIMITS;
+
+const isText = (value: unknown, maxLength: number): value is string =>
+  typeof value === 'string' && value.length > 0 && value.length <= maxLength;
+
+/** Also false for NaN and the infinities. */
+const isSeconds = (value: unknown, max: number): value is number =>
+  typeof value === 'number' && value >= 0 && value <= max;
+
+const text = (name: string, required: boolean, maxLength: number): FieldRule => [
+  name,
+  required,
+  (value) => isText(value, maxLength),
+  `a string of 1 to ${maxLength} characters`,
+];
+
+const interval = (required: boolean): FieldRule => [
+  'interval',
+  required,
+  (value) => isSeconds(value, maxInterval),
+  `0 to ${maxInterval} seconds`,
+];
+
+const START_FIELDS: readonly FieldRule[] = [
+  [
+    'id',
+    true,
+    // URL-safe, as it goes into the status URL's path.
+    (value) => isText(value, idLength) && /^[\w-]+$/.test(value),
+    `1 to ${idLength} of A-Z a-z 0-9 _ -`,
+  ],
+  text('qr', true, MAX_QR_TEXT_LENGTH),
+  [
+    'expires_in',
+    true,
+    (value) => isSeconds(value, maxExpiresIn) && value > 0,
+    `above 0 and at most ${maxExpiresIn} seconds`,
+  ],
+  interval(true),
+  text('code', false, codeLength),
+  text('same_device_url', false, urlLength),
+];
+
+const STATUS_FIELDS: readonly FieldRule[] = [
+  interval(false),
+  ['status', true, isLoginStatus, `one of ${LOGIN_STATUSES.join(', ')}`],
+  text('redirect_to', false, urlLength),
+];
+
+const SLOW_DOWN_FIELDS: readonly FieldRule[] = [
+  interval(false),
+  ['error', true, (value) => value === 'slow_down', '"slow_down"'],
+];
+
+/**
+ * Checks `value` field by field, in the rules' order (the first fault found is thrown), and
+ * returns the fields the rules name that are present; anything else in `value` is left out.
+ */
+function parse(value: unknown, rules: readonly FieldRule[]): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new WebsiteContractError('not_an_object', 'The response is not a JSON object.');
-  return value as Record<string, unknown>;
-}
-
-function requiredString(body: Record<string, unknown>, field: string, maxLength: number): string {
-  const value = body[field];
-  if (value === undefined) throw new WebsiteContractError('missing_field', `No ${field}.`, field);
-  if (typeof value !== 'string' || value.length === 0 || value.length > maxLength)
-    throw new WebsiteContractError(
-      'invalid_field',
-      `${field} must be a string of 1 to ${maxLength} characters.`,
-      field,
-    );
-  return value;
-}
-
-function optionalString(
-  body: Record<string, unknown>,
-  field: string,
-  maxLength: number,
-): string | undefined {
-  return body[field] === undefined ? undefined : requiredString(body, field, maxLength);
-}
-
-function seconds(body: Record<string, unknown>, field: string, max: number, required: boolean) {
-  const value = body[field];
-  if (value === undefined) {
-    if (required) throw new WebsiteContractError('missing_field', `No ${field}.`, field);
-    return undefined;
+  const result: Record<string, unknown> = {};
+  for (const [name, required, isValid, expected] of rules) {
+    const field = (value as Record<string, unknown>)[name];
+    if (field !== undefined) {
+      if (!isValid(field))
+        throw new WebsiteContractError('invalid_field', `${name} must be ${expected}.`, name);
+      result[name] = field;
+    } else if (required) throw new WebsiteContractError('missing_field', `No ${name}.`, name);
   }
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max)
-    throw new WebsiteContractError(
-      'invalid_field',
-      `${field} must be a number of seconds from 0 to ${max}.`,
-      field,
-    );
-  return value;
+  return result;
 }
 
 /** Checks a `POST {endpoint}` body. Throws {@link WebsiteContractError}; never anything else. */
 export function parseStartLoginResponse(value: unknown): StartLoginResponse {
-  const body = record(value);
-  const id = requiredString(body, 'id', WEBSITE_CONTRACT_LIMITS.idLength);
-  if (!ID_PATTERN.test(id))
-    throw new WebsiteContractError('invalid_field', 'id must be URL-safe (A-Z a-z 0-9 _ -).', 'id');
-  const qr = requiredString(body, 'qr', MAX_QR_TEXT_LENGTH);
-  const expiresIn = seconds(body, 'expires_in', WEBSITE_CONTRACT_LIMITS.maxExpiresIn, true) ?? 0;
-  if (expiresIn === 0)
-    throw new WebsiteContractError('invalid_field', 'expires_in must be above 0.', 'expires_in');
-  const interval = seconds(body, 'interval', WEBSITE_CONTRACT_LIMITS.maxInterval, true) ?? 0;
-  const code = optionalString(body, 'code', WEBSITE_CONTRACT_LIMITS.codeLength);
-  const sameDeviceUrl = optionalString(body, 'same_device_url', WEBSITE_CONTRACT_LIMITS.urlLength);
-  return {
-    id,
-    qr,
-    expires_in: expiresIn,
-    interval,
-    ...(code === undefined ? {} : { code }),
-    ...(sameDeviceUrl === undefined ? {} : { same_device_url: sameDeviceUrl }),
-  };
+  return parse(value, START_FIELDS) as unknown as StartLoginResponse;
 }
 
 /**
@@ -138,23 +159,9 @@ export function parseStartLoginResponse(value: unknown): StartLoginResponse {
  * {@link WebsiteContractError}; never anything else.
  */
 export function parseLoginStatusResponse(value: unknown): LoginStatusResponse | SlowDownResponse {
-  const body = record(value);
-  const interval = seconds(body, 'interval', WEBSITE_CONTRACT_LIMITS.maxInterval, false);
-  if (body['error'] !== undefined) {
-    if (body['error'] !== 'slow_down')
-      throw new WebsiteContractError('invalid_field', 'error must be "slow_down".', 'error');
-    return { error: 'slow_down', ...(interval === undefined ? {} : { interval }) };
-  }
-  if (body['status'] === undefined)
-    throw new WebsiteContractError('missing_field', 'No status.', 'status');
-  if (!isLoginStatus(body['status']))
-    throw new WebsiteContractError('invalid_field', 'status is not a login status.', 'status');
-  const redirectTo = optionalString(body, 'redirect_to', WEBSITE_CONTRACT_LIMITS.urlLength);
-  return {
-    status: body['status'],
-    ...(interval === undefined ? {} : { interval }),
-    ...(redirectTo === undefined ? {} : { redirect_to: redirectTo }),
-  };
+  const fields =
+    (value as { error?: unknown } | null)?.error === undefined ? STATUS_FIELDS : SLOW_DOWN_FIELDS;
+  return parse(value, fields) as unknown as LoginStatusResponse | SlowDownResponse;
 }
 
 export function isSlowDown(

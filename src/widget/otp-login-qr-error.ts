@@ -23,7 +23,8 @@ export class OtpLoginQrError extends Error {
 
   constructor(code: OtpLoginQrErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = this.constructor.name;
+    // A literal, not this.constructor.name: the bundle's minifier renames classes.
+    this.name = 'OtpLoginQrError';
     this.code = code;
   }
 }
