@@ -81,7 +81,9 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
         logger.warn({ err: error }, 'SQLite checkpoint failed; it is tried again');
       },
     });
-    const server = createTokenServer({ config, store, logger });
+    // The demo's callback URI is served with this run's self-signed certificate: trust it (and
+    // only it) for callbacks, or each one would fail TLS verification and be lost.
+    const server = createTokenServer({ config, store, logger, callbackCa: certificate?.cert });
     const purge = setInterval(() => {
       store.purgeExpired(Date.now() - PURGE_GRACE_MS).catch((error: unknown) => {
         logger.warn({ err: error }, 'purge failed');

@@ -29,6 +29,8 @@ export interface TokenServerOptions {
    * read the proxy's header here (and only then, since a client can send any header).
    */
   clientIp?: (c: Context) => string | null;
+  /** Certificates (PEM) to trust for https callbacks instead of Node's CAs; see callback-sender.ts. */
+  callbackCa?: string | Buffer;
 }
 
 export interface TokenServer {
@@ -47,7 +49,7 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
   const logger = options.logger ?? pino({ level: 'silent' });
   const clock = options.clock ?? Date.now;
   const waiter = new StatusWaiter(store);
-  const sendCallback = createCallbackSender({ logger });
+  const sendCallback = createCallbackSender({ logger, ca: options.callbackCa });
   const transactions = new TransactionService({
     store,
     config,

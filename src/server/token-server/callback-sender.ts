@@ -10,6 +10,12 @@ export interface CallbackSenderOptions {
   attempts?: number;
   /** Wait before the second attempt; doubled for each attempt after it. */
   retryDelayMs?: number;
+  /**
+   * Certificates (PEM) to trust for https callback URIs, in place of Node's bundled CAs: for a
+   * website whose certificate no public CA signed, such as `npm start -- --https`'s self-signed
+   * one. Verification itself stays on; a certificate that is not trusted loses the callback.
+   */
+  ca?: string | Buffer | (string | Buffer)[];
 }
 
 /**
@@ -29,7 +35,7 @@ export function createCallbackSender(options: CallbackSenderOptions) {
   const retryDelayMs = options.retryDelayMs ?? 1_000;
   const agents = {
     'http:': new HttpAgent({ keepAlive: true, maxSockets: 64 }),
-    'https:': new HttpsAgent({ keepAlive: true, maxSockets: 64 }),
+    'https:': new HttpsAgent({ keepAlive: true, maxSockets: 64, ca: options.ca }),
   };
 
   function attempt(url: URL, body: string): Promise<number> {
