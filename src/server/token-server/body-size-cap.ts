@@ -13,12 +13,14 @@ import { bodyLimit } from 'hono/body-limit';
  */
 export function bodySizeCap(maxBytes: number, tooLarge: () => never): MiddlewareHandler {
   const streamingLimit = bodyLimit({ maxSize: maxBytes, onError: tooLarge });
-  return async (c, next) => {
+  // Not async: a held long-poll keeps every async frame above it alive, so a plain function that
+  // hands back next()'s promise costs a held wait less memory.
+  return (c, next) => {
     const method = c.req.method;
     if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return next();
     const declared = c.req.header('content-length');
     if (declared !== undefined && c.req.header('transfer-encoding') === undefined) {
-      if (!/^\d{1,15}$/.test(declared) || Number(declared) > maxBytes) tooLarge();
+      if (!/^\d{1,15}$/.test(declared) || Number(declared) > maxBytes) return tooLarge();
       return next();
     }
     return streamingLimit(c, next);

@@ -8,9 +8,7 @@ import type { Logger } from 'pino';
  * keys, signatures and credentials cannot reach the log.
  */
 export function requestLog(logger: Logger): MiddlewareHandler {
-  return async (c, next) => {
-    // At a level above info (production's usual warn), a request costs no log work at all.
-    if (!logger.isLevelEnabled('info')) return next();
+  const logged: MiddlewareHandler = async (c, next) => {
     const started = performance.now();
     await next();
     logger.info(
@@ -23,6 +21,9 @@ export function requestLog(logger: Logger): MiddlewareHandler {
       'request',
     );
   };
+  // At a level above info (production's usual warn), a request costs no log work, and no async
+  // frame that a held long-poll would keep alive.
+  return (c, next) => (logger.isLevelEnabled('info') ? logged(c, next) : next());
 }
 
 /** pino options for the Token Server: also redacts the usual secret-bearing fields, in case. */
