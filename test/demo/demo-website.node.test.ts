@@ -103,6 +103,50 @@ describe('demo website', () => {
     assert.equal(demo.database.userByEmail('a@b.example'), undefined);
   });
 
+  it('refuses a password form that is not a form body with 415, unread and not counted as a try', async () => {
+    const { demo } = setUpDemo();
+    const browser = new DemoBrowser(demo);
+    await signUp(browser, 'typed@example.com');
+    await browser.post('/logout');
+    const fields = 'email=other%40example.com&password=correct+horse+battery';
+    // text/plain is what a cross-site <form enctype="text/plain"> sends without a preflight.
+    const bodies: [string | undefined, BodyInit][] = [
+      ['text/plain', fields],
+      ['application/json', JSON.stringify({ email: 'other@example.com', password: 'x'.repeat(9) })],
+      [undefined, new TextEncoder().encode(fields)],
+    ];
+    for (let round = 0; round < 8; round++) {
+      for (const path of ['/signup', '/login']) {
+        for (const [type, body] of bodies) {
+          const response = await browser.request(path, {
+            method: 'POST',
+            headers: { Origin: SITE, ...(type === undefined ? {} : { 'Content-Type': type }) },
+            body,
+          });
+          assert.equal(response.status, 415, `${path} ${type}`);
+          assert.equal(
+            response.headers.get('accept'),
+            'application/x-www-form-urlencoded, multipart/form-data',
+          );
+          assert.deepEqual(response.headers.getSetCookie(), []);
+          assert.match(await response.text(), /sent in a format the website does not read/);
+        }
+      }
+    }
+    assert.equal(demo.database.userByEmail('other@example.com'), undefined);
+    // 48 refusals, none of them a password try: the real form still logs in (20 tries allowed).
+    const multipart = new FormData();
+    multipart.set('email', 'typed@example.com');
+    multipart.set('password', 'correct horse battery');
+    const login = await browser.request('/login', {
+      method: 'POST',
+      headers: { Origin: SITE },
+      body: multipart,
+    });
+    assert.equal(login.status, 303);
+    assert.equal(login.headers.get('location'), '/account');
+  });
+
   it('slows down password guessing: 429 with Retry-After after 20 tries', async () => {
     const { demo } = setUpDemo();
     const browser = new DemoBrowser(demo);

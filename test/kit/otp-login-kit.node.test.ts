@@ -177,6 +177,7 @@ describe('relying-party kit: status', () => {
     const callback = await kit.fetch(
       new Request(CALLBACK_URI, {
         method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ callback_uri: CALLBACK_URI, transaction_id: scanned.transactionId }),
       }),
     );
@@ -352,9 +353,80 @@ describe('relying-party kit: status', () => {
       'nonsense',
       JSON.stringify({ callback_uri: 'http://x/', transaction_id: 'a' }),
     ]) {
-      const response = await kit.fetch(new Request(CALLBACK_URI, { method: 'POST', body }));
+      const response = await kit.fetch(
+        new Request(CALLBACK_URI, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json; charset=utf-8' },
+          body,
+        }),
+      );
       assert.equal(response.status, 400);
     }
+  });
+
+  it('refuses a callback that is not application/json with 415, unread, waking nothing', async () => {
+    const { kit, tokenServer, logins } = setUpKit({
+      tokenServer: {
+        url: 'http://token-server.test',
+        clientId: 'demo',
+        clientSecret: 'demo-secret-that-is-long-enough-0123456789',
+        longPoll: 'never',
+        fetch: (request) => fixture.fetch(request),
+      },
+      upstreamPollMs: 600_000, // only the callback can end the wait early
+      maxWaitSeconds: 60,
+    });
+    const fixture = tokenServer;
+    const phone = await tokenServer.enrollDevice('carol');
+    const browser = new TestBrowser(kit);
+    const { body } = await browser.start();
+    const scanned = await scan(tokenServer, phone, body.qr);
+    assert.deepEqual((await browser.poll('/otp-login', body.id)).body, { status: 'scanned' });
+    let settled = false;
+    const held = browser.poll('/otp-login', body.id, 60).finally(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await scanned.answer('accept');
+
+    const fields = { callback_uri: CALLBACK_URI, transaction_id: scanned.transactionId };
+    const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.set(name, value);
+    // What a cross-site <form> can send without a preflight, and a body with no type at all.
+    const bodies: [string, BodyInit][] = [
+      ['text/plain', JSON.stringify(fields)],
+      ['urlencoded', new URLSearchParams(fields)],
+      ['multipart', form],
+      ['no type', new TextEncoder().encode(JSON.stringify(fields))],
+    ];
+    for (const [kind, sent] of bodies) {
+      const response = await kit.fetch(new Request(CALLBACK_URI, { method: 'POST', body: sent }));
+      assert.equal(response.status, 415, kind);
+      assert.equal(response.headers.get('accept'), 'application/json', kind);
+      assert.deepEqual(
+        await response.json(),
+        {
+          error: 'unsupported_media_type',
+          error_description: 'The callback must be sent as application/json.',
+        },
+        kind,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(settled, false, 'a refused callback woke the held poll');
+    assert.deepEqual(logins, []);
+
+    const accepted = await kit.fetch(
+      new Request(CALLBACK_URI, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(fields),
+      }),
+    );
+    assert.equal(accepted.status, 204);
+    assert.deepEqual((await beforeTheWaitEnds(held)).body, {
+      status: 'accepted',
+      redirect_to: '/account',
+    });
+    assert.deepEqual(logins, ['carol']);
   });
 });
 

@@ -71,6 +71,8 @@ export interface DemoWebsite {
 
 const STYLES_URL = new URL('./assets/styles.css', import.meta.url);
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,189}$/;
+/** The bodies an HTML form sends (`enctype`), the only ones the password forms read. */
+const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'];
 
 /**
  * The demo website: password sign-up and login, passwordless login by QR, a second factor on the
@@ -184,6 +186,14 @@ export function createDemoWebsite(options: DemoWebsiteOptions): DemoWebsite {
   const passwordAttempts = new RateLimiterMemory({ points: 20, duration: 300, keyPrefix: 'pw' });
   for (const path of ['/login', '/signup']) {
     app.post(path, async (c, next) => {
+      // Only what the site's own forms send; anything else is refused unread, and is no attempt.
+      if (!FORM_TYPES.includes(mediaType(c.req.header('content-type')))) {
+        c.header('Accept', FORM_TYPES.join(', '));
+        return c.html(
+          errorPage('This form was sent in a format the website does not read. Use the form.'),
+          415,
+        );
+      }
       try {
         await passwordAttempts.consume(honoContext(c).clientIp ?? 'unknown');
       } catch (rejection) {
@@ -341,4 +351,9 @@ export function createDemoWebsite(options: DemoWebsiteOptions): DemoWebsite {
       database.close();
     },
   };
+}
+
+/** `type/subtype` of a Content-Type header, lower-cased, without parameters; '' if none. */
+function mediaType(contentType: string | undefined): string {
+  return contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
 }

@@ -365,6 +365,17 @@ export function createOtpLoginKit(config: OtpLoginKitConfig): OtpLoginKit {
   async function callback(request: Request, context: KitRequestContext): Promise<Response> {
     const limited = await consume(callbackPerIp, ipOf(request, context) ?? 'unknown');
     if (limited) return limited;
+    // The Token Server sends JSON. Anything else (a cross-site form can post text/plain,
+    // urlencoded or multipart without a preflight) is refused unread, and wakes nothing.
+    if (!isJson(request.headers.get('content-type')))
+      return json(
+        415,
+        {
+          error: 'unsupported_media_type',
+          error_description: 'The callback must be sent as application/json.',
+        },
+        { Accept: 'application/json' },
+      );
     const length = Number(request.headers.get('content-length') ?? '0');
     if (length > CALLBACK_BODY_LIMIT) return json(413, { error: 'request_too_large' });
     const text = await request.text();
@@ -491,6 +502,11 @@ function trimPath(path: string): string {
   if (!path.startsWith('/') || path.includes('?') || path.includes('#'))
     throw new TypeError(`A kit path must start with "/": ${path}`);
   return path.replace(/\/+$/, '') || '/';
+}
+
+/** True for `application/json`, with or without parameters (`; charset=utf-8`). */
+function isJson(contentType: string | null): boolean {
+  return contentType?.split(';')[0]?.trim().toLowerCase() === 'application/json';
 }
 
 /** The first language tag of Accept-Language, in the `xx` or `xx-YY` form the API takes. */
