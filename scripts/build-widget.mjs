@@ -3,7 +3,7 @@
 // <script type="module" src="/otp-login-qr.js"></script>.
 // Usage: npm run build:widget  (prints the file's size, raw and gzipped)
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, relative } from 'node:path';
+import { dirname, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, transform } from 'esbuild';
@@ -16,7 +16,7 @@ export const WIDGET_BUNDLE = `${root}dist/browser/otp-login-qr.js`;
 /**
  * Property names that only the widget's own code reads and writes inside the bundle, which esbuild
  * shortens (it never picks a name that another property in the bundle has): the private members
- * of the element and its controller (`private _name`; Lit's own internals are `_$…` and stay), and
+ * of the element and its controller (`private _name`; Lit's `_$…` internals: see litCuts), and
  * these: the message catalogues' keys and the controller's members that the element uses. Never
  * listed: anything the page, Lit, the DOM or the website sees — the element's properties and
  * methods, Lit's lifecycle and `static` names, event detail fields, JSON fields (`status`, `code`,
@@ -108,6 +108,70 @@ const dropLeanQrCanvas = {
   },
 };
 
+/**
+ * Two cuts in this bundle's copy of Lit (its production build, as published), each a text
+ * replacement checked against the count expected; should Lit's source change shape, the build
+ * fails rather than bundle half of a cut.
+ *
+ * 1. Lit's `_$…` members (`_$AH`, `_$litType$` …) are the private API by which lit-html,
+ *    reactive-element and lit-element talk to each other, also across copies and versions on one
+ *    page; that is why Lit's build leaves them readable, and why this bundle may shorten them (see
+ *    `mangleProps` below) only where no Lit code outside the bundle can reach this copy's objects.
+ *    The element renders only its own templates (never a template result, directive or stylesheet
+ *    from elsewhere), into its own shadow root, and the bundle exports only the element's class.
+ *    What remains are the page-wide hooks by which another script patches every Lit copy that
+ *    loads after it — the polyfill support (for browsers without shadow DOM; none that can run
+ *    this bundle) and lit-element's hydration support (for server-rendered elements; this one
+ *    never is) — and these call the `_$` members by Lit's names. So this copy looks none of them
+ *    up (each becomes `(void 0)`), nor adds itself to `litHtmlVersions` and the like (which only
+ *    Lit's development build reads, to warn about several copies).
+ * 2. Styles go only through adopted stylesheets (`supportsAdoptingStyleSheets` is true): Lit's
+ *    fallback, `<style>` elements, is what a strict CSP without 'unsafe-inline' blocks, and every
+ *    browser that runs this ES2022 bundle (class static blocks: Chrome 94, Safari 16.4, Firefox
+ *    93) has constructable stylesheets but Firefox 93–100, which are long out of support.
+ */
+const LIT_CUTS = {
+  'lit-html/lit-html.js': { pageHooks: 1, versionLists: 1 },
+  '@lit/reactive-element/reactive-element.js': { pageHooks: 1, versionLists: 1 },
+  'lit-element/lit-element.js': { pageHooks: 2, versionLists: 1 },
+  '@lit/reactive-element/css-tag.js': { adoptedStyleSheetsCheck: 1 },
+};
+const LIT_PATTERNS = {
+  pageHooks: [/\b\w+\.(?:\w+PolyfillSupport|litElementHydrateSupport)\b/g, '(void 0)'],
+  versionLists: [/\(\w+\.\w+Versions\?\?=\[\]\)\.push\("[\d.]+"\)/g, '0'],
+  // `e=t.ShadowRoot&&(…ShadyCSS…)&&"adoptedStyleSheets"in Document.prototype&&"replace"in …`
+  adoptedStyleSheetsCheck: [
+    /(\w+=)\w+\.ShadowRoot&&[^,]*"replace"in CSSStyleSheet\.prototype/g,
+    '$1!0',
+  ],
+};
+const litCuts = {
+  name: 'lit-cuts',
+  setup(plugin) {
+    const modules = Object.keys(LIT_CUTS);
+    const done = new Set();
+    plugin.onLoad({ filter: /[\\/]node_modules[\\/].*\.js$/ }, async ({ path }) => {
+      const module = modules.find((name) => path.endsWith(name.split('/').join(sep)));
+      if (!module) return undefined;
+      let contents = await readFile(path, 'utf8');
+      for (const [cut, expected] of Object.entries(LIT_CUTS[module])) {
+        const [pattern, replacement] = LIT_PATTERNS[cut];
+        const found = contents.match(pattern)?.length ?? 0;
+        if (found !== expected)
+          throw new Error(`${module}: ${found} × ${cut} where the build expects ${expected}`);
+        contents = contents.replace(pattern, replacement);
+      }
+      done.add(module);
+      return { contents, loader: 'js' };
+    });
+    plugin.onEnd(({ errors }) => {
+      const missed = modules.filter((name) => !done.has(name));
+      if (errors.length === 0 && missed.length > 0)
+        throw new Error(`Lit modules that the build did not cut: ${missed.join(', ')}`);
+    });
+  },
+};
+
 /** Builds the bundle and returns its size in bytes, minified and gzipped. */
 export async function buildWidget() {
   await mkdir(dirname(WIDGET_BUNDLE), { recursive: true });
@@ -116,7 +180,8 @@ export async function buildWidget() {
     outfile: WIDGET_BUNDLE,
     bundle: true,
     minify: true,
-    mangleProps: new RegExp(`^(_[A-Za-z]\\w*|${INTERNAL_PROPERTIES.join('|')})$`),
+    // The element's own private members (`_name`), Lit's `_$…` (see litCuts), the list.
+    mangleProps: new RegExp(`^(_[A-Za-z]\\w*|_\\$[\\w$]+|${INTERNAL_PROPERTIES.join('|')})$`),
     format: 'esm',
     platform: 'browser',
     target: 'es2022',
@@ -125,7 +190,7 @@ export async function buildWidget() {
     tsconfig: `${root}tsconfig.json`,
     // Licences (Lit's BSD-3-Clause notices) go to otp-login-qr.js.LEGAL.txt next to the bundle.
     legalComments: 'external',
-    plugins: [minifyLitTemplates, dropLeanQrCanvas],
+    plugins: [minifyLitTemplates, dropLeanQrCanvas, litCuts],
     sourcemap: 'external',
     write: false,
     logLevel: 'warning',
