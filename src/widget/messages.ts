@@ -40,6 +40,17 @@ const en: WidgetMessages = {
   openApp: 'Open the app on this device',
 };
 
+// Linking a phone: only the sentences that speak of logging in, laid over the login catalogue
+// (a whole second catalogue would cost the bundle about twice the bytes).
+const enLink: Partial<WidgetMessages> = {
+  loading: 'Getting a linking code…',
+  qrLabel: 'QR code to link your phone: scan it with the app on your phone',
+  pending: 'Scan this code with the app on your phone to link it.',
+  accepted: 'Your phone is linked.',
+  denied: 'Linking was refused on your phone.',
+  stopped: 'Linking with a code is paused.',
+};
+
 const nl: WidgetMessages = {
   loading: 'Inlogcode ophalen…',
   qrLabel: 'QR-code om in te loggen: scan hem met de app op je telefoon',
@@ -58,15 +69,38 @@ const nl: WidgetMessages = {
   openApp: 'Open de app op dit apparaat',
 };
 
+// Dutch for linking, laid over `nl` in the same way.
+const nlLink: Partial<WidgetMessages> = {
+  loading: 'Koppelcode ophalen…',
+  qrLabel: 'QR-code om te koppelen: scan hem met de app op je telefoon',
+  pending: 'Scan deze code met de app op je telefoon om hem te koppelen.',
+  accepted: 'Je telefoon is gekoppeld.',
+  denied: 'Het koppelen is op je telefoon geweigerd.',
+  stopped: 'Koppelen met een code is gepauzeerd.',
+};
+
 /** The languages the element speaks; the first is the fallback. */
 export const WIDGET_LOCALES = { en, nl } as const;
 
 export type WidgetLocale = keyof typeof WIDGET_LOCALES;
 
-/** The catalogue for a BCP 47 tag (`nl-BE` → Dutch); English for anything else. */
-export function messagesFor(lang: string | null | undefined): WidgetMessages {
-  const primary = (lang ?? '').trim().toLowerCase().split('-')[0];
-  return primary === 'nl' ? nl : en;
+/**
+ * What a code is for: logging in, or linking a phone to the account the user is logged in to.
+ * Only the wording differs.
+ */
+export type WidgetPurpose = 'login' | 'link';
+
+/** The sentences that differ when a code links a phone, per language. */
+export const WIDGET_LINK_MESSAGES = { en: enLink, nl: nlLink } as const;
+
+/**
+ * The catalogue for a BCP 47 tag (`nl-BE` → Dutch; English for anything else) and a purpose
+ * (`link` speaks of linking the phone; anything else, of logging in).
+ */
+export function messagesFor(lang: string | null | undefined, purpose?: string): WidgetMessages {
+  const dutch = (lang ?? '').trim().toLowerCase().split('-')[0] === 'nl';
+  const base = dutch ? nl : en;
+  return purpose === 'link' ? { ...base, ...(dutch ? nlLink : enLink) } : base;
 }
 
 /** `m:ss`, the way a countdown is read. */

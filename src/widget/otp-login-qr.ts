@@ -1,7 +1,12 @@
 import { html, LitElement, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
 import type { OtpLoginQrEventMap } from './events.js';
 import { LoginPollController, type OtpLoginQrStatus } from './login-poll-controller.js';
-import { formatCountdown, messagesFor, type WidgetMessages } from './messages.js';
+import {
+  formatCountdown,
+  messagesFor,
+  type WidgetMessages,
+  type WidgetPurpose,
+} from './messages.js';
 import { otpLoginQrStyles } from './otp-login-qr.styles.js';
 import { drawQr, errorCorrectionLevel, type QrDrawing } from './qr-drawing.js';
 import { sameOriginUrl, webUrl } from './safe-url.js';
@@ -64,6 +69,7 @@ export class OtpLoginQr extends LitElement {
     size: { type: Number },
     errorCorrection: { attribute: 'error-correction' },
     sameDevice: { attribute: 'same-device' },
+    purpose: {},
     status: { reflect: true },
   };
 
@@ -84,6 +90,13 @@ export class OtpLoginQr extends LitElement {
 
   /** When to offer "Open the app on this device" (needs `same_device_url` from the website). */
   sameDevice: SameDeviceMode = 'auto';
+
+  /**
+   * What the code is for: `login` (logging in) or `link` (linking the phone to the account the
+   * user is logged in to). Only the wording changes: with `link` the element speaks of linking
+   * the phone rather than of logging in. Any other value is read as `login`.
+   */
+  purpose: WidgetPurpose = 'login';
 
   /** Where the login stands (read-only; reflected for styling with `:host([status=…])`). */
   status: OtpLoginQrStatus = 'idle';
@@ -190,6 +203,7 @@ export class OtpLoginQr extends LitElement {
     const code = login?.code;
     const t = messagesFor(
       this.closest('[lang]')?.getAttribute('lang') ?? document.documentElement.lang,
+      this.purpose,
     );
     const stopped = status === 'idle' || status === 'expired';
     // "Get a new code" once the codes ran out or stopped, "Try again" after a refusal or an error;

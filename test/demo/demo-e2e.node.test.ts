@@ -111,6 +111,8 @@ describe('demo website in Chromium with the widget', () => {
 
     const link = await qrShownBy(page, '/otp-link', '/account/link');
     await page.locator('otp-login-qr').waitFor();
+    // The element speaks of linking the phone here, not of logging in.
+    await page.getByText('Scan this code with the app on your phone to link it.').waitFor();
     const payload = decodeQrPayload(link.qr);
     assert.equal(payload.kind, 'enrollment');
     const phone = await createTestDevice();

@@ -22,7 +22,10 @@ async function linkPhone(
   tokenServer: ReturnType<typeof setUpDemo>['tokenServer'],
 ) {
   const page = await browser.request('/account/link');
-  assert.match(await page.text(), /<otp-login-qr endpoint="\/otp-link"><\/otp-login-qr>/);
+  assert.match(
+    await page.text(),
+    /<otp-login-qr endpoint="\/otp-link" purpose="link"><\/otp-login-qr>/,
+  );
   const started = await browser.startWidget('/otp-link');
   const payload = decodeQrPayload(started.qr);
   assert.equal(payload.kind, 'enrollment');

@@ -89,6 +89,15 @@ describe('<otp-login-qr> accessibility', () => {
     });
   }
 
+  it('has no axe violations when it links a phone, in Dutch', async () => {
+    mockServer.use(...otpLoginHandlers({ scenario: 'pending', holdPending: true }));
+    const element = mount({ endpoint: '/otp-login', purpose: 'link', lang: 'nl' });
+    await untilStatus(element, 'pending');
+
+    await expectNoViolations(element);
+    expect(part(element, 'qr')?.getAttribute('aria-label')).to.match(/koppelen/);
+  });
+
   it('would notice text that a page themes below AA contrast', async () => {
     mockServer.use(...otpLoginHandlers({ scenario: 'pending', holdPending: true }));
     const element = mount({ endpoint: '/otp-login' });

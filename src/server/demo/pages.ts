@@ -209,7 +209,7 @@ export function linkPhonePage(user: PageUser): Markup {
         <li>Open the scanner app on your phone.</li>
         <li>Scan this code. The app links itself to ${user.email}.</li>
       </ol>
-      <otp-login-qr endpoint="/otp-link"></otp-login-qr>
+      <otp-login-qr endpoint="/otp-link" purpose="link"></otp-login-qr>
       <p><a href="/account">Back to your account</a></p>
     </section>`,
   );
