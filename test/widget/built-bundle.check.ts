@@ -56,6 +56,29 @@ describe('the built bundle', () => {
     expect(root.querySelector('[part=status]')?.textContent).to.contain('42');
   });
 
+  it('words itself for linking a phone with purpose="link" (sentences under shortened names too)', async () => {
+    const element = addElement('/built-check/ok');
+    element.setAttribute('purpose', 'link');
+    const pending = statusReached(element, 'pending');
+    document.body.append(element);
+    await pending;
+    await element.updateComplete;
+    const root = element.shadowRoot;
+    expect(root?.querySelector('[part=status]')?.textContent).to.equal(
+      'Scan this code with the app on your phone to link it.',
+    );
+    expect(root?.querySelector('svg[part=qr]')?.getAttribute('aria-label')).to.equal(
+      'QR code to link your phone: scan it with the app on your phone',
+    );
+    const idle = statusReached(element, 'idle');
+    (element as BuiltElement & { stop(): void }).stop();
+    await idle;
+    await element.updateComplete;
+    expect(root?.querySelector('[part=status]')?.textContent).to.equal(
+      'Linking with a code is paused.',
+    );
+  });
+
   it("names its errors by their classes' names, and its button starts again", async () => {
     const element = addElement('/built-check/bad');
     const failed = new Promise<Error & { code: string }>((resolve) => {
