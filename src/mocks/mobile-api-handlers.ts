@@ -274,7 +274,9 @@ export class MobileApiMock {
     }
     const transaction = this.transactions.get(transactionId);
     if (transaction?.otp !== body.otp) return this.notFound();
-    if (this.scenario === 'already-handled' || transaction.state !== 'pending') {
+    // As the Token Server does: the phone that redeemed may ask again (its response was lost).
+    const retry = transaction.state === 'scanned' && transaction.deviceId === deviceId;
+    if (this.scenario === 'already-handled' || (transaction.state !== 'pending' && !retry)) {
       return this.error(
         'MOBILE_AUTHENTICATION_REQUEST_ALREADY_HANDLED',
         409,

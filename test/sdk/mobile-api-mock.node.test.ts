@@ -82,6 +82,26 @@ describe('MobileApiMock in Node (msw/node)', () => {
     assert.equal(await errorCode(replayed), SDK_ERRORS.INVALID_REQUEST.code);
   });
 
+  it('lets the phone that redeemed ask again (a lost response), and no other phone', async () => {
+    const mock = new MobileApiMock();
+    server.resetHandlers(...mock.handlers);
+    const phone = await enrolledTestDevice(mock);
+    const otherPhone = await enrolledTestDevice(mock);
+    const login = mock.startLogin();
+    const url = `${mock.tokenServerUrl}/api/mobile/v1/transactions/${login.transactionId}/redeem`;
+    const first = await fetch(await phone.signedRequest(url, { otp: login.otp }));
+    const again = await fetch(await phone.signedRequest(url, { otp: login.otp }));
+    const other = await fetch(await otherPhone.signedRequest(url, { otp: login.otp }));
+    assert.equal(first.status, 200);
+    assert.equal(again.status, 200);
+    assert.deepEqual(await again.json(), await first.json());
+    assert.equal(other.status, 409);
+    assert.equal(
+      await errorCode(other),
+      SDK_ERRORS.MOBILE_AUTHENTICATION_REQUEST_ALREADY_HANDLED.code,
+    );
+  });
+
   it('refuses a signature by another key, a changed body, and a stale clock', async () => {
     const mock = new MobileApiMock();
     server.resetHandlers(...mock.handlers);

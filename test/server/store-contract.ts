@@ -148,6 +148,47 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         assert.equal((await store.getTransaction(record.key))?.userId, 'alice');
       });
 
+      it('gives the phone that redeemed the same record again, unchanged and unannounced', async () => {
+        const { record, otp } = transactionFixture();
+        await store.insertTransaction(record);
+        const redeemAs = (deviceId: string, now: number) =>
+          store.redeemTransaction(record.key, {
+            otpHash: sha256Hex(otp),
+            deviceId,
+            userId: 'alice',
+            now,
+          });
+        const first = await redeemAs('device-1', NOW + 1);
+        const changed: string[] = [];
+        const stop = store.onTransactionChange((key) => changed.push(key));
+
+        // Its first response was lost: the same phone asks again.
+        const again = await redeemAs('device-1', NOW + 2);
+        const otherPhone = await redeemAs('device-2', NOW + 3);
+        const tooLate = await redeemAs('device-1', record.expiresAt);
+
+        assert.ok(first.ok && again.ok);
+        assert.deepEqual(again.record, first.record);
+        assert.deepEqual(otherPhone, { ok: false, reason: 'already_handled' });
+        assert.deepEqual(tooLate, { ok: false, reason: 'expired' });
+        assert.deepEqual(await store.getTransaction(record.key), first.record);
+        // Nothing changed, so nobody was woken (a change here would arrive within milliseconds).
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        stop();
+        assert.deepEqual(changed, []);
+
+        // Once answered, a redemption is refused even to that phone.
+        await store.answerTransaction(record.key, {
+          deviceId: 'device-1',
+          accepted: true,
+          now: NOW + 4,
+        });
+        assert.deepEqual(await redeemAs('device-1', NOW + 5), {
+          ok: false,
+          reason: 'already_handled',
+        });
+      });
+
       it('lets only the named user redeem a second-factor transaction', async () => {
         const { record, otp } = transactionFixture({ requiredUserId: 'alice' });
         await store.insertTransaction(record);

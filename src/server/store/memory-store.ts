@@ -6,7 +6,7 @@ import type {
   TransactionRecord,
   TransitionResult,
 } from './records.js';
-import { answer, redeem, redeemEnrollmentCode } from './transitions.js';
+import { answer, isUnchanged, redeem, redeemEnrollmentCode } from './transitions.js';
 
 /** Keeps everything in this process's memory. For unit tests: nothing survives a restart. */
 export class MemoryStore implements Store {
@@ -120,7 +120,7 @@ export class MemoryStore implements Store {
     key: string,
     result: TransitionResult<TransactionRecord>,
   ): TransitionResult<TransactionRecord> {
-    if (result.ok) {
+    if (result.ok && !isUnchanged(result, this.transactions.get(key))) {
       this.transactions.set(key, result.record);
       this.changes.emit('change', key);
     }

@@ -8,7 +8,7 @@ import type {
   TransactionRecord,
   TransitionResult,
 } from './records.js';
-import { answer, redeem, redeemEnrollmentCode } from './transitions.js';
+import { answer, isUnchanged, redeem, redeemEnrollmentCode } from './transitions.js';
 
 export interface RedisStoreOptions {
   /** `redis://[[user]:password@]host[:port][/db]`, or `rediss://…` for TLS. */
@@ -286,8 +286,9 @@ export class RedisStore implements Store {
     await this.subscribing;
     for (let attempt = 1; ; attempt += 1) {
       const stored = await this.redis.get(redisKey);
-      const result = apply(parseTransaction(stored));
-      if (!result.ok || stored === null) return result;
+      const current = parseTransaction(stored);
+      const result = apply(current);
+      if (!result.ok || stored === null || isUnchanged(result, current)) return result;
       const written = await this.runScript(
         COMPARE_AND_SET,
         [redisKey],

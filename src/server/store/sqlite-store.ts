@@ -10,7 +10,7 @@ import type {
   TransitionResult,
 } from './records.js';
 import { SqliteCheckpointer, type CheckpointResult } from './sqlite-checkpointer.js';
-import { answer, redeem, redeemEnrollmentCode } from './transitions.js';
+import { answer, isUnchanged, redeem, redeemEnrollmentCode } from './transitions.js';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS transactions (
@@ -62,7 +62,7 @@ export class SqliteStore implements Store {
     (
       key: string,
       apply: (record: TransactionRecord | undefined) => TransitionResult<TransactionRecord>,
-    ) => TransitionResult<TransactionRecord>
+    ) => { result: TransitionResult<TransactionRecord>; changed: boolean }
   >;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
@@ -122,7 +122,9 @@ export class SqliteStore implements Store {
     this.transition = this.db.transaction((key, apply) => {
       const current = this.readTransaction(key);
       const result = apply(current);
-      if (!result.ok || current === undefined) return result;
+      if (!result.ok || current === undefined || isUnchanged(result, current)) {
+        return { result, changed: false };
+      }
       const { changes } = this.statements.updateTransaction.run(
         result.record.version,
         JSON.stringify(result.record),
@@ -132,7 +134,7 @@ export class SqliteStore implements Store {
       // IMMEDIATE holds the write lock from the read on, so the row cannot have moved; if it
       // did, refuse rather than report a change that was not written.
       if (changes !== 1) throw new Error('The transaction changed during a transition.');
-      return result;
+      return { result, changed: true };
     });
   }
 
@@ -276,8 +278,8 @@ export class SqliteStore implements Store {
     key: string,
     apply: (record: TransactionRecord | undefined) => TransitionResult<TransactionRecord>,
   ): TransitionResult<TransactionRecord> {
-    const result = this.transition.immediate(key, apply);
-    if (result.ok) this.changes.emit('change', key);
+    const { result, changed } = this.transition.immediate(key, apply);
+    if (changed) this.changes.emit('change', key);
     return result;
   }
 

@@ -20,6 +20,13 @@ export function redeem(
   if (record === undefined || !digestsEqual(record.otpHash, change.otpHash)) {
     return { ok: false, reason: 'not_found' };
   }
+  if (record.state === 'redeemed' && record.deviceId === change.deviceId) {
+    // The phone that redeemed asks again: its first response was lost on the way (a phone's
+    // network does that). It gets the same details; nothing changes, so the record is returned
+    // as it is, and the stores write nothing and wake no one (see `isUnchanged`).
+    if (change.now >= record.expiresAt) return { ok: false, reason: 'expired' };
+    return { ok: true, record };
+  }
   if (record.state !== 'created') return { ok: false, reason: 'already_handled' };
   if (change.now >= record.expiresAt) return { ok: false, reason: 'expired' };
   if (record.requiredUserId !== null && record.requiredUserId !== change.userId) {
@@ -74,4 +81,9 @@ export function redeemEnrollmentCode(
     ok: true,
     record: { ...record, deviceId: change.device.id, version: record.version + 1 },
   };
+}
+
+/** True when a transition succeeded without changing anything (a repeated redemption). */
+export function isUnchanged<T>(result: TransitionResult<T>, current: T | undefined): boolean {
+  return result.ok && result.record === current;
 }
