@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import type { Worker } from 'node:worker_threads';
 import { SqliteStore } from '../../src/server/store/sqlite-store.js';
 import { transactionFixture } from './store-contract.js';
 
@@ -57,6 +58,28 @@ describe('SQLite checkpoints, off the server thread', () => {
     await new Promise((resolve) => setTimeout(resolve, 1200));
     const before = statSync(file).size;
     assert.ok(before > 4 * PAGE_BYTES, `the database file has the rows (${before} bytes)`);
+    await store.close();
+  });
+
+  it('gives checkpoints back to SQLite when the worker is gone, and says so', async () => {
+    const file = join(directory, 'worker-gone.db');
+    const errors: Error[] = [];
+    const store = new SqliteStore(file, { onCheckpointError: (error) => errors.push(error) });
+    // Reaching in, as a crash would: the store keeps its checkpointer private.
+    const { checkpointer } = store as unknown as { checkpointer: { worker: Worker } };
+    await checkpointer.worker.terminate();
+    while (errors.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.match(errors[0]?.message ?? '', /checkpoint worker stopped/);
+    await assert.rejects(store.checkpoint(), /closed/);
+
+    for (let index = 0; index < 1500; index += 1)
+      await store.insertTransaction(transactionFixture().record);
+    // SQLite's own checkpoint ran at 1,000 frames and the WAL started over, so its file stayed
+    // near that size instead of growing with every commit.
+    assert.ok(
+      statSync(`${file}-wal`).size < 1.2 * DEFAULT_AUTOCHECKPOINT_FRAMES * PAGE_BYTES,
+      'the WAL kept growing without a checkpointer',
+    );
     await store.close();
   });
 

@@ -66,9 +66,15 @@ export class SqliteCheckpointer {
   }> = [];
   private closed = false;
 
+  /**
+   * @param onError told of a failed checkpoint (the next one is tried as usual)
+   * @param onStopped told once if the worker is gone for good (it crashed or was killed), so that
+   *   the store can give checkpoints back to SQLite's own, on the writer's thread
+   */
   constructor(
     path: string,
     private readonly onError: (error: Error) => void,
+    private readonly onStopped: () => void,
   ) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, path } });
@@ -82,6 +88,17 @@ export class SqliteCheckpointer {
     this.worker.on('error', (error) => {
       this.failPending(error);
       this.onError(error);
+    });
+    this.worker.on('exit', () => {
+      if (this.closed) return;
+      this.closed = true;
+      clearInterval(this.timer);
+      const error = new Error(
+        'The SQLite checkpoint worker stopped; SQLite checkpoints on its own.',
+      );
+      this.failPending(error);
+      this.onError(error);
+      this.onStopped();
     });
     this.timer = setInterval(() => {
       // One at a time: a slow disk makes them queue otherwise.

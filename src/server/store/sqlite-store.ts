@@ -83,6 +83,10 @@ export class SqliteStore implements Store {
           ((error) => {
             process.emitWarning(error);
           }),
+        () => {
+          // Without the worker, SQLite's own checkpoints (its default size) come back.
+          if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+        },
       );
     }
     this.statements = {
