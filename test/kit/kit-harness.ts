@@ -56,6 +56,28 @@ export function setUpKit(
   return { tokenServer, kit, logins };
 }
 
+/**
+ * A kit whose Token Server client never long-polls and re-reads only every 10 minutes, so that
+ * only the Token Server's callback can end a browser's held poll early.
+ */
+export function setUpCallbackOnlyKit(): KitSetup {
+  const tokenServer = new TokenServerFixture();
+  return setUpKit(
+    {
+      tokenServer: {
+        url: tokenServer.base,
+        clientId: 'demo',
+        clientSecret: CLIENT_SECRET,
+        longPoll: 'never',
+        fetch: (request) => tokenServer.fetch(request),
+      },
+      upstreamPollMs: 600_000,
+      maxWaitSeconds: 60,
+    },
+    tokenServer,
+  );
+}
+
 /** A browser: keeps the cookies a site sets, and sends them back. */
 export class TestBrowser {
   readonly cookies = new Map<string, string>();

@@ -11,6 +11,7 @@ import {
   beforeTheWaitEnds,
   CALLBACK_URI,
   scan,
+  setUpCallbackOnlyKit,
   setUpKit,
   SITE,
   TestBrowser,
@@ -154,18 +155,7 @@ describe('relying-party kit: status', () => {
   });
 
   it('without long-poll, a held poll wakes up on the callback', async () => {
-    const { kit, tokenServer, logins } = setUpKit({
-      tokenServer: {
-        url: 'http://token-server.test',
-        clientId: 'demo',
-        clientSecret: 'demo-secret-that-is-long-enough-0123456789',
-        longPoll: 'never',
-        fetch: (request) => fixture.fetch(request),
-      },
-      upstreamPollMs: 600_000, // only the callback can end the wait early
-      maxWaitSeconds: 60,
-    });
-    const fixture = tokenServer;
+    const { kit, tokenServer, logins } = setUpCallbackOnlyKit();
     const phone = await tokenServer.enrollDevice('bob');
     const browser = new TestBrowser(kit);
     const { body } = await browser.start();
@@ -365,18 +355,7 @@ describe('relying-party kit: status', () => {
   });
 
   it('refuses a callback that is not application/json with 415, unread, waking nothing', async () => {
-    const { kit, tokenServer, logins } = setUpKit({
-      tokenServer: {
-        url: 'http://token-server.test',
-        clientId: 'demo',
-        clientSecret: 'demo-secret-that-is-long-enough-0123456789',
-        longPoll: 'never',
-        fetch: (request) => fixture.fetch(request),
-      },
-      upstreamPollMs: 600_000, // only the callback can end the wait early
-      maxWaitSeconds: 60,
-    });
-    const fixture = tokenServer;
+    const { kit, tokenServer, logins } = setUpCallbackOnlyKit();
     const phone = await tokenServer.enrollDevice('carol');
     const browser = new TestBrowser(kit);
     const { body } = await browser.start();

@@ -7,16 +7,9 @@ import { http } from 'msw';
 import { afterEach, beforeEach, describe, it } from '#spec';
 import { otpLoginHandlers, type OtpLoginHandlersOptions } from '../../src/mocks/index.js';
 import type { OtpLoginQr, OtpLoginQrStatus } from '../../src/widget/index.js';
-import { expectNoUnhandledRequests, mockServer } from '../support/mock-server.js';
+import { mockServer } from '../support/mock-server.js';
 import { axe } from './fixtures/axe.bundle.js';
-import {
-  mount,
-  part,
-  settleAfterUnmount,
-  unmountAll,
-  untilStatus,
-  useMockServer,
-} from './widget-fixture.js';
+import { mount, part, tearDownWidgets, untilStatus, useMockServer } from './widget-fixture.js';
 
 async function expectNoViolations(element: OtpLoginQr): Promise<void> {
   const results = await axe.run(element, {
@@ -64,12 +57,7 @@ describe('<otp-login-qr> accessibility', () => {
     await useMockServer();
   });
 
-  afterEach(async () => {
-    unmountAll();
-    await settleAfterUnmount();
-    mockServer.resetHandlers();
-    expectNoUnhandledRequests();
-  });
+  afterEach(tearDownWidgets);
 
   for (const { status, options, act } of screens) {
     it(`has no axe violations when ${status}`, async () => {

@@ -6,14 +6,13 @@ import { http } from 'msw';
 import { afterEach, beforeEach, describe, it } from '#spec';
 import { otpLoginHandlers } from '../../src/mocks/index.js';
 import type { OtpLoginQr } from '../../src/widget/index.js';
-import { expectNoUnhandledRequests, mockServer } from '../support/mock-server.js';
+import { mockServer } from '../support/mock-server.js';
 import {
   mount,
   part,
-  settleAfterUnmount,
+  tearDownWidgets,
   statusesOf,
   text,
-  unmountAll,
   until,
   untilStatus,
   useMockServer,
@@ -26,12 +25,7 @@ describe('<otp-login-qr purpose>', () => {
     await useMockServer();
   });
 
-  afterEach(async () => {
-    unmountAll();
-    await settleAfterUnmount();
-    mockServer.resetHandlers();
-    expectNoUnhandledRequests();
-  });
+  afterEach(tearDownWidgets);
 
   it('speaks of linking the phone with purpose="link", from loading to linked', async () => {
     let answerStart: () => void = () => undefined;

@@ -5,7 +5,7 @@
  */
 import type { OtpLoginQr, OtpLoginQrStatus } from '../../src/widget/index.js';
 import '../../src/widget/define.js';
-import { startMockServer } from '../support/mock-server.js';
+import { expectNoUnhandledRequests, mockServer, startMockServer } from '../support/mock-server.js';
 
 let mockServerStarted: Promise<void> | undefined;
 
@@ -139,7 +139,6 @@ export function watchFetch(): FetchLog {
   };
 }
 
-/** Resolves after `ms` of real time. */
 /**
  * After `unmountAll()`: time for requests the elements sent before they were removed to reach the
  * mock worker and its handlers. Firefox hands an aborted request to the service worker late on a
@@ -150,6 +149,18 @@ export function settleAfterUnmount(): Promise<void> {
   return sleep(400);
 }
 
+/**
+ * The usual afterEach: remove the elements, let their last requests reach the mock worker, reset
+ * its handlers, and fail the test if any request went unanswered.
+ */
+export async function tearDownWidgets(): Promise<void> {
+  unmountAll();
+  await settleAfterUnmount();
+  mockServer.resetHandlers();
+  expectNoUnhandledRequests();
+}
+
+/** Resolves after `ms` of real time. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => realSetTimeout(resolve, ms));
 }
