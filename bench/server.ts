@@ -1,11 +1,16 @@
 /*
  * npm run bench:server — the Token Server under load, on this machine's loopback only.
  *
- * 1. A bare node:http handler sets the ceiling: requests/s that this client loop can drive.
+ * 1. A bare node:http handler sets the ceiling, driven twice: by fetch, as a website backend
+ *    calls, and by autocannon, which costs the client so little that the server's own cost a
+ *    request sets the rate. Also measured: what the cycle's signature checks alone cost.
  * 2. The full login cycle (initialize → redeem → answer → result), signed as a phone signs,
- *    against the Token Server on SQLite and on Redis: requests/s, p50/p99, ratio to the ceiling.
- * 3. 1,000 and 10,000 held long-poll waits: the server's RSS growth per held wait, and the p99
- *    of a plain result call while 1,000 waits are held.
+ *    against the Token Server on SQLite and on Redis, by both drivers: requests/s, p50/p99, ratio
+ *    to the ceiling of the same driver, CPU a request of the server and of the client.
+ * 3. 1,000 and 10,000 held long-poll waits, one connection each and batched: the server's RSS
+ *    growth per held wait, and the p99 of a plain result call while they are held. Between
+ *    steps the bench waits for the server to go idle, so one step's teardown is not measured in
+ *    the next.
  *
  * The server runs in its own process; the load comes from this one. Every loop is bounded in
  * time and count. Targets (issue: Token Server): ratio ≥ 40 % on SQLite; ≤ 30 MB RSS growth for
@@ -26,13 +31,20 @@ import {
   testConfig,
   TokenServerClient,
 } from '../test/server/token-server-fixture.js';
-import { fullCycle } from './server/full-cycle.js';
+import {
+  ceilingWithAutocannon,
+  fullCycleWithAutocannon,
+  type AutocannonLoad,
+} from './server/autocannon-load.js';
+import { fullCycle, linkPhone } from './server/full-cycle.js';
+import { signatureMicrosecondsPerRequest } from './server/signature-floor.js';
 import {
   CONCURRENCY,
   drive,
   DURATION_MS,
   percentile,
   rssBytes,
+  settle,
   summary,
   timed,
   withCpu,
@@ -100,6 +112,17 @@ async function bareHeldFloor(count: number): Promise<string> {
   return `${String(count).padStart(6)} held requests, bare node:http: RSS +${((after - before) / 1e6).toFixed(1)} MB (${((after - before) / count / 1024).toFixed(2)} KiB a request)`;
 }
 
+function rateOf(load: AutocannonLoad): number {
+  return load.requests / load.seconds;
+}
+
+/** autocannon's latency histogram counts whole milliseconds. */
+function autocannonSummary(name: string, load: AutocannonLoad, ceiling?: number): string {
+  const ratio =
+    ceiling === undefined ? '' : `  ratio ${((100 * rateOf(load)) / ceiling).toFixed(1)} %`;
+  return `${name.padEnd(34)} ${rateOf(load).toFixed(0).padStart(7)} req/s  p50 ${load.p50} ms  p99 ${load.p99} ms${ratio}`;
+}
+
 /** RSS growth in all and per wait, as the report prints it. */
 function rssGrowth(before: number, after: number, count: number): string {
   return `RSS +${((after - before) / 1e6).toFixed(1)} MB (${((after - before) / count / 1024).toFixed(2)} KiB a wait)`;
@@ -158,9 +181,12 @@ async function heldWaits(server: TokenServerProcess, count: number): Promise<str
   return line;
 }
 
+/** Logins a batched wait, as the website kit sends them (ResultWaitBatcher). */
+const BATCH_SIZE = 50;
+
 /**
- * The same number of waits, held the way a website backend with many logins on screen holds
- * them: batched, 250 transactions to a request (POST /authenticate/transactions/wait).
+ * The same number of waits, held the way the website kit holds them for many logins on screen:
+ * batched, 50 transactions to a request (POST /authenticate/transactions/wait).
  */
 async function heldBatchedWaits(server: TokenServerProcess, count: number): Promise<string> {
   const client = new TokenServerClient(server.url, (request) => fetch(request));
@@ -171,11 +197,11 @@ async function heldBatchedWaits(server: TokenServerProcess, count: number): Prom
   const auth = `Basic ${Buffer.from(`demo:${CLIENT_SECRET}`).toString('base64')}`;
   const controllers: AbortController[] = [];
   const waits: Promise<unknown>[] = [];
-  for (let start = 0; start < ids.length; start += 250) {
+  for (let start = 0; start < ids.length; start += BATCH_SIZE) {
     const controller = new AbortController();
     controllers.push(controller);
     const transactions = Object.fromEntries(
-      ids.slice(start, start + 250).map((id) => [id, 'pending']),
+      ids.slice(start, start + BATCH_SIZE).map((id) => [id, 'pending']),
     );
     waits.push(
       fetch(`${server.url}/oauth/api/v4/authenticate/transactions/wait`, {
@@ -211,6 +237,15 @@ try {
   const ceilingRate = ceiling.requests / ceiling.seconds;
   console.log(summary('bare node:http handler (ceiling)', ceiling));
   console.log(`  ${ceilingCpu}`);
+  const [leanCeiling, leanCeilingCpu, bareMicroseconds] = await withCpu(bare.pid ?? 0, () =>
+    ceilingWithAutocannon(`http://127.0.0.1:${barePort}/`),
+  );
+  console.log(autocannonSummary('bare handler, autocannon (ceiling)', leanCeiling));
+  console.log(`  ${leanCeilingCpu}`);
+  const signatures = signatureMicrosecondsPerRequest();
+  console.log(
+    `  signature checks of the cycle alone: ${signatures.toFixed(0)} µs a request; a server that spent nothing else beyond the bare handler would reach ${((100 * bareMicroseconds) / (bareMicroseconds + signatures)).toFixed(0)} % of this ceiling`,
+  );
   for (const count of waitCounts) console.log(`  floor: ${await bareHeldFloor(count)}`);
 
   const stores = (process.env.BENCH_STORES ?? 'sqlite,redis').split(',');
@@ -229,9 +264,27 @@ try {
       );
       console.log(summary(`full cycle, ${store}`, cycle, ceilingRate));
       console.log(`  ${cycleCpu}`);
-      for (const count of waitCounts) console.log(`  ${store}: ${await heldWaits(server, count)}`);
-      for (const count of waitCounts)
+      const phones = await Promise.all(
+        Array.from({ length: CONCURRENCY }, () =>
+          linkPhone(new TokenServerClient(server.url, (request) => fetch(request))),
+        ),
+      );
+      const [leanCycle, leanCycleCpu] = await withCpu(server.child.pid ?? 0, () =>
+        fullCycleWithAutocannon(server, callbackUri, phones),
+      );
+      console.log(
+        autocannonSummary(`full cycle, ${store}, autocannon`, leanCycle, rateOf(leanCeiling)),
+      );
+      console.log(`  ${leanCycleCpu}`);
+      const pid = server.child.pid ?? 0;
+      for (const count of waitCounts) {
+        await settle(pid);
+        console.log(`  ${store}: ${await heldWaits(server, count)}`);
+      }
+      for (const count of waitCounts) {
+        await settle(pid);
         console.log(`  ${store}: ${await heldBatchedWaits(server, count)}`);
+      }
     } finally {
       await server.stop();
     }

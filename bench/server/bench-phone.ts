@@ -8,6 +8,8 @@ import { signatureBaseString, SIGNATURE_HEADERS } from '../../src/protocol/index
 import type { TestDevice } from '../../test/support/test-device.js';
 
 export interface BenchPhone extends TestDevice {
+  /** The headers of a signed JSON POST of `text` to `url` (for load generators that send them). */
+  signedHeaders(url: string, text: string): Record<string, string>;
   /** POSTs `body` as JSON to `url`, signed by this phone; resolves to the status and JSON body. */
   post(url: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
 }
@@ -31,6 +33,9 @@ export function createBenchPhone(): BenchPhone {
         },
       );
       return Promise.resolve(new Request(url, { method: 'POST', headers, body: text }));
+    },
+    signedHeaders(url, text) {
+      return signedHeaders(privateKey, url, text, phone.deviceId, {});
     },
     async post(url, body) {
       const text = JSON.stringify(body);

@@ -11,7 +11,7 @@ import { CONCURRENCY, drive, timed, type LoadResult } from './load.js';
 
 const WEBSITE_AUTHORIZATION = `Basic ${Buffer.from(`demo:${CLIENT_SECRET}`).toString('base64')}`;
 
-async function linkPhone(client: TokenServerClient): Promise<BenchPhone> {
+export async function linkPhone(client: TokenServerClient): Promise<BenchPhone> {
   const phone = createBenchPhone();
   const response = await client.completeEnrollment(phone, await client.startEnrollment('alice'));
   if (response.status !== 201) throw new Error(`enroll: ${response.status}`);

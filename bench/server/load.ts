@@ -57,23 +57,38 @@ function cpuSeconds(pid: number): number {
 
 /**
  * Runs a load and says how much CPU the server process and this load client spent a request:
- * on two shared cores, that tells whose cost sets the throughput.
+ * on two shared cores, that tells whose cost sets the throughput. The third element is the
+ * server's CPU a request in microseconds.
  */
-export async function withCpu(
+export async function withCpu<Load extends { requests: number; seconds: number }>(
   serverPid: number,
-  load: () => Promise<LoadResult>,
-): Promise<[LoadResult, string]> {
+  load: () => Promise<Load>,
+): Promise<[Load, string, number]> {
   const serverBefore = cpuSeconds(serverPid);
   const clientBefore = process.cpuUsage();
   const result = await load();
   const server = cpuSeconds(serverPid) - serverBefore;
   const clientUsage = process.cpuUsage(clientBefore);
   const client = (clientUsage.user + clientUsage.system) / 1e6;
-  const perRequest = (seconds: number) => ((1e6 * seconds) / result.requests).toFixed(0);
+  const perRequest = (seconds: number) => (1e6 * seconds) / result.requests;
   return [
     result,
-    `CPU a request: server ${perRequest(server)} µs, load client ${perRequest(client)} µs (server busy ${((100 * server) / result.seconds).toFixed(0)} % of a core)`,
+    `CPU a request: server ${perRequest(server).toFixed(0)} µs, load client ${perRequest(client).toFixed(0)} µs (server busy ${((100 * server) / result.seconds).toFixed(0)} % of a core)`,
+    perRequest(server),
   ];
+}
+
+/**
+ * Waits (at most 15 s) until the process has used under 5 % of a core for half a second: the
+ * teardown of one step's thousands of connections must not land in the next step's figures.
+ */
+export async function settle(pid: number): Promise<void> {
+  const deadline = performance.now() + 15_000;
+  while (performance.now() < deadline) {
+    const before = cpuSeconds(pid);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    if (cpuSeconds(pid) - before < 0.025) return;
+  }
 }
 
 export function rssBytes(pid: number): number {
