@@ -141,8 +141,20 @@ describe('relying-party kit: cookie binding', () => {
 });
 
 describe('relying-party kit: status', () => {
-  it('a held poll answers as soon as the phone scans (long-poll on the Token Server)', async () => {
-    const { kit, tokenServer } = setUpKit();
+  it('a held poll answers as soon as the phone scans (one long-poll a login on the Token Server)', async () => {
+    const tokenServer = new TokenServerFixture();
+    const { kit } = setUpKit(
+      {
+        tokenServer: {
+          url: tokenServer.base,
+          clientId: 'demo',
+          clientSecret: 'demo-secret-that-is-long-enough-0123456789',
+          longPoll: 'per-login',
+          fetch: (request) => tokenServer.fetch(request),
+        },
+      },
+      tokenServer,
+    );
     const phone = await tokenServer.enrollDevice('alice');
     const browser = new TestBrowser(kit);
     const { body } = await browser.start();
@@ -184,6 +196,7 @@ describe('relying-party kit: status', () => {
     const onegini = async (request: Request): Promise<Response> => {
       const url = new URL(request.url);
       seen.push(url.search);
+      if (url.pathname.endsWith('/transactions/wait')) return new Response('', { status: 404 });
       if (url.search !== '')
         return Response.json({ error: 'invalid_request', error_code: 1003 }, { status: 400 });
       const response = await fixture.fetch(request);

@@ -37,7 +37,10 @@ export interface OtpLoginKitConfig {
     url: string;
     clientId: string;
     clientSecret: string;
-    /** `auto` (default) uses the long-poll extension when the server has it; `never` polls. */
+    /**
+     * `auto` (default): the batched long-poll, else one long-poll a login, whichever the server
+     * has; `per-login`: only the latter; `never`: plain reads.
+     */
     longPoll?: LongPollMode;
     /** A fetch to call the Token Server with (tests, proxies); default the global fetch. */
     fetch?: (request: Request) => Promise<Response>;

@@ -26,6 +26,7 @@ import {
   type LoginStore,
 } from './login-store.js';
 import { RelyingPartyClient, type LinkedDevice } from './relying-party-client.js';
+import { ResultWaitBatcher } from './result-wait-batcher.js';
 import { isSameOriginRequest } from './same-origin.js';
 import { TransactionWaker } from './transaction-waker.js';
 
@@ -82,6 +83,7 @@ export function createOtpLoginKit(config: OtpLoginKitConfig): OtpLoginKit {
     ...(config.tokenServer.fetch ? { fetch: config.tokenServer.fetch } : {}),
   });
   const waker = new TransactionWaker();
+  const batcher = new ResultWaitBatcher(client, { waitSeconds: maxWait });
   const limits = config.rateLimits ?? {};
   const startPerIp = limiter(limits.startPerIp ?? { points: 30, durationSeconds: 60 }, 'start');
   const statusPerIp = limiter(limits.statusPerIp ?? { points: 300, durationSeconds: 60 }, 'ip');
@@ -305,6 +307,18 @@ export function createOtpLoginKit(config: OtpLoginKitConfig): OtpLoginKit {
     signal: AbortSignal,
   ): Promise<{ status: LoginStatus; userId?: string }> {
     const deadline = performance.now() + wait * 1000;
+    if (client.longPollMode === 'auto' && batcher.available && wait >= 1) {
+      const outcome = await batcher.wait(record.transactionId, record.status, wait * 1000, signal);
+      if (outcome.kind === 'unchanged') return { status: record.status };
+      if (outcome.kind === 'changed') {
+        const { result } = outcome;
+        return {
+          status: result.status,
+          ...(result.isAuthenticated && result.userId !== null ? { userId: result.userId } : {}),
+        };
+      }
+      // read-alone: the batch could not tell; this login's own read below says what it is.
+    }
     for (;;) {
       // Whole seconds left (rounded up from 0.9 s: time already spent in this handler).
       const waitSeconds = Math.floor((deadline - performance.now() + 100) / 1000);

@@ -1,15 +1,18 @@
 import { isLoginStatus, type LoginStatus } from '../../protocol/index.js';
 import { KitError } from './kit-errors.js';
 
-/** How the kit reads results: `auto` tries the long-poll extension and falls back when absent. */
-export type LongPollMode = 'auto' | 'never';
+/**
+ * How the kit reads results. `auto`: the batched long-poll, else one long-poll a login, else
+ * plain reads, whichever the server has first. `per-login`: skip the batched one. `never`: plain reads.
+ */
+export type LongPollMode = 'auto' | 'per-login' | 'never';
 
 export interface RelyingPartyClientOptions {
   /** Base URL of the Token Server, e.g. `https://tokens.example.com` (no `/oauth/...`). */
   baseUrl: string;
   clientId: string;
   clientSecret: string;
-  /** `auto` (default): use `?wait=N&status=S` when the server supports it; `never`: plain reads. */
+  /** `auto` (default): use the long-poll extensions when the server has them; see LongPollMode. */
   longPoll?: LongPollMode;
   /** The fetch to use; defaults to the global one. Tests pass an in-process server's. */
   fetch?: (request: Request) => Promise<Response>;
@@ -43,6 +46,12 @@ export interface TransactionResult {
   isAuthenticated: boolean;
 }
 
+/** What one batched wait learned: the logins whose status differs, and the ids the server lacks. */
+export interface BatchedWaitAnswer {
+  changed: Map<string, TransactionResult>;
+  unknown: string[];
+}
+
 export interface EnrollmentStart {
   enrollmentId: string;
   code: string;
@@ -72,6 +81,8 @@ export class RelyingPartyClient {
   private readonly timeoutMs: number;
   /** Whether the server answered a wait with the `status` extension; unknown until the first read. */
   private longPollSupported: boolean | undefined;
+  /** The mode the website chose; the kit reads it to decide on batching. */
+  readonly longPollMode: LongPollMode;
 
   constructor(options: RelyingPartyClientOptions) {
     let url: URL;
@@ -90,6 +101,7 @@ export class RelyingPartyClient {
     this.send = options.fetch ?? ((request) => fetch(request));
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.longPollSupported = options.longPoll === 'never' ? false : undefined;
+    this.longPollMode = options.longPoll ?? 'auto';
   }
 
   /** True once the server showed the long-poll extension; false when it lacks it or it is off. */
@@ -161,6 +173,40 @@ export class RelyingPartyClient {
     return toResult(body, options.expiresAt, options.now ?? Date.now());
   }
 
+  /**
+   * The batched long-poll (reference-server extension): one request waits on up to 250 logins,
+   * each with the status the caller knows, and answers when any of them differs or after `wait`
+   * seconds. Only ids that were asked about are taken from the answer.
+   */
+  async waitForChanges(
+    known: ReadonlyMap<string, LoginStatus>,
+    wait: number,
+    signal?: AbortSignal,
+  ): Promise<BatchedWaitAnswer> {
+    const body = await this.call('POST', '/authenticate/transactions/wait', {
+      json: { wait: Math.floor(wait), transactions: Object.fromEntries(known) },
+      signal,
+      timeoutMs: wait * 1000 + this.timeoutMs,
+    });
+    const entries = body['transactions'];
+    const unknown = body['unknown'];
+    if (!Array.isArray(entries) || !Array.isArray(unknown))
+      throw badResponse('transactions or unknown is not a list.');
+    const changed = new Map<string, TransactionResult>();
+    const now = Date.now();
+    for (const entry of entries as unknown[]) {
+      if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+        throw badResponse('A transaction is not an object.');
+      const result = entry as Record<string, unknown>;
+      const id = stringField(result, 'transaction_id');
+      if (known.has(id)) changed.set(id, toResult(result, undefined, now));
+    }
+    return {
+      changed,
+      unknown: unknown.filter((id): id is string => typeof id === 'string' && known.has(id)),
+    };
+  }
+
   /** Starts linking a phone to `userId` (reference-server extension). */
   async startEnrollment(userId: string): Promise<EnrollmentStart> {
     const body = await this.call('POST', '/enrollments', {
@@ -208,6 +254,7 @@ export class RelyingPartyClient {
     path: string,
     options: {
       form?: URLSearchParams;
+      json?: unknown;
       signal?: AbortSignal | undefined;
       timeoutMs?: number;
       empty?: boolean;
@@ -217,6 +264,7 @@ export class RelyingPartyClient {
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     const headers = new Headers({ Authorization: this.authorization, Accept: 'application/json' });
     if (options.form) headers.set('Content-Type', 'application/x-www-form-urlencoded');
+    if (options.json !== undefined) headers.set('Content-Type', 'application/json');
     let response: Response;
     try {
       response = await this.send(
@@ -225,6 +273,7 @@ export class RelyingPartyClient {
           headers,
           signal,
           ...(options.form ? { body: options.form.toString() } : {}),
+          ...(options.json !== undefined ? { body: JSON.stringify(options.json) } : {}),
         }),
       );
     } catch (cause) {

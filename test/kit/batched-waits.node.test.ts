@@ -1,0 +1,125 @@
+/*
+ * A website with many logins on screen: the kit holds its waits on the Token Server in a few
+ * batched long-polls (POST /authenticate/transactions/wait), not one request a login.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseLoginStatusResponse } from '../../src/protocol/index.js';
+import { TokenServerFixture } from '../server/token-server-fixture.js';
+import { beforeTheWaitEnds, scan, setUpKit, TestBrowser } from './kit-harness.js';
+
+const BATCH_PATH = '/oauth/api/v4/authenticate/transactions/wait';
+
+/** The fixture's fetch, counting the batched waits in flight and the single long-polls sent. */
+function countingTokenServer(options: { withoutBatchedWait?: boolean } = {}) {
+  const tokenServer = new TokenServerFixture();
+  const counts = { batchesInFlight: 0, batchesSent: 0, singleLongPolls: 0, largestBatch: 0 };
+  const fetch = async (request: Request): Promise<Response> => {
+    const url = new URL(request.url);
+    if (url.searchParams.has('wait')) counts.singleLongPolls += 1;
+    if (url.pathname !== BATCH_PATH) return tokenServer.fetch(request);
+    if (options.withoutBatchedWait) return new Response('Not Found', { status: 404 });
+    const body = (await request.clone().json()) as { transactions: Record<string, string> };
+    counts.largestBatch = Math.max(counts.largestBatch, Object.keys(body.transactions).length);
+    counts.batchesSent += 1;
+    counts.batchesInFlight += 1;
+    try {
+      return await tokenServer.fetch(request);
+    } finally {
+      counts.batchesInFlight -= 1;
+    }
+  };
+  return { tokenServer, counts, fetch };
+}
+
+function kitOn(server: ReturnType<typeof countingTokenServer>) {
+  return setUpKit(
+    {
+      tokenServer: {
+        url: server.tokenServer.base,
+        clientId: 'demo',
+        clientSecret: 'demo-secret-that-is-long-enough-0123456789',
+        fetch: server.fetch,
+      },
+      maxWaitSeconds: 30,
+    },
+    server.tokenServer,
+  );
+}
+
+/** Seconds each browser's poll is held: the tests end when the polls do. */
+const POLL_WAIT = 3;
+
+/** `count` browsers, each from its own address, start a login and hold a poll on it. */
+async function browsersWaiting(kit: ReturnType<typeof kitOn>['kit'], count: number, from = 1) {
+  const browsers = await Promise.all(
+    Array.from({ length: count }, async (_, index) => {
+      const browser = new TestBrowser(kit, `198.51.100.${from + index}`);
+      const { body } = await browser.start();
+      return { browser, body, held: browser.poll('/otp-login', body.id, POLL_WAIT) };
+    }),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  return browsers;
+}
+
+const allowedToSettle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('relying-party kit: batched waits on the Token Server', () => {
+  it('120 browsers waiting are held in 3 requests of at most 50, and each hears its own scan at once', async () => {
+    const server = countingTokenServer();
+    const { kit } = kitOn(server);
+    const phone = await server.tokenServer.enrollDevice('alice');
+    const browsers = await browsersWaiting(kit, 120);
+    assert.equal(server.counts.batchesInFlight, 3);
+    assert.equal(server.counts.largestBatch, 50);
+    assert.equal(server.counts.singleLongPolls, 0);
+
+    const [chosen, ...others] = browsers;
+    if (chosen === undefined) throw new Error('no browser');
+    await scan(server.tokenServer, phone, chosen.body.qr);
+    const polled = await beforeTheWaitEnds(chosen.held);
+    assert.deepEqual(parseLoginStatusResponse(polled.body), { status: 'scanned' });
+
+    // The others still wait, again in 3 requests (the answered batch went out again without it).
+    await allowedToSettle(100);
+    const stillHeld = await Promise.race([
+      Promise.any(others.map(async ({ held }) => held.then(() => 'answered'))),
+      allowedToSettle(200).then(() => 'held'),
+    ]);
+    assert.equal(stillHeld, 'held');
+    assert.equal(server.counts.batchesInFlight, 3);
+    assert.equal(server.counts.singleLongPolls, 0);
+    // Their waits end unchanged: still pending.
+    for (const { held } of others) assert.deepEqual((await held).body, { status: 'pending' });
+  });
+
+  it('newcomers join the batch with room: it is sent again merged, so no request is added', async () => {
+    const server = countingTokenServer();
+    const { kit } = kitOn(server);
+    const first = await browsersWaiting(kit, 10);
+    assert.equal(server.counts.batchesInFlight, 1);
+    const sentBefore = server.counts.batchesSent;
+    const later = await browsersWaiting(kit, 5, 11);
+    assert.equal(server.counts.batchesInFlight, 1);
+    assert.equal(server.counts.batchesSent, sentBefore + 1);
+    assert.equal(server.counts.largestBatch, 15);
+    await Promise.all([...first, ...later].map(({ held }) => held));
+    // Nobody waits any more: the kit lets its held request go.
+    await allowedToSettle(50);
+    assert.equal(server.counts.batchesInFlight, 0);
+  });
+
+  it('against a Token Server without the batched wait, the kit holds one long-poll a login', async () => {
+    const server = countingTokenServer({ withoutBatchedWait: true });
+    const { kit } = kitOn(server);
+    const phone = await server.tokenServer.enrollDevice('bob');
+    const [waiting] = await browsersWaiting(kit, 1);
+    if (waiting === undefined) throw new Error('no browser');
+    assert.equal(server.counts.singleLongPolls, 1);
+    await scan(server.tokenServer, phone, waiting.body.qr);
+    const polled = await beforeTheWaitEnds(waiting.held);
+    assert.deepEqual(parseLoginStatusResponse(polled.body), { status: 'scanned' });
+    assert.equal(kit.relyingParty.supportsLongPoll, true);
+  });
+});
