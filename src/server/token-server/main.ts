@@ -2,6 +2,7 @@
  * Runs the reference Token Server: `npm run token-server` (see docs/token-server-api.md).
  * Configuration: TOKEN_SERVER_CONFIG and the variables in load-config.ts.
  */
+import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import pino from 'pino';
 import { SqliteStore } from '../store/sqlite-store.js';
@@ -11,6 +12,8 @@ import { loadTokenServerEnvironment, type TokenServerEnvironment } from './load-
 import { LOGGER_REDACTIONS } from './request-log.js';
 
 const PURGE_INTERVAL_MS = 60_000;
+/** How long a shutdown lets running requests finish. */
+const SHUTDOWN_GRACE_MS = 10_000;
 /** Finished transactions stay readable this long after they expire. */
 const PURGE_GRACE_MS = 10 * 60_000;
 
@@ -53,14 +56,34 @@ async function shutdown(signal: string): Promise<void> {
   clearInterval(purge);
   // Answer every held long-poll first, then stop accepting connections and close the store.
   tokenServer.beginShutdown();
-  await new Promise<void>((resolve) => {
-    httpServer.close(() => {
-      resolve();
-    });
-  });
+  await closeConnections();
   await tokenServer.close();
   process.exit(0);
 }
+/**
+ * Stops accepting connections and waits for the open ones to finish their requests. close()
+ * ends only the keep-alive connections idle at that moment; those that were still writing the
+ * answer to a released wait would stay open until their keep-alive timeout (seconds), so idle
+ * ones are closed again as they appear. Requests still running after 10 s are cut off.
+ */
+async function closeConnections(): Promise<void> {
+  const server = httpServer as Server;
+  const closed = new Promise<void>((resolve) => {
+    server.close(() => {
+      resolve();
+    });
+  });
+  const sweep = setInterval(() => {
+    server.closeIdleConnections();
+  }, 50);
+  const cutOff = setTimeout(() => {
+    server.closeAllConnections();
+  }, SHUTDOWN_GRACE_MS);
+  await closed;
+  clearInterval(sweep);
+  clearTimeout(cutOff);
+}
+
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
 
