@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { RedisStore } from '../../src/server/store/redis-store.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
-import { TokenServerFixture } from './token-server-fixture.js';
+import { BASE, CLIENT_SECRET, TokenServerFixture } from './token-server-fixture.js';
 
 let redis: RedisServer | undefined;
 before(async () => {
@@ -41,6 +41,47 @@ describe('two Token Server instances sharing Redis', () => {
       // Woken by the change, not by the 20 s timeout; bench figures hold the exact latency.
       assert.ok(latency < 1_000, `woken after ${latency.toFixed(1)} ms`);
       t.diagnostic(`instance B woke ${latency.toFixed(1)} ms after the redeem on instance A`);
+    } finally {
+      await a.server.close();
+      await b.server.close();
+    }
+  });
+
+  it('share their rate limits: an address or a client gets its limit once, not once an instance', async () => {
+    if (redis === undefined) throw new Error('redis-server is not running');
+    const keyPrefix = `limits-${randomBytes(6).toString('hex')}:`;
+    const config = {
+      rateLimits: {
+        perIp: { points: 4, durationSeconds: 60 },
+        perClient: { points: 4, durationSeconds: 60 },
+      },
+    };
+    const a = new TokenServerFixture(new RedisStore({ url: redis.url, keyPrefix }), config);
+    const b = new TokenServerFixture(new RedisStore({ url: redis.url, keyPrefix }), config);
+    const redeemFrom = (instance: TokenServerFixture, ip: string) =>
+      instance.fetch(
+        new Request(`${BASE}/api/mobile/v1/transactions/${'0'.repeat(32)}/redeem`, {
+          method: 'POST',
+          headers: { 'x-test-ip': ip },
+          body: '{}',
+        }),
+      );
+    const readResultOn = (instance: TokenServerFixture) =>
+      instance.fetch(
+        new Request(`${BASE}/oauth/api/v4/authenticate/transaction/${'0'.repeat(32)}`, {
+          headers: { authorization: `Basic ${btoa(`demo:${CLIENT_SECRET}`)}` },
+        }),
+      );
+    try {
+      // A phone address: two requests on each instance use up its 4, the fifth is refused on either.
+      for (const instance of [a, b, a, b])
+        assert.equal((await redeemFrom(instance, '198.51.100.1')).status, 401);
+      assert.equal((await redeemFrom(a, '198.51.100.1')).status, 429);
+      assert.equal((await redeemFrom(b, '198.51.100.1')).status, 429);
+      assert.equal((await redeemFrom(b, '198.51.100.2')).status, 401);
+      // A website's client id, the same way.
+      for (const instance of [a, b, a, b]) assert.equal((await readResultOn(instance)).status, 404);
+      assert.equal((await readResultOn(b)).status, 429);
     } finally {
       await a.server.close();
       await b.server.close();

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Redis } from 'ioredis';
-import type { ChangeListener, Store } from './store.js';
+import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import type { ChangeListener, RateCounterOptions, RateCounters, Store } from './store.js';
 import type {
   DeviceRecord,
   EnrollmentRecord,
@@ -117,6 +118,22 @@ export class RedisStore implements Store {
     this.channel = `${this.prefix}changes`;
     this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
   }
+
+  /**
+   * Rate limits counted in this Redis, so that an address or a client gets its limit once across
+   * all instances, not once per instance. rate-limiter-flexible counts with one Lua script a
+   * request. While Redis is unreachable, each instance counts for itself (the insurance limiter)
+   * rather than failing requests that the store might still serve once Redis is back.
+   */
+  readonly sharedRateCounters: RateCounters = (options: RateCounterOptions) => {
+    const limit = { points: options.points, duration: options.durationSeconds };
+    return new RateLimiterRedis({
+      ...limit,
+      storeClient: this.redis,
+      keyPrefix: `${this.prefix}rate:${options.name}`,
+      insuranceLimiter: new RateLimiterMemory({ ...limit, keyPrefix: options.name }),
+    });
+  };
 
   async insertTransaction(record: TransactionRecord): Promise<void> {
     const inserted = await this.insert(this.transactionKey(record.key), 'tx', record);

@@ -1,3 +1,4 @@
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type {
   DeniedReason,
   DeviceRecord,
@@ -5,6 +6,16 @@ import type {
   TransactionRecord,
   TransitionResult,
 } from './records.js';
+
+/** What a rate limit counts: `points` requests per `durationSeconds` per key, under `name`. */
+export interface RateCounterOptions {
+  name: string;
+  points: number;
+  durationSeconds: number;
+}
+
+/** Makes the counters of one rate limit. */
+export type RateCounters = (options: RateCounterOptions) => RateLimiterAbstract;
 
 /** Called with a transaction's key whenever that transaction changes, on any instance. */
 export type ChangeListener = (key: string) => void;
@@ -56,6 +67,12 @@ export interface Store {
 
   /** Listens for changes to any transaction; returns the function that stops listening. */
   onTransactionChange(listener: ChangeListener): () => void;
+
+  /**
+   * Counters for rate limits that every instance sharing this store shares (Redis). Without it,
+   * each process counts for itself, as is right for a store that one process uses.
+   */
+  sharedRateCounters?: RateCounters;
 
   /** Deletes what expired before `now` (minus a grace period the caller chooses). */
   purgeExpired(now: number): Promise<void>;

@@ -9,7 +9,7 @@ import type { TokenServerConfig } from './config.js';
 import { DeviceAuthenticator } from './device-authenticator.js';
 import { EnrollmentService } from './enrollment-service.js';
 import { TokenServerError } from './errors.js';
-import { FailureLimiter, rateLimit } from './rate-limit.js';
+import { countInProcess, FailureLimiter, rateLimit } from './rate-limit.js';
 import { requestLog } from './request-log.js';
 import { mobileRoutes } from './routes/mobile.js';
 import { relyingPartyRoutes } from './routes/relying-party.js';
@@ -62,6 +62,8 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
   const enrollments = new EnrollmentService({ store, config, clock });
   const authenticator = new DeviceAuthenticator({ store, clockSkewMs: config.clockSkewMs, clock });
   const ipOf = options.clientIp ?? socketIp;
+  // Instances that share their store share their rate limits too (Redis); else per process.
+  const rateCounters = store.sharedRateCounters ?? countInProcess;
   let ready = true;
 
   const app = new Hono();
@@ -84,7 +86,12 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
       enrollments,
       maxWaitSeconds: config.maxWaitSeconds,
       perClientLimit: config.rateLimits.perClient,
-      failedAuth: new FailureLimiter(config.rateLimits.failedAuthPerIp, 'failed-auth'),
+      rateCounters,
+      failedAuth: new FailureLimiter(
+        config.rateLimits.failedAuthPerIp,
+        'failed-auth',
+        rateCounters,
+      ),
       clientIp: ipOf,
     }),
   );
@@ -110,7 +117,7 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
     c.req.header('origin') === undefined ? next() : mobileCors(c, next);
   app.use('/api/mobile/*', browserCors);
   // After CORS, so that a browser app can read a 429 and preflights are not counted.
-  app.use('/api/mobile/*', rateLimit(config.rateLimits.perIp, ipOf, 'ip'));
+  app.use('/api/mobile/*', rateLimit(config.rateLimits.perIp, ipOf, 'ip', rateCounters));
   app.route(
     '/api/mobile/v1',
     mobileRoutes({ authenticator, transactions, enrollments, clientIp: ipOf }),

@@ -1,5 +1,6 @@
 import type { Context, Env, MiddlewareHandler } from 'hono';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RateCounters } from '../store/store.js';
 import { SDK_ERRORS } from '../../protocol/index.js';
 import { TokenServerError } from './errors.js';
 
@@ -9,21 +10,26 @@ export interface RateLimit {
   durationSeconds: number;
 }
 
+/** Counters in this process: for a store that one process uses. */
+export const countInProcess: RateCounters = (options) =>
+  new RateLimiterMemory({
+    points: options.points,
+    duration: options.durationSeconds,
+    keyPrefix: options.name,
+  });
+
 /**
- * Rate limiting with rate-limiter-flexible, which counts per key in a sliding window and can move
- * its counters to Redis later without changing this code. Requests over the limit get 429 with
- * Retry-After and `{error: "slow_down"}`; requests without a key (no client IP known) pass.
+ * Rate limiting with rate-limiter-flexible, which counts per key in fixed windows, in this
+ * process or in Redis (`counters`) without changing this code. Requests over the limit get 429
+ * with Retry-After and `{error: "slow_down"}`; requests without a key (no client IP known) pass.
  */
 export function rateLimit<E extends Env>(
   limit: RateLimit,
   keyOf: (c: Context<E>) => string | null,
-  prefix: string,
+  name: string,
+  counters: RateCounters = countInProcess,
 ): MiddlewareHandler<E> {
-  const limiter = new RateLimiterMemory({
-    points: limit.points,
-    duration: limit.durationSeconds,
-    keyPrefix: prefix,
-  });
+  const limiter = counters({ ...limit, name });
   return async (c, next) => {
     const key = keyOf(c);
     if (key !== null) {
@@ -43,17 +49,14 @@ export function rateLimit<E extends Env>(
  * with 429 before its credentials are even checked: a brake on guessing secrets.
  */
 export class FailureLimiter {
-  private readonly limiter: RateLimiterMemory;
+  private readonly limiter: RateLimiterAbstract;
 
   constructor(
     private readonly limit: RateLimit,
-    prefix: string,
+    name: string,
+    counters: RateCounters = countInProcess,
   ) {
-    this.limiter = new RateLimiterMemory({
-      points: limit.points,
-      duration: limit.durationSeconds,
-      keyPrefix: prefix,
-    });
+    this.limiter = counters({ ...limit, name });
   }
 
   /** Throws 429 when `key` has used up its failures. */

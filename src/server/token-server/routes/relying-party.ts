@@ -6,6 +6,7 @@ import type { ClientConfig } from '../config.js';
 import { digestsEqual, sha256Hex } from '../../security/hashing.js';
 import { invalidClient, relyingPartyError } from '../errors.js';
 import type { EnrollmentService } from '../enrollment-service.js';
+import type { RateCounters } from '../../store/store.js';
 import { rateLimit, type FailureLimiter, type RateLimit } from '../rate-limit.js';
 import type { TransactionService } from '../transaction-service.js';
 
@@ -53,6 +54,8 @@ export function relyingPartyRoutes(options: {
   enrollments: EnrollmentService;
   maxWaitSeconds: number;
   perClientLimit: RateLimit;
+  /** Where the per-client counters live: see Store.sharedRateCounters. */
+  rateCounters: RateCounters;
   failedAuth: FailureLimiter;
   clientIp: (c: Parameters<MiddlewareHandler<Env>>[0]) => string | null;
 }): Hono<Env> {
@@ -74,7 +77,7 @@ export function relyingPartyRoutes(options: {
   app.use('*', authenticate);
   app.use(
     '*',
-    rateLimit<Env>(options.perClientLimit, (c) => c.var.client.id, 'client'),
+    rateLimit<Env>(options.perClientLimit, (c) => c.var.client.id, 'client', options.rateCounters),
   );
 
   app.post('/authenticate/user', async (c) => {
