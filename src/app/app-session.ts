@@ -181,7 +181,7 @@ function describe(error: unknown): string {
 function toAccountView(profile: OneginiUserProfile, active: boolean): AccountView {
   return {
     profileId: profile.profileId,
-    userId: profile.userId,
+    accountName: profile.displayName ?? profile.userId,
     siteName: profile.siteName ?? new URL(profile.tokenServerUrl).host,
     enrolledAt: profile.enrolledAt,
     active,
@@ -199,7 +199,7 @@ function toRequestView(message: string, request: OtpAuthenticationRequest): Logi
     requestedAt: request.requestedAt,
     expiresAt: request.expiresAt,
     numberMatchChoices: request.numberMatchChoices,
-    account: t().accountAt(request.profile.userId, site),
+    account: t().accountAt(request.profile.displayName ?? request.profile.userId, site),
   };
 }
 

@@ -6,7 +6,8 @@
 /** A linked account on this phone. */
 export interface AccountView {
   readonly profileId: string;
-  readonly userId: string;
+  /** The name the website gave the account, else its user id. */
+  readonly accountName: string;
   readonly siteName: string;
   readonly enrolledAt: Date;
   /** This account answers logins. */

@@ -58,6 +58,8 @@ export interface MobileApiMockOptions {
   readonly timeToLiveMs?: number;
   /** The user of every enrollment. Default `alice@example.com`. */
   readonly userId?: string;
+  /** The name every enrollment gives the account, as a website may. Default none (null). */
+  readonly displayName?: string | null;
   /** The right number for `number-matching`. Default `42`. */
   readonly numberMatchCode?: string;
   /** How far the phone's clock may be off, ms. Default 120 000. */
@@ -263,7 +265,12 @@ export class MobileApiMock {
     const userId = this.options.userId ?? 'alice@example.com';
     this.devices.set(deviceId, { key, userId });
     return this.json(
-      { device_id: deviceId, user_id: userId, site: this.options.site ?? 'Demo Bank' },
+      {
+        device_id: deviceId,
+        user_id: userId,
+        display_name: this.options.displayName ?? null,
+        site: this.options.site ?? 'Demo Bank',
+      },
       201,
     );
   }

@@ -1,5 +1,6 @@
 export * from './app-url.js';
 export * from './compact-payload.js';
+export * from './display-name.js';
 export * from './error-codes.js';
 export * from './limits.js';
 export * from './login-status.js';

@@ -6,6 +6,7 @@
 export interface StoredProfile {
   readonly profileId: string;
   readonly userId: string;
+  readonly displayName?: string;
   readonly deviceId: string;
   readonly tokenServerUrl: string;
   readonly siteName?: string;

@@ -7,6 +7,11 @@ export interface OneginiUserProfile {
   readonly profileId: string;
   /** The website's id of the user, as the Token Server reported it at enrollment. */
   readonly userId: string;
+  /**
+   * The name the website gave the account (an email address, a full name), to show instead of
+   * `userId`; absent when the website gave none.
+   */
+  readonly displayName?: string;
   /** The Token Server's id of this device (the `device-id` of every signed call). */
   readonly deviceId: string;
   /** The Token Server this profile is enrolled with. */

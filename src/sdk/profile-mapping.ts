@@ -9,6 +9,7 @@ export function toPublicProfile(profile: StoredProfile): OneginiUserProfile {
   return {
     profileId: profile.profileId,
     userId: profile.userId,
+    ...(profile.displayName === undefined ? {} : { displayName: profile.displayName }),
     deviceId: profile.deviceId,
     tokenServerUrl: profile.tokenServerUrl,
     ...(profile.siteName === undefined ? {} : { siteName: profile.siteName }),

@@ -133,6 +133,9 @@ export class UserClient {
       const stored: StoredProfile = {
         profileId: newNonce(),
         userId: enrolled.user_id,
+        ...(typeof enrolled.display_name === 'string'
+          ? { displayName: enrolled.display_name }
+          : {}),
         deviceId: enrolled.device_id,
         tokenServerUrl: application.config.tokenServerUrl,
         ...(typeof enrolled.site === 'string' ? { siteName: enrolled.site } : {}),

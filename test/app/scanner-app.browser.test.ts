@@ -173,6 +173,22 @@ describe('<scanner-app> with a mocked Token Server', () => {
     await expectAxeClean(app as ScannerApp);
   });
 
+  it('shows the name the website gave the account, not its user id, on home and on a login', async () => {
+    await useMock({ userId: 'u-7f3a9c21', displayName: 'Alice Example' });
+    await linkBeforehand();
+    const login = mock.startLogin();
+    deepLink(login.code);
+    await mount();
+    const text = textOf(await screen('confirm'));
+    expect(text).to.include('Alice Example at Demo Bank');
+    expect(text).not.to.include('u-7f3a9c21');
+    buttonIn(await screen('confirm'), 'Yes, log in').click();
+    buttonIn(await screen('result'), 'Done').click();
+    const home = textOf(await screen('home'));
+    expect(home).to.include('Alice Example at Demo Bank');
+    expect(home).not.to.include('u-7f3a9c21');
+  });
+
   it('denies a login with a button as large as accept, and says what to do next', async () => {
     await linkBeforehand();
     const login = mock.startLogin();

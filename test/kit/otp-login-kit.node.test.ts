@@ -505,4 +505,45 @@ describe('relying-party kit: enrollment', () => {
     assert.deepEqual(linked, ['dave:Test phone']);
     assert.equal((await poll()).status, 404);
   });
+
+  it('gives the phone the name the site chose for the account, and refuses one it must not show', async () => {
+    const fixture = new TokenServerFixture();
+    const names: Record<string, string> = { erin: 'Erin Example', frank: 'Frank\u202E' };
+    const errors: unknown[] = [];
+    const { kit } = setUpKit(
+      {
+        enrollment: {
+          path: '/otp-link',
+          userId: (request) => request.headers.get('x-user'),
+          displayName: (userId) => names[userId],
+        },
+        onError: (error) => errors.push(error),
+      },
+      fixture,
+    );
+    const startFor = (user: string) =>
+      new TestBrowser(kit).request('/otp-link', {
+        method: 'POST',
+        headers: { Origin: SITE, 'x-user': user },
+      });
+    const started = await startFor('erin');
+    assert.equal(started.status, 201);
+    const { qr } = (await started.json()) as { qr: string };
+    const payload = decodeQrPayload(qr);
+    if (payload.kind !== 'enrollment') throw new Error('not an enrollment code');
+    const { createTestDevice } = await import('../support/test-device.js');
+    const enrolled = await fixture.completeEnrollment(await createTestDevice(), payload);
+    assert.equal(
+      ((await enrolled.json()) as { display_name: unknown }).display_name,
+      'Erin Example',
+    );
+
+    // The site's bug is reported to it; the browser is told login by phone is unavailable.
+    const refused = await startFor('frank');
+    assert.equal(refused.status, 503);
+    assert.equal(((await refused.json()) as { error: string }).error, 'unavailable');
+    assert.equal(errors.length, 1);
+    assert.ok(errors[0] instanceof TypeError);
+    assert.match(errors[0].message, /displayName/);
+  });
 });

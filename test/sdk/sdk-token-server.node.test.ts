@@ -73,10 +73,12 @@ afterEach(async () => {
   await fixture.server.close();
 });
 
-async function enrollmentCode(userId = 'alice'): Promise<string> {
+async function enrollmentCode(userId = 'alice', displayName?: string): Promise<string> {
+  const form = new URLSearchParams({ user_id: userId });
+  if (displayName !== undefined) form.set('display_name', displayName);
   const response = await fixture.relyingParty('/enrollments', {
     method: 'POST',
-    body: new URLSearchParams({ user_id: userId }).toString(),
+    body: form.toString(),
   });
   assert.equal(response.status, 200);
   return ((await response.json()) as { code: string }).code;
@@ -97,6 +99,17 @@ async function rejection(promise: Promise<unknown>): Promise<OneginiError> {
 }
 
 describe('SDK ↔ Token Server: enrollment', () => {
+  it('keeps the name the website gave the account, to show instead of the user id', async () => {
+    const profile = await onegini.userClient.enrollMobileAuthentication(
+      await enrollmentCode('u-7f3a9c21', 'Alice Example'),
+    );
+    assert.equal(profile.userId, 'u-7f3a9c21');
+    assert.equal(profile.displayName, 'Alice Example');
+    const plain = await enroll('bob');
+    assert.equal(plain.displayName, undefined);
+    assert.equal('displayName' in plain, false);
+  });
+
   it('links the device through the website’s enrollment code and keeps the profile', async () => {
     const profile = await enroll('alice@example.com');
     assert.equal(profile.userId, 'alice@example.com');

@@ -6,6 +6,7 @@ import pino from 'pino';
 import { LOGGER_REDACTIONS } from '../../src/server/token-server/request-log.js';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createTestDevice } from '../support/test-device.js';
+import { decodeEnrollmentPayload } from '../../src/protocol/index.js';
 import { BASE, testConfig, TokenServerFixture } from './token-server-fixture.js';
 
 let fixture: TokenServerFixture;
@@ -226,6 +227,52 @@ describe('the whole flow: link a phone, log in, accept', () => {
     );
     assert.equal(response.status, 404);
     assert.equal(((await response.json()) as { error_code: number }).error_code, 3004);
+  });
+});
+
+describe('linking a phone with the name the website gives the account', () => {
+  it('gives the phone the display name with its enrollment', async () => {
+    const started = await fixture.relyingParty('/enrollments', {
+      method: 'POST',
+      body: new URLSearchParams({
+        user_id: 'u-7f3a9c21',
+        display_name: 'Alice Example',
+      }).toString(),
+    });
+    assert.equal(started.status, 200);
+    const { code } = (await started.json()) as { code: string };
+    const phone = await createTestDevice();
+    const completed = await fixture.completeEnrollment(phone, decodeEnrollmentPayload(code));
+    assert.equal(completed.status, 201);
+    const body = (await completed.json()) as Record<string, unknown>;
+    assert.equal(body['user_id'], 'u-7f3a9c21');
+    assert.equal(body['display_name'], 'Alice Example');
+    // Without one, the phone is told so: null.
+    const plain = await fixture.completeEnrollment(
+      await createTestDevice(),
+      await fixture.startEnrollment('bob'),
+    );
+    assert.equal(((await plain.json()) as Record<string, unknown>)['display_name'], null);
+  });
+
+  it('refuses a display name that is empty, too long, padded, or could read as something else', async () => {
+    for (const displayName of [
+      '',
+      ' Alice',
+      'Alice\u0007',
+      'moc.knab@\u202Eeciffo',
+      'Alice\u200DExample',
+      'x'.repeat(65),
+    ]) {
+      const started = await fixture.relyingParty('/enrollments', {
+        method: 'POST',
+        body: new URLSearchParams({ user_id: 'carol', display_name: displayName }).toString(),
+      });
+      assert.equal(started.status, 400, JSON.stringify(displayName));
+      const body = (await started.json()) as { error: string; error_description: string };
+      assert.equal(body.error, 'invalid_request');
+      assert.match(body.error_description, /display_name/);
+    }
   });
 });
 

@@ -42,7 +42,7 @@ export class HomeView extends LitElement {
 
   private handleUnlink(account: AccountView): void {
     const m = t();
-    if (!this.confirmUnlink(m.unlinkConfirm(account.userId, account.siteName))) return;
+    if (!this.confirmUnlink(m.unlinkConfirm(account.accountName, account.siteName))) return;
     this.fire('app-home-unlink', { profileId: account.profileId });
   }
 
@@ -97,7 +97,7 @@ export class HomeView extends LitElement {
     return html`
       <li class="account">
         <div class="who">
-          <strong>${m.accountAt(account.userId, account.siteName)}</strong>
+          <strong>${m.accountAt(account.accountName, account.siteName)}</strong>
           <span>${m.linkedOn(linked)}</span>
           ${
             several
@@ -107,7 +107,7 @@ export class HomeView extends LitElement {
                     name="active"
                     .value=${account.profileId}
                     .checked=${account.active}
-                    aria-label=${m.useAccountForLogins(account.userId, account.siteName)}
+                    aria-label=${m.useAccountForLogins(account.accountName, account.siteName)}
                     @change=${this.handleSelect}
                   />
                   ${m.useForLogins}
@@ -117,7 +117,7 @@ export class HomeView extends LitElement {
         </div>
         <button
           class="unlink"
-          aria-label=${m.unlinkAccount(account.userId, account.siteName)}
+          aria-label=${m.unlinkAccount(account.accountName, account.siteName)}
           @click=${() => {
             this.handleUnlink(account);
           }}

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { isDisplayName } from '../../protocol/index.js';
 import {
   createOtpLoginKit,
   honoContext,
@@ -158,6 +159,12 @@ export function createDemoWebsite(options: DemoWebsiteOptions): DemoWebsite {
     enrollment: {
       path: '/otp-link',
       userId: (request) => fullUser(request)?.id ?? null,
+      // The phone shows the email address the user signed up with, not the demo's opaque id
+      // (unless the address is too long to be a display name: then the id).
+      displayName: (_userId, request) => {
+        const email = fullUser(request)?.email;
+        return isDisplayName(email) ? email : undefined;
+      },
       redirectTo: '/account?linked=1',
     },
     onError: report,

@@ -75,6 +75,14 @@ export interface OtpLoginKitConfig {
     path: string;
     /** The logged-in user, or null (then start answers 401). */
     userId: UserOfRequest;
+    /**
+     * The name the phone shows for the account instead of the user id (an email address, a full
+     * name): 1 to 64 characters, no control or bidi characters (`isDisplayName`). Default none.
+     */
+    displayName?: (
+      userId: string,
+      request: Request,
+    ) => string | undefined | Promise<string | undefined>;
     /** Called once when the phone is linked; returns where to go. */
     onEnrolled?: (
       userId: string,

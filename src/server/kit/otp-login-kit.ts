@@ -5,6 +5,7 @@ import {
   decodeAuthenticationPayload,
   decodeEnrollmentPayload,
   formatAppUrl,
+  isDisplayName,
   MAX_STATUS_WAIT_SECONDS,
   type LoginStatus,
   type LoginStatusResponse,
@@ -165,7 +166,12 @@ export function createOtpLoginKit(config: OtpLoginKitConfig): OtpLoginKit {
     if (flow.kind === 'enrollment') {
       const user = userId ?? '';
       const known = (await client.listDevices(user)).map((device) => device.deviceId);
-      const enrollment = await client.startEnrollment(user);
+      const displayName = await config.enrollment?.displayName?.(user, request);
+      if (displayName !== undefined && !isDisplayName(displayName))
+        throw new TypeError(
+          'enrollment.displayName must return 1 to 64 characters without control or bidi characters, or undefined.',
+        );
+      const enrollment = await client.startEnrollment(user, displayName);
       decodeEnrollmentPayload(enrollment.code);
       record = {
         flow: flow.kind,

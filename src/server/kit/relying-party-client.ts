@@ -207,11 +207,11 @@ export class RelyingPartyClient {
     };
   }
 
-  /** Starts linking a phone to `userId` (reference-server extension). */
-  async startEnrollment(userId: string): Promise<EnrollmentStart> {
-    const body = await this.call('POST', '/enrollments', {
-      form: new URLSearchParams({ user_id: userId }),
-    });
+  /** Starts linking a phone to `userId`, shown on it as `displayName` (reference-server extension). */
+  async startEnrollment(userId: string, displayName?: string): Promise<EnrollmentStart> {
+    const form = new URLSearchParams({ user_id: userId });
+    if (displayName !== undefined) form.set('display_name', displayName);
+    const body = await this.call('POST', '/enrollments', { form });
     const timeToLive = body['time_to_live'];
     if (typeof timeToLive !== 'number' || !(timeToLive > 0))
       throw badResponse('time_to_live is not a positive number.');

@@ -77,6 +77,8 @@ export interface EnrollmentRecord {
   readonly secretHash: string;
   readonly clientId: string;
   readonly userId: string;
+  /** The name the website gave the account, which the phone shows (isDisplayName); absent if none. */
+  readonly displayName?: string;
   readonly createdAt: number;
   readonly expiresAt: number;
   /** The device that used the code; null while the code is unused. */

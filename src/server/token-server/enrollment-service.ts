@@ -13,6 +13,14 @@ export interface EnrollmentStartResponse {
   time_to_live: number;
 }
 
+export interface EnrollmentCompleteResponse {
+  device_id: string;
+  user_id: string;
+  /** What the phone shows for the account; null when the website gave none. */
+  display_name: string | null;
+  site: string;
+}
+
 export interface EnrolledDevice {
   device_id: string;
   user_id: string;
@@ -31,8 +39,15 @@ export class EnrollmentService {
     this.clock = options.clock ?? Date.now;
   }
 
-  /** The website starts linking a phone for a user who is logged in on the website. */
-  async start(client: ClientConfig, userId: string): Promise<EnrollmentStartResponse> {
+  /**
+   * The website starts linking a phone for a user who is logged in on the website. The display
+   * name (checked by the route) is what the phone shows for the account instead of the user id.
+   */
+  async start(
+    client: ClientConfig,
+    userId: string,
+    displayName?: string,
+  ): Promise<EnrollmentStartResponse> {
     const enrollmentId = randomId128();
     const secret = randomId128();
     const now = this.clock();
@@ -42,6 +57,7 @@ export class EnrollmentService {
       secretHash: sha256Hex(secret),
       clientId: client.id,
       userId,
+      ...(displayName === undefined ? {} : { displayName }),
       createdAt: now,
       expiresAt: now + ttl,
       deviceId: null,
@@ -60,7 +76,7 @@ export class EnrollmentService {
     secret: string,
     publicKey: DevicePublicJwk,
     deviceName: string,
-  ): Promise<{ device_id: string; user_id: string; site: string }> {
+  ): Promise<EnrollmentCompleteResponse> {
     const key = sha256Hex(enrollmentId);
     const enrollment = await this.options.store.getEnrollment(key);
     const device: DeviceRecord = {
@@ -91,7 +107,12 @@ export class EnrollmentService {
     const client = this.options.config.clients.find(
       (candidate) => candidate.id === device.clientId,
     );
-    return { device_id: device.id, user_id: device.userId, site: client?.name ?? device.clientId };
+    return {
+      device_id: device.id,
+      user_id: device.userId,
+      display_name: enrollment?.displayName ?? null,
+      site: client?.name ?? device.clientId,
+    };
   }
 
   async listDevices(client: ClientConfig, userId: string): Promise<EnrolledDevice[]> {

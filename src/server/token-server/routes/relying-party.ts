@@ -1,7 +1,12 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import * as v from 'valibot';
 import { isIP } from 'node:net';
-import { isLoginStatus, LOGIN_STATUSES, type LoginStatus } from '../../../protocol/index.js';
+import {
+  isDisplayName,
+  isLoginStatus,
+  LOGIN_STATUSES,
+  type LoginStatus,
+} from '../../../protocol/index.js';
 import type { ClientConfig } from '../config.js';
 import { digestsEqual, sha256Hex } from '../../security/hashing.js';
 import { invalidClient, relyingPartyError } from '../errors.js';
@@ -121,12 +126,22 @@ export function relyingPartyRoutes(options: {
 
   app.post('/enrollments', async (c) => {
     const form = parseForm(
-      v.strictObject({ user_id: v.pipe(v.string(), v.regex(USER_ID)) }),
+      v.strictObject({
+        user_id: v.pipe(v.string(), v.regex(USER_ID)),
+        display_name: v.optional(
+          v.pipe(
+            v.string(),
+            v.check((text: string) => isDisplayName(text)),
+          ),
+        ),
+      }),
       await c.req.text(),
     );
-    return c.json(await options.enrollments.start(c.var.client, form.user_id), 200, {
-      'Cache-Control': 'no-store',
-    });
+    return c.json(
+      await options.enrollments.start(c.var.client, form.user_id, form.display_name),
+      200,
+      { 'Cache-Control': 'no-store' },
+    );
   });
 
   app.get('/users/:userId/devices', async (c) => {
