@@ -8,9 +8,9 @@
  *    against the Token Server on SQLite and on Redis, by both drivers: requests/s, p50/p99, ratio
  *    to the ceiling of the same driver, CPU a request of the server and of the client.
  * 3. 1,000 and 10,000 held long-poll waits, one connection each and batched: the server's RSS
- *    growth per held wait, and the p99 of a plain result call while they are held. Between
- *    steps the bench waits for the server to go idle, so one step's teardown is not measured in
- *    the next.
+ *    growth per held wait, and the p99 of a plain result call while they are held. Each step
+ *    runs on a fresh server, once it is idle, so that one step's memory and teardown are not
+ *    measured in the next.
  *
  * The server runs in its own process; the load comes from this one. Every loop is bounded in
  * time and count. Targets (issue: Token Server): ratio ≥ 40 % on SQLite; ≤ 30 MB RSS growth for
@@ -276,17 +276,23 @@ try {
         autocannonSummary(`full cycle, ${store}, autocannon`, leanCycle, rateOf(leanCeiling)),
       );
       console.log(`  ${leanCycleCpu}`);
-      const pid = server.child.pid ?? 0;
-      for (const count of waitCounts) {
-        await settle(pid);
-        console.log(`  ${store}: ${await heldWaits(server, count)}`);
-      }
-      for (const count of waitCounts) {
-        await settle(pid);
-        console.log(`  ${store}: ${await heldBatchedWaits(server, count)}`);
-      }
     } finally {
       await server.stop();
+    }
+    // Each wait step on a server of its own: in one that ran the steps before, V8 reuses or hands
+    // back their memory, and RSS growth would say more about them than about the waits.
+    const steps = [
+      ...waitCounts.map((count) => ({ count, hold: heldBatchedWaits })),
+      ...waitCounts.map((count) => ({ count, hold: heldWaits })),
+    ];
+    for (const { count, hold } of steps) {
+      const fresh = await startTokenServerProcess(env);
+      try {
+        await settle(fresh.child.pid ?? 0);
+        console.log(`  ${store}: ${await hold(fresh, count)}`);
+      } finally {
+        await fresh.stop();
+      }
     }
   }
 } finally {
