@@ -5,15 +5,28 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseLoginStatusResponse } from '../../src/protocol/index.js';
-import { TokenServerFixture } from '../server/token-server-fixture.js';
+import { RelyingPartyClient } from '../../src/server/kit/relying-party-client.js';
+import { ResultWaitBatcher } from '../../src/server/kit/result-wait-batcher.js';
+import { CLIENT_SECRET, TokenServerFixture } from '../server/token-server-fixture.js';
 import { beforeTheWaitEnds, scan, setUpKit, TestBrowser } from './kit-harness.js';
 
 const BATCH_PATH = '/oauth/api/v4/authenticate/transactions/wait';
 
+const allowedToSettle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** The fixture's fetch, counting the batched waits in flight and the single long-polls sent. */
-function countingTokenServer(options: { withoutBatchedWait?: boolean } = {}) {
+function countingTokenServer(
+  options: {
+    withoutBatchedWait?: boolean;
+    /** Answers the first n batches with 503, as a Token Server that is restarting. */
+    failingBatches?: number;
+    /** Delays every batched answer, as a Token Server farther away does. */
+    answerDelayMs?: number;
+  } = {},
+) {
   const tokenServer = new TokenServerFixture();
   const counts = { batchesInFlight: 0, batchesSent: 0, singleLongPolls: 0, largestBatch: 0 };
+  let failing = options.failingBatches ?? 0;
   const fetch = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
     if (url.searchParams.has('wait')) counts.singleLongPolls += 1;
@@ -22,9 +35,17 @@ function countingTokenServer(options: { withoutBatchedWait?: boolean } = {}) {
     const body = (await request.clone().json()) as { transactions: Record<string, string> };
     counts.largestBatch = Math.max(counts.largestBatch, Object.keys(body.transactions).length);
     counts.batchesSent += 1;
+    if (failing > 0) {
+      failing -= 1;
+      return Response.json({ error: 'server_error' }, { status: 503 });
+    }
     counts.batchesInFlight += 1;
     try {
-      return await tokenServer.fetch(request);
+      const response = await tokenServer.fetch(request);
+      if (options.answerDelayMs !== undefined) await allowedToSettle(options.answerDelayMs);
+      // An aborted request never hands its answer over, as over a real connection.
+      request.signal.throwIfAborted();
+      return response;
     } finally {
       counts.batchesInFlight -= 1;
     }
@@ -32,9 +53,10 @@ function countingTokenServer(options: { withoutBatchedWait?: boolean } = {}) {
   return { tokenServer, counts, fetch };
 }
 
-function kitOn(server: ReturnType<typeof countingTokenServer>) {
+function kitOn(server: ReturnType<typeof countingTokenServer>, onError?: (error: unknown) => void) {
   return setUpKit(
     {
+      ...(onError === undefined ? {} : { onError }),
       tokenServer: {
         url: server.tokenServer.base,
         clientId: 'demo',
@@ -51,7 +73,12 @@ function kitOn(server: ReturnType<typeof countingTokenServer>) {
 const POLL_WAIT = 3;
 
 /** `count` browsers, each from its own address, start a login and hold a poll on it. */
-async function browsersWaiting(kit: ReturnType<typeof kitOn>['kit'], count: number, from = 1) {
+async function browsersWaiting(
+  kit: ReturnType<typeof kitOn>['kit'],
+  count: number,
+  from = 1,
+  settleMs = 200,
+) {
   const browsers = await Promise.all(
     Array.from({ length: count }, async (_, index) => {
       const browser = new TestBrowser(kit, `198.51.100.${from + index}`);
@@ -59,11 +86,9 @@ async function browsersWaiting(kit: ReturnType<typeof kitOn>['kit'], count: numb
       return { browser, body, held: browser.poll('/otp-login', body.id, POLL_WAIT) };
     }),
   );
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await allowedToSettle(settleMs);
   return browsers;
 }
-
-const allowedToSettle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('relying-party kit: batched waits on the Token Server', () => {
   it('120 browsers waiting are held in 3 requests of at most 50, and each hears its own scan at once', async () => {
@@ -71,6 +96,8 @@ describe('relying-party kit: batched waits on the Token Server', () => {
     const { kit } = kitOn(server);
     const phone = await server.tokenServer.enrollDevice('alice');
     const browsers = await browsersWaiting(kit, 120);
+    // Batches with room are merged once they have been held half a second.
+    await allowedToSettle(700);
     assert.equal(server.counts.batchesInFlight, 3);
     assert.equal(server.counts.largestBatch, 50);
     assert.equal(server.counts.singleLongPolls, 0);
@@ -99,6 +126,7 @@ describe('relying-party kit: batched waits on the Token Server', () => {
     const { kit } = kitOn(server);
     const first = await browsersWaiting(kit, 10);
     assert.equal(server.counts.batchesInFlight, 1);
+    await allowedToSettle(400); // held half a second by now
     const sentBefore = server.counts.batchesSent;
     const later = await browsersWaiting(kit, 5, 11);
     assert.equal(server.counts.batchesInFlight, 1);
@@ -121,5 +149,62 @@ describe('relying-party kit: batched waits on the Token Server', () => {
     const polled = await beforeTheWaitEnds(waiting.held);
     assert.deepEqual(parseLoginStatusResponse(polled.body), { status: 'scanned' });
     assert.equal(kit.relyingParty.supportsLongPoll, true);
+  });
+
+  it('a batch that fails is tried again after a pause, not turned into one request a login', async () => {
+    const server = countingTokenServer({ failingBatches: 1 });
+    const errors: unknown[] = [];
+    const { kit } = kitOn(server, (error) => errors.push(error));
+    const phone = await server.tokenServer.enrollDevice('carol');
+    const waiting = await browsersWaiting(kit, 5);
+    assert.equal(errors.length, 1);
+    assert.equal(server.counts.singleLongPolls, 0);
+    const [chosen] = waiting;
+    if (chosen === undefined) throw new Error('no browser');
+    await allowedToSettle(1000); // the pause after a failed batch
+    await scan(server.tokenServer, phone, chosen.body.qr);
+    assert.deepEqual((await chosen.held).body, { status: 'scanned' });
+    assert.equal(server.counts.singleLongPolls, 0);
+    await Promise.all(waiting.map(({ held }) => held));
+  });
+
+  it('a stream of newcomers does not keep a farther Token Server from answering a batch', async () => {
+    // The batcher itself, with room for all: every newcomer would otherwise merge into the one
+    // batch, and a merge that aborted it each time would throw away every answer on its way.
+    const server = countingTokenServer({ answerDelayMs: 100 });
+    const client = new RelyingPartyClient({
+      baseUrl: server.tokenServer.base,
+      clientId: 'demo',
+      clientSecret: CLIENT_SECRET,
+      fetch: server.fetch,
+    });
+    const batcher = new ResultWaitBatcher(client, { maxBatch: 1000, waitSeconds: 5 });
+    const phone = await server.tokenServer.enrollDevice('dora');
+    const logins = await Promise.all(
+      Array.from({ length: 101 }, () => server.tokenServer.initialize()),
+    );
+    const [chosen, ...others] = logins;
+    if (chosen === undefined) throw new Error('no login');
+    const leave = new AbortController();
+    const outcome = batcher.wait(chosen.transaction_id, 'pending', 1500, leave.signal);
+    // A newcomer every 20 ms for two seconds, longer than the wait; the phone scans a little
+    // after they begin.
+    const newcomers = (async () => {
+      for (const login of others) {
+        void batcher.wait(login.transaction_id, 'pending', 4000, leave.signal);
+        await allowedToSettle(20);
+      }
+    })();
+    await allowedToSettle(300);
+    const redeemed = await server.tokenServer.mobile(
+      phone,
+      `/transactions/${chosen.transaction_id}/redeem`,
+      { otp: chosen.code },
+    );
+    assert.equal(redeemed.status, 200);
+    const ended = await outcome;
+    assert.deepEqual(ended.kind === 'changed' ? ended.result.status : ended.kind, 'scanned');
+    await newcomers;
+    leave.abort();
   });
 });

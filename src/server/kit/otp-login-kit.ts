@@ -84,7 +84,6 @@ export function createOtpLoginKit(config: OtpLoginKitConfig): OtpLoginKit {
     ...(config.tokenServer.fetch ? { fetch: config.tokenServer.fetch } : {}),
   });
   const waker = new TransactionWaker();
-  const batcher = new ResultWaitBatcher(client, { waitSeconds: maxWait });
   const limits = config.rateLimits ?? {};
   const startPerIp = limiter(limits.startPerIp ?? { points: 30, durationSeconds: 60 }, 'start');
   const statusPerIp = limiter(limits.statusPerIp ?? { points: 300, durationSeconds: 60 }, 'ip');
@@ -98,6 +97,7 @@ export function createOtpLoginKit(config: OtpLoginKitConfig): OtpLoginKit {
     ((error: unknown) => {
       console.error(error);
     });
+  const batcher = new ResultWaitBatcher(client, { waitSeconds: maxWait, onError: report });
   /** Per login: a poll in progress, and the earliest time the next may come. */
   const gates = new Map<string, { busy: boolean; nextAt: number }>();
 
