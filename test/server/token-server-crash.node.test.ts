@@ -73,7 +73,12 @@ describe('a Token Server asked to stop (SIGTERM)', () => {
       TOKEN_SERVER_DATABASE: join(directory, 'stop.db'),
       LOG_LEVEL: 'error',
     });
-    const client = new TokenServerClient(server.url, (request) => fetch(request));
+    const seen: Response[] = [];
+    const client = new TokenServerClient(server.url, async (request) => {
+      const response = await fetch(request);
+      seen.push(response);
+      return response;
+    });
     const login = await client.initialize();
     const waiting = client.result(login.transaction_id, '?wait=30&status=pending');
     await new Promise((resolve) => setTimeout(resolve, 200)); // let the server take up the wait
@@ -86,5 +91,8 @@ describe('a Token Server asked to stop (SIGTERM)', () => {
     assert.equal(answer.status, 200);
     assert.equal(answer.body.status, 'pending');
     assert.equal(code, 0);
+    // The answer closes its connection, so that the client does not send more on it.
+    assert.equal(seen.at(-1)?.headers.get('connection'), 'close');
+    assert.equal(seen[0]?.headers.get('connection'), 'keep-alive');
   });
 });

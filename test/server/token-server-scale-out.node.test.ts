@@ -56,8 +56,11 @@ describe('two Token Server instances sharing Redis', () => {
         perClient: { points: 4, durationSeconds: 60 },
       },
     };
-    const a = new TokenServerFixture(new RedisStore({ url: redis.url, keyPrefix }), config);
-    const b = new TokenServerFixture(new RedisStore({ url: redis.url, keyPrefix }), config);
+    const storeA = new RedisStore({ url: redis.url, keyPrefix });
+    const storeB = new RedisStore({ url: redis.url, keyPrefix });
+    await Promise.all([storeA.connected(), storeB.connected()]);
+    const a = new TokenServerFixture(storeA, config);
+    const b = new TokenServerFixture(storeB, config);
     const redeemFrom = (instance: TokenServerFixture, ip: string) =>
       instance.fetch(
         new Request(`${BASE}/api/mobile/v1/transactions/${'0'.repeat(32)}/redeem`, {
@@ -82,6 +85,50 @@ describe('two Token Server instances sharing Redis', () => {
       // A website's client id, the same way.
       for (const instance of [a, b, a, b]) assert.equal((await readResultOn(instance)).status, 404);
       assert.equal((await readResultOn(b)).status, 429);
+    } finally {
+      await a.server.close();
+      await b.server.close();
+    }
+  });
+
+  it('count wrong client secrets sent at once from one address atomically, across instances', async () => {
+    if (redis === undefined) throw new Error('redis-server is not running');
+    const keyPrefix = `guesses-${randomBytes(6).toString('hex')}:`;
+    const config = {
+      rateLimits: {
+        perIp: { points: 1000, durationSeconds: 60 },
+        perClient: { points: 1000, durationSeconds: 60 },
+        failedAuthPerIp: { points: 5, durationSeconds: 60 },
+      },
+    };
+    const storeA = new RedisStore({ url: redis.url, keyPrefix });
+    const storeB = new RedisStore({ url: redis.url, keyPrefix });
+    await Promise.all([storeA.connected(), storeB.connected()]);
+    const a = new TokenServerFixture(storeA, config);
+    const b = new TokenServerFixture(storeB, config);
+    const guessOn = (instance: TokenServerFixture, secret: string) =>
+      instance.fetch(
+        new Request(`${BASE}/oauth/api/v4/authenticate/transaction/${'0'.repeat(32)}`, {
+          headers: {
+            authorization: `Basic ${btoa(`demo:${secret}`)}`,
+            'x-test-ip': '203.0.113.66',
+          },
+        }),
+      );
+    try {
+      assert.equal((await guessOn(a, 'wrong-0')).status, 401);
+      // 100 guesses at once, half on each instance: 4 more may be checked, the rest get 429.
+      const statuses = await Promise.all(
+        Array.from({ length: 100 }, (_, index) =>
+          guessOn(index % 2 === 0 ? a : b, `wrong-${index + 1}`).then(
+            (response) => response.status,
+          ),
+        ),
+      );
+      assert.equal(statuses.filter((status) => status === 401).length, 4);
+      assert.equal(statuses.filter((status) => status === 429).length, 96);
+      // Even the right secret waits out the window from that address.
+      assert.equal((await guessOn(b, CLIENT_SECRET)).status, 429);
     } finally {
       await a.server.close();
       await b.server.close();

@@ -131,7 +131,10 @@ export class RedisStore implements Store {
       ...limit,
       storeClient: this.redis,
       keyPrefix: `${this.prefix}rate:${options.name}`,
-      insuranceLimiter: new RateLimiterMemory({ ...limit, keyPrefix: options.name }),
+      // Not connected: count in memory at once, instead of queueing the command until ioredis
+      // gives up on it (tens of seconds) while the request waits.
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: new RateLimiterMemory(limit),
     });
   };
 
@@ -249,6 +252,19 @@ export class RedisStore implements Store {
    */
   async listening(): Promise<void> {
     await this.subscribing;
+  }
+
+  /**
+   * Resolves once the connection to Redis is up. Until then the shared rate limits count in this
+   * process's memory (see sharedRateCounters); the server waits for this before it serves.
+   */
+  async connected(): Promise<void> {
+    if (this.redis.status === 'ready') return;
+    await new Promise<void>((resolve) => {
+      this.redis.once('ready', () => {
+        resolve();
+      });
+    });
   }
 
   /**

@@ -12,6 +12,8 @@ import { loadTokenServerEnvironment, type TokenServerEnvironment } from './load-
 import { LOGGER_REDACTIONS } from './request-log.js';
 
 const PURGE_INTERVAL_MS = 60_000;
+/** How long start-up waits for Redis before it serves anyway. */
+const REDIS_CONNECT_WAIT_MS = 10_000;
 /** How long a shutdown lets running requests finish. */
 const SHUTDOWN_GRACE_MS = 10_000;
 /** Finished transactions stay readable this long after they expire. */
@@ -35,8 +37,17 @@ const purge = setInterval(() => {
 }, PURGE_INTERVAL_MS);
 purge.unref();
 
+let stopping = false;
 const httpServer = serve(
-  { fetch: tokenServer.app.fetch, hostname: environment.host, port: environment.port },
+  {
+    fetch: async (request, env) => {
+      // Decided when the answer is ready: a wait held since before the stop answers now.
+      const response = await tokenServer.app.fetch(request, env);
+      return stopping ? closingConnection(response) : response;
+    },
+    hostname: environment.host,
+    port: environment.port,
+  },
   (info) => {
     logger.info(
       {
@@ -48,7 +59,6 @@ const httpServer = serve(
   },
 );
 
-let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
@@ -61,10 +71,25 @@ async function shutdown(signal: string): Promise<void> {
   process.exit(0);
 }
 /**
- * Stops accepting connections and waits for the open ones to finish their requests. close()
- * ends only the keep-alive connections idle at that moment; those that were still writing the
- * answer to a released wait would stay open until their keep-alive timeout (seconds), so idle
- * ones are closed again as they appear. Requests still running after 10 s are cut off.
+ * While stopping, every answer says `Connection: close`: the client opens a new connection for
+ * its next request (to another instance) instead of reusing this one, and Node closes the
+ * connection once the answer is out. Closing idle keep-alive connections from this side instead
+ * would race with a client that is just sending its next request on one.
+ */
+function closingConnection(response: Response): Response {
+  const headers = new Headers(response.headers);
+  headers.set('Connection', 'close');
+  return new Response(response.body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  });
+}
+
+/**
+ * Stops accepting connections and waits for the open ones to finish their requests: close()
+ * ends the connections idle at that moment, and the others end after their answer (see
+ * closingConnection). Requests still running after 10 s are cut off.
  */
 async function closeConnections(): Promise<void> {
   const server = httpServer as Server;
@@ -73,14 +98,10 @@ async function closeConnections(): Promise<void> {
       resolve();
     });
   });
-  const sweep = setInterval(() => {
-    server.closeIdleConnections();
-  }, 50);
   const cutOff = setTimeout(() => {
     server.closeAllConnections();
   }, SHUTDOWN_GRACE_MS);
   await closed;
-  clearInterval(sweep);
   clearTimeout(cutOff);
 }
 
@@ -90,12 +111,25 @@ process.on('SIGINT', () => void shutdown('SIGINT'));
 async function openStore(env: TokenServerEnvironment): Promise<Store> {
   if (env.redisUrl !== null) {
     const { RedisStore } = await import('../store/redis-store.js');
-    return new RedisStore({
+    const redisStore = new RedisStore({
       url: env.redisUrl,
       onConnectionError: (error) => {
         logger.warn({ err: error }, 'Redis connection error');
       },
     });
+    // Serve once Redis is up, so that rate limits are shared from the first request. If it is
+    // not up in 10 s, serve anyway: the store and the limits take Redis as it comes.
+    const waited = setTimeout(() => {
+      logger.warn(
+        'Redis is not reachable yet; serving, and counting rate limits in memory meanwhile',
+      );
+    }, REDIS_CONNECT_WAIT_MS);
+    await Promise.race([
+      redisStore.connected(),
+      new Promise((resolve) => setTimeout(resolve, REDIS_CONNECT_WAIT_MS)),
+    ]);
+    clearTimeout(waited);
+    return redisStore;
   }
   return new SqliteStore(env.databasePath, {
     onCheckpointError: (error) => {

@@ -37,16 +37,34 @@ export function rateLimit<E extends Env>(
         await limiter.consume(key);
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        throw slowDown(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
+        throw slowDown(retryAfter(rejection));
       }
     }
     await next();
   };
 }
 
+/** One credential check, as FailureLimiter counts it. */
+export interface CheckedAttempt {
+  /** The credentials were wrong: counts a failure. */
+  failed(): Promise<void>;
+  /** The credentials were right: gives back what the check may have taken. */
+  succeeded(): Promise<void>;
+}
+
+const NOTHING_TO_COUNT: CheckedAttempt = {
+  failed: () => Promise.resolve(),
+  succeeded: () => Promise.resolve(),
+};
+
 /**
  * Counts failures (wrong client credentials) per key, and refuses a key that failed too often
  * with 429 before its credentials are even checked: a brake on guessing secrets.
+ *
+ * With counters in Redis, reading the count and adding a failure are two round trips, and many
+ * guesses sent at once would all read "under the limit". So once a key has failed, each of its
+ * attempts takes a point first, in one atomic step, and gives it back if the credentials were
+ * right. A key that never failed (a website's backend) costs one read and nothing more.
  */
 export class FailureLimiter {
   private readonly limiter: RateLimiterAbstract;
@@ -59,19 +77,36 @@ export class FailureLimiter {
     this.limiter = counters({ ...limit, name });
   }
 
-  /** Throws 429 when `key` has used up its failures. */
-  async assertAllowed(key: string | null): Promise<void> {
-    if (key === null) return;
+  /** Throws 429 when `key` has used up its failures; else says how to count this attempt. */
+  async begin(key: string | null): Promise<CheckedAttempt> {
+    if (key === null) return NOTHING_TO_COUNT;
     const state = await this.limiter.get(key);
-    if (state !== null && state.consumedPoints >= this.limit.points) {
-      throw slowDown(Math.max(1, Math.ceil(state.msBeforeNext / 1000)));
+    if (state === null || state.consumedPoints === 0) {
+      return {
+        failed: async () => {
+          await this.limiter.penalty(key, 1);
+        },
+        succeeded: () => Promise.resolve(),
+      };
     }
+    if (state.consumedPoints >= this.limit.points) throw slowDown(retryAfter(state));
+    try {
+      await this.limiter.consume(key, 1);
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      throw slowDown(retryAfter(rejection));
+    }
+    return {
+      failed: () => Promise.resolve(), // the point taken stays taken
+      succeeded: async () => {
+        await this.limiter.reward(key, 1);
+      },
+    };
   }
+}
 
-  async recordFailure(key: string | null): Promise<void> {
-    if (key === null) return;
-    await this.limiter.penalty(key, 1);
-  }
+function retryAfter(state: RateLimiterRes): number {
+  return Math.max(1, Math.ceil(state.msBeforeNext / 1000));
 }
 
 function slowDown(retryAfterSeconds: number): TokenServerError {

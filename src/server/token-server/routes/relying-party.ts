@@ -67,15 +67,15 @@ export function relyingPartyRoutes(options: {
   const app = new Hono<Env>();
 
   const authenticate: MiddlewareHandler<Env> = async (c, next) => {
-    const ip = options.clientIp(c);
-    await options.failedAuth.assertAllowed(ip);
+    const attempt = await options.failedAuth.begin(options.clientIp(c));
     let client: ClientConfig;
     try {
       client = authenticateClient(options.clients, c.req.header('authorization'));
     } catch (error) {
-      await options.failedAuth.recordFailure(ip);
+      await attempt.failed();
       throw error;
     }
+    await attempt.succeeded();
     c.set('client', client);
     await next();
   };
