@@ -182,6 +182,7 @@ function toAccountView(profile: OneginiUserProfile, active: boolean): AccountVie
   return {
     profileId: profile.profileId,
     accountName: profile.displayName ?? profile.userId,
+    userId: profile.userId,
     siteName: profile.siteName ?? new URL(profile.tokenServerUrl).host,
     enrolledAt: profile.enrolledAt,
     active,

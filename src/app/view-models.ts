@@ -8,6 +8,8 @@ export interface AccountView {
   readonly profileId: string;
   /** The name the website gave the account, else its user id. */
   readonly accountName: string;
+  /** The website's id of the user: shown beside the name when two accounts share a name. */
+  readonly userId: string;
   readonly siteName: string;
   readonly enrolledAt: Date;
   /** This account answers logins. */

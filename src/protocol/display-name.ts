@@ -2,15 +2,22 @@
 export const MAX_DISPLAY_NAME_LENGTH = 64;
 
 /*
- * No control characters (Cc), and no format characters (Cf): right-to-left overrides and
- * zero-width joiners would let a name read differently from what it is ("moc.knab@" shown as
- * "@bank.com"). Line and paragraph separators likewise.
+ * What a name must not hold, so that it reads as what it is and stays on its line:
+ * - control, format, surrogate, private-use and unassigned characters (\p{C}): right-to-left
+ *   overrides and zero-width joiners would let "moc.knab@" show as "@bank.com", and private-use
+ *   characters show as whatever a phone's fonts put there (an Apple logo, say);
+ * - characters that are invisible by definition (Default_Ignorable_Code_Point: variation
+ *   selectors, Hangul fillers, the combining grapheme joiner) and the blank Braille pattern;
+ * - line and paragraph separators, and spaces other than the plain one (wide or fixed spaces
+ *   push text around).
  */
-const FORBIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+const FORBIDDEN = /[\p{C}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\u2800]|(?! )\p{Zs}/u;
+/** Two spaces in a row, or marks stacked high enough to draw over the lines around. */
+const MISLEADING_RUNS = / {2}|\p{M}{5}/u;
 
 /**
- * Whether `text` may be shown on the phone as the account's name: 1 to 64 characters, no
- * control or format characters, and no spaces at either end.
+ * Whether `text` may be shown on the phone as the account's name: 1 to 64 characters, no spaces
+ * at either end or two in a row, nothing invisible or that could read as something else.
  */
 export function isDisplayName(text: unknown): text is string {
   return (
@@ -18,7 +25,8 @@ export function isDisplayName(text: unknown): text is string {
     text.length > 0 &&
     codePoints(text) <= MAX_DISPLAY_NAME_LENGTH &&
     text.trim() === text &&
-    !FORBIDDEN.test(text)
+    !FORBIDDEN.test(text) &&
+    !MISLEADING_RUNS.test(text)
   );
 }
 

@@ -1,5 +1,4 @@
 import * as v from 'valibot';
-import { isDisplayName } from '../protocol/index.js';
 
 /*
  * The Token Server's mobile API answers (docs/token-server-api.md, "Mobile API"), checked before
@@ -17,15 +16,9 @@ const ISO_DATE = v.pipe(
 export const EnrollResponse = v.object({
   device_id: HEX128,
   user_id: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
-  // A name that could read as something else (control or bidi characters) is refused, not shown.
-  display_name: v.optional(
-    v.nullable(
-      v.pipe(
-        v.string(),
-        v.check((text: string) => isDisplayName(text)),
-      ),
-    ),
-  ),
+  // Checked by the SDK with isDisplayName: one it must not show is dropped, not refused, since
+  // the Token Server has linked the phone by the time it answers.
+  display_name: v.optional(v.nullable(SHORT_TEXT)),
   site: v.optional(v.nullable(SHORT_TEXT)),
 });
 export type EnrollResponse = v.InferOutput<typeof EnrollResponse>;

@@ -1,6 +1,7 @@
 import {
   decodeAuthenticationPayload,
   decodeEnrollmentPayload,
+  isDisplayName,
   QrPayloadError,
   type AuthenticationPayload,
   type EnrollmentPayload,
@@ -133,9 +134,8 @@ export class UserClient {
       const stored: StoredProfile = {
         profileId: newNonce(),
         userId: enrolled.user_id,
-        ...(typeof enrolled.display_name === 'string'
-          ? { displayName: enrolled.display_name }
-          : {}),
+        // A name that could read as something else is not shown; the user id is, instead.
+        ...(isDisplayName(enrolled.display_name) ? { displayName: enrolled.display_name } : {}),
         deviceId: enrolled.device_id,
         tokenServerUrl: application.config.tokenServerUrl,
         ...(typeof enrolled.site === 'string' ? { siteName: enrolled.site } : {}),

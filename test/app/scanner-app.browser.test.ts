@@ -189,6 +189,17 @@ describe('<scanner-app> with a mocked Token Server', () => {
     expect(home).not.to.include('u-7f3a9c21');
   });
 
+  it('tells two accounts with one name apart by their user ids', async () => {
+    await useMock({ userId: 'u-1111', displayName: 'Alice' });
+    await linkBeforehand();
+    await useMock({ userId: 'u-2222', displayName: 'Alice' });
+    await onegini.userClient.enrollMobileAuthentication(mock.enrollmentCode());
+    await mount();
+    const home = textOf(await screen('home'));
+    expect(home).to.include('Alice (u-1111) at Demo Bank');
+    expect(home).to.include('Alice (u-2222) at Demo Bank');
+  });
+
   it('denies a login with a button as large as accept, and says what to do next', async () => {
     await linkBeforehand();
     const login = mock.startLogin();

@@ -4,7 +4,15 @@ import { isDisplayName, MAX_DISPLAY_NAME_LENGTH } from '../../src/protocol/index
 
 describe('the name a phone shows for an account', () => {
   it('may be an email address, a full name in any script, or carry an emoji', () => {
-    for (const name of ['alice@example.com', 'Alice Example', 'Zoë Ørsted', '李小龍', 'Bob 🚀'])
+    for (const name of [
+      'alice@example.com',
+      'Alice Example',
+      'Zoë Ørsted',
+      'Nguyê\u0303n', // decomposed Vietnamese: two marks on one letter
+      '李小龍',
+      'สมชาย',
+      'Bob 🚀',
+    ])
       expect(isDisplayName(name), name).to.equal(true);
   });
 
@@ -26,6 +34,21 @@ describe('the name a phone shows for an account', () => {
       'Alice\u200DExample',
       'Alice\u2028Example',
       'Alice\uFEFF',
+      // invisible: a Hangul filler alone, variation selectors, a combining grapheme joiner
+      '\u3164',
+      'Alice\uFE0F\uFE0F',
+      'Ali\u034Fce',
+      '\u2800',
+      // private use (an Apple logo on Apple's fonts), a lone surrogate, an unassigned code point
+      'Alice \uF8FF',
+      'Alice \uD800',
+      'Alice \u0378',
+      // wide and fixed spaces, two spaces in a row
+      'Alice\u3000Example',
+      'Alice\u00A0Example',
+      'Alice  Example',
+      // marks stacked over the lines around
+      'A\u0301\u0301\u0301\u0301\u0301',
     ])
       expect(isDisplayName(name), JSON.stringify(name)).to.equal(false);
   });

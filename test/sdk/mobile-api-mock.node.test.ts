@@ -52,6 +52,22 @@ async function errorCode(response: Response): Promise<number | undefined> {
 }
 
 describe('MobileApiMock in Node (msw/node)', () => {
+  it('gives the account a display name; the SDK keeps one it may show and drops one it must not', async () => {
+    const named = new MobileApiMock({ displayName: 'Alice Example' });
+    const { onegini } = await started(named);
+    const profile = await onegini.userClient.enrollMobileAuthentication(named.enrollmentCode());
+    assert.equal(profile.displayName, 'Alice Example');
+    // A server that sends a name with a right-to-left override: the phone is linked all the
+    // same (the server linked it), and shows the user id instead.
+    const misleading = new MobileApiMock({ displayName: 'moc.knab@\u202Eeciffo' });
+    const second = await started(misleading);
+    const linked = await second.onegini.userClient.enrollMobileAuthentication(
+      misleading.enrollmentCode(),
+    );
+    assert.equal(linked.displayName, undefined);
+    assert.equal(linked.userId, 'alice@example.com');
+  });
+
   it('serves the SDK: enroll, then a login accepted and confirmed', async () => {
     const mock = new MobileApiMock();
     const { onegini, listener } = await started(mock);

@@ -42,7 +42,7 @@ export class HomeView extends LitElement {
 
   private handleUnlink(account: AccountView): void {
     const m = t();
-    if (!this.confirmUnlink(m.unlinkConfirm(account.accountName, account.siteName))) return;
+    if (!this.confirmUnlink(m.unlinkConfirm(this.nameOf(account), account.siteName))) return;
     this.fire('app-home-unlink', { profileId: account.profileId });
   }
 
@@ -88,6 +88,23 @@ export class HomeView extends LitElement {
     `;
   }
 
+  /**
+   * The account's name, with the user id beside it when another account at the same site has
+   * the same name (two logins with one email address, say): unlinking or choosing the wrong one
+   * must not be a coin toss.
+   */
+  private nameOf(account: AccountView): string {
+    const twin = this.accounts.some(
+      (other) =>
+        other.profileId !== account.profileId &&
+        other.accountName === account.accountName &&
+        other.siteName === account.siteName,
+    );
+    return twin && account.userId !== account.accountName
+      ? `${account.accountName} (${account.userId})`
+      : account.accountName;
+  }
+
   private renderAccount(account: AccountView) {
     const m = t();
     const linked = new Intl.DateTimeFormat(currentLocale(), { dateStyle: 'long' }).format(
@@ -97,7 +114,7 @@ export class HomeView extends LitElement {
     return html`
       <li class="account">
         <div class="who">
-          <strong>${m.accountAt(account.accountName, account.siteName)}</strong>
+          <strong>${m.accountAt(this.nameOf(account), account.siteName)}</strong>
           <span>${m.linkedOn(linked)}</span>
           ${
             several
@@ -107,7 +124,7 @@ export class HomeView extends LitElement {
                     name="active"
                     .value=${account.profileId}
                     .checked=${account.active}
-                    aria-label=${m.useAccountForLogins(account.accountName, account.siteName)}
+                    aria-label=${m.useAccountForLogins(this.nameOf(account), account.siteName)}
                     @change=${this.handleSelect}
                   />
                   ${m.useForLogins}
@@ -117,7 +134,7 @@ export class HomeView extends LitElement {
         </div>
         <button
           class="unlink"
-          aria-label=${m.unlinkAccount(account.accountName, account.siteName)}
+          aria-label=${m.unlinkAccount(this.nameOf(account), account.siteName)}
           @click=${() => {
             this.handleUnlink(account);
           }}
