@@ -166,10 +166,14 @@ export function createOtpLoginKit(config: OtpLoginKitConfig): OtpLoginKit {
     if (flow.kind === 'enrollment') {
       const user = userId ?? '';
       const known = (await client.listDevices(user)).map((device) => device.deviceId);
-      const displayName = await config.enrollment?.displayName?.(user, request);
-      if (displayName !== undefined && !isDisplayName(displayName))
-        throw new TypeError(
-          'enrollment.displayName must return 1 to 64 characters without control or bidi characters, or undefined.',
+      const named = await config.enrollment?.displayName?.(user, request);
+      // The site's bug must not stop the user linking: it hears of it, the phone shows the id.
+      const displayName = named === undefined || isDisplayName(named) ? named : undefined;
+      if (named !== displayName)
+        report(
+          new TypeError(
+            'enrollment.displayName returned a name the phone must not show (see isDisplayName); the phone is linked without it.',
+          ),
         );
       const enrollment = await client.startEnrollment(user, displayName);
       decodeEnrollmentPayload(enrollment.code);
