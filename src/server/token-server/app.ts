@@ -1,6 +1,5 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import pino, { type Logger } from 'pino';
 import type { Store } from '../store/store.js';
 import { bodySizeCap } from './body-size-cap.js';
@@ -9,6 +8,7 @@ import type { TokenServerConfig } from './config.js';
 import { DeviceAuthenticator } from './device-authenticator.js';
 import { EnrollmentService } from './enrollment-service.js';
 import { TokenServerError } from './errors.js';
+import { socketIp } from './client-ip.js';
 import { countInProcess, FailureLimiter, rateLimit } from './rate-limit.js';
 import { requestLog } from './request-log.js';
 import { mobileRoutes } from './routes/mobile.js';
@@ -148,14 +148,6 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
       await store.close();
     },
   };
-}
-
-function socketIp(c: Context): string | null {
-  try {
-    return getConnInfo(c).remote.address ?? null;
-  } catch {
-    return null; // not served by @hono/node-server (e.g. app.request() in tests)
-  }
 }
 
 function tooLarge(): TokenServerError {

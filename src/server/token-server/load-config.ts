@@ -10,12 +10,15 @@ export interface TokenServerEnvironment {
   databasePath: string;
   redisUrl: string | null;
   logLevel: string;
+  /** Reverse proxies of your own in front of the server (0: none); see client-ip.ts. */
+  trustedProxyHops: number;
 }
 
 /**
  * Reads the configuration file named by TOKEN_SERVER_CONFIG, and the rest from:
  * TOKEN_SERVER_HOST (127.0.0.1), TOKEN_SERVER_PORT (7001), TOKEN_SERVER_DATABASE
- * (./data/token-server.db), REDIS_URL (unset: SQLite) and LOG_LEVEL (info).
+ * (./data/token-server.db), REDIS_URL (unset: SQLite), LOG_LEVEL (info) and
+ * TOKEN_SERVER_TRUSTED_PROXIES (0: the callers connect directly).
  */
 export function loadTokenServerEnvironment(env: NodeJS.ProcessEnv): TokenServerEnvironment {
   const path = env.TOKEN_SERVER_CONFIG;
@@ -34,6 +37,12 @@ export function loadTokenServerEnvironment(env: NodeJS.ProcessEnv): TokenServerE
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new TypeError('TOKEN_SERVER_PORT must be a port number.');
   }
+  const hops = Number(env.TOKEN_SERVER_TRUSTED_PROXIES ?? '0');
+  if (!Number.isInteger(hops) || hops < 0 || hops > 10) {
+    throw new TypeError(
+      'TOKEN_SERVER_TRUSTED_PROXIES must be the number of your own reverse proxies in front of the server, 0 to 10.',
+    );
+  }
   return {
     config: parseTokenServerConfig(json),
     host: env.TOKEN_SERVER_HOST ?? '127.0.0.1',
@@ -41,5 +50,6 @@ export function loadTokenServerEnvironment(env: NodeJS.ProcessEnv): TokenServerE
     databasePath: env.TOKEN_SERVER_DATABASE ?? 'data/token-server.db',
     redisUrl: env.REDIS_URL ?? null,
     logLevel: env.LOG_LEVEL ?? 'info',
+    trustedProxyHops: hops,
   };
 }

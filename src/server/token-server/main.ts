@@ -8,6 +8,7 @@ import pino from 'pino';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import { createTokenServer } from './app.js';
+import { clientIpBehindProxies } from './client-ip.js';
 import { loadTokenServerEnvironment, type TokenServerEnvironment } from './load-config.js';
 import { LOGGER_REDACTIONS } from './request-log.js';
 
@@ -29,7 +30,14 @@ try {
 
 const logger = pino({ level: environment.logLevel, redact: LOGGER_REDACTIONS });
 const store = await openStore(environment);
-const tokenServer = createTokenServer({ config: environment.config, store, logger });
+const tokenServer = createTokenServer({
+  config: environment.config,
+  store,
+  logger,
+  ...(environment.trustedProxyHops > 0
+    ? { clientIp: clientIpBehindProxies(environment.trustedProxyHops) }
+    : {}),
+});
 const purge = setInterval(() => {
   store.purgeExpired(Date.now() - PURGE_GRACE_MS).catch((error: unknown) => {
     logger.warn({ err: error }, 'purge failed');
