@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { RedisStore } from '../../src/server/store/redis-store.js';
+import type { TokenServerConfigInput } from '../../src/server/token-server/config.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { BASE, CLIENT_SECRET, TokenServerFixture } from './token-server-fixture.js';
 
@@ -12,6 +13,25 @@ before(async () => {
 after(async () => {
   await redis?.stop();
 });
+
+/** Two Token Server instances on one Redis (a key prefix of their own), both connected. */
+async function twoInstancesOnRedis(name: string, config: Partial<TokenServerConfigInput>) {
+  if (redis === undefined) throw new Error('redis-server is not running');
+  const keyPrefix = `${name}-${randomBytes(6).toString('hex')}:`;
+  const storeA = new RedisStore({ url: redis.url, keyPrefix });
+  const storeB = new RedisStore({ url: redis.url, keyPrefix });
+  await Promise.all([storeA.connected(), storeB.connected()]);
+  const a = new TokenServerFixture(storeA, config);
+  const b = new TokenServerFixture(storeB, config);
+  return {
+    a,
+    b,
+    close: async () => {
+      await a.server.close();
+      await b.server.close();
+    },
+  };
+}
 
 describe('two Token Server instances sharing Redis', () => {
   it('wake a wait held on instance B when the phone answers on instance A', async (t) => {
@@ -48,19 +68,12 @@ describe('two Token Server instances sharing Redis', () => {
   });
 
   it('share their rate limits: an address or a client gets its limit once, not once an instance', async () => {
-    if (redis === undefined) throw new Error('redis-server is not running');
-    const keyPrefix = `limits-${randomBytes(6).toString('hex')}:`;
-    const config = {
+    const { a, b, close } = await twoInstancesOnRedis('limits', {
       rateLimits: {
         perIp: { points: 4, durationSeconds: 60 },
         perClient: { points: 4, durationSeconds: 60 },
       },
-    };
-    const storeA = new RedisStore({ url: redis.url, keyPrefix });
-    const storeB = new RedisStore({ url: redis.url, keyPrefix });
-    await Promise.all([storeA.connected(), storeB.connected()]);
-    const a = new TokenServerFixture(storeA, config);
-    const b = new TokenServerFixture(storeB, config);
+    });
     const redeemFrom = (instance: TokenServerFixture, ip: string) =>
       instance.fetch(
         new Request(`${BASE}/api/mobile/v1/transactions/${'0'.repeat(32)}/redeem`, {
@@ -86,26 +99,18 @@ describe('two Token Server instances sharing Redis', () => {
       for (const instance of [a, b, a, b]) assert.equal((await readResultOn(instance)).status, 404);
       assert.equal((await readResultOn(b)).status, 429);
     } finally {
-      await a.server.close();
-      await b.server.close();
+      await close();
     }
   });
 
   it('count wrong client secrets sent at once from one address atomically, across instances', async () => {
-    if (redis === undefined) throw new Error('redis-server is not running');
-    const keyPrefix = `guesses-${randomBytes(6).toString('hex')}:`;
-    const config = {
+    const { a, b, close } = await twoInstancesOnRedis('guesses', {
       rateLimits: {
         perIp: { points: 1000, durationSeconds: 60 },
         perClient: { points: 1000, durationSeconds: 60 },
         failedAuthPerIp: { points: 5, durationSeconds: 60 },
       },
-    };
-    const storeA = new RedisStore({ url: redis.url, keyPrefix });
-    const storeB = new RedisStore({ url: redis.url, keyPrefix });
-    await Promise.all([storeA.connected(), storeB.connected()]);
-    const a = new TokenServerFixture(storeA, config);
-    const b = new TokenServerFixture(storeB, config);
+    });
     const guessOn = (instance: TokenServerFixture, secret: string) =>
       instance.fetch(
         new Request(`${BASE}/oauth/api/v4/authenticate/transaction/${'0'.repeat(32)}`, {
@@ -130,8 +135,7 @@ describe('two Token Server instances sharing Redis', () => {
       // Even the right secret waits out the window from that address.
       assert.equal((await guessOn(b, CLIENT_SECRET)).status, 429);
     } finally {
-      await a.server.close();
-      await b.server.close();
+      await close();
     }
   });
 });
