@@ -178,10 +178,15 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** What the phone calls an account: the name the website gave it, else the user id. */
+function accountNameOf(profile: OneginiUserProfile): string {
+  return profile.displayName ?? profile.userId;
+}
+
 function toAccountView(profile: OneginiUserProfile, active: boolean): AccountView {
   return {
     profileId: profile.profileId,
-    accountName: profile.displayName ?? profile.userId,
+    accountName: accountNameOf(profile),
     userId: profile.userId,
     siteName: profile.siteName ?? new URL(profile.tokenServerUrl).host,
     enrolledAt: profile.enrolledAt,
@@ -200,7 +205,7 @@ function toRequestView(message: string, request: OtpAuthenticationRequest): Logi
     requestedAt: request.requestedAt,
     expiresAt: request.expiresAt,
     numberMatchChoices: request.numberMatchChoices,
-    account: t().accountAt(request.profile.displayName ?? request.profile.userId, site),
+    account: t().accountAt(accountNameOf(request.profile), site),
   };
 }
 

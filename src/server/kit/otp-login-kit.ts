@@ -26,7 +26,11 @@ import {
   type LoginRecord,
   type LoginStore,
 } from './login-store.js';
-import { RelyingPartyClient, type LinkedDevice } from './relying-party-client.js';
+import {
+  RelyingPartyClient,
+  type LinkedDevice,
+  type TransactionResult,
+} from './relying-party-client.js';
 import { ResultWaitBatcher } from './result-wait-batcher.js';
 import { isSameOriginRequest } from './same-origin.js';
 import { TransactionWaker } from './transaction-waker.js';
@@ -320,13 +324,7 @@ export function createOtpLoginKit(config: OtpLoginKitConfig): OtpLoginKit {
     if (client.longPollMode === 'auto' && batcher.available && wait >= 1) {
       const outcome = await batcher.wait(record.transactionId, record.status, wait * 1000, signal);
       if (outcome.kind === 'unchanged') return { status: record.status };
-      if (outcome.kind === 'changed') {
-        const { result } = outcome;
-        return {
-          status: result.status,
-          ...(result.isAuthenticated && result.userId !== null ? { userId: result.userId } : {}),
-        };
-      }
+      if (outcome.kind === 'changed') return observed(outcome.result);
       // read-alone: the batch could not tell; this login's own read below says what it is.
     }
     for (;;) {
@@ -345,11 +343,7 @@ export function createOtpLoginKit(config: OtpLoginKitConfig): OtpLoginKit {
         signal.aborted ||
         (longPoll && client.supportsLongPoll === true) ||
         deadline - performance.now() < 50;
-      if (done)
-        return {
-          status: result.status,
-          ...(result.isAuthenticated && result.userId !== null ? { userId: result.userId } : {}),
-        };
+      if (done) return observed(result);
       // No long-poll on this server: read again soon, or at once when the callback arrives.
       const reason = await waker.wait(
         record.transactionId,
@@ -488,6 +482,14 @@ export function createOtpLoginKit(config: OtpLoginKitConfig): OtpLoginKit {
         );
       }
     },
+  };
+}
+
+/** A read result as a status poll reports it: the user only once the login is authenticated. */
+function observed(result: TransactionResult): { status: LoginStatus; userId?: string } {
+  return {
+    status: result.status,
+    ...(result.isAuthenticated && result.userId !== null ? { userId: result.userId } : {}),
   };
 }
 

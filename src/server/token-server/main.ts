@@ -127,16 +127,18 @@ async function openStore(env: TokenServerEnvironment): Promise<Store> {
     });
     // Serve once Redis is up, so that rate limits are shared from the first request. If it is
     // not up in 10 s, serve anyway: the store and the limits take Redis as it comes.
-    const waited = setTimeout(() => {
+    const up = await Promise.race([
+      redisStore.connected().then(() => true),
+      new Promise<false>((resolve) =>
+        setTimeout(() => {
+          resolve(false);
+        }, REDIS_CONNECT_WAIT_MS).unref(),
+      ),
+    ]);
+    if (!up)
       logger.warn(
         'Redis is not reachable yet; serving, and counting rate limits in memory meanwhile',
       );
-    }, REDIS_CONNECT_WAIT_MS);
-    await Promise.race([
-      redisStore.connected(),
-      new Promise((resolve) => setTimeout(resolve, REDIS_CONNECT_WAIT_MS)),
-    ]);
-    clearTimeout(waited);
     return redisStore;
   }
   return new SqliteStore(env.databasePath, {
