@@ -2,10 +2,16 @@ import { expect } from 'chai';
 import { afterEach, beforeEach, describe, it } from '#spec';
 import { setLocale } from '../../src/app/i18n/locale.js';
 import '../../src/app/views/scanner-view.define.js';
+import { QrDecoder } from '../../src/app/scanner/qr-decoder.js';
 import type { ScannerView } from '../../src/app/views/scanner-view.js';
 import { expectAxeClean } from './support/axe.js';
 import { qrImageData, qrPngFile } from './support/browser-frames.js';
 import { CanvasCamera, until } from './support/fake-camera-source.js';
+
+/** Mocha's own `before`, for a hook that needs a longer timeout than a test. */
+const mocha = globalThis as unknown as {
+  before: (body: (this: { timeout(ms: number): void }) => Promise<void>) => void;
+};
 
 const LOGIN_QR =
   'HTTPS://SCAN.EXAMPLE/#1217760415652012908617910132055016120389334130895708209828027503085069645197357';
@@ -38,6 +44,20 @@ describe('<app-scanner>', () => {
     if (found === undefined) throw new Error(`no button "${name}"`);
     return found;
   }
+
+  // The test server serves the decoding worker's zxing modules one by one, unbundled, and the
+  // first worker of a run loads them all. In one clean-clone run, Firefox read no code for over
+  // a minute while two other browsers shared the two cores, most likely still loading them.
+  // Load them once here, so that each test's 20 s for a code measures decoding, not that load.
+  mocha.before(async function () {
+    this.timeout(120_000);
+    const decoder = new QrDecoder();
+    try {
+      await decoder.getCapabilities();
+    } finally {
+      decoder.close();
+    }
+  });
 
   beforeEach(() => {
     setLocale('en');
