@@ -78,6 +78,22 @@ describe('<app-scanner>', () => {
     await expectAxeClean(scanner);
   });
 
+  it('is ready (and offers the torch) while the camera has not sent its first frame yet', async () => {
+    // play() settles only once a frame plays: here it never does.
+    const play = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'play');
+    HTMLMediaElement.prototype.play = () => new Promise<void>(() => undefined);
+    try {
+      camera.torch = true;
+      await mount();
+      await until(() => scanner.cameraState === 'live', 'camera live', 5_000);
+      await scanner.updateComplete;
+      expect(button('Light on').getAttribute('aria-pressed')).to.equal('false');
+      expect(text()).not.to.include('Starting the camera');
+    } finally {
+      if (play !== undefined) Object.defineProperty(HTMLMediaElement.prototype, 'play', play);
+    }
+  });
+
   it('ends every track when the scanner screen is left', async () => {
     await mount();
     await until(() => scanner.cameraState === 'live', 'camera live');

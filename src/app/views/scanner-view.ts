@@ -126,12 +126,13 @@ export class ScannerView extends LitElement {
     const video = this.video;
     video.srcObject = stream;
     video.muted = true;
-    try {
-      await video.play();
-    } catch {
+    // Not awaited: play() settles only once the first frame plays, which a camera can be slow to
+    // send (in one CI run WebKit's play() was still pending after 25 s, the screen stuck on
+    // "Starting camera"). The camera is open and its track live now; the scan loop waits for
+    // frames itself.
+    video.play().catch(() => {
       // Autoplay of a muted inline video is allowed everywhere; frames still arrive if not.
-    }
-    if (generation !== this.generation) return;
+    });
     const track = stream.getVideoTracks()[0];
     this.torchAvailable = track !== undefined && trackHasTorch(track);
     this.torchOn = false;
