@@ -19,13 +19,21 @@ function serveMswWorker(context, next) {
 }
 
 /**
- * Serves every `*.bundle.ts` file as one esbuild bundle with its dependencies, for the CommonJS
- * packages that the dev server cannot load as modules (React, @sinonjs/fake-timers).
+ * The scanner's decoding worker, served as one bundle as the app's build serves it. Unbundled, it
+ * is 70 modules (67 of zxing) fetched one by one, and the first worker of a run then took more
+ * than a minute in one CI run where three browsers shared two cores.
  */
-const bundleCommonJs = {
-  name: 'bundle-commonjs',
+const DECODE_WORKER = '/src/app/scanner/decode-worker.ts';
+
+/**
+ * Serves every `*.bundle.ts` file as one esbuild bundle with its dependencies, for the CommonJS
+ * packages that the dev server cannot load as modules (React, @sinonjs/fake-timers), and the
+ * decoding worker.
+ */
+const serveBundles = {
+  name: 'serve-bundles',
   async serve(context) {
-    if (!context.path.endsWith('.bundle.ts')) return undefined;
+    if (!context.path.endsWith('.bundle.ts') && context.path !== DECODE_WORKER) return undefined;
     const result = await build({
       entryPoints: [`.${context.path}`],
       bundle: true,
@@ -51,10 +59,7 @@ const bundleCommonJs = {
 export default {
   files: ['test/**/*.test.ts', '!test/**/*.node.test.ts'],
   nodeResolve: { exportConditions: ['browser', 'development'] },
-  plugins: [
-    bundleCommonJs,
-    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
-  ],
+  plugins: [serveBundles, esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
   middleware: [serveMswWorker],
   browsers: selectedBrowsers(),
   concurrency: 1,

@@ -45,10 +45,10 @@ describe('<app-scanner>', () => {
     return found;
   }
 
-  // The test server serves the decoding worker's zxing modules one by one, unbundled, and the
-  // first worker of a run loads them all. In one clean-clone run, Firefox read no code for over
-  // a minute while two other browsers shared the two cores, most likely still loading them.
-  // Load them once here, so that each test's 20 s for a code measures decoding, not that load.
+  // The first worker of a run fetches and compiles the decoder (one bundle, web-test-runner's
+  // config). In one clean-clone run, Firefox read no code for over a minute while two other
+  // browsers shared the two cores, then still loading zxing module by module. Load it once here,
+  // so that each test's 20 s for a code measures decoding, not that load.
   mocha.before(async function () {
     this.timeout(120_000);
     const decoder = new QrDecoder();
