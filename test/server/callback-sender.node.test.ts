@@ -6,9 +6,13 @@ import { describe, it } from 'node:test';
 import { pino } from 'pino';
 import { createCallbackSender } from '../../src/server/token-server/callback-sender.js';
 
-/** A website's callback receiver that answers each request with the next status in `statuses`. */
-async function receiver(statuses: number[]) {
+/**
+ * A website's callback receiver that answers each request with the next status in `statuses`,
+ * and closes a connection after `keepAliveMs` idle (announced as `Keep-Alive: timeout=…`).
+ */
+async function receiver(statuses: number[], keepAliveMs = 5_000) {
   const requests: { path: string | undefined; body: unknown }[] = [];
+  let connections = 0;
   const server = createServer((request: IncomingMessage, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -18,10 +22,12 @@ async function receiver(statuses: number[]) {
       response.writeHead(status, status === 302 ? { Location: '/elsewhere' } : {}).end();
     });
   });
+  server.keepAliveTimeout = keepAliveMs;
+  server.on('connection', () => (connections += 1));
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`;
-  return { url, requests, close: () => server.close() };
+  return { url, requests, connections: () => connections, close: () => server.close() };
 }
 
 async function settle(check: () => boolean): Promise<void> {
@@ -80,5 +86,59 @@ describe('the callback sender', () => {
         website.close();
       }
     }
+  });
+
+  describe('keeps a connection open only while the website does', () => {
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+    it('sends callbacks close together on one connection', async () => {
+      const website = await receiver([]);
+      const send = createCallbackSender({ logger: quiet });
+      try {
+        send(website.url, 'tx-a');
+        await settle(() => website.requests.length >= 1);
+        send(website.url, 'tx-b');
+        await settle(() => website.requests.length >= 2);
+        assert.equal(website.requests.length, 2);
+        assert.equal(website.connections(), 1);
+      } finally {
+        send.close();
+        website.close();
+      }
+    });
+
+    it("closes an idle connection a second before the website's announced keep-alive ends", async () => {
+      // The website closes at 2 s; a callback at 1.5 s on the old connection would race it.
+      const website = await receiver([], 2_000);
+      const send = createCallbackSender({ logger: quiet, retryDelayMs: 60_000 });
+      try {
+        send(website.url, 'tx-a');
+        await settle(() => website.requests.length >= 1);
+        await pause(1_400);
+        send(website.url, 'tx-b');
+        await settle(() => website.requests.length >= 2);
+        assert.equal(website.requests.length, 2, 'both delivered at the first attempt');
+        assert.equal(website.connections(), 2);
+      } finally {
+        send.close();
+        website.close();
+      }
+    });
+
+    it('closes an idle connection after its own idle time when the website announces none', async () => {
+      const website = await receiver([], 60_000);
+      const send = createCallbackSender({ logger: quiet, idleSocketMs: 300 });
+      try {
+        send(website.url, 'tx-a');
+        await settle(() => website.requests.length >= 1);
+        await pause(400);
+        send(website.url, 'tx-b');
+        await settle(() => website.requests.length >= 2);
+        assert.equal(website.connections(), 2);
+      } finally {
+        send.close();
+        website.close();
+      }
+    });
   });
 });

@@ -11,6 +11,12 @@ export interface CallbackSenderOptions {
   /** Wait before the second attempt; doubled for each attempt after it. */
   retryDelayMs?: number;
   /**
+   * How long a kept-alive connection may sit idle before it is closed: 4 s by default, below the
+   * 5 s that Node's and most servers' keep-alive timeouts default to. A website's `Keep-Alive:
+   * timeout=n` answer shortens it to n − 1 s.
+   */
+  idleSocketMs?: number;
+  /**
    * Certificates (PEM) to trust for https callback URIs, in place of Node's bundled CAs: for a
    * website whose certificate no public CA signed, such as `npm start -- --https`'s self-signed
    * one. Verification itself stays on; a certificate that is not trusted loses the callback.
@@ -28,14 +34,20 @@ export interface CallbackSenderOptions {
  * node:http with keep-alive agents, not fetch: a callback goes out for every answer, and fetch's
  * per-request machinery was a tenth of the server's CPU under load (docs/benchmarks.md). Neither
  * follows redirects, so an allow-listed URI cannot bounce the callback elsewhere.
+ *
+ * Idle connections close before the website's end does: a callback sent on a connection that the
+ * website is closing at that moment fails ("socket hang up") and waits for its retry. Node's agent
+ * keeps an idle socket for ever unless it has a timeout, and takes the website's own hint only
+ * then.
  */
 export function createCallbackSender(options: CallbackSenderOptions) {
   const timeoutMs = options.timeoutMs ?? 5_000;
   const attempts = options.attempts ?? 3;
   const retryDelayMs = options.retryDelayMs ?? 1_000;
+  const pool = { keepAlive: true, maxSockets: 64, timeout: options.idleSocketMs ?? 4_000 };
   const agents = {
-    'http:': new HttpAgent({ keepAlive: true, maxSockets: 64 }),
-    'https:': new HttpsAgent({ keepAlive: true, maxSockets: 64, ca: options.ca }),
+    'http:': new HttpAgent(pool),
+    'https:': new HttpsAgent({ ...pool, ca: options.ca }),
   };
 
   function attempt(url: URL, body: string): Promise<number> {
