@@ -1,3 +1,4 @@
+import { isDisplayName } from '../protocol/index.js';
 import type { StoredProfile } from './device-storage.js';
 import type { RedeemResponse } from './mobile-api-responses.js';
 import type { OneginiUserProfile } from './onegini-user-profile.js';
@@ -37,9 +38,14 @@ export function toRequest(
   };
 }
 
-/** "Firefox 128" → {name: 'Firefox', version: '128'}; "Linux" → {name: 'Linux'}. */
+/**
+ * "Firefox 128" → {name: 'Firefox', version: '128'}; "Linux" → {name: 'Linux'}. Undefined, as
+ * for an unknown browser, for a text the phone must not show as evidence: the browser that asked
+ * may be an attacker's, and a Token Server other than ours may pass its words on (a right-to-left
+ * override, invisible characters; the rule of display names).
+ */
 export function softwareName(text: string | null): SoftwareName | undefined {
-  if (text === null || text.trim() === '') return undefined;
+  if (text === null || !isDisplayName(text.trim())) return undefined;
   const match = /^(.*\S)\s+(\d[\w.]*)$/.exec(text.trim());
   if (match?.[1] !== undefined && match[2] !== undefined) {
     return { name: match[1], version: match[2] };

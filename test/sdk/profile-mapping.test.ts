@@ -22,4 +22,11 @@ describe('softwareName', () => {
     expect(softwareName(null)).to.equal(undefined);
     expect(softwareName('  ')).to.equal(undefined);
   });
+
+  it('gives undefined for a text the phone must not show: reversed, hidden or overlong', () => {
+    expect(softwareName('\u202exoferiF 128')).to.equal(undefined);
+    expect(softwareName('Fire\u200bfox 128')).to.equal(undefined);
+    expect(softwareName('Firefox\n128')).to.equal(undefined);
+    expect(softwareName(`Firefox ${'1'.repeat(80)}`)).to.equal(undefined);
+  });
 });

@@ -7,18 +7,38 @@ export interface BrowserDescription {
   os: string | null;
 }
 
-/** Browser and OS from a user agent, e.g. `{browser: 'Firefox 128', os: 'Windows 10'}`. */
+/*
+ * The user agent is the text of whoever started the login, and the phone shows what comes of it
+ * as evidence ("Firefox 128 on Windows 10"). Bowser names an agent it does not know by its first
+ * word, so "Demo Bank Official App/1" or a right-to-left override would reach the phone as a
+ * browser's name. Only the names on Bowser's own lists are shown, with versions of digits.
+ */
+const KNOWN_BROWSERS: ReadonlySet<string> = new Set(Object.values(Bowser.BROWSER_MAP));
+const KNOWN_SYSTEMS: ReadonlySet<string> = new Set(Object.values(Bowser.OS_MAP));
+const MAJOR_VERSION = /^\d{1,6}$/;
+const VERSION = /^\d{1,6}(?:\.\d{1,6}){0,3}$/;
+
+/**
+ * Browser and OS from a user agent, e.g. `{browser: 'Firefox 128', os: 'Windows 10'}`; null for
+ * a browser or system that is not a known one.
+ */
 export function describeUserAgent(userAgent: string | null): BrowserDescription {
   if (userAgent === null || userAgent === '') return { browser: null, os: null };
   const parsed = Bowser.parse(userAgent);
-  const browserVersion = parsed.browser.version?.split('.')[0];
-  const browser = parsed.browser.name
-    ? [parsed.browser.name, browserVersion].filter(Boolean).join(' ')
-    : null;
-  const os = parsed.os.name
-    ? [parsed.os.name, parsed.os.versionName ?? parsed.os.version].filter(Boolean).join(' ')
-    : null;
-  return { browser, os };
+  return { browser: browserText(parsed.browser), os: systemText(parsed.os) };
+}
+
+function browserText({ name, version }: Bowser.Parser.Details): string | null {
+  if (name === undefined || !KNOWN_BROWSERS.has(name)) return null;
+  const major = version?.split('.')[0];
+  return major !== undefined && MAJOR_VERSION.test(major) ? `${name} ${major}` : name;
+}
+
+function systemText({ name, version, versionName }: Bowser.Parser.OSDetails): string | null {
+  if (name === undefined || !KNOWN_SYSTEMS.has(name)) return null;
+  // versionName comes from Bowser's own tables ("10", "Sonoma"); version from the agent's text.
+  if (versionName !== undefined && versionName !== '') return `${name} ${versionName}`;
+  return version !== undefined && VERSION.test(version) ? `${name} ${version}` : name;
 }
 
 /**
