@@ -2,6 +2,7 @@ export * from './binding-cookie.js';
 export * from './kit-config.js';
 export * from './kit-errors.js';
 export * from './login-store.js';
+export * from './redis-login-store.js';
 export * from './otp-login-kit.js';
 export * from './relying-party-client.js';
 export * from './same-origin.js';

@@ -6,7 +6,9 @@ export type KitErrorCode =
   /** The Token Server answered with something that is not its API. */
   | 'token_server_bad_response'
   /** The login store holds as many logins as it may. */
-  | 'store_full';
+  | 'store_full'
+  /** The login store holds a value under a login's key that is not a login this kit wrote. */
+  | 'store_unreadable';
 
 /** A failure of the relying-party kit, with a stable `code`. */
 export class KitError extends Error {
