@@ -4,7 +4,7 @@ import { AppConfigError, parseAppConfig } from '../../src/app/app-config.js';
 import { outcomeOfError } from '../../src/app/app-session.js';
 import { messagesEn } from '../../src/app/i18n/messages-en.js';
 import { messagesNl } from '../../src/app/i18n/messages-nl.js';
-import { pickLocale } from '../../src/app/i18n/locale.js';
+import { pickLocale, setLocale, t } from '../../src/app/i18n/locale.js';
 import { toCameraError } from '../../src/app/scanner/camera-error.js';
 import { viewfinderRegion } from '../../src/app/scanner/viewfinder.js';
 import { SDK_ERRORS } from '../../src/protocol/index.js';
@@ -86,6 +86,45 @@ describe('the languages', () => {
         typeof value === 'function' ? (value as (...a: string[]) => string)('x', 'y') : value;
       expect(text, key).to.be.a('string').and.not.equal('');
     }
+  });
+});
+
+describe('names in the app’s sentences', () => {
+  /** Where the character at `index` of `text` lands, when `text` is shown in an English page. */
+  function leftOf(text: string, index: number): number {
+    const line = document.createElement('p');
+    line.textContent = text;
+    document.body.append(line);
+    try {
+      const range = document.createRange();
+      const node = line.firstChild;
+      if (node === null) throw new Error('no text');
+      range.setStart(node, index);
+      range.setEnd(node, index + 1);
+      return range.getBoundingClientRect().left;
+    } finally {
+      line.remove();
+    }
+  }
+
+  it('keeps a right-to-left name from pulling what follows it out of order', () => {
+    setLocale('en');
+    // Without isolates, the digits after a Hebrew name join its right-to-left run and show at its left.
+    const text = t().nameWithUserId('שרה', '1111');
+    expect(leftOf(text, text.indexOf('1'))).to.be.above(leftOf(text, text.indexOf('ש')));
+    const sentence = t().accountAt(text, 'Demo Bank');
+    expect(leftOf(sentence, sentence.indexOf('at'))).to.be.above(
+      leftOf(sentence, sentence.indexOf('1')),
+    );
+  });
+
+  it('puts every text a message is given in an isolate of its own, and no number', () => {
+    setLocale('nl');
+    expect(t().accountAt('Alice', 'Demo Bank')).to.equal(
+      '\u2068Alice\u2069 bij \u2068Demo Bank\u2069',
+    );
+    expect(t().cameraUnnamed(2)).to.equal('Camera 2');
+    setLocale('en');
   });
 });
 

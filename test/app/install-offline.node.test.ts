@@ -11,6 +11,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { formatAppUrl } from '../../src/protocol/index.js';
 import { startAppHarness, type AppHarness } from './support/app-harness.js';
 import { CHROMIUM_PATH, fakeCameraFlags } from './support/fake-camera-browser.js';
+import { asRead } from '../support/as-read.js';
 
 describe('the built scanner app in Chromium', () => {
   let harness: AppHarness;
@@ -44,7 +45,7 @@ describe('the built scanner app in Chromium', () => {
 
   async function shadowText(tag: string): Promise<string> {
     const text = await page.locator(tag).evaluate((element) => element.shadowRoot?.textContent);
-    return (text ?? '').replace(/\s+/g, ' ');
+    return asRead(text ?? '');
   }
 
   it('builds an index.html without inline script, under a strict CSP', async () => {

@@ -13,6 +13,7 @@ import { formatAppUrl } from '../../src/protocol/index.js';
 import { startAppHarness, type AppHarness } from './support/app-harness.js';
 import { launchWithFakeCamera, type FakeCameraBrowser } from './support/fake-camera-browser.js';
 import { qrFrame, writeY4m } from './support/qr-frames.js';
+import { asRead } from '../support/as-read.js';
 
 const require = createRequire(import.meta.url);
 
@@ -58,7 +59,7 @@ describe('the scanner app, end to end with a fake camera and a real Token Server
     const text = await page
       .locator(tag)
       .evaluate((element) => element.shadowRoot?.textContent ?? '');
-    return text.replace(/\s+/g, ' ');
+    return asRead(text);
   }
 
   async function liveTracks(page: Page): Promise<number> {

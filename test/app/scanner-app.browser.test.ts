@@ -15,6 +15,7 @@ import { MemoryDeviceStorage, Onegini, OneginiEventListener } from '../../src/sd
 import { expectNoUnhandledRequests, mockServer, startMockServer } from '../support/mock-server.js';
 import { expectAxeClean } from './support/axe.js';
 import { CanvasCamera, until } from './support/fake-camera-source.js';
+import { asRead } from '../support/as-read.js';
 
 class QuietListener extends OneginiEventListener {
   override openAuthOtp(): void {
@@ -88,7 +89,7 @@ describe('<scanner-app> with a mocked Token Server', () => {
 
   function textOf(element: Element): string {
     const root: Node = element.shadowRoot ?? element;
-    return (root.textContent ?? '').replace(/\s+/g, ' ');
+    return asRead(root.textContent ?? '');
   }
 
   function buttonIn(element: Element, name: string): HTMLButtonElement {
@@ -288,7 +289,7 @@ describe('<scanner-app> with a mocked Token Server', () => {
     await mount();
     const home = await screen('home');
     (home as unknown as HomeView).confirmUnlink = (question) =>
-      question.startsWith('Unlink alice@example.com at Demo Bank?');
+      asRead(question).startsWith('Unlink alice@example.com at Demo Bank?');
     buttonIn(home, 'Unlink').click();
     await screen('first-run');
     expect(await storage.listProfiles()).to.deep.equal([]);
@@ -319,7 +320,7 @@ describe('<scanner-app> with a mocked Token Server', () => {
     );
     expect(radios.map((radio) => radio.checked)).to.deep.equal([true, false]);
     // A screen reader hears which account each choice is for, with the words the screen shows.
-    const names = radios.map((radio) => radio.getAttribute('aria-label') ?? '');
+    const names = radios.map((radio) => asRead(radio.getAttribute('aria-label') ?? ''));
     for (const [index, profile] of [first, second].entries())
       expect(names[index])
         .to.contain('Use this account for logins')

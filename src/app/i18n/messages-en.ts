@@ -24,6 +24,7 @@ export const messagesEn = {
   // Home
   homeTitle: 'Your accounts',
   accountAt: (user: string, site: string) => `${user} at ${site}`,
+  nameWithUserId: (name: string, userId: string) => `${name} (${userId})`,
   linkedOn: (date: string) => `Linked on ${date}`,
   answersLogins: 'Answers logins',
   useForLogins: 'Use this account for logins',

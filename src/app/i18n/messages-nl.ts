@@ -22,6 +22,7 @@ export const messagesNl: Messages = {
 
   homeTitle: 'Je accounts',
   accountAt: (user, site) => `${user} bij ${site}`,
+  nameWithUserId: (name, userId) => `${name} (${userId})`,
   linkedOn: (date) => `Gekoppeld op ${date}`,
   answersLogins: 'Beantwoordt logins',
   useForLogins: 'Gebruik dit account voor logins',

@@ -101,7 +101,7 @@ export class HomeView extends LitElement {
         other.siteName === account.siteName,
     );
     return twin && account.userId !== account.accountName
-      ? `${account.accountName} (${account.userId})`
+      ? t().nameWithUserId(account.accountName, account.userId)
       : account.accountName;
   }
 

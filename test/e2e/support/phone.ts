@@ -14,6 +14,7 @@ import {
 } from '../../app/support/fake-camera-browser.js';
 import { writeY4m, type GreyFrame } from '../../app/support/qr-frames.js';
 import sharp from 'sharp';
+import { asRead } from '../../support/as-read.js';
 
 const CAMERA_ARTIFACTS = join(process.env.E2E_ARTIFACTS ?? 'test-results/e2e', 'camera');
 
@@ -94,5 +95,5 @@ export async function appScreen(page: Page, screen: string, timeout = 45_000): P
 /** The text of one of the app's views (its shadow root), whitespace collapsed. */
 export async function viewText(page: Page, tag: string): Promise<string> {
   const text = await page.locator(tag).evaluate((element) => element.shadowRoot?.textContent ?? '');
-  return text.replace(/\s+/g, ' ');
+  return asRead(text);
 }
