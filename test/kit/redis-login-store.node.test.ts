@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -7,6 +8,7 @@ import {
   RedisLoginStore,
   type LoginRecord,
   type OtpLoginKit,
+  type OtpLoginKitConfig,
 } from '../../src/server/kit/index.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { TokenServerFixture } from '../server/token-server-fixture.js';
@@ -38,6 +40,14 @@ function instanceClient(): Redis {
   const client = new Redis(server.url);
   clients.push(client);
   return client;
+}
+
+/**
+ * Until a client is connected, the store's rate counters count in the process (the insurance
+ * limiter): a website's instances share them once their clients are ready.
+ */
+async function allConnected(): Promise<void> {
+  for (const client of clients) if (client.status !== 'ready') await once(client, 'ready');
 }
 
 /** Two website instances' stores on one Redis, under a key prefix of their own. */
@@ -101,11 +111,11 @@ describe('RedisLoginStore', () => {
 
 describe('the kit on several instances that share a RedisLoginStore', () => {
   /** Two kits for one website, on one Token Server, each with its own Redis client. */
-  function twoInstances() {
+  function twoInstances(overrides: Partial<OtpLoginKitConfig> = {}) {
     const tokenServer = new TokenServerFixture();
     const [storeA, storeB] = twoInstanceStores().stores;
-    const a = setUpKit({ store: storeA }, tokenServer);
-    const b = setUpKit({ store: storeB }, tokenServer);
+    const a = setUpKit({ ...overrides, store: storeA }, tokenServer);
+    const b = setUpKit({ ...overrides, store: storeB }, tokenServer);
     return { tokenServer, a, b, logins: () => [...a.logins, ...b.logins] };
   }
 
@@ -139,6 +149,23 @@ describe('the kit on several instances that share a RedisLoginStore', () => {
     const accepted = polls.filter((poll) => poll.body.status === 'accepted');
     assert.equal(accepted.length, 1, 'one of the two racing polls logs the browser in');
     assert.deepEqual(logins(), ['alice']);
+  });
+
+  it('counts a browser against its limits on every instance together', async () => {
+    const { a, b } = twoInstances({
+      rateLimits: { startPerIp: { points: 3, durationSeconds: 60 } },
+    });
+    await allConnected();
+    const browser = new TestBrowser(roundRobin(a.kit, b.kit));
+    for (let start = 0; start < 3; start += 1) await browser.start();
+    const fourth = await browser.request('/otp-login', {
+      method: 'POST',
+      headers: { Origin: SITE },
+    });
+    assert.equal(fourth.status, 429, 'the fourth start, on either instance, is one too many');
+    assert.ok(Number(fourth.headers.get('retry-after')) > 0);
+    const elsewhere = new TestBrowser(roundRobin(b.kit, a.kit), '198.51.100.99');
+    await elsewhere.start(); // another address has its own count
   });
 
   it('answers 503 busy when Redis is full and may not evict, and logs in again once it has room', async () => {

@@ -1,3 +1,4 @@
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { LoginStatus } from '../../protocol/index.js';
 import { KitError } from './kit-errors.js';
 
@@ -35,7 +36,19 @@ export interface LoginStore {
    * what makes an accepted login log the browser in once.
    */
   take(id: string): Promise<LoginRecord | undefined>;
+  /**
+   * Rate-limit counters that every instance on this store shares, so that n instances allow what
+   * one would. Without it, the kit counts in this process.
+   */
+  sharedRateCounters?: KitRateCounters;
 }
+
+/** Makes the counters of one of the kit's rate limits (`name` tells them apart). */
+export type KitRateCounters = (limit: {
+  name: string;
+  points: number;
+  durationSeconds: number;
+}) => RateLimiterAbstract;
 
 export interface MemoryLoginStoreOptions {
   /** At most this many logins at a time; a start beyond it is refused. Default 10 000. */

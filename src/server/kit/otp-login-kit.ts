@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import {
   decodeAuthenticationPayload,
   decodeEnrollmentPayload,
@@ -22,6 +22,7 @@ import type {
 import { KitError } from './kit-errors.js';
 import {
   MemoryLoginStore,
+  type KitRateCounters,
   type LoginFlow,
   type LoginRecord,
   type LoginStore,
@@ -89,13 +90,16 @@ export function createOtpLoginKit(config: OtpLoginKitConfig): OtpLoginKit {
   });
   const waker = new TransactionWaker();
   const limits = config.rateLimits ?? {};
-  const startPerIp = limiter(limits.startPerIp ?? { points: 30, durationSeconds: 60 }, 'start');
-  const statusPerIp = limiter(limits.statusPerIp ?? { points: 300, durationSeconds: 60 }, 'ip');
+  const counters = store.sharedRateCounters ?? countInProcess;
+  const limiter = (name: string, limit: KitRateLimit) =>
+    counters({ name, points: limit.points, durationSeconds: limit.durationSeconds });
+  const startPerIp = limiter('start', limits.startPerIp ?? { points: 30, durationSeconds: 60 });
+  const statusPerIp = limiter('ip', limits.statusPerIp ?? { points: 300, durationSeconds: 60 });
   const statusPerLogin = limiter(
-    limits.statusPerLogin ?? { points: 60, durationSeconds: 60 },
     'login',
+    limits.statusPerLogin ?? { points: 60, durationSeconds: 60 },
   );
-  const callbackPerIp = limiter(limits.callbackPerIp ?? { points: 600, durationSeconds: 60 }, 'cb');
+  const callbackPerIp = limiter('cb', limits.callbackPerIp ?? { points: 600, durationSeconds: 60 });
   const report =
     config.onError ??
     ((error: unknown) => {
@@ -418,7 +422,7 @@ export function createOtpLoginKit(config: OtpLoginKitConfig): OtpLoginKit {
   }
 
   async function consume(
-    rateLimiter: RateLimiterMemory,
+    rateLimiter: RateLimiterAbstract,
     key: string,
   ): Promise<Response | undefined> {
     try {
@@ -499,13 +503,9 @@ function isStatus(target: unknown): boolean {
     : false;
 }
 
-function limiter(limit: KitRateLimit, prefix: string): RateLimiterMemory {
-  return new RateLimiterMemory({
-    points: limit.points,
-    duration: limit.durationSeconds,
-    keyPrefix: prefix,
-  });
-}
+/** The kit's rate limits counted in this process, for a store that shares none. */
+const countInProcess: KitRateCounters = ({ name, points, durationSeconds }) =>
+  new RateLimiterMemory({ points, duration: durationSeconds, keyPrefix: name });
 
 function json(status: number, body: unknown, headers?: HeadersInit): Response {
   const all = new Headers(headers);

@@ -1,8 +1,9 @@
 import type { Cluster, Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import * as v from 'valibot';
 import { LOGIN_STATUSES } from '../../protocol/index.js';
 import { KitError } from './kit-errors.js';
-import type { LoginRecord, LoginStore } from './login-store.js';
+import type { KitRateCounters, LoginRecord, LoginStore } from './login-store.js';
 
 export interface RedisLoginStoreOptions {
   /**
@@ -34,7 +35,7 @@ const StoredLoginRecord = v.object({
  * A {@link LoginStore} in Redis, for a website that runs several instances: a browser's polls
  * may reach any of them. Each login is one key that Redis expires at its `forgetAt`; `take` is
  * GETDEL (Redis 6.2 and later), so of two instances taking the same accepted login at the same
- * moment exactly one gets it.
+ * moment exactly one gets it. The kit's rate limits are counted here too.
  *
  * The memory store refuses new logins when full rather than evicting live ones. In Redis that is
  * the `noeviction` policy with a `maxmemory`: a full Redis then refuses the write, and the kit
@@ -50,6 +51,21 @@ export class RedisLoginStore implements LoginStore {
     this.keyPrefix = options.keyPrefix ?? 'otp-login:login:';
     this.clock = options.clock ?? Date.now;
   }
+
+  /**
+   * The kit's rate limits, counted in Redis for every instance. While Redis cannot be reached, each
+   * instance counts for itself (the insurance limiter): requests are still limited, and logins
+   * that Redis holds go on once it is back.
+   */
+  readonly sharedRateCounters: KitRateCounters = ({ name, points, durationSeconds }) =>
+    new RateLimiterRedis({
+      storeClient: this.redis,
+      points,
+      duration: durationSeconds,
+      keyPrefix: `${this.keyPrefix}rate:${name}`,
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: new RateLimiterMemory({ points, duration: durationSeconds }),
+    });
 
   async get(id: string): Promise<LoginRecord | undefined> {
     return this.parse(id, await this.redis.get(this.key(id)));
