@@ -3,6 +3,7 @@ import {
   encodeCompactPayload,
   encodeQrText,
   fromBase64Url,
+  isDeviceName,
   NONCE_PATTERN,
   SDK_ERRORS,
   sha256Base64Url,
@@ -244,9 +245,7 @@ export class MobileApiMock {
       !isRecord(body) ||
       typeof fields.secret !== 'string' ||
       !HEX128.test(fields.secret) ||
-      typeof fields.device_name !== 'string' ||
-      fields.device_name.length < 1 ||
-      fields.device_name.length > 80 ||
+      !isDeviceName(fields.device_name) ||
       Object.keys(body).some((key) => !['secret', 'public_key', 'device_name'].includes(key))
     ) {
       return this.error('INVALID_REQUEST', 400, 'invalid_request');

@@ -1,6 +1,9 @@
 /** The longest name a website may give the account a phone is linked to, in characters. */
 export const MAX_DISPLAY_NAME_LENGTH = 64;
 
+/** The longest name a phone may give itself when it is linked (the website's device list). */
+export const MAX_DEVICE_NAME_LENGTH = 80;
+
 /*
  * What a name must not hold, so that it reads as what it is and stays on its line:
  * - control, format, surrogate, private-use and unassigned characters (\p{C}): right-to-left
@@ -20,10 +23,22 @@ const MISLEADING_RUNS = / {2}|\p{M}{5}/u;
  * at either end or two in a row, nothing invisible or that could read as something else.
  */
 export function isDisplayName(text: unknown): text is string {
+  return isShowableName(text, MAX_DISPLAY_NAME_LENGTH);
+}
+
+/**
+ * Whether `text` may be a linked phone's name, which the website's device list shows: the rule
+ * of display names, up to 80 characters.
+ */
+export function isDeviceName(text: unknown): text is string {
+  return isShowableName(text, MAX_DEVICE_NAME_LENGTH);
+}
+
+function isShowableName(text: unknown, maxLength: number): text is string {
   return (
     typeof text === 'string' &&
     text.length > 0 &&
-    codePoints(text) <= MAX_DISPLAY_NAME_LENGTH &&
+    codePoints(text) <= maxLength &&
     text.trim() === text &&
     !FORBIDDEN.test(text) &&
     !MISLEADING_RUNS.test(text)

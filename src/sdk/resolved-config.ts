@@ -1,5 +1,5 @@
 import Bowser from 'bowser';
-import { isLoopbackHost } from '../protocol/index.js';
+import { isDeviceName, isLoopbackHost, MAX_DEVICE_NAME_LENGTH } from '../protocol/index.js';
 import type { DeviceStorage } from './device-storage.js';
 import { IndexedDbDeviceStorage } from './indexed-db-device-storage.js';
 import type { OneginiConfig } from './onegini-config.js';
@@ -16,7 +16,6 @@ export interface ResolvedConfig {
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
-const MAX_DEVICE_NAME_LENGTH = 80;
 
 /** Checks a configuration: wrong types are a TypeError, unusable values a 10001 OneginiError. */
 export function resolveConfig(config: OneginiConfig): ResolvedConfig {
@@ -32,8 +31,12 @@ export function resolveConfig(config: OneginiConfig): ResolvedConfig {
   if (!Number.isFinite(requestTimeoutMs) || requestTimeoutMs <= 0) {
     throw new TypeError('config.requestTimeoutMs must be a positive number.');
   }
-  const deviceName = config.deviceName?.slice(0, MAX_DEVICE_NAME_LENGTH);
-  if (deviceName?.trim() === '') throw new TypeError('config.deviceName must not be empty.');
+  const deviceName = config.deviceName?.trim();
+  if (deviceName !== undefined && !isDeviceName(deviceName)) {
+    throw new TypeError(
+      `config.deviceName must be 1 to ${MAX_DEVICE_NAME_LENGTH} characters of plain text: no control or invisible characters, no two spaces in a row.`,
+    );
+  }
   const fetchImplementation = config.fetch ?? globalThis.fetch.bind(globalThis);
   return {
     tokenServerUrl,
@@ -87,5 +90,7 @@ export function defaultDeviceName(): string {
   const parts = [parsed.browser.name, parsed.os.name].filter(
     (part): part is string => typeof part === 'string' && part !== '',
   );
-  return parts.length === 0 ? 'Web app' : parts.join(' on ').slice(0, MAX_DEVICE_NAME_LENGTH);
+  const name = parts.join(' on ');
+  // Bowser names a browser it does not know by its user agent's first words, which may be anything.
+  return isDeviceName(name) ? name : 'Web app';
 }

@@ -134,6 +134,23 @@ describe('the device key', () => {
     expect(sent[1]).to.equal('Pixel 8');
   });
 
+  it('refuses a configured name that the website’s list of phones could not show plainly', async () => {
+    for (const deviceName of ['', '   ', 'Pixel\u202E8', 'Pixel\u200B8', 'x'.repeat(81)]) {
+      const onegini = new Onegini();
+      let refusal: unknown;
+      try {
+        await onegini.startApplication(new RecordingListener(onegini), {
+          tokenServerUrl: 'https://tokens.example.com',
+          deviceName,
+        });
+      } catch (error) {
+        refusal = error;
+      }
+      expect(refusal, JSON.stringify(deviceName)).to.be.instanceOf(TypeError);
+      expect((refusal as TypeError).message).to.include('config.deviceName');
+    }
+  });
+
   it('a phone clock 10 minutes off: learns the server’s time from Date (same-origin server)', async () => {
     const h = await createHarness({
       tokenServerUrl: `${location.origin}/token-server`,

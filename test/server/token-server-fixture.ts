@@ -125,11 +125,12 @@ export class TokenServerClient {
     device: TestDevice,
     enrollment: EnrollmentPayload,
     publicKey: JsonWebKey = device.publicJwk,
+    deviceName = 'Test phone',
   ): Promise<Response> {
     return this.fetch(
       await device.signedRequest(
         `${this.base}/api/mobile/v1/enrollments/${enrollment.enrollmentId}`,
-        { secret: enrollment.secret, public_key: publicKey, device_name: 'Test phone' },
+        { secret: enrollment.secret, public_key: publicKey, device_name: deviceName },
         { anonymous: true, timestamp: this.now },
       ),
     );

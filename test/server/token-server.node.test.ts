@@ -276,6 +276,28 @@ describe('linking a phone with the name the website gives the account', () => {
   });
 });
 
+describe('the name a phone gives itself', () => {
+  it('refuses one that could read as something else, and the code still links the phone', async () => {
+    const enrollment = await fixture.startEnrollment('dave');
+    for (const deviceName of ['', 'Pixel\u202E8', 'Pixel  8', '\u200B', 'x'.repeat(81)]) {
+      const phone = await createTestDevice();
+      const refused = await fixture.completeEnrollment(
+        phone,
+        enrollment,
+        phone.publicJwk,
+        deviceName,
+      );
+      assert.equal(refused.status, 400, JSON.stringify(deviceName));
+      const body = (await refused.json()) as { error: string; error_description: string };
+      assert.equal(body.error, 'invalid_request');
+      assert.match(body.error_description, /device_name/);
+    }
+    const phone = await createTestDevice();
+    const linked = await fixture.completeEnrollment(phone, enrollment, phone.publicJwk, 'Pixel 8');
+    assert.equal(linked.status, 201);
+  });
+});
+
 describe('the long-poll wait on a result', () => {
   it('answers as soon as the status changes', async () => {
     const phone = await fixture.enrollDevice();

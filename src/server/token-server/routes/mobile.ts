@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
+import { isDeviceName } from '../../../protocol/index.js';
 import type { DeviceAuthenticator } from '../device-authenticator.js';
 import type { EnrollmentService } from '../enrollment-service.js';
 import { mobileError } from '../errors.js';
@@ -10,7 +11,11 @@ const HEX128 = v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/));
 const EnrollBody = v.strictObject({
   secret: HEX128,
   public_key: v.unknown(),
-  device_name: v.pipe(v.string(), v.minLength(1), v.maxLength(80)),
+  // Shown in the website's list of linked phones, so held to the rule of display names.
+  device_name: v.pipe(
+    v.string(),
+    v.check((name: string) => isDeviceName(name)),
+  ),
 });
 const RedeemBody = v.strictObject({ otp: HEX128 });
 const AnswerBody = v.strictObject({
