@@ -2,6 +2,7 @@
  * The kit against a real Token Server (in this process), a browser with a cookie jar, and a phone
  * that scans the browser's QR through the mobile API.
  */
+import assert from 'node:assert/strict';
 import { decodeQrPayload, parseStartLoginResponse } from '../../src/protocol/index.js';
 import {
   createOtpLoginKit,
@@ -114,6 +115,14 @@ export class TestBrowser {
     if (response.status !== 201)
       throw new Error(`start: ${response.status} ${await response.text()}`);
     return { response, body: parseStartLoginResponse(await response.json()) };
+  }
+
+  /** Clicks "log in with your phone" and expects the site to be too busy to start one. */
+  async startRefusedAsBusy(endpoint = '/otp-login'): Promise<void> {
+    const refused = await this.request(endpoint, { method: 'POST', headers: { Origin: SITE } });
+    assert.equal(refused.status, 503);
+    assert.equal(refused.headers.get('retry-after'), '10');
+    assert.equal(((await refused.json()) as { error: string }).error, 'busy');
   }
 
   async poll(endpoint: string, id: string, wait = 0) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KitError, MemoryLoginStore, type LoginRecord } from '../../src/server/kit/index.js';
-import { setUpKit, TestBrowser, SITE } from './kit-harness.js';
+import { setUpKit, TestBrowser } from './kit-harness.js';
 
 const record: LoginRecord = {
   flow: 'login',
@@ -47,12 +47,6 @@ describe('MemoryLoginStore', () => {
     const { kit } = setUpKit({ store: new MemoryLoginStore({ maxEntries: 1 }) });
     const browser = new TestBrowser(kit);
     await browser.start();
-    const refused = await browser.request('/otp-login', {
-      method: 'POST',
-      headers: { Origin: SITE },
-    });
-    assert.equal(refused.status, 503);
-    assert.equal(refused.headers.get('retry-after'), '10');
-    assert.equal(((await refused.json()) as { error: string }).error, 'busy');
+    await browser.startRefusedAsBusy();
   });
 });

@@ -175,13 +175,7 @@ describe('the kit on several instances that share a RedisLoginStore', () => {
     await admin.config('SET', 'maxmemory-policy', 'noeviction');
     await admin.config('SET', 'maxmemory', '1');
     try {
-      const refused = await browser.request('/otp-login', {
-        method: 'POST',
-        headers: { Origin: SITE },
-      });
-      assert.equal(refused.status, 503);
-      assert.equal(refused.headers.get('retry-after'), '10');
-      assert.equal(((await refused.json()) as { error: string }).error, 'busy');
+      await browser.startRefusedAsBusy();
     } finally {
       await admin.config('SET', 'maxmemory', '0');
     }
