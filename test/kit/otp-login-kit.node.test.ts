@@ -367,6 +367,31 @@ describe('relying-party kit: status', () => {
     }
   });
 
+  it('stops reading a callback body past 4 KiB, also one streamed without a length', async () => {
+    const { kit } = setUpKit();
+    let sent = 0;
+    const endless = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          sent += 1024;
+          controller.enqueue(new Uint8Array(1024).fill(0x20));
+          if (sent >= 64 * 1024 * 1024) controller.close();
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const response = await kit.fetch(
+      new Request(CALLBACK_URI, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: endless,
+        duplex: 'half',
+      } as RequestInit),
+    );
+    assert.equal(response.status, 413);
+    assert.ok(sent <= 16 * 1024, `read ${sent} bytes of a body it refuses`);
+  });
+
   it('refuses a callback that is not application/json with 415, unread, waking nothing', async () => {
     const { kit, tokenServer, logins } = setUpCallbackOnlyKit();
     const phone = await tokenServer.enrollDevice('carol');

@@ -12,6 +12,7 @@ import {
   type StartLoginResponse,
 } from '../../protocol/index.js';
 import { BindingCookie } from './binding-cookie.js';
+import { readTextUpTo } from './bounded-body.js';
 import type {
   KitRateLimit,
   KitRequestContext,
@@ -398,12 +399,11 @@ export function createOtpLoginKit(config: OtpLoginKitConfig): OtpLoginKit {
         },
         { Accept: 'application/json' },
       );
-    const length = Number(request.headers.get('content-length') ?? '0');
-    if (length > CALLBACK_BODY_LIMIT) return json(413, { error: 'request_too_large' });
-    const text = await request.text();
+    const text = await readTextUpTo(request, CALLBACK_BODY_LIMIT);
+    if (text === undefined) return json(413, { error: 'request_too_large' });
     let body: unknown;
     try {
-      body = text.length > CALLBACK_BODY_LIMIT ? null : JSON.parse(text);
+      body = JSON.parse(text);
     } catch {
       body = null;
     }
