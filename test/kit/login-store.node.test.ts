@@ -25,6 +25,21 @@ describe('MemoryLoginStore', () => {
     assert.equal(await store.take('b'), undefined);
   });
 
+  it('does not bring back a taken or forgotten login when it records a new status', async () => {
+    let now = 1_000;
+    const store = new MemoryLoginStore({ clock: () => now });
+    await store.put('a', record, 3_000);
+    await store.replace('a', { ...record, status: 'scanned' }, 3_000);
+    assert.equal((await store.get('a'))?.status, 'scanned');
+    await store.take('a');
+    await store.replace('a', { ...record, status: 'scanned' }, 3_000);
+    assert.equal(await store.get('a'), undefined);
+    await store.put('b', record, 2_000);
+    now = 2_000;
+    await store.replace('b', record, 5_000);
+    assert.equal(await store.get('b'), undefined);
+  });
+
   it('is bounded: when full of live logins it refuses new ones, and makes room from expired ones', async () => {
     let now = 0;
     const store = new MemoryLoginStore({ maxEntries: 2, clock: () => now });

@@ -78,6 +78,16 @@ describe('RedisLoginStore', () => {
     assert.equal(await store.get('c'), undefined, 'a put whose time has passed removes it');
   });
 
+  it('does not bring back a login that another instance took, when it records a new status', async () => {
+    const [first, second] = twoInstanceStores().stores;
+    await first.put('x', record, Date.now() + 60_000);
+    await first.replace('x', { ...record, status: 'scanned' }, Date.now() + 60_000);
+    assert.equal((await second.get('x'))?.status, 'scanned');
+    assert.ok(await second.take('x'));
+    await first.replace('x', { ...record, status: 'scanned' }, Date.now() + 60_000);
+    assert.equal(await second.get('x'), undefined);
+  });
+
   it('of two instances taking the same accepted login at once, exactly one gets it', async () => {
     const [first, second] = twoInstanceStores().stores;
     for (let round = 0; round < 50; round += 1) {

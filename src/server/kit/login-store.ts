@@ -37,6 +37,12 @@ export interface LoginStore {
    */
   take(id: string): Promise<LoginRecord | undefined>;
   /**
+   * Replaces a login that is still kept, and does nothing when it is gone. A poll that read the
+   * login before another instance took it must not bring it back: the next poll would log the
+   * browser in a second time.
+   */
+  replace(id: string, record: LoginRecord, forgetAt: number): Promise<void>;
+  /**
    * Rate-limit counters that every instance on this store shares, so that n instances allow what
    * one would. Without it, the kit counts in this process.
    */
@@ -100,6 +106,13 @@ export class MemoryLoginStore implements LoginStore {
     this.entries.delete(id);
     if (entry === undefined || entry.forgetAt <= this.clock()) return Promise.resolve(undefined);
     return Promise.resolve(entry.record);
+  }
+
+  replace(id: string, record: LoginRecord, forgetAt: number): Promise<void> {
+    const entry = this.entries.get(id);
+    if (entry !== undefined && entry.forgetAt > this.clock())
+      this.entries.set(id, { record, forgetAt });
+    return Promise.resolve();
   }
 
   private sweep(): void {

@@ -286,7 +286,7 @@ export function createOtpLoginKit(config: OtpLoginKitConfig): OtpLoginKit {
     }
     if (current !== 'accepted') {
       if (current !== record.status) {
-        await store.put(
+        await store.replace(
           id,
           { ...record, status: current },
           record.expiresAt + KEEP_AFTER_EXPIRY_MS,

@@ -85,6 +85,12 @@ export class RedisLoginStore implements LoginStore {
     }
   }
 
+  async replace(id: string, record: LoginRecord, forgetAt: number): Promise<void> {
+    if (forgetAt <= this.clock()) return;
+    // XX: only a key that still exists, in the same step as the write.
+    await this.redis.set(this.key(id), JSON.stringify(record), 'PXAT', Math.ceil(forgetAt), 'XX');
+  }
+
   async take(id: string): Promise<LoginRecord | undefined> {
     return this.parse(id, await this.redis.getdel(this.key(id)));
   }
