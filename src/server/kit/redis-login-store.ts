@@ -76,19 +76,17 @@ export class RedisLoginStore implements LoginStore {
       await this.redis.del(this.key(id));
       return;
     }
-    try {
-      await this.redis.set(this.key(id), JSON.stringify(record), 'PXAT', Math.ceil(forgetAt));
-    } catch (error) {
-      if (error instanceof Error && error.message.startsWith('OOM'))
-        throw new KitError('store_full', 'Too many logins are in progress.', { cause: error });
-      throw error;
-    }
+    await refusedWhenFull(
+      this.redis.set(this.key(id), JSON.stringify(record), 'PXAT', Math.ceil(forgetAt)),
+    );
   }
 
   async replace(id: string, record: LoginRecord, forgetAt: number): Promise<void> {
     if (forgetAt <= this.clock()) return;
     // XX: only a key that still exists, in the same step as the write.
-    await this.redis.set(this.key(id), JSON.stringify(record), 'PXAT', Math.ceil(forgetAt), 'XX');
+    await refusedWhenFull(
+      this.redis.set(this.key(id), JSON.stringify(record), 'PXAT', Math.ceil(forgetAt), 'XX'),
+    );
   }
 
   async take(id: string): Promise<LoginRecord | undefined> {
@@ -110,6 +108,17 @@ export class RedisLoginStore implements LoginStore {
     const checked = v.safeParse(StoredLoginRecord, json);
     if (!checked.success) throw unreadable(id, new v.ValiError(checked.issues));
     return checked.output;
+  }
+}
+
+/** A write that a full Redis (`noeviction`) refuses is the store's `store_full`, as in memory. */
+async function refusedWhenFull(write: Promise<unknown>): Promise<void> {
+  try {
+    await write;
+  } catch (error) {
+    if (error instanceof Error && error.message.startsWith('OOM'))
+      throw new KitError('store_full', 'Too many logins are in progress.', { cause: error });
+    throw error;
   }
 }
 
