@@ -18,7 +18,7 @@ import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { chromium, type Page } from 'playwright-core';
 import { createDemoWebsite } from '../src/server/demo/index.js';
-import { createPwaServer } from '../src/server/start/index.js';
+import { createPwaServer } from '../src/server/app-host/index.js';
 import { CHROMIUM_PATH, fakeCameraFlags } from '../test/app/support/fake-camera-browser.js';
 import { startRedisServer } from '../test/support/redis-server.js';
 import { freePort, startTokenServerProcess } from '../test/support/token-server-process.js';

@@ -1,6 +1,5 @@
 export * from './lan-address.js';
 export * from './launch-options.js';
 export * from './launcher.js';
-export * from './pwa-static-server.js';
 export * from './self-signed-certificate.js';
 export * from './terminal-qr.js';

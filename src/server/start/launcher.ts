@@ -13,7 +13,7 @@ import { parseTokenServerConfig, type TokenServerConfigInput } from '../token-se
 import { LOGGER_REDACTIONS } from '../token-server/request-log.js';
 import { lanAddress } from './lan-address.js';
 import type { LaunchOptions } from './launch-options.js';
-import { createPwaServer } from './pwa-static-server.js';
+import { createPwaServer } from '../app-host/pwa-static-server.js';
 import { selfSignedCertificate, type Certificate } from './self-signed-certificate.js';
 import { terminalQr } from './terminal-qr.js';
 

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { Redis } from 'ioredis';
+import type * as IoRedis from 'ioredis';
+import type { Redis as RedisClient } from 'ioredis';
+import { importOptionalPeer } from '../packaging/optional-peer.js';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import type { ChangeListener, RateCounterOptions, RateCounters, Store } from './store.js';
 import type {
@@ -33,6 +35,12 @@ const DEFAULT_GRACE_MS = 10 * 60_000;
 /** A transition that lost this many races in a row gives up (it never should: see `transition`). */
 const MAX_ATTEMPTS = 100;
 const PURGE_BATCH = 500;
+
+// ioredis is an optional peer dependency: this module is the one place that needs it.
+const { Redis } = await importOptionalPeer<typeof IoRedis>(
+  'ioredis',
+  'The Redis store (otp-login-qr/store/redis)',
+);
 
 /** A Lua script, run by its SHA-1 once Redis has it in its script cache. */
 class LuaScript {
@@ -99,12 +107,12 @@ return 1
  *   keys from every instance (this one included) to the listeners.
  */
 export class RedisStore implements Store {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly prefix: string;
   private readonly channel: string;
   private readonly graceMs: number;
   private readonly changes = new EventEmitter().setMaxListeners(0);
-  private subscriber: Redis | undefined;
+  private subscriber: RedisClient | undefined;
   /** Settles once the subscriber listens: writes wait for it, so that no change goes unheard. */
   private subscribing: Promise<void> | undefined;
   private closed = false;

@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import { importOptionalPeer } from '../packaging/optional-peer.js';
 import type { ChangeListener, Store } from './store.js';
 import type {
   DeviceRecord,
@@ -11,6 +12,12 @@ import type {
 } from './records.js';
 import { SqliteCheckpointer, type CheckpointResult } from './sqlite-checkpointer.js';
 import { answer, isUnchanged, redeem, redeemEnrollmentCode } from './transitions.js';
+
+// better-sqlite3 is an optional peer dependency: this module is the one place that needs it.
+const { default: Database } = await importOptionalPeer<{ default: typeof BetterSqlite3 }>(
+  'better-sqlite3',
+  'The SQLite store (otp-login-qr/store/sqlite)',
+);
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS transactions (
@@ -53,12 +60,12 @@ const WRITER_CHECKPOINT_FRAMES = 16_000;
  * run several instances, use the Redis store.
  */
 export class SqliteStore implements Store {
-  private readonly db: Database.Database;
+  private readonly db: BetterSqlite3.Database;
   private readonly changes = new EventEmitter().setMaxListeners(0);
   private readonly statements;
   private readonly checkpointer: SqliteCheckpointer | undefined;
   /** Made once: better-sqlite3 builds a new wrapper for every db.transaction() call. */
-  private readonly transition: Database.Transaction<
+  private readonly transition: BetterSqlite3.Transaction<
     (
       key: string,
       apply: (record: TransactionRecord | undefined) => TransitionResult<TransactionRecord>,

@@ -51,6 +51,16 @@ const RateLimitSchema = v.strictObject({
 });
 
 export const TokenServerConfigSchema = v.strictObject({
+  /**
+   * The URL at which websites and phones reach this server (behind your TLS proxy), e.g.
+   * `https://tokens.example.com`. With it, the server hosts the scanner app at `{publicUrl}/app/`.
+   */
+  publicUrl: v.optional(
+    v.pipe(
+      absoluteUrl,
+      v.check((url) => new URL(url).pathname === '/', 'must be an origin, with no path'),
+    ),
+  ),
   clients: v.array(ClientSchema),
   types: v.array(TypeSchema),
   /** Origins of the scanner app, the only ones allowed to call the mobile API from a browser. */

@@ -12,13 +12,18 @@ export interface TokenServerEnvironment {
   logLevel: string;
   /** Reverse proxies of your own in front of the server (0: none); see client-ip.ts. */
   trustedProxyHops: number;
+  /** The origin that websites and phones reach the server at, if known. */
+  publicUrl: string | null;
+  /** Host the prebuilt scanner app at `{publicUrl}/app/` (needs `publicUrl`). */
+  serveApp: boolean;
 }
 
 /**
  * Reads the configuration file named by TOKEN_SERVER_CONFIG, and the rest from:
  * TOKEN_SERVER_HOST (127.0.0.1), TOKEN_SERVER_PORT (7001), TOKEN_SERVER_DATABASE
- * (./data/token-server.db), REDIS_URL (unset: SQLite), LOG_LEVEL (info) and
- * TOKEN_SERVER_TRUSTED_PROXIES (0: the callers connect directly).
+ * (./data/token-server.db), REDIS_URL (unset: SQLite), LOG_LEVEL (info),
+ * TOKEN_SERVER_TRUSTED_PROXIES (0: the callers connect directly), TOKEN_SERVER_PUBLIC_URL (the
+ * configuration's `publicUrl`) and TOKEN_SERVER_APP (`off`: do not host the scanner app).
  */
 export function loadTokenServerEnvironment(env: NodeJS.ProcessEnv): TokenServerEnvironment {
   const path = env.TOKEN_SERVER_CONFIG;
@@ -43,13 +48,40 @@ export function loadTokenServerEnvironment(env: NodeJS.ProcessEnv): TokenServerE
       'TOKEN_SERVER_TRUSTED_PROXIES must be the number of your own reverse proxies in front of the server, 0 to 10.',
     );
   }
+  const config = parseTokenServerConfig(json);
+  const publicUrl = env.TOKEN_SERVER_PUBLIC_URL ?? config.publicUrl ?? null;
+  if (publicUrl !== null && !isOrigin(publicUrl)) {
+    throw new TypeError(
+      `TOKEN_SERVER_PUBLIC_URL must be an origin such as https://tokens.example.com; got "${publicUrl}".`,
+    );
+  }
+  const app = env.TOKEN_SERVER_APP ?? 'on';
+  if (app !== 'on' && app !== 'off') {
+    throw new TypeError(`TOKEN_SERVER_APP must be "on" or "off"; got "${app}".`);
+  }
   return {
-    config: parseTokenServerConfig(json),
+    config,
     host: env.TOKEN_SERVER_HOST ?? '127.0.0.1',
     port,
     databasePath: env.TOKEN_SERVER_DATABASE ?? 'data/token-server.db',
     redisUrl: env.REDIS_URL ?? null,
     logLevel: env.LOG_LEVEL ?? 'info',
     trustedProxyHops: hops,
+    publicUrl: publicUrl === null ? null : new URL(publicUrl).origin,
+    serveApp: app === 'on' && publicUrl !== null,
   };
+}
+
+function isOrigin(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (
+      (url.protocol === 'https:' || url.protocol === 'http:') &&
+      url.pathname === '/' &&
+      url.search === '' &&
+      url.hash === ''
+    );
+  } catch {
+    return false;
+  }
 }

@@ -1,0 +1,9 @@
+// The reference Token Server, for embedding: 'otp-login-qr/token-server'. The stores are on
+// their own subpaths ('otp-login-qr/store/sqlite', '…/store/redis'), so that this one loads no
+// native or Redis package.
+export * from './app.js';
+export * from './client-ip.js';
+export * from './config.js';
+export * from './errors.js';
+export * from './load-config.js';
+export * from '../packaging/optional-peer.js';

@@ -1,0 +1,176 @@
+/*
+ * Runs the reference Token Server as a process: `npx otp-login-qr token-server` from the package,
+ * `npm run token-server` in a clone. Configuration: TOKEN_SERVER_CONFIG and the variables in
+ * load-config.ts (docs/token-server-api.md, docs/deploy.md).
+ */
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import pino, { type Logger } from 'pino';
+import { mountedAt } from '../app-host/mounted-at.js';
+import { prebuiltAppDir } from '../app-host/prebuilt-app.js';
+import { createPwaServer } from '../app-host/pwa-static-server.js';
+import type { Store } from '../store/store.js';
+import { createTokenServer } from './app.js';
+import { clientIpBehindProxies } from './client-ip.js';
+import { loadTokenServerEnvironment, type TokenServerEnvironment } from './load-config.js';
+import { LOGGER_REDACTIONS } from './request-log.js';
+
+const PURGE_INTERVAL_MS = 60_000;
+/** How long start-up waits for Redis before it serves anyway. */
+const REDIS_CONNECT_WAIT_MS = 10_000;
+/** How long a shutdown lets running requests finish. */
+const SHUTDOWN_GRACE_MS = 10_000;
+/** Finished transactions stay readable this long after they expire. */
+const PURGE_GRACE_MS = 10 * 60_000;
+/** Where the Token Server hosts the scanner app. */
+export const APP_PATH = '/app';
+
+/**
+ * Reads the environment, starts the server and stops it gracefully on SIGTERM or SIGINT. A bad
+ * configuration is printed and ends the process with exit code 1.
+ */
+export async function runTokenServerProcess(env: NodeJS.ProcessEnv): Promise<void> {
+  let environment: TokenServerEnvironment;
+  try {
+    environment = loadTokenServerEnvironment(env);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+  const logger = pino({ level: environment.logLevel, redact: LOGGER_REDACTIONS });
+  let store: Store;
+  try {
+    store = await openStore(environment, logger);
+  } catch (error) {
+    // A missing peer dependency or a database that cannot be opened: say so in one line.
+    console.error(`The Token Server cannot open its store: ${(error as Error).message}`);
+    process.exit(1);
+  }
+  const tokenServer = createTokenServer({
+    config: environment.config,
+    store,
+    logger,
+    ...(environment.trustedProxyHops > 0
+      ? { clientIp: clientIpBehindProxies(environment.trustedProxyHops) }
+      : {}),
+  });
+  const purge = setInterval(() => {
+    store.purgeExpired(Date.now() - PURGE_GRACE_MS).catch((error: unknown) => {
+      logger.warn({ err: error }, 'purge failed');
+    });
+  }, PURGE_INTERVAL_MS);
+  purge.unref();
+
+  const app =
+    environment.serveApp && environment.publicUrl !== null
+      ? mountedAt(
+          APP_PATH,
+          createPwaServer({ root: prebuiltAppDir(), tokenServerUrl: environment.publicUrl }).fetch,
+        )
+      : () => undefined;
+
+  let stopping = false;
+  const httpServer = serve(
+    {
+      fetch: async (request, bindings) => {
+        // Decided when the answer is ready: a wait held since before the stop answers now.
+        const response = (await app(request)) ?? (await tokenServer.app.fetch(request, bindings));
+        return stopping ? closingConnection(response) : response;
+      },
+      hostname: environment.host,
+      port: environment.port,
+    },
+    (info) => {
+      logger.info(
+        {
+          url: `http://${environment.host}:${info.port}`,
+          store: environment.redisUrl ? 'redis' : 'sqlite',
+          ...(environment.serveApp ? { app: `${environment.publicUrl ?? ''}${APP_PATH}/` } : {}),
+        },
+        'token server listening',
+      );
+    },
+  );
+
+  async function shutdown(signal: string): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: answering held waits');
+    clearInterval(purge);
+    // Answer every held long-poll first, then stop accepting connections and close the store.
+    tokenServer.beginShutdown();
+    await closeConnections(httpServer as Server);
+    await tokenServer.close();
+    process.exit(0);
+  }
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/**
+ * While stopping, every answer says `Connection: close`: the client opens a new connection for
+ * its next request (to another instance) instead of reusing this one, and Node closes the
+ * connection once the answer is out. Closing idle keep-alive connections from this side instead
+ * would race with a client that is just sending its next request on one.
+ */
+function closingConnection(response: Response): Response {
+  const headers = new Headers(response.headers);
+  headers.set('Connection', 'close');
+  return new Response(response.body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  });
+}
+
+/**
+ * Stops accepting connections and waits for the open ones to finish their requests: close()
+ * ends the connections idle at that moment, and the others end after their answer (see
+ * closingConnection). Requests still running after 10 s are cut off.
+ */
+async function closeConnections(server: Server): Promise<void> {
+  const closed = new Promise<void>((resolve) => {
+    server.close(() => {
+      resolve();
+    });
+  });
+  const cutOff = setTimeout(() => {
+    server.closeAllConnections();
+  }, SHUTDOWN_GRACE_MS);
+  await closed;
+  clearTimeout(cutOff);
+}
+
+async function openStore(env: TokenServerEnvironment, logger: Logger): Promise<Store> {
+  if (env.redisUrl !== null) {
+    // Imported only when asked for: ioredis is an optional peer dependency.
+    const { RedisStore } = await import('../store/redis-store.js');
+    const redisStore = new RedisStore({
+      url: env.redisUrl,
+      onConnectionError: (error) => {
+        logger.warn({ err: error }, 'Redis connection error');
+      },
+    });
+    // Serve once Redis is up, so that rate limits are shared from the first request. If it is
+    // not up in 10 s, serve anyway: the store and the limits take Redis as it comes.
+    const up = await Promise.race([
+      redisStore.connected().then(() => true),
+      new Promise<false>((resolve) =>
+        setTimeout(() => {
+          resolve(false);
+        }, REDIS_CONNECT_WAIT_MS).unref(),
+      ),
+    ]);
+    if (!up)
+      logger.warn(
+        'Redis is not reachable yet; serving, and counting rate limits in memory meanwhile',
+      );
+    return redisStore;
+  }
+  const { SqliteStore } = await import('../store/sqlite-store.js');
+  return new SqliteStore(env.databasePath, {
+    onCheckpointError: (error) => {
+      logger.warn({ err: error }, 'SQLite checkpoint failed; it is tried again');
+    },
+  });
+}
