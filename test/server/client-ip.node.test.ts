@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Hono } from 'hono';
+import { addressBehindProxies } from '../../src/server/security/forwarded-for.js';
 import { clientIpBehindProxies } from '../../src/server/token-server/client-ip.js';
 import { loadTokenServerEnvironment } from '../../src/server/token-server/load-config.js';
 
@@ -50,5 +51,23 @@ describe('the caller behind your own reverse proxies', () => {
         () => loadTokenServerEnvironment({ ...env, TOKEN_SERVER_TRUSTED_PROXIES: bad }),
         /TOKEN_SERVER_TRUSTED_PROXIES/,
       );
+  });
+});
+
+describe('X-Forwarded-For behind n proxies (shared by the Token Server and the website kit)', () => {
+  it('is the n-th entry from the right, across several headers joined by commas', () => {
+    assert.equal(addressBehindProxies('203.0.113.5', 1), '203.0.113.5');
+    assert.equal(addressBehindProxies(' 198.51.100.66 ,203.0.113.5 ', 1), '203.0.113.5');
+    assert.equal(addressBehindProxies('198.51.100.66, 203.0.113.5, 10.0.0.2', 2), '203.0.113.5');
+    assert.equal(addressBehindProxies('198.51.100.66, 203.0.113.5, 10.0.0.2', 3), '198.51.100.66');
+  });
+
+  it('is nothing with no proxies, too few entries, or an entry that is not a bare address', () => {
+    assert.equal(addressBehindProxies('203.0.113.5', 0), undefined);
+    assert.equal(addressBehindProxies(null, 1), undefined);
+    assert.equal(addressBehindProxies('', 1), undefined);
+    assert.equal(addressBehindProxies('203.0.113.5', 2), undefined);
+    for (const entry of ['unknown', '203.0.113.5:443', '[2001:db8::7]', 'example.com', '_hidden'])
+      assert.equal(addressBehindProxies(`198.51.100.66, ${entry}`, 1), undefined, entry);
   });
 });

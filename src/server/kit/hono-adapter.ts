@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
+import { normalizeIp } from '../security/ip-address.js';
 import type { KitRequestContext } from './kit-config.js';
 import type { OtpLoginKit } from './otp-login-kit.js';
-import { normalizeIp } from './node-adapter.js';
 
 /**
  * A Hono handler for the kit: `app.all('/otp-login/*', otpLoginHono(kit))` (and the kit's other

@@ -27,8 +27,31 @@ export interface KitRateLimit {
 
 /** What an adapter knows about the connection, which a Request does not carry. */
 export interface KitRequestContext {
-  /** The TCP peer address of the browser (or of the proxy in front of the website). */
+  /**
+   * The browser's address as the adapter knows it: the TCP peer address (the browser's, or that
+   * of the proxy in front of the website), or the platform's own answer when `resolvedByPlatform`.
+   */
   clientIp?: string;
+  /**
+   * True when the platform has already found the browser behind the website's proxies (Express's
+   * `req.ip` with its `trust proxy` setting on): `clientIp` is that address, and the kit's
+   * `trustedProxies` does not read X-Forwarded-For a second time.
+   */
+  resolvedByPlatform?: boolean;
+}
+
+/** The element's one-file browser bundle, served by the kit. */
+export interface KitBrowserBundle {
+  /**
+   * The URL path it is served at, e.g. `/otp-login-qr.js` (`GET` and `HEAD`). With `?v=` and the
+   * current version (see `OtpLoginKit.browserBundleUrl`) it may be cached for a year.
+   */
+  path: string;
+  /**
+   * The file to serve (a filesystem path). Default this package's own bundle,
+   * `otp-login-qr/otp-login-qr.js`. Read once, when the kit is created.
+   */
+  file?: string;
 }
 
 export interface OtpLoginKitConfig {
@@ -113,10 +136,21 @@ export interface OtpLoginKitConfig {
   /** Where logins live between start and status. Default a bounded in-memory store. */
   store?: LoginStore;
   /**
+   * How many reverse proxies of your own (load balancers) stand in front of the website, 0 to 10.
+   * Default 0: the adapter's socket address is the browser's. With n, the browser's address is
+   * the n-th entry from the right of X-Forwarded-For (the one your outermost proxy wrote); a
+   * request with fewer entries, or with no address there, is known by its socket address. Not
+   * applied when the platform resolved the address itself (`context.resolvedByPlatform`).
+   */
+  trustedProxies?: number;
+  /**
    * The browser's IP address, sent to the Token Server and used for rate limits. Default the
-   * adapter's socket address. Behind a reverse proxy, read the proxy's header here.
+   * adapter's address, read behind `trustedProxies`. When given, this wins over both; it gets
+   * the adapter's context as it is.
    */
   clientIp?: (request: Request, context: KitRequestContext) => string | undefined;
+  /** Serve the element's one-file browser bundle at a path of the website. Default not served. */
+  browserBundle?: KitBrowserBundle;
   /** Failures the kit answered with 5xx (Token Server down, hook threw). Default: console.error. */
   onError?: (error: unknown) => void;
 }

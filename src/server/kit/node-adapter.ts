@@ -1,7 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
+import { normalizeIp } from '../security/ip-address.js';
 import type { KitRequestContext } from './kit-config.js';
 import type { OtpLoginKit } from './otp-login-kit.js';
+
+/** `::ffff:192.0.2.1` is `192.0.2.1`; kept here, where the kit has always exported it. */
+export { normalizeIp } from '../security/ip-address.js';
 
 /** A Node request listener: `(req, res) => void`. */
 export type NodeRequestListener = (incoming: IncomingMessage, outgoing: ServerResponse) => void;
@@ -13,10 +17,15 @@ export type NodeRequestListener = (incoming: IncomingMessage, outgoing: ServerRe
  */
 export function toNodeHandler(
   handler: Pick<OtpLoginKit, 'fetch'>,
-  options: { hostname?: string } = {},
+  options: {
+    hostname?: string;
+    /** What the kit is told of a request's connection. Default `nodeContext`. */
+    context?: (incoming: IncomingMessage) => KitRequestContext;
+  } = {},
 ): NodeRequestListener {
+  const contextOf = options.context ?? nodeContext;
   const listener = getRequestListener(
-    (request, env) => handler.fetch(request, nodeContext(env.incoming as IncomingMessage)),
+    (request, env) => handler.fetch(request, contextOf(env.incoming as IncomingMessage)),
     options.hostname === undefined ? {} : { hostname: options.hostname },
   );
   return (incoming, outgoing) => {
@@ -29,9 +38,4 @@ export function toNodeHandler(
 export function nodeContext(incoming: IncomingMessage): KitRequestContext {
   const address = incoming.socket.remoteAddress;
   return address === undefined ? {} : { clientIp: normalizeIp(address) };
-}
-
-/** `::ffff:192.0.2.1` (an IPv4 peer on a dual-stack socket) is `192.0.2.1`. */
-export function normalizeIp(address: string): string {
-  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }

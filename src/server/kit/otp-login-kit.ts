@@ -11,7 +11,10 @@ import {
   type LoginStatusResponse,
   type StartLoginResponse,
 } from '../../protocol/index.js';
+import { addressBehindProxies, isTrustedProxyCount } from '../security/forwarded-for.js';
+import { normalizeIp } from '../security/ip-address.js';
 import { BindingCookie } from './binding-cookie.js';
+import { loadBrowserBundle } from './browser-bundle.js';
 import { readTextUpTo } from './bounded-body.js';
 import type {
   KitRateLimit,
@@ -45,6 +48,11 @@ export interface OtpLoginKit {
   handles(request: Request): boolean;
   /** The Token Server client, for the website's own calls (list and revoke phones). */
   readonly relyingParty: RelyingPartyClient;
+  /**
+   * With `browserBundle`: the URL path of the element's script with its version,
+   * `{path}?v={version}`, for pages rendered on the server (cached for a year). Else undefined.
+   */
+  readonly browserBundleUrl: string | undefined;
 }
 
 const LOGIN_ID = /^[A-Za-z0-9_-]{22}$/;
@@ -80,6 +88,15 @@ export function createOtpLoginKit(config: OtpLoginKitConfig): OtpLoginKit {
   const upstreamPollMs = config.upstreamPollMs ?? 1000;
   if (!(interval >= 0) || !(maxWait >= 0) || !(upstreamPollMs >= 50))
     throw new TypeError('interval, maxWaitSeconds and upstreamPollMs must be positive numbers.');
+  const trustedProxies = config.trustedProxies ?? 0;
+  if (!isTrustedProxyCount(trustedProxies))
+    throw new TypeError(
+      'trustedProxies must be the number of your own reverse proxies in front of the website, 0 to 10.',
+    );
+  const bundle =
+    config.browserBundle === undefined
+      ? undefined
+      : loadBrowserBundle(trimPath(config.browserBundle.path), config.browserBundle.file);
   const store: LoginStore = config.store ?? new MemoryLoginStore();
   const binding = new BindingCookie(secure, config.cookie);
   const client = new RelyingPartyClient({
@@ -128,14 +145,27 @@ export function createOtpLoginKit(config: OtpLoginKitConfig): OtpLoginKit {
     throw new TypeError('Configure at least one of login, secondFactor, enrollment.');
 
   function ipOf(request: Request, context: KitRequestContext): string | undefined {
-    const ip = config.clientIp ? config.clientIp(request, context) : context.clientIp;
+    const ip = config.clientIp ? config.clientIp(request, context) : browserIp(request, context);
     return ip !== undefined && isIP(ip) !== 0 ? ip : undefined;
+  }
+
+  /** The adapter's address, or the one the outermost of the website's own proxies saw. */
+  function browserIp(request: Request, context: KitRequestContext): string | undefined {
+    if (context.resolvedByPlatform === true) return context.clientIp;
+    const forwarded = addressBehindProxies(request.headers.get('x-forwarded-for'), trustedProxies);
+    return forwarded === undefined ? context.clientIp : normalizeIp(forwarded);
   }
 
   function route(
     request: Request,
-  ): { handler: 'start' | 'status'; flow: Flow; id?: string } | 'callback' | undefined {
+  ): { handler: 'start' | 'status'; flow: Flow; id?: string } | 'callback' | 'bundle' | undefined {
     const { pathname } = new URL(request.url);
+    if (
+      bundle !== undefined &&
+      pathname === bundle.path &&
+      (request.method === 'GET' || request.method === 'HEAD')
+    )
+      return 'bundle';
     if (request.method === 'POST' && pathname === callbackPath) return 'callback';
     for (const flow of flows) {
       if (request.method === 'POST' && pathname === flow.path) return { handler: 'start', flow };
@@ -454,11 +484,13 @@ export function createOtpLoginKit(config: OtpLoginKitConfig): OtpLoginKit {
 
   return {
     relyingParty: client,
+    browserBundleUrl: bundle?.url,
     handles: (request) => route(request) !== undefined,
     async fetch(request, context = {}) {
       const target = route(request);
       try {
         if (target === undefined) return json(404, { error: 'not_found' });
+        if (target === 'bundle') return bundle?.serve(request) ?? json(404, { error: 'not_found' });
         if (target === 'callback') return await callback(request, context);
         if (target.handler === 'start') return await start(target.flow, request, context);
         return await status(target.flow, target.id ?? '', request, context);

@@ -1,6 +1,6 @@
-import { isIP } from 'node:net';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
+import { addressBehindProxies } from '../security/forwarded-for.js';
 
 /** The caller's address as the TCP connection shows it. */
 export function socketIp(c: Context): string | null {
@@ -13,19 +13,10 @@ export function socketIp(c: Context): string | null {
 
 /**
  * The caller's address behind `hops` reverse proxies of your own (load balancers), from
- * `X-Forwarded-For`. Each proxy appends the address it received the request from, so the entry
- * `hops` places from the right is the one your outermost proxy saw: the entries left of it were
- * written by the caller and prove nothing. A request without enough entries did not come
- * through the proxies and is known by its socket address.
+ * `X-Forwarded-For` (see {@link addressBehindProxies}): the entry your outermost proxy wrote. A
+ * request without enough entries, or whose entry is not an address, did not come through the
+ * proxies as they write it and is known by its socket address.
  */
 export function clientIpBehindProxies(hops: number): (c: Context) => string | null {
-  return (c) => {
-    const entries = (c.req.header('x-forwarded-for') ?? '')
-      .split(',')
-      .map((entry) => entry.trim())
-      .filter(Boolean);
-    const candidate = entries[entries.length - hops];
-    if (candidate === undefined || isIP(candidate) === 0) return socketIp(c);
-    return candidate;
-  };
+  return (c) => addressBehindProxies(c.req.header('x-forwarded-for'), hops) ?? socketIp(c);
 }

@@ -1,0 +1,156 @@
+/*
+ * A website owner's first hour, from the packed package: the README's quickstart followed in an
+ * empty folder with nothing of this repository but the tarball, then a login with a phone: a
+ * desktop browser on the new website and a phone running the scanner app that the Token Server
+ * hosts, with a fake camera that sees the desktop's QR codes.
+ */
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import {
+  launchDesktopBrowser,
+  newDesktop,
+  photographQr,
+  widgetStatus,
+} from '../e2e/support/desktop.js';
+import { appScreen, Phone, viewText } from '../e2e/support/phone.js';
+import { freePort } from '../support/token-server-process.js';
+import {
+  answering,
+  packFromCleanCopy,
+  run,
+  runInBackground,
+  strangerEnv,
+  type Background,
+} from './support/packed-project.js';
+import { readQuickstart } from './support/readme-quickstart.js';
+
+const quickstart = readQuickstart();
+let tarball: string;
+let project: string;
+const servers: Background[] = [];
+
+before(async () => {
+  tarball = await packFromCleanCopy();
+  project = await mkdtemp(join(tmpdir(), 'otp-quickstart-'));
+});
+
+after(async () => {
+  await Promise.all(servers.map((server) => server.stop()));
+  await rm(project, { recursive: true, force: true });
+});
+
+describe('the package from npm, as a website owner gets it', { timeout: 15 * 60_000 }, () => {
+  it('its website kit loads without better-sqlite3 and ioredis; their stores name what to install', () => {
+    run('npm init -y && npm pkg set type=module', project);
+    run(`npm install ${tarball}`, project);
+    const check = `
+      const kit = await import('otp-login-qr/kit');
+      const tokenServer = await import('otp-login-qr/token-server');
+      const refusals = [];
+      for (const path of ['otp-login-qr/store/sqlite', 'otp-login-qr/store/redis']) {
+        await import(path).then(() => refusals.push('loaded'), (error) => refusals.push(error.message));
+      }
+      console.log(JSON.stringify({
+        kit: typeof kit.createOtpLoginKit,
+        tokenServer: typeof tokenServer.createTokenServer,
+        refusals,
+      }));`;
+    const result = JSON.parse(
+      run(`node --input-type=module -e "${check.replace(/"/g, '\\"')}"`, project),
+    ) as {
+      kit: string;
+      tokenServer: string;
+      refusals: string[];
+    };
+    assert.equal(result.kit, 'function');
+    assert.equal(result.tokenServer, 'function');
+    assert.match(
+      result.refusals[0] ?? '',
+      /needs the package "better-sqlite3".*npm install better-sqlite3/,
+    );
+    assert.match(result.refusals[1] ?? '', /needs the package "ioredis".*npm install ioredis/);
+  });
+
+  it('follows the README quickstart, links a phone and logs in by scanning', async () => {
+    const [tokenServerPort, websitePort] = [await freePort(), await freePort()];
+    const env = strangerEnv({
+      TOKEN_SERVER_PORT: String(tokenServerPort),
+      PORT: String(websitePort),
+      LOG_LEVEL: 'warn',
+    });
+    await writeFile(join(project, 'server.js'), quickstart.serverJs);
+    for (const readmeCommand of quickstart.commands) {
+      const command = readmeCommand
+        .replaceAll('localhost:3000', `localhost:${websitePort}`)
+        .replaceAll('localhost:7001', `localhost:${tokenServerPort}`);
+      if (/^npm install /.test(command)) {
+        // The package comes from the tarball; its peers and Express from the registry.
+        run(command.replace(/(?<=\s)otp-login-qr(?=\s|$)/, tarball), project, env);
+      } else if (command === 'npx otp-login-qr token-server') {
+        const server = runInBackground(command, project, env);
+        servers.push(server);
+        await answering(`http://127.0.0.1:${tokenServerPort}/healthz`, server);
+      } else if (command === 'node --env-file=.env server.js') {
+        const server = runInBackground(command, project, env);
+        servers.push(server);
+        await answering(`http://localhost:${websitePort}/`, server);
+      } else if (/^npm (init|pkg) |^npx otp-login-qr init /.test(command)) {
+        run(command, project, env);
+      } else {
+        assert.fail(
+          `The quickstart has a command this test does not know how to follow: ${command}`,
+        );
+      }
+    }
+
+    const website = `http://localhost:${websitePort}`;
+    const desktopBrowser: Browser = await launchDesktopBrowser();
+    const phone = await Phone.create(`http://localhost:${tokenServerPort}/app/`);
+    try {
+      const { page } = await newDesktop(desktopBrowser);
+      await page.goto(website);
+      await page.getByLabel('Name').fill('ada');
+      await page.getByRole('button', { name: 'Sign up' }).click();
+      await page.waitForURL(/\/account$/);
+
+      // Linking: the website shows a QR, the phone scans it and links itself to ada.
+      await page.getByRole('link', { name: 'Link a phone' }).click();
+      await widgetStatus(page, 'pending');
+      const linking = await phone.openAppFacing(await photographQr(page));
+      await appScreen(linking, 'first-run');
+      await linking.getByRole('button', { name: 'Scan the code to link' }).click();
+      await appScreen(linking, 'home');
+      assert.match(await viewText(linking, 'app-home'), /This phone is now linked to localhost/);
+      await page.waitForURL(/\/account$/, { timeout: 20_000 });
+
+      // Logging in: out, then back in by scanning and accepting on the phone.
+      await page.getByRole('button', { name: 'Log out' }).click();
+      await page.getByRole('link', { name: 'Log in with your phone' }).click();
+      await widgetStatus(page, 'pending');
+      const login = await phone.openAppFacing(await photographQr(page));
+      await appScreen(login, 'home');
+      await login.getByRole('button', { name: 'Scan to log in' }).click();
+      await appScreen(login, 'confirm');
+      assert.match(await viewText(login, 'app-confirmation'), /localhost/);
+      await login.getByRole('button', { name: 'Yes, log in' }).click();
+      await appScreen(login, 'result');
+      await page.waitForURL(/\/account$/, { timeout: 20_000 });
+      assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Hello, ada');
+    } catch (error) {
+      const logs = join(process.env.E2E_ARTIFACTS ?? 'test-results/e2e', 'quickstart');
+      await mkdir(logs, { recursive: true });
+      await writeFile(
+        join(logs, 'servers.log'),
+        servers.map((server) => server.output()).join('\n---\n'),
+      );
+      throw error;
+    } finally {
+      await phone.dispose();
+      await desktopBrowser.close();
+    }
+  });
+});
