@@ -5,10 +5,11 @@
  * hosts, with a fake camera that sees the desktop's QR codes.
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import type { Browser } from 'playwright-core';
 import {
   launchDesktopBrowser,
@@ -152,5 +153,36 @@ describe('the package from npm, as a website owner gets it', { timeout: 15 * 60_
       await phone.dispose();
       await desktopBrowser.close();
     }
+  });
+
+  it('backs up the running Token Server, and writes the app out for an origin of its own', async () => {
+    // The backup holds the phone that the quickstart linked, taken while the server runs.
+    run('npx otp-login-qr backup backup.db', project);
+    const backup = new Database(join(project, 'backup.db'), { readonly: true });
+    try {
+      const { linked } = backup.prepare('SELECT count(*) AS linked FROM devices').get() as {
+        linked: number;
+      };
+      assert.equal(linked, 1);
+    } finally {
+      backup.close();
+    }
+
+    run('npx otp-login-qr export-app scan-app --token-server https://tokens.example.com', project);
+    const config = JSON.parse(
+      await readFile(join(project, 'scan-app/config.json'), 'utf8'),
+    ) as unknown;
+    assert.deepEqual(config, { tokenServerUrl: 'https://tokens.example.com' });
+    const index = await readFile(join(project, 'scan-app/index.html'), 'utf8');
+    assert.match(index, /<script type="module" crossorigin src="\.\/assets\/index-[\w-]+\.js">/);
+    await stat(join(project, 'scan-app/sw.js'));
+    assert.throws(
+      () =>
+        run(
+          'npx otp-login-qr export-app scan-app --token-server https://tokens.example.com',
+          project,
+        ),
+      /is not empty; add --force/,
+    );
   });
 });

@@ -63,7 +63,7 @@ export function run(command: string, cwd: string, env = strangerEnv()): string {
     cwd,
     env,
     encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
 
