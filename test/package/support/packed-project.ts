@@ -75,23 +75,30 @@ export interface Background {
 }
 
 export function runInBackground(command: string, cwd: string, env: NodeJS.ProcessEnv): Background {
-  // exec: the shell becomes the command, so the signal reaches the server itself.
-  const child = spawn('bash', ['-c', `exec ${command}`], {
+  // A process group of its own: npx runs the command in a child that it does not pass signals
+  // to, so stopping signals the whole group, or the server would outlive the test.
+  const child = spawn('bash', ['-c', command], {
     cwd,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const closed = once(child, 'close');
   return {
     child,
     output: () => output,
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      await exited;
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // the group has ended already
+      }
+      // 'close': every process of the group has let go of the output pipes.
+      await closed;
     },
   };
 }
