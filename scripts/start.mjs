@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // `npm start`: builds the widget and the scanner PWA (their own npm scripts), then runs the Token
 // Server, the demo website and the PWA as three origins. Options: `npm start -- --help`.
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { npmRunOrExit } from './npm-run.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -35,14 +35,7 @@ if (!options.skipBuild) {
       );
       process.exit(1);
     }
-    console.log(`> npm run ${script}`);
-    const result = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', script], {
-      stdio: 'inherit',
-    });
-    if (result.status !== 0) {
-      console.error(`npm run ${script} failed (exit ${result.status ?? result.signal}).`);
-      process.exit(1);
-    }
+    npmRunOrExit(script);
   }
 }
 

@@ -1,15 +1,28 @@
 import { http, HttpResponse, type RequestHandler } from 'msw';
+import * as v from 'valibot';
 import {
   encodeCompactPayload,
   encodeQrText,
-  fromBase64Url,
-  isDeviceName,
-  NONCE_PATTERN,
-  SDK_ERRORS,
-  sha256Base64Url,
-  signatureBaseString,
-  SIGNATURE_HEADERS,
-  type SdkErrorName,
+  MatchNumber,
+  MOBILE_API_BASE_PATH,
+  MOBILE_API_ENDPOINTS,
+  MOBILE_API_MAX_BODY_BYTES,
+  MobileAnswerRequest,
+  MobileApiRefusal,
+  MobileRedeemRequest,
+  numberMatchChoices,
+  parseMobileApiBody,
+  parseMobileApiId,
+  verifyDeviceCall,
+  verifyEnrollmentCall,
+  webCryptoVerifier,
+  type KnownDevice,
+  type MobileAnswerResponse,
+  type MobileApiEndpoint,
+  type MobileEnrollResponse,
+  type MobileRedeemResponse,
+  type SignatureCheckOptions,
+  type SignedHttpRequest,
 } from '../protocol/index.js';
 
 /**
@@ -25,8 +38,10 @@ import {
  * - `device-deregistered`: every signed call gets 401 (9002), as after the website revoked the phone;
  * - `server-error`: every call gets 500 without an error code.
  *
- * In every scenario the mock checks what the real server checks: the signature (with the key the
- * phone enrolled through the mock), the clock skew, single-use nonces, OTPs and enrollment codes.
+ * In every scenario the mock checks what the real server checks, with the same code (src/protocol's
+ * mobile-api-checks.ts): the body cap, the request's shape, the signature (with the key the phone
+ * enrolled through the mock), the clock skew, single-use nonces, OTPs and enrollment codes.
+ * test/contract/ runs one suite against the mock (`accept-confirmed`) and the real server.
  */
 export type MobileApiScenario =
   | 'accept-confirmed'
@@ -57,11 +72,13 @@ export interface MobileApiMockOptions {
   readonly sameNetwork?: boolean | null;
   /** How long a login code lives, ms. Default 60 000. */
   readonly timeToLiveMs?: number;
+  /** How long an enrollment code lives, ms. Default 300 000. */
+  readonly enrollmentTimeToLiveMs?: number;
   /** The user of every enrollment. Default `alice@example.com`. */
   readonly userId?: string;
   /** The name every enrollment gives the account, as a website may. Default none (null). */
   readonly displayName?: string | null;
-  /** The right number for `number-matching`. Default `42`. */
+  /** The right number for `number-matching`: two digits. Default `42`. */
   readonly numberMatchCode?: string;
   /** How far the phone's clock may be off, ms. Default 120 000. */
   readonly clockSkewMs?: number;
@@ -69,9 +86,25 @@ export interface MobileApiMockOptions {
   readonly now?: () => number;
 }
 
+/** Options of one enrollment code; the mock's options are the defaults. */
+export interface MockEnrollmentOptions {
+  /** The user the code links the phone to. */
+  readonly userId?: string;
+  /** The name the website gives the account; null for none. */
+  readonly displayName?: string | null;
+}
+
+/** Options of one login; the mock's options are the defaults. */
+export interface MockLoginOptions {
+  /** Number matching for this login, whatever the scenario: the right number (two digits). */
+  readonly numberMatchCode?: string;
+  /** Second factor: only a phone linked to this user may redeem (others get 403, 9021). */
+  readonly userId?: string;
+}
+
 /** One call the mock received, in order. */
 export interface MobileApiMockCall {
-  readonly endpoint: 'enroll' | 'redeem' | 'answer';
+  readonly endpoint: MobileApiEndpoint;
   /** The transaction or enrollment id of the path. */
   readonly id: string;
   /** The HTTP status the mock answered (0 for a network failure). */
@@ -88,6 +121,8 @@ export interface MockLogin {
   readonly qr: string;
   /** The compact code alone (what Onegini's `otp` field holds for the reference server). */
   readonly code: string;
+  /** The number the website shows, when the login was started with one. */
+  readonly numberMatchCode?: string;
 }
 
 type LoginState = 'pending' | 'scanned' | 'accepted' | 'denied';
@@ -96,17 +131,28 @@ interface Transaction {
   readonly otp: string;
   readonly createdAt: number;
   readonly expiresAt: number;
+  readonly numberMatchCode: string | undefined;
+  readonly requiredUserId: string | undefined;
   state: LoginState;
   deviceId?: string;
 }
 
-interface Device {
-  readonly key: CryptoKey;
+interface Enrollment {
+  readonly secret: string;
+  readonly expiresAt: number;
   readonly userId: string;
+  readonly displayName: string | null;
+  used: boolean;
 }
 
-const API_PATH = '/api/mobile/v1';
-const HEX128 = /^[0-9a-f]{32}$/;
+interface Device {
+  readonly id: string;
+  readonly key: CryptoKey;
+  readonly userId: string;
+  revoked: boolean;
+}
+
+const DEFAULT_NUMBER_MATCH_CODE = '42';
 
 /**
  * A mocked Token Server mobile API for MSW: `setupWorker(...mock.handlers)` (browser) or
@@ -121,12 +167,15 @@ export class MobileApiMock {
   readonly handlers: RequestHandler[];
   private readonly options: MobileApiMockOptions;
   private readonly now: () => number;
+  private readonly checks: SignatureCheckOptions;
   private readonly transactions = new Map<string, Transaction>();
-  private readonly enrollments = new Map<string, { secret: string; used: boolean }>();
+  private readonly enrollments = new Map<string, Enrollment>();
   private readonly devices = new Map<string, Device>();
-  private readonly nonces = new Set<string>();
+  /** Used nonces by scope and nonce, with the time until which each is kept. */
+  private readonly nonces = new Map<string, number>();
 
   constructor(options: MobileApiMockOptions = {}) {
+    if (options.numberMatchCode !== undefined) checkMatchNumber(options.numberMatchCode);
     this.options = options;
     this.scenario = options.scenario ?? 'accept-confirmed';
     this.tokenServerUrl = (options.tokenServerUrl ?? 'https://token-server.mock').replace(
@@ -134,30 +183,39 @@ export class MobileApiMock {
       '',
     );
     this.now = options.now ?? Date.now;
-    const base = `${this.tokenServerUrl}${API_PATH}`;
-    this.handlers = [
-      http.post(`${base}/enrollments/:id`, ({ request, params }) =>
-        this.handle('enroll', String(params.id), request),
+    this.checks = {
+      clockSkewMs: options.clockSkewMs ?? 120_000,
+      now: this.now,
+      claimNonce: (scope, nonce, keepUntil) => this.claimNonce(scope, nonce, keepUntil),
+    };
+    const base = `${this.tokenServerUrl}${MOBILE_API_BASE_PATH}`;
+    this.handlers = (['enroll', 'redeem', 'answer'] as const).map((endpoint) =>
+      http.post(`${base}${MOBILE_API_ENDPOINTS[endpoint].route}`, ({ request, params }) =>
+        this.handle(endpoint, String(params.enrollmentId ?? params.transactionId), request),
       ),
-      http.post(`${base}/transactions/:id/redeem`, ({ request, params }) =>
-        this.handle('redeem', String(params.id), request),
-      ),
-      http.post(`${base}/transactions/:id/answer`, ({ request, params }) =>
-        this.handle('answer', String(params.id), request),
-      ),
-    ];
+    );
   }
 
   /** A new one-time "Link your phone" code (compact digits) for the SDK's enrollment. */
-  enrollmentCode(): string {
+  enrollmentCode(options: MockEnrollmentOptions = {}): string {
     const enrollmentId = randomHex();
     const secret = randomHex();
-    this.enrollments.set(enrollmentId, { secret, used: false });
+    this.enrollments.set(enrollmentId, {
+      secret,
+      expiresAt: this.now() + (this.options.enrollmentTimeToLiveMs ?? 300_000),
+      userId: options.userId ?? this.options.userId ?? 'alice@example.com',
+      displayName:
+        options.displayName !== undefined
+          ? options.displayName
+          : (this.options.displayName ?? null),
+      used: false,
+    });
     return encodeCompactPayload({ kind: 'enrollment', format: 'compact', enrollmentId, secret });
   }
 
   /** Starts a login as a website would; `appUrl` is where the QR's URL points. */
-  startLogin(appUrl = 'https://scan.example/'): MockLogin {
+  startLogin(appUrl = 'https://scan.example/', options: MockLoginOptions = {}): MockLogin {
+    if (options.numberMatchCode !== undefined) checkMatchNumber(options.numberMatchCode);
     const transactionId = randomHex();
     const otp = randomHex();
     const createdAt = this.now();
@@ -165,6 +223,8 @@ export class MobileApiMock {
       otp,
       createdAt,
       expiresAt: createdAt + (this.options.timeToLiveMs ?? 60_000),
+      numberMatchCode: options.numberMatchCode,
+      requiredUserId: options.userId,
       state: 'pending',
     });
     const payload = { kind: 'authentication', format: 'compact', transactionId, otp } as const;
@@ -173,6 +233,9 @@ export class MobileApiMock {
       otp,
       code: encodeCompactPayload(payload),
       qr: encodeQrText(appUrl, payload),
+      ...(options.numberMatchCode === undefined
+        ? {}
+        : { numberMatchCode: options.numberMatchCode }),
     };
   }
 
@@ -185,115 +248,121 @@ export class MobileApiMock {
       : transaction.state;
   }
 
+  /** Revokes a linked phone, as the website may: its calls get 401 (9002). False if unknown. */
+  revokeDevice(deviceId: string): boolean {
+    const device = this.devices.get(deviceId);
+    if (device === undefined) return false;
+    device.revoked = true;
+    return true;
+  }
+
   private async handle(
-    endpoint: MobileApiMockCall['endpoint'],
+    endpoint: MobileApiEndpoint,
     id: string,
     request: Request,
   ): Promise<Response> {
     const bytes = new Uint8Array(await request.arrayBuffer());
-    const body = parseJson(bytes);
-    const response = await this.answerCall(endpoint, id, request, bytes, body);
+    const url = new URL(request.url);
+    const signed: SignedHttpRequest = {
+      method: request.method,
+      pathAndQuery: url.pathname + url.search,
+      headers: request.headers,
+      body: bytes,
+    };
+    let response: Response;
+    try {
+      response = await this.answerCall(endpoint, id, signed);
+    } catch (error) {
+      if (!(error instanceof MobileApiRefusal)) throw error;
+      response = this.json(error.toJSON(), error.status, error.headers);
+    }
     this.calls.push({
       endpoint,
       id,
       status: response.type === 'error' ? 0 : response.status,
-      body,
+      body: parseJson(bytes),
     });
     return response;
   }
 
+  /** The real server's order: the body cap, the scenario's rate limit, the path, then the call. */
   private async answerCall(
-    endpoint: MobileApiMockCall['endpoint'],
+    endpoint: MobileApiEndpoint,
     id: string,
-    request: Request,
-    bytes: Uint8Array,
-    body: unknown,
+    request: SignedHttpRequest,
   ): Promise<Response> {
-    switch (this.scenario) {
-      case 'network-failure':
-        return HttpResponse.error();
-      case 'rate-limited':
-        return this.error('RATE_LIMITED', 429, 'slow_down', { 'Retry-After': '30' });
-      case 'server-error':
-        return this.json({ error: 'server_error', error_description: 'The server failed.' }, 500);
-      default:
-        break;
-    }
-    if (!HEX128.test(id)) return this.notFound();
-    if (endpoint === 'enroll') return this.enroll(id, request, bytes, body);
-    if (this.scenario === 'device-deregistered') {
-      return this.error('DEVICE_DEREGISTERED', 401, 'device_deregistered');
-    }
-    const deviceId = request.headers.get(SIGNATURE_HEADERS.deviceId) ?? '';
-    const device = this.devices.get(deviceId);
-    if (device === undefined) return this.error('DEVICE_DEREGISTERED', 401, 'device_deregistered');
-    const refused = await this.verify(request, bytes, device.key, deviceId, deviceId);
-    if (refused !== undefined) return refused;
-    return endpoint === 'redeem'
-      ? this.redeem(id, deviceId, body)
-      : this.answer(id, deviceId, body);
-  }
-
-  private async enroll(
-    enrollmentId: string,
-    request: Request,
-    bytes: Uint8Array,
-    body: unknown,
-  ): Promise<Response> {
-    const fields = body as { secret?: unknown; public_key?: unknown; device_name?: unknown };
-    if (
-      !isRecord(body) ||
-      typeof fields.secret !== 'string' ||
-      !HEX128.test(fields.secret) ||
-      !isDeviceName(fields.device_name) ||
-      Object.keys(body).some((key) => !['secret', 'public_key', 'device_name'].includes(key))
-    ) {
-      return this.error('INVALID_REQUEST', 400, 'invalid_request');
-    }
-    const key = await importPublicKey(fields.public_key);
-    if (key === undefined) return this.error('INVALID_REQUEST', 401, 'invalid_request');
-    const jwk = fields.public_key as { x: string };
-    const refused = await this.verify(request, bytes, key, '', `enroll:${jwk.x}`);
-    if (refused !== undefined) return refused;
-    const enrollment = this.enrollments.get(enrollmentId);
-    if (enrollment?.secret !== fields.secret) return this.notFound();
-    if (enrollment.used)
-      return this.error('DEVICE_ALREADY_ENROLLED', 409, 'device_already_enrolled');
-    enrollment.used = true;
-    const deviceId = randomHex();
-    const userId = this.options.userId ?? 'alice@example.com';
-    this.devices.set(deviceId, { key, userId });
-    return this.json(
-      {
-        device_id: deviceId,
-        user_id: userId,
-        display_name: this.options.displayName ?? null,
-        site: this.options.site ?? 'Demo Bank',
-      },
-      201,
-    );
-  }
-
-  private redeem(transactionId: string, deviceId: string, body: unknown): Response {
-    if (!isRecord(body) || Object.keys(body).join() !== 'otp' || typeof body.otp !== 'string') {
-      return this.error('INVALID_REQUEST', 400, 'invalid_request');
-    }
-    const transaction = this.transactions.get(transactionId);
-    if (transaction?.otp !== body.otp) return this.notFound();
-    // As the Token Server does: the phone that redeemed may ask again (its response was lost).
-    const retry = transaction.state === 'scanned' && transaction.deviceId === deviceId;
-    if (this.scenario === 'already-handled' || (transaction.state !== 'pending' && !retry)) {
-      return this.error(
-        'MOBILE_AUTHENTICATION_REQUEST_ALREADY_HANDLED',
-        409,
-        'mobile_authentication_request_already_handled',
+    if (this.scenario === 'network-failure') return HttpResponse.error();
+    if (request.body.length > MOBILE_API_MAX_BODY_BYTES) {
+      throw new MobileApiRefusal(
+        'request_too_large',
+        `The request body is larger than ${MOBILE_API_MAX_BODY_BYTES} bytes.`,
       );
     }
-    if (this.scenario === 'expired' || this.now() >= transaction.expiresAt) return this.expired();
+    if (this.scenario === 'rate-limited') {
+      throw new MobileApiRefusal('rate_limited', undefined, { headers: { 'Retry-After': '30' } });
+    }
+    if (this.scenario === 'server-error') {
+      return this.json({ error: 'server_error', error_description: 'The server failed.' }, 500);
+    }
+    parseMobileApiId(id);
+    if (endpoint === 'enroll') return this.enroll(id, request);
+    if (this.scenario === 'device-deregistered') throw new MobileApiRefusal('device_deregistered');
+    const device = await verifyDeviceCall(
+      request,
+      (deviceId) => this.findDevice(deviceId),
+      this.checks,
+    );
+    return endpoint === 'redeem'
+      ? this.redeem(id, device, request.body)
+      : this.answer(id, device, request.body);
+  }
+
+  private async enroll(enrollmentId: string, request: SignedHttpRequest): Promise<Response> {
+    const { body, publicKey } = await verifyEnrollmentCall(request, this.checks);
+    const enrollment = this.enrollments.get(enrollmentId);
+    if (enrollment?.secret !== body.secret) {
+      throw new MobileApiRefusal('request_not_found', 'This code to link a phone is unknown.');
+    }
+    if (enrollment.used) throw new MobileApiRefusal('device_already_enrolled');
+    if (this.now() >= enrollment.expiresAt) {
+      throw new MobileApiRefusal('request_expired', 'This code to link a phone expired.');
+    }
+    enrollment.used = true;
+    const device: Device = {
+      id: randomHex(),
+      key: publicKey,
+      userId: enrollment.userId,
+      revoked: false,
+    };
+    this.devices.set(device.id, device);
+    const linked: MobileEnrollResponse = {
+      device_id: device.id,
+      user_id: device.userId,
+      display_name: enrollment.displayName,
+      site: this.options.site ?? 'Demo Bank',
+    };
+    return this.json(linked, MOBILE_API_ENDPOINTS.enroll.status);
+  }
+
+  private redeem(transactionId: string, device: Device, bytes: Uint8Array): Response {
+    const { otp } = parseMobileApiBody(MobileRedeemRequest, bytes);
+    const transaction = this.transactions.get(transactionId);
+    if (transaction?.otp !== otp) throw new MobileApiRefusal('request_not_found');
+    // As the Token Server does: the phone that redeemed may ask again (its response was lost).
+    const retry = transaction.state === 'scanned' && transaction.deviceId === device.id;
+    if (this.scenario === 'already-handled' || (transaction.state !== 'pending' && !retry)) {
+      throw new MobileApiRefusal('already_handled');
+    }
+    if (this.scenario === 'expired' || this.now() >= transaction.expiresAt) {
+      throw new MobileApiRefusal('request_expired', 'The login request expired.');
+    }
+    if (!retry && transaction.requiredUserId !== undefined) {
+      if (transaction.requiredUserId !== device.userId) throw new MobileApiRefusal('wrong_user');
+    }
     transaction.state = 'scanned';
-    transaction.deviceId = deviceId;
-    const right = this.options.numberMatchCode ?? '42';
-    return this.json({
+    transaction.deviceId = device.id;
+    const numberMatchCode = this.numberMatchCodeOf(transaction);
+    const details: MobileRedeemResponse = {
       transaction_id: transactionId,
       message: this.options.message ?? 'Log in to Demo Bank',
       site: this.options.site ?? 'Demo Bank',
@@ -302,126 +371,62 @@ export class MobileApiMock {
       same_network: this.options.sameNetwork === undefined ? true : this.options.sameNetwork,
       requested_at: new Date(transaction.createdAt).toISOString(),
       expires_at: new Date(transaction.expiresAt).toISOString(),
-      ...(this.scenario === 'number-matching'
-        ? { number_match_choices: numberChoices(right) }
-        : {}),
-    });
+      ...(numberMatchCode === undefined
+        ? {}
+        : { number_match_choices: numberMatchChoices(numberMatchCode) }),
+    };
+    return this.json(details, MOBILE_API_ENDPOINTS.redeem.status);
   }
 
-  private answer(transactionId: string, deviceId: string, body: unknown): Response {
-    const fields = body as { answer?: unknown; number?: unknown };
-    if (
-      !isRecord(body) ||
-      (fields.answer !== 'accept' && fields.answer !== 'deny') ||
-      (fields.number !== undefined &&
-        (typeof fields.number !== 'string' || !/^\d{2}$/.test(fields.number))) ||
-      Object.keys(body).some((key) => key !== 'answer' && key !== 'number')
-    ) {
-      return this.error('INVALID_REQUEST', 400, 'invalid_request');
-    }
+  private answer(transactionId: string, device: Device, bytes: Uint8Array): Response {
+    const body = parseMobileApiBody(MobileAnswerRequest, bytes);
     const transaction = this.transactions.get(transactionId);
-    if (transaction === undefined) return this.notFound();
+    if (transaction === undefined) throw new MobileApiRefusal('request_not_found');
     if (transaction.state === 'accepted' || transaction.state === 'denied') {
-      return this.alreadyHandled();
+      throw new MobileApiRefusal('already_handled');
     }
     if (this.scenario === 'expire-before-answer' || this.now() >= transaction.expiresAt) {
-      return this.expired();
+      throw new MobileApiRefusal('request_expired', 'The login request expired.');
     }
-    if (transaction.state === 'pending') {
-      return this.error(
-        'OTP_AUTHENTICATION_NOT_IN_PROGRESS',
-        409,
-        'otp_authentication_not_in_progress',
-      );
+    if (transaction.state === 'pending') throw new MobileApiRefusal('not_in_progress');
+    if (transaction.deviceId !== device.id) {
+      throw new MobileApiRefusal('already_handled', 'Another device is answering this request.');
     }
-    if (transaction.deviceId !== deviceId) return this.alreadyHandled();
-    const rightNumber =
-      this.scenario !== 'number-matching' ||
-      fields.number === (this.options.numberMatchCode ?? '42');
-    const accepted = fields.answer === 'accept' && rightNumber && this.scenario !== 'deny';
+    const numberMatchCode = this.numberMatchCodeOf(transaction);
+    const rightNumber = numberMatchCode === undefined || body.number === numberMatchCode;
+    const accepted = body.answer === 'accept' && rightNumber && this.scenario !== 'deny';
     transaction.state = accepted ? 'accepted' : 'denied';
-    return this.json({ status: transaction.state });
+    const recorded: MobileAnswerResponse = { status: transaction.state };
+    return this.json(recorded, MOBILE_API_ENDPOINTS.answer.status);
   }
 
-  /** The real server's signature checks, in its order; undefined when the call passes. */
-  private async verify(
-    request: Request,
-    bytes: Uint8Array,
-    key: CryptoKey,
-    deviceId: string,
-    nonceScope: string,
-  ): Promise<Response | undefined> {
-    const headers = request.headers;
-    const timestamp = headers.get(SIGNATURE_HEADERS.timestamp) ?? '';
-    const nonce = headers.get(SIGNATURE_HEADERS.nonce) ?? '';
-    const signature = fromBase64Url(headers.get(SIGNATURE_HEADERS.signature) ?? '');
-    if (!/^\d{13}$/.test(timestamp) || !NONCE_PATTERN.test(nonce) || signature?.length !== 64) {
-      return this.error('INVALID_REQUEST', 401, 'invalid_request');
-    }
-    if (Math.abs(this.now() - Number(timestamp)) > (this.options.clockSkewMs ?? 120_000)) {
-      return this.error('INVALID_DATETIME', 401, 'invalid_datetime');
-    }
-    const url = new URL(request.url);
-    const baseString = signatureBaseString({
-      method: request.method,
-      pathAndQuery: url.pathname + url.search,
-      bodySha256: await sha256Base64Url(bytes),
-      timestamp,
-      nonce,
-      deviceId,
-    });
-    const valid = await crypto.subtle.verify(
-      { name: 'ECDSA', hash: 'SHA-256' },
-      key,
-      signature as BufferSource,
-      new TextEncoder().encode(baseString),
-    );
-    if (!valid) return this.error('INVALID_REQUEST', 401, 'invalid_request');
-    const scoped = `${nonceScope}:${nonce}`;
-    if (this.nonces.has(scoped)) return this.error('INVALID_REQUEST', 401, 'invalid_request');
-    this.nonces.add(scoped);
-    return undefined;
+  /** The login's own number, else the scenario's (which may be switched on later). */
+  private numberMatchCodeOf(transaction: Transaction): string | undefined {
+    if (transaction.numberMatchCode !== undefined) return transaction.numberMatchCode;
+    return this.scenario === 'number-matching'
+      ? (this.options.numberMatchCode ?? DEFAULT_NUMBER_MATCH_CODE)
+      : undefined;
   }
 
-  private notFound(): Response {
-    return this.error(
-      'MOBILE_AUTHENTICATION_REQUEST_NOT_FOUND',
-      404,
-      'mobile_authentication_request_not_found',
+  private findDevice(deviceId: string): Promise<KnownDevice<Device> | undefined> {
+    const device = this.devices.get(deviceId);
+    return Promise.resolve(
+      device === undefined || device.revoked
+        ? undefined
+        : { device, verify: webCryptoVerifier(device.key) },
     );
   }
 
-  private expired(): Response {
-    return this.error(
-      'MOBILE_AUTHENTICATION_REQUEST_EXPIRED',
-      410,
-      'mobile_authentication_request_expired',
-    );
+  private claimNonce(scope: string, nonce: string, keepUntil: number): boolean {
+    const now = this.now();
+    for (const [used, until] of this.nonces) if (until < now) this.nonces.delete(used);
+    const key = `${scope}:${nonce}`;
+    if (this.nonces.has(key)) return false;
+    this.nonces.set(key, keepUntil);
+    return true;
   }
 
-  private alreadyHandled(): Response {
-    return this.error(
-      'MOBILE_AUTHENTICATION_REQUEST_ALREADY_HANDLED',
-      409,
-      'mobile_authentication_request_already_handled',
-    );
-  }
-
-  private error(
-    name: SdkErrorName,
-    status: number,
-    error: string,
-    headers: Record<string, string> = {},
-  ): Response {
-    const entry = SDK_ERRORS[name];
-    return this.json(
-      { error, error_description: entry.description, error_code: entry.code },
-      status,
-      headers,
-    );
-  }
-
-  private json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  private json(body: unknown, status: number, headers: Record<string, string> = {}): Response {
     return HttpResponse.json(body as Record<string, unknown>, {
       status,
       headers: {
@@ -437,8 +442,8 @@ function isOpen(transaction: Transaction): boolean {
   return transaction.state === 'pending' || transaction.state === 'scanned';
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+function checkMatchNumber(code: string): void {
+  if (!v.is(MatchNumber, code)) throw new TypeError('numberMatchCode must be two digits.');
 }
 
 function parseJson(bytes: Uint8Array): unknown {
@@ -449,40 +454,8 @@ function parseJson(bytes: Uint8Array): unknown {
   }
 }
 
-async function importPublicKey(jwk: unknown): Promise<CryptoKey | undefined> {
-  if (!isRecord(jwk) || jwk.kty !== 'EC' || jwk.crv !== 'P-256' || 'd' in jwk) return undefined;
-  if (typeof jwk.x !== 'string' || typeof jwk.y !== 'string') return undefined;
-  try {
-    return await crypto.subtle.importKey(
-      'jwk',
-      { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y },
-      { name: 'ECDSA', namedCurve: 'P-256' },
-      true,
-      ['verify'],
-    );
-  } catch {
-    return undefined;
-  }
-}
-
 function randomHex(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) =>
     byte.toString(16).padStart(2, '0'),
   ).join('');
-}
-
-/** The right number and two other two-digit numbers, shuffled. */
-function numberChoices(right: string): string[] {
-  const choices = new Set([right]);
-  while (choices.size < 3) choices.add(String(randomBelow(100)).padStart(2, '0'));
-  const list = [...choices];
-  for (let index = list.length - 1; index > 0; index--) {
-    const other = randomBelow(index + 1);
-    [list[index], list[other]] = [list[other] as string, list[index] as string];
-  }
-  return list;
-}
-
-function randomBelow(limit: number): number {
-  return (crypto.getRandomValues(new Uint32Array(1))[0] ?? 0) % limit;
 }

@@ -1,5 +1,11 @@
+import type { InferOutput } from 'valibot';
 import { MAX_QR_TEXT_LENGTH } from './limits.js';
-import { isLoginStatus, LOGIN_STATUSES, type LoginStatus } from './login-status.js';
+import { isLoginStatus, LOGIN_STATUSES } from './login-status.js';
+import type {
+  LoginStatusResponseSchema,
+  SlowDownResponseSchema,
+  StartLoginResponseSchema,
+} from './website-contract-schemas.js';
 
 /**
  * The contract between a website's backend (the relying-party kit serves it) and `<otp-login-qr>`
@@ -7,38 +13,26 @@ import { isLoginStatus, LOGIN_STATUSES, type LoginStatus } from './login-status.
  *
  * - `POST {endpoint}` → 201 {@link StartLoginResponse}, plus an HttpOnly binding cookie.
  * - `GET {endpoint}/{id}?wait=N` with that cookie → 200 {@link LoginStatusResponse}, or 400
- *   {@link SlowDownResponse} when the browser polls too fast, or 429 with `Retry-After`.
+ *   {@link SlowDownResponse} when the browser polls too fast, or 429 with `Retry-After` and a
+ *   {@link SlowDownResponse} when it polls too often.
+ * - Errors: website-contract-schemas.ts (`WEBSITE_ERROR_STATUSES`).
+ *
+ * The bodies are written once, as the valibot schemas of website-contract-schemas.ts, and these
+ * types are theirs. This file holds what the element needs at run time, without valibot: the
+ * limits, and a small parser held to the same cases as the schemas.
  *
  * Durations are in seconds, as in OAuth's device flow (RFC 8628), which this contract follows.
  */
-export interface StartLoginResponse {
-  /** Opaque login id; goes into the status URL. */
-  readonly id: string;
-  /** The exact text to encode in the QR code. */
-  readonly qr: string;
-  /** Seconds until this QR stops working. */
-  readonly expires_in: number;
-  /** Seconds the browser waits between two status requests. */
-  readonly interval: number;
-  /** The number-matching code to show next to the QR, when the server uses number matching. */
-  readonly code?: string;
-  /** A link that opens the scanner app on this same device with the code filled in. */
-  readonly same_device_url?: string;
-}
+export type StartLoginResponse = InferOutput<typeof StartLoginResponseSchema>;
 
-export interface LoginStatusResponse {
-  readonly status: LoginStatus;
-  /** A new polling interval in seconds, when the server wants a different pace. */
-  readonly interval?: number;
-  /** Where the page goes after `accepted`. */
-  readonly redirect_to?: string;
-}
+export type LoginStatusResponse = InferOutput<typeof LoginStatusResponseSchema>;
 
-/** The answer to a browser that polls faster than `interval`: wait `interval` seconds more. */
-export interface SlowDownResponse {
-  readonly error: 'slow_down';
-  readonly interval?: number;
-}
+/**
+ * The answer to a browser that polls faster than `interval`: wait `interval` seconds more. A
+ * website of this contract always sends `interval`; the element also reads a `slow_down` without
+ * one (RFC 8628: wait 5 seconds more).
+ */
+export type SlowDownResponse = InferOutput<typeof SlowDownResponseSchema>;
 
 /** The longest wait (seconds) a browser may ask the website to hold a status request. */
 export const MAX_STATUS_WAIT_SECONDS = 60;

@@ -1,19 +1,22 @@
 import * as v from 'valibot';
 import {
+  MOBILE_API_ENDPOINTS,
+  mobileApiPath,
+  MobileApiErrorBody,
   sdkErrorName,
   SDK_ERRORS,
   sha256Base64Url,
   signatureBaseString,
   SIGNATURE_HEADERS,
+  type MobileAnswerRequest,
+  type MobileAnswerResponse,
+  type MobileApiEndpoint,
+  type MobileEnrollRequest,
+  type MobileEnrollResponse,
+  type MobileRedeemResponse,
   type SdkErrorCode,
 } from '../protocol/index.js';
 import { newNonce, signText } from './device-key.js';
-import {
-  AnswerResponse,
-  EnrollResponse,
-  ErrorResponse,
-  RedeemResponse,
-} from './mobile-api-responses.js';
 import type { ResolvedConfig } from './resolved-config.js';
 import { OneginiHttpError, OneginiNetworkError, oneginiError } from './onegini-error.js';
 import type { ServerClock } from './server-clock.js';
@@ -24,8 +27,13 @@ export interface CallSigner {
   readonly deviceId: string;
 }
 
-const API_PATH = '/api/mobile/v1';
 const MAX_ERROR_MESSAGE_LENGTH = 300;
+
+/** What the SDK reads of an error body: any field may be missing (a proxy's 502, a 404). */
+const ErrorBody = v.partial(MobileApiErrorBody);
+
+/** An enrollment body as the SDK sends it: the public key as WebCrypto exported it. */
+export type EnrollBody = Omit<MobileEnrollRequest, 'public_key'> & { public_key: JsonWebKey };
 
 /**
  * The Token Server's mobile API over fetch. Every call is signed (fresh nonce, timestamp on the
@@ -43,59 +51,58 @@ export class MobileApiClient {
   ) {}
 
   /** Links the device key to the user of an enrollment code (signed by the new key itself). */
-  async enroll(
+  enroll(
     enrollmentId: string,
-    body: { secret: string; public_key: JsonWebKey; device_name: string },
+    body: EnrollBody,
     privateKey: CryptoKey,
-  ): Promise<EnrollResponse> {
-    const json = await this.call(
-      `/enrollments/${encodeURIComponent(enrollmentId)}`,
-      body,
-      { privateKey, deviceId: '' },
-      201,
-    );
-    return parseAnswer(EnrollResponse, json);
+  ): Promise<MobileEnrollResponse> {
+    return this.call('enroll', enrollmentId, body, { privateKey, deviceId: '' });
   }
 
   /** Redeems the OTP of a login code: marks it scanned and returns what the phone shows. */
-  async redeem(signer: CallSigner, transactionId: string, otp: string): Promise<RedeemResponse> {
-    const json = await this.call(
-      `/transactions/${encodeURIComponent(transactionId)}/redeem`,
-      { otp },
-      signer,
-      200,
-    );
-    return parseAnswer(RedeemResponse, json);
+  redeem(signer: CallSigner, transactionId: string, otp: string): Promise<MobileRedeemResponse> {
+    return this.call('redeem', transactionId, { otp }, signer);
   }
 
   /** The user's answer; `number` is the picked number for number matching. */
-  async answer(
+  answer(
     signer: CallSigner,
     transactionId: string,
-    answer: 'accept' | 'deny',
+    answer: MobileAnswerRequest['answer'],
     number?: string,
-  ): Promise<AnswerResponse> {
-    const json = await this.call(
-      `/transactions/${encodeURIComponent(transactionId)}/answer`,
-      number === undefined ? { answer } : { answer, number },
-      signer,
-      200,
-    );
-    return parseAnswer(AnswerResponse, json);
+  ): Promise<MobileAnswerResponse> {
+    const body = number === undefined ? { answer } : { answer, number };
+    return this.call('answer', transactionId, body, signer);
   }
 
-  private async call(
-    path: string,
+  /**
+   * One call of the contract (src/protocol's MOBILE_API_ENDPOINTS): its answer, checked against
+   * the endpoint's response schema, or a OneginiError.
+   */
+  private async call<E extends MobileApiEndpoint>(
+    endpoint: E,
+    id: string,
+    body: unknown,
+    signer: CallSigner,
+  ): Promise<v.InferOutput<(typeof MOBILE_API_ENDPOINTS)[E]['response']>> {
+    const { status, response } = MOBILE_API_ENDPOINTS[endpoint];
+    const json = await this.send(endpoint, id, body, signer, status);
+    return parseAnswer(response, json);
+  }
+
+  private async send(
+    endpoint: MobileApiEndpoint,
+    id: string,
     body: unknown,
     signer: CallSigner,
     expectedStatus: number,
   ): Promise<unknown> {
-    const url = new URL(`${this.config.tokenServerUrl}${API_PATH}${path}`);
+    const url = new URL(`${this.config.tokenServerUrl}${mobileApiPath(endpoint, id)}`);
     const bytes = new TextEncoder().encode(JSON.stringify(body));
     const bodySha256 = await sha256Base64Url(bytes);
     for (let attempt = 1; ; attempt++) {
       const sentAt = Date.now();
-      const response = await this.send(url, bytes, await this.sign(url, bodySha256, signer));
+      const response = await this.fetch(url, bytes, await this.sign(url, bodySha256, signer));
       const learned = this.clock.observe(response.headers.get('Date'), sentAt, Date.now());
       if (response.status === expectedStatus) return readJson(response);
       const error = await httpError(response);
@@ -126,7 +133,7 @@ export class MobileApiClient {
   }
 
   /** One fetch with a timeout; a failure to get any answer becomes a OneginiNetworkError. */
-  private async send(url: URL, body: Uint8Array, headers: Headers): Promise<Response> {
+  private async fetch(url: URL, body: Uint8Array, headers: Headers): Promise<Response> {
     const controller = new AbortController();
     const timeoutMs = this.config.requestTimeoutMs;
     const timer = setTimeout(() => {
@@ -182,9 +189,9 @@ function parseAnswer<S extends v.GenericSchema>(schema: S, json: unknown): v.Inf
 
 /** An error status as a OneginiHttpError with the server's `error_code` where it is one of ours. */
 async function httpError(response: Response): Promise<OneginiHttpError> {
-  let body: v.InferOutput<typeof ErrorResponse> = {};
+  let body: v.InferOutput<typeof ErrorBody> = {};
   try {
-    const parsed = v.safeParse(ErrorResponse, await response.json());
+    const parsed = v.safeParse(ErrorBody, await response.json());
     if (parsed.success) body = parsed.output;
   } catch {
     // A body that is not JSON (a proxy's error page): the status alone decides.

@@ -1,6 +1,5 @@
-import { isDisplayName } from '../protocol/index.js';
+import { isDisplayName, type MobileRedeemResponse } from '../protocol/index.js';
 import type { StoredProfile } from './device-storage.js';
-import type { RedeemResponse } from './mobile-api-responses.js';
 import type { OneginiUserProfile } from './onegini-user-profile.js';
 import type { OtpAuthenticationRequest, SoftwareName } from './otp-authentication-request.js';
 
@@ -19,7 +18,7 @@ export function toPublicProfile(profile: StoredProfile): OneginiUserProfile {
 }
 
 export function toRequest(
-  redeemed: RedeemResponse,
+  redeemed: MobileRedeemResponse,
   profile: OneginiUserProfile,
 ): OtpAuthenticationRequest {
   return {
@@ -29,8 +28,8 @@ export function toRequest(
     browser: softwareName(redeemed.browser),
     os: softwareName(redeemed.os),
     sameNetwork: redeemed.same_network ?? undefined,
-    requestedAt: redeemed.requested_at,
-    expiresAt: redeemed.expires_at,
+    requestedAt: new Date(redeemed.requested_at),
+    expiresAt: new Date(redeemed.expires_at),
     ...(redeemed.number_match_choices === undefined
       ? {}
       : { numberMatchChoices: Object.freeze([...redeemed.number_match_choices]) }),

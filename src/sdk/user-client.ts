@@ -138,7 +138,7 @@ export class UserClient {
         ...(isDisplayName(enrolled.display_name) ? { displayName: enrolled.display_name } : {}),
         deviceId: enrolled.device_id,
         tokenServerUrl: application.config.tokenServerUrl,
-        ...(typeof enrolled.site === 'string' ? { siteName: enrolled.site } : {}),
+        siteName: enrolled.site,
         enrolledAt: Date.now(),
         privateKey: keys.privateKey,
       };

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { KitError, MemoryLoginStore, type LoginRecord } from '../../src/server/kit/index.js';
-import { setUpKit, TestBrowser } from './kit-harness.js';
+import { MemoryLoginStore, type LoginRecord } from '../../src/server/kit/index.js';
+import { isStoreError } from '../server/store-contract.js';
+import { describeLoginStoreContract } from './login-store-contract.js';
+
+const CAPACITY = 100;
 
 const record: LoginRecord = {
   flow: 'login',
@@ -11,45 +14,45 @@ const record: LoginRecord = {
   status: 'pending',
 };
 
+describeLoginStoreContract('memory', {
+  keepsText: false,
+  sharesRateLimits: false,
+  create: () => {
+    let offset = 0;
+    const now = () => Date.now() + offset;
+    const store = new MemoryLoginStore({ maxEntries: CAPACITY, clock: now });
+    return Promise.resolve({
+      store,
+      other: store, // one process: every "instance" in it has the same store
+      now,
+      elapse: (ms) => {
+        offset += ms;
+        return Promise.resolve();
+      },
+      fill: async () => {
+        const fillers: string[] = [];
+        for (let index = 0; store.size < CAPACITY; index += 1) {
+          fillers.push(`filler-${index}`);
+          await store.put(`filler-${index}`, record, now() + 3_600_000);
+        }
+        return async () => {
+          for (const id of fillers) await store.take(id);
+        };
+      },
+      writeRaw: () => Promise.reject(new Error('The memory store keeps no text.')),
+      ready: () => Promise.resolve(),
+      close: () => Promise.resolve(),
+    });
+  },
+});
+
 describe('MemoryLoginStore', () => {
-  it('forgets an entry at its time, and take() hands a login out once', async () => {
-    let now = 1_000;
-    const store = new MemoryLoginStore({ clock: () => now });
-    await store.put('a', record, 3_000);
-    assert.deepEqual(await store.get('a'), record);
-    assert.deepEqual(await store.take('a'), record);
-    assert.equal(await store.take('a'), undefined);
-    await store.put('b', record, 3_000);
-    now = 3_000;
-    assert.equal(await store.get('b'), undefined);
-    assert.equal(await store.take('b'), undefined);
-  });
-
-  it('does not bring back a taken or forgotten login when it records a new status', async () => {
-    let now = 1_000;
-    const store = new MemoryLoginStore({ clock: () => now });
-    await store.put('a', record, 3_000);
-    await store.replace('a', { ...record, status: 'scanned' }, 3_000);
-    assert.equal((await store.get('a'))?.status, 'scanned');
-    await store.take('a');
-    await store.replace('a', { ...record, status: 'scanned' }, 3_000);
-    assert.equal(await store.get('a'), undefined);
-    await store.put('b', record, 2_000);
-    now = 2_000;
-    await store.replace('b', record, 5_000);
-    assert.equal(await store.get('b'), undefined);
-  });
-
   it('is bounded: when full of live logins it refuses new ones, and makes room from expired ones', async () => {
     let now = 0;
     const store = new MemoryLoginStore({ maxEntries: 2, clock: () => now });
     await store.put('a', record, 100);
     await store.put('b', record, 200);
-    await assert.rejects(store.put('c', record, 300), (error: unknown) => {
-      assert.ok(error instanceof KitError);
-      assert.equal(error.code, 'store_full');
-      return true;
-    });
+    await assert.rejects(store.put('c', record, 300), isStoreError('full'));
     assert.ok(await store.get('a'), 'a live login is never pushed out');
     await store.put('a', { ...record, status: 'scanned' }, 100); // replacing needs no room
     now = 150;
@@ -58,10 +61,8 @@ describe('MemoryLoginStore', () => {
     assert.equal(await store.get('a'), undefined);
   });
 
-  it('a full store makes the kit answer 503 busy with Retry-After', async () => {
-    const { kit } = setUpKit({ store: new MemoryLoginStore({ maxEntries: 1 }) });
-    const browser = new TestBrowser(kit);
-    await browser.start();
-    await browser.startRefusedAsBusy();
+  it('refuses a bound that is not a positive whole number', () => {
+    for (const maxEntries of [0, -1, 1.5, Number.NaN])
+      assert.throws(() => new MemoryLoginStore({ maxEntries }), TypeError);
   });
 });

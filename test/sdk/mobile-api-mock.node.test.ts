@@ -1,16 +1,16 @@
 /*
- * The mocked mobile API (src/mocks) in Node with MSW's setupServer: the SDK works against it as
- * against the real server, and the mock refuses what the real server refuses (bad signature,
- * replayed nonce, stale clock, unknown device), so tests against it can fail.
+ * The SDK against the mocked mobile API (src/mocks) in Node with MSW's setupServer, as an app's
+ * tests use it. That the mock answers and refuses exactly as the real server does is the
+ * contract suite's part (test/contract/mobile-api-*.test.ts); here, the mock's own knobs.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setupServer } from 'msw/node';
 import { MobileApiMock } from '../../src/mocks/index.js';
-import { decodeEnrollmentPayload, SDK_ERRORS } from '../../src/protocol/index.js';
+import { SDK_ERRORS } from '../../src/protocol/index.js';
 import { MemoryDeviceStorage, Onegini } from '../../src/sdk/index.js';
-import { createTestDevice } from '../support/test-device.js';
 import { RecordingListener } from './recording-listener.js';
+import { rejection } from './rejection.js';
 
 const server = setupServer();
 before(() => {
@@ -29,26 +29,6 @@ async function started(mock: MobileApiMock) {
     storage: new MemoryDeviceStorage(),
   });
   return { onegini, listener };
-}
-
-/** A test phone enrolled through the mock, signing on its own (not through the SDK). */
-async function enrolledTestDevice(mock: MobileApiMock) {
-  const device = await createTestDevice();
-  const { enrollmentId, secret } = decodeEnrollmentPayload(mock.enrollmentCode());
-  const response = await fetch(
-    await device.signedRequest(
-      `${mock.tokenServerUrl}/api/mobile/v1/enrollments/${enrollmentId}`,
-      { secret, public_key: device.publicJwk, device_name: 'Test phone' },
-      { anonymous: true },
-    ),
-  );
-  assert.equal(response.status, 201);
-  device.deviceId = ((await response.json()) as { device_id: string }).device_id;
-  return device;
-}
-
-async function errorCode(response: Response): Promise<number | undefined> {
-  return ((await response.json()) as { error_code?: number }).error_code;
 }
 
 describe('MobileApiMock in Node (msw/node)', () => {
@@ -82,84 +62,54 @@ describe('MobileApiMock in Node (msw/node)', () => {
     );
   });
 
-  it('refuses a replayed request (same nonce) with 10015, like the real server', async () => {
+  it('starts a login with its own number to match, which the phone is offered', async () => {
     const mock = new MobileApiMock();
-    server.resetHandlers(...mock.handlers);
-    const device = await enrolledTestDevice(mock);
-    const login = mock.startLogin();
-    const request = await device.signedRequest(
-      `${mock.tokenServerUrl}/api/mobile/v1/transactions/${login.transactionId}/redeem`,
-      { otp: login.otp },
-    );
-    const replay = request.clone();
-    assert.equal((await fetch(request)).status, 200);
-    const replayed = await fetch(replay);
-    assert.equal(replayed.status, 401);
-    assert.equal(await errorCode(replayed), SDK_ERRORS.INVALID_REQUEST.code);
+    const { onegini, listener } = await started(mock);
+    await onegini.userClient.enrollMobileAuthentication(mock.enrollmentCode());
+    const login = mock.startLogin(undefined, { numberMatchCode: '57' });
+    assert.equal(login.numberMatchCode, '57');
+    listener.action = { answer: 'accept', number: () => '57' };
+    assert.equal(await onegini.userClient.mobileAuthWithOtp(login.qr), login.transactionId);
+    const open = listener.events[0];
+    assert.ok(open?.name === 'openAuthOtp');
+    assert.ok(open.request.numberMatchChoices?.includes('57'));
+    // The next login has no number, as the scenario has none.
+    const plain = mock.startLogin();
+    assert.equal(await onegini.userClient.mobileAuthWithOtp(plain.qr), plain.transactionId);
   });
 
-  it('lets the phone that redeemed ask again (a lost response), and no other phone', async () => {
+  it('refuses a second-factor login for another user with 9021, and a revoked phone with 9002', async () => {
     const mock = new MobileApiMock();
-    server.resetHandlers(...mock.handlers);
-    const phone = await enrolledTestDevice(mock);
-    const otherPhone = await enrolledTestDevice(mock);
-    const login = mock.startLogin();
-    const url = `${mock.tokenServerUrl}/api/mobile/v1/transactions/${login.transactionId}/redeem`;
-    const first = await fetch(await phone.signedRequest(url, { otp: login.otp }));
-    const again = await fetch(await phone.signedRequest(url, { otp: login.otp }));
-    const other = await fetch(await otherPhone.signedRequest(url, { otp: login.otp }));
-    assert.equal(first.status, 200);
-    assert.equal(again.status, 200);
-    assert.deepEqual(await again.json(), await first.json());
-    assert.equal(other.status, 409);
-    assert.equal(
-      await errorCode(other),
-      SDK_ERRORS.MOBILE_AUTHENTICATION_REQUEST_ALREADY_HANDLED.code,
+    const { onegini, listener } = await started(mock);
+    const profile = await onegini.userClient.enrollMobileAuthentication(
+      mock.enrollmentCode({ userId: 'bob@example.com' }),
     );
+    assert.equal(profile.userId, 'bob@example.com');
+    listener.action = { answer: 'accept' };
+    const forAlice = mock.startLogin(undefined, { userId: 'alice@example.com' });
+    const wrongUser = await rejection(onegini.userClient.mobileAuthWithOtp(forAlice.qr));
+    assert.equal(wrongUser.code, SDK_ERRORS.MOBILE_AUTHENTICATION_NOT_ENROLLED.code);
+
+    assert.equal(mock.revokeDevice(profile.deviceId), true);
+    const revoked = await rejection(onegini.userClient.mobileAuthWithOtp(mock.startLogin().qr));
+    assert.equal(revoked.code, SDK_ERRORS.DEVICE_DEREGISTERED.code);
   });
 
-  it('refuses a signature by another key, a changed body, and a stale clock', async () => {
-    const mock = new MobileApiMock();
-    server.resetHandlers(...mock.handlers);
-    const device = await enrolledTestDevice(mock);
-    const impostor = await createTestDevice();
-    impostor.deviceId = device.deviceId;
-    const login = mock.startLogin();
-    const url = `${mock.tokenServerUrl}/api/mobile/v1/transactions/${login.transactionId}/redeem`;
-
-    const forged = await fetch(await impostor.signedRequest(url, { otp: login.otp }));
-    assert.equal(forged.status, 401);
-    assert.equal(await errorCode(forged), SDK_ERRORS.INVALID_REQUEST.code);
-
-    const signed = await device.signedRequest(url, { otp: login.otp });
-    const changed = await fetch(
-      new Request(signed, { body: JSON.stringify({ otp: '0'.repeat(32) }) }),
-    );
-    assert.equal(changed.status, 401);
-
-    const stale = await fetch(
-      await device.signedRequest(url, { otp: login.otp }, { timestamp: Date.now() - 600_000 }),
-    );
-    assert.equal(stale.status, 401);
-    assert.equal(await errorCode(stale), SDK_ERRORS.INVALID_DATETIME.code);
-    assert.ok(stale.headers.get('Date'));
-
-    assert.equal(mock.loginState(login.transactionId), 'pending');
+  it('lets an enrollment code expire after enrollmentTimeToLiveMs (10100)', async () => {
+    let now = Date.now();
+    const mock = new MobileApiMock({ now: () => now, enrollmentTimeToLiveMs: 60_000 });
+    const { onegini } = await started(mock);
+    const code = mock.enrollmentCode();
+    now += 60_000;
+    const expired = await rejection(onegini.userClient.enrollMobileAuthentication(code));
+    assert.equal(expired.code, SDK_ERRORS.MOBILE_AUTHENTICATION_REQUEST_EXPIRED.code);
   });
 
-  it('refuses an unknown device with 9002 and a wrong OTP with 10013', async () => {
-    const mock = new MobileApiMock();
-    server.resetHandlers(...mock.handlers);
-    const stranger = await createTestDevice();
-    stranger.deviceId = '0123456789abcdef0123456789abcdef';
-    const login = mock.startLogin();
-    const url = `${mock.tokenServerUrl}/api/mobile/v1/transactions/${login.transactionId}/redeem`;
-    const unknown = await fetch(await stranger.signedRequest(url, { otp: login.otp }));
-    assert.equal(await errorCode(unknown), SDK_ERRORS.DEVICE_DEREGISTERED.code);
-
-    const device = await enrolledTestDevice(mock);
-    const wrong = await fetch(await device.signedRequest(url, { otp: 'f'.repeat(32) }));
-    assert.equal(wrong.status, 404);
-    assert.equal(await errorCode(wrong), SDK_ERRORS.MOBILE_AUTHENTICATION_REQUEST_NOT_FOUND.code);
+  it('refuses a number to match that is not two digits', () => {
+    assert.throws(() => new MobileApiMock({ numberMatchCode: '7' }), TypeError);
+    assert.throws(
+      () => new MobileApiMock().startLogin(undefined, { numberMatchCode: 'ab' }),
+      TypeError,
+    );
   });
 });

@@ -14,14 +14,10 @@ import {
   encodeQrText,
   SDK_ERRORS,
 } from '../../src/protocol/index.js';
-import {
-  MemoryDeviceStorage,
-  Onegini,
-  OneginiError,
-  OneginiOtpAcceptDenyCallback,
-} from '../../src/sdk/index.js';
+import { MemoryDeviceStorage, Onegini, OneginiOtpAcceptDenyCallback } from '../../src/sdk/index.js';
 import { TokenServerFixture } from '../server/token-server-fixture.js';
 import { RecordingListener } from './recording-listener.js';
+import { rejection } from './rejection.js';
 
 let fixture: TokenServerFixture;
 let httpServer: Server;
@@ -86,16 +82,6 @@ async function enrollmentCode(userId = 'alice', displayName?: string): Promise<s
 
 async function enroll(userId = 'alice') {
   return onegini.userClient.enrollMobileAuthentication(await enrollmentCode(userId));
-}
-
-async function rejection(promise: Promise<unknown>): Promise<OneginiError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof OneginiError, `expected a OneginiError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected a rejection');
 }
 
 describe('SDK ↔ Token Server: enrollment', () => {

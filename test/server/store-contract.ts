@@ -11,13 +11,22 @@ import {
   type EnrollmentRecord,
   type TransactionRecord,
 } from '../../src/server/store/records.js';
+import { StoreError, type StoreErrorCode } from '../../src/server/store/store-error.js';
 import type { Store } from '../../src/server/store/store.js';
+
+/** What a store keeps as text: a kind of record, by its key (a device by its id). */
+export type StoredKind = 'transaction' | 'enrollment' | 'device';
 
 export interface StoreFactory {
   /** A fresh, empty store. */
   create(): Promise<Store>;
   /** Another handle on the same data (another connection or instance), for races. */
   second?(): Promise<Store>;
+  /**
+   * For a store that keeps records as text: overwrites the stored text of the record of `kind`
+   * under `key` (the latest store made), as another program or a damaged disk could.
+   */
+  readonly overwrite?: (kind: StoredKind, key: string, text: string) => Promise<void>;
 }
 
 const NOW = 1_800_000_000_000;
@@ -76,6 +85,19 @@ function enrollmentFixture(): { record: EnrollmentRecord; secret: string } {
   };
 }
 
+/** Links `device` through an enrollment of its own; returns that enrollment. */
+async function enroll(store: Store, device: DeviceRecord): Promise<EnrollmentRecord> {
+  const { record, secret } = enrollmentFixture();
+  await store.insertEnrollment(record);
+  const linked = await store.redeemEnrollment(record.key, {
+    secretHash: sha256Hex(secret),
+    device,
+    now: NOW,
+  });
+  assert.ok(linked.ok);
+  return record;
+}
+
 export function describeStoreContract(name: string, factory: StoreFactory): void {
   describe(`the ${name} store`, () => {
     let store: Store;
@@ -112,10 +134,14 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         assert.deepEqual(await store.getTransactions([]), []);
       });
 
-      it('refuses a second transaction with the same key', async () => {
+      it('refuses a second transaction with the same key, as `duplicate`', async () => {
         const { record } = transactionFixture();
         await store.insertTransaction(record);
-        await assert.rejects(store.insertTransaction(record));
+        await assert.rejects(
+          store.insertTransaction({ ...record, message: 'another' }),
+          isStoreError('duplicate'),
+        );
+        assert.deepEqual(await store.getTransaction(record.key), record);
       });
 
       it('redeems once, with the right OTP, and tells the listeners', async () => {
@@ -330,6 +356,29 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         assert.deepEqual(await store.listDevices('demo-website', 'alice'), [device]);
       });
 
+      it('refuses a second enrollment with the same key, as `duplicate`', async () => {
+        const { record } = enrollmentFixture();
+        await store.insertEnrollment(record);
+        await assert.rejects(store.insertEnrollment(record), isStoreError('duplicate'));
+      });
+
+      it('refuses to enroll a device whose id is taken, as `duplicate`, and uses no code', async () => {
+        const device = deviceFixture();
+        await enroll(store, device);
+        const second = enrollmentFixture();
+        await store.insertEnrollment(second.record);
+        await assert.rejects(
+          store.redeemEnrollment(second.record.key, {
+            secretHash: sha256Hex(second.secret),
+            device: { ...device, userId: 'mallory' },
+            now: NOW,
+          }),
+          isStoreError('duplicate'),
+        );
+        assert.deepEqual(await store.getDevice(device.id), device);
+        assert.equal((await store.getEnrollment(second.record.key))?.deviceId, null);
+      });
+
       it('refuses a wrong secret and an expired code, and stores no device', async () => {
         const { record, secret } = enrollmentFixture();
         await store.insertEnrollment(record);
@@ -354,14 +403,8 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       });
 
       it('revokes a device once', async () => {
-        const { record, secret } = enrollmentFixture();
-        await store.insertEnrollment(record);
         const device = deviceFixture();
-        await store.redeemEnrollment(record.key, {
-          secretHash: sha256Hex(secret),
-          device,
-          now: NOW,
-        });
+        await enroll(store, device);
 
         assert.equal(await store.revokeDevice(device.id, NOW + 10), true);
         assert.equal(await store.revokeDevice(device.id, NOW + 11), false);
@@ -372,21 +415,75 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       it('lists only the devices of one user of one client, oldest first', async () => {
         const mine = [deviceFixture({ createdAt: NOW + 2 }), deviceFixture({ createdAt: NOW + 1 })];
         const others = [deviceFixture({ userId: 'bob' }), deviceFixture({ clientId: 'other' })];
-        for (const device of [...mine, ...others]) {
-          const { record, secret } = enrollmentFixture();
-          await store.insertEnrollment(record);
-          await store.redeemEnrollment(record.key, {
-            secretHash: sha256Hex(secret),
-            device,
-            now: NOW,
-          });
-        }
+        for (const device of [...mine, ...others]) await enroll(store, device);
         assert.deepEqual(
           (await store.listDevices('demo-website', 'alice')).map((device) => device.id),
           [mine[1]?.id, mine[0]?.id],
         );
       });
     });
+
+    const overwrite = factory.overwrite;
+    if (overwrite !== undefined)
+      describe('values it did not write', () => {
+        /** What another program, an older version or a damaged disk could leave under a key. */
+        const foreign = {
+          'not JSON': '{"key":',
+          'a list': '[]',
+          'a record with a field missing': '{"key":"00"}',
+        };
+
+        it('reads a transaction that is not its record as `unreadable`, and changes nothing', async () => {
+          const { record, otp } = transactionFixture();
+          await store.insertTransaction(record);
+          for (const [what, text] of Object.entries({
+            ...foreign,
+            'a transaction in a state it never has': JSON.stringify({ ...record, state: 'won' }),
+          })) {
+            await overwrite('transaction', record.key, text);
+            await assert.rejects(
+              store.getTransaction(record.key),
+              isStoreError('unreadable'),
+              what,
+            );
+            await assert.rejects(
+              store.getTransactions([record.key]),
+              isStoreError('unreadable'),
+              what,
+            );
+            await assert.rejects(
+              store.redeemTransaction(record.key, {
+                otpHash: sha256Hex(otp),
+                deviceId: 'd',
+                userId: 'u',
+                now: NOW + 1,
+              }),
+              isStoreError('unreadable'),
+              what,
+            );
+          }
+        });
+
+        it('reads an enrollment or a device that is not its record as `unreadable`', async () => {
+          const device = deviceFixture();
+          const record = await enroll(store, device);
+          for (const [what, text] of Object.entries({
+            ...foreign,
+            'a device whose key is not text': JSON.stringify({ ...device, publicKeyJwk: {} }),
+          })) {
+            await overwrite('device', device.id, text);
+            await assert.rejects(store.getDevice(device.id), isStoreError('unreadable'), what);
+            await assert.rejects(
+              store.listDevices(device.clientId, device.userId),
+              isStoreError('unreadable'),
+              what,
+            );
+            await assert.rejects(store.revokeDevice(device.id, NOW), isStoreError('unreadable'));
+            await overwrite('enrollment', record.key, text);
+            await assert.rejects(store.getEnrollment(record.key), isStoreError('unreadable'), what);
+          }
+        });
+      });
 
     describe('nonces', () => {
       it('accepts a nonce once per device', async () => {
@@ -412,6 +509,16 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       });
     });
   });
+}
+
+/** An assertion for assert.rejects: the store error with `code`. */
+export function isStoreError(code: StoreErrorCode): (error: unknown) => boolean {
+  return (error) => {
+    assert.ok(error instanceof StoreError, `not a StoreError: ${String(error)}`);
+    assert.equal(error.code, code);
+    assert.equal(error.name, 'StoreError');
+    return true;
+  };
 }
 
 /** Waits (briefly) for a condition that another instance makes true asynchronously. */

@@ -119,7 +119,17 @@ describe('<otp-login-qr> polling', () => {
 
   it('adds 5 seconds for a slow_down without an interval', async () => {
     const fake = installClock();
-    mockServer.use(...otpLoginHandlers({ scenario: 'slow_down', polls: 3, interval: 1 }));
+    // The kit and the mock always send an interval; RFC 8628's device flow leaves it out.
+    let polls = 0;
+    mockServer.use(
+      http.get('/otp-login/:id', () => {
+        polls += 1;
+        return polls < 3
+          ? HttpResponse.json({ error: 'slow_down' }, { status: 400 })
+          : HttpResponse.json({ status: 'accepted', redirect_to: '/' });
+      }),
+      ...otpLoginHandlers({ scenario: 'accept', interval: 1 }),
+    );
     const element = mount({ endpoint: '/otp-login' });
     element.addEventListener('otp-login-qr-accepted', (event) => {
       event.preventDefault();

@@ -10,3 +10,7 @@ export * from './transaction-waker.js';
 export * from './node-adapter.js';
 export * from './express-adapter.js';
 export * from './hono-adapter.js';
+// Shared with the Token Server: what a store fails with, and what makes rate counters (for a
+// LoginStore of the website's own).
+export * from '../store/store-error.js';
+export type { RateCounterOptions, RateCounters } from '../security/rate-counters.js';

@@ -4,13 +4,12 @@ export type KitErrorCode =
   /** The Token Server refused the call (its `error_code` is in `tokenServerCode`). */
   | 'token_server_refused'
   /** The Token Server answered with something that is not its API. */
-  | 'token_server_bad_response'
-  /** The login store holds as many logins as it may. */
-  | 'store_full'
-  /** The login store holds a value under a login's key that is not a login this kit wrote. */
-  | 'store_unreadable';
+  | 'token_server_bad_response';
 
-/** A failure of the relying-party kit, with a stable `code`. */
+/**
+ * A failure of the relying-party kit's calls to the Token Server, with a stable `code`. The login
+ * stores fail with a `StoreError` (store/store-error.ts), as the Token Server's stores do.
+ */
 export class KitError extends Error {
   readonly code: KitErrorCode;
   /** The HTTP status the Token Server answered with, when it answered. */

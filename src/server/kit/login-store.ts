@@ -1,6 +1,6 @@
-import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { LoginStatus } from '../../protocol/index.js';
-import { KitError } from './kit-errors.js';
+import type { RateCounters } from '../security/rate-counters.js';
+import { StoreError } from '../store/store-error.js';
 
 /** What a login started by this website is: passwordless, second factor, or linking a phone. */
 export type LoginFlow = 'login' | 'second_factor' | 'enrollment';
@@ -25,11 +25,19 @@ export interface LoginRecord {
 /**
  * Where the kit keeps logins between the start and the status calls. The default keeps them in
  * this process's memory; a website with several instances behind a load balancer stores them in
- * a shared store (and routes a browser's polls anywhere).
+ * a shared store (and routes a browser's polls anywhere). test/kit/login-store-contract.ts holds
+ * the one test suite that every LoginStore passes.
+ *
+ * A store fails with a `StoreError`: `full` when it takes no new logins (the kit answers 503
+ * busy), `unreadable` for a value under a login's key that it did not write (never read as a
+ * login), `unavailable` when its backend cannot be reached.
  */
 export interface LoginStore {
   get(id: string): Promise<LoginRecord | undefined>;
-  /** Stores or replaces a login; the store may forget it after `forgetAt` (epoch ms). */
+  /**
+   * Stores or replaces a login; the store forgets it at `forgetAt` (epoch ms), and at once when
+   * that has passed. Fails with `full`, and keeps every login it holds, when it has no room.
+   */
   put(id: string, record: LoginRecord, forgetAt: number): Promise<void>;
   /**
    * Removes a login and returns it; of two concurrent calls, exactly one gets the record. This is
@@ -46,15 +54,8 @@ export interface LoginStore {
    * Rate-limit counters that every instance on this store shares, so that n instances allow what
    * one would. Without it, the kit counts in this process.
    */
-  sharedRateCounters?: KitRateCounters;
+  sharedRateCounters?: RateCounters;
 }
-
-/** Makes the counters of one of the kit's rate limits (`name` tells them apart). */
-export type KitRateCounters = (limit: {
-  name: string;
-  points: number;
-  durationSeconds: number;
-}) => RateLimiterAbstract;
 
 export interface MemoryLoginStoreOptions {
   /** At most this many logins at a time; a start beyond it is refused. Default 10 000. */
@@ -94,7 +95,7 @@ export class MemoryLoginStore implements LoginStore {
       this.sweep();
       // Refuse rather than evict: evicting would let a flood of starts push out real logins.
       if (this.entries.size >= this.maxEntries)
-        return Promise.reject(new KitError('store_full', 'Too many logins are in progress.'));
+        return Promise.reject(new StoreError('full', 'Too many logins are in progress.'));
     }
     this.entries.set(id, { record, forgetAt });
     return Promise.resolve();

@@ -2,8 +2,10 @@ import type { Cluster, Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import * as v from 'valibot';
 import { LOGIN_STATUSES } from '../../protocol/index.js';
-import { KitError } from './kit-errors.js';
-import type { KitRateCounters, LoginRecord, LoginStore } from './login-store.js';
+import type { RateCounters } from '../security/rate-counters.js';
+import { redisFailure } from '../store/redis-failure.js';
+import { readStoredJson } from '../store/stored-records.js';
+import type { LoginRecord, LoginStore } from './login-store.js';
 
 export interface RedisLoginStoreOptions {
   /**
@@ -29,7 +31,7 @@ const StoredLoginRecord = v.object({
   status: v.picklist(LOGIN_STATUSES),
   userId: v.optional(v.string()),
   knownDeviceIds: v.optional(v.array(v.string())),
-});
+}) satisfies v.GenericSchema<unknown, LoginRecord>;
 
 /**
  * A {@link LoginStore} in Redis, for a website that runs several instances: a browser's polls
@@ -38,8 +40,8 @@ const StoredLoginRecord = v.object({
  * moment exactly one gets it. The kit's rate limits are counted here too.
  *
  * The memory store refuses new logins when full rather than evicting live ones. In Redis that is
- * the `noeviction` policy with a `maxmemory`: a full Redis then refuses the write, and the kit
- * answers 503 busy, as the memory store's `store_full` does.
+ * the `noeviction` policy with a `maxmemory`: a full Redis then refuses the write, which is the
+ * store error `full`, and the kit answers 503 busy, as it does for the memory store's.
  */
 export class RedisLoginStore implements LoginStore {
   private readonly redis: Redis | Cluster;
@@ -57,7 +59,7 @@ export class RedisLoginStore implements LoginStore {
    * instance counts for itself (the insurance limiter): requests are still limited, and logins
    * that Redis holds go on once it is back.
    */
-  readonly sharedRateCounters: KitRateCounters = ({ name, points, durationSeconds }) =>
+  readonly sharedRateCounters: RateCounters = ({ name, points, durationSeconds }) =>
     new RateLimiterRedis({
       storeClient: this.redis,
       points,
@@ -68,62 +70,47 @@ export class RedisLoginStore implements LoginStore {
     });
 
   async get(id: string): Promise<LoginRecord | undefined> {
-    return this.parse(id, await this.redis.get(this.key(id)));
+    return this.parse(id, await this.call(this.redis.get(this.key(id)), 'read a login'));
   }
 
   async put(id: string, record: LoginRecord, forgetAt: number): Promise<void> {
     if (forgetAt <= this.clock()) {
-      await this.redis.del(this.key(id));
+      await this.call(this.redis.del(this.key(id)), 'forget a login');
       return;
     }
-    await refusedWhenFull(
+    await this.call(
       this.redis.set(this.key(id), JSON.stringify(record), 'PXAT', Math.ceil(forgetAt)),
+      'store a login',
     );
   }
 
   async replace(id: string, record: LoginRecord, forgetAt: number): Promise<void> {
     if (forgetAt <= this.clock()) return;
     // XX: only a key that still exists, in the same step as the write.
-    await refusedWhenFull(
+    await this.call(
       this.redis.set(this.key(id), JSON.stringify(record), 'PXAT', Math.ceil(forgetAt), 'XX'),
+      'record a status',
     );
   }
 
   async take(id: string): Promise<LoginRecord | undefined> {
-    return this.parse(id, await this.redis.getdel(this.key(id)));
+    return this.parse(id, await this.call(this.redis.getdel(this.key(id)), 'take a login'));
   }
 
   private key(id: string): string {
     return this.keyPrefix + id;
   }
 
-  private parse(id: string, value: string | null): LoginRecord | undefined {
-    if (value === null) return undefined;
-    let json: unknown;
+  /** A command's result, or its failure as the store's error (a full Redis is `full`). */
+  private async call<T>(command: Promise<T>, what: string): Promise<T> {
     try {
-      json = JSON.parse(value);
+      return await command;
     } catch (error) {
-      throw unreadable(id, error);
+      throw redisFailure(error, what);
     }
-    const checked = v.safeParse(StoredLoginRecord, json);
-    if (!checked.success) throw unreadable(id, new v.ValiError(checked.issues));
-    return checked.output;
   }
-}
 
-/** A write that a full Redis (`noeviction`) refuses is the store's `store_full`, as in memory. */
-async function refusedWhenFull(write: Promise<unknown>): Promise<void> {
-  try {
-    await write;
-  } catch (error) {
-    if (error instanceof Error && error.message.startsWith('OOM'))
-      throw new KitError('store_full', 'Too many logins are in progress.', { cause: error });
-    throw error;
+  private parse(id: string, value: string | null): LoginRecord | undefined {
+    return value === null ? undefined : readStoredJson(StoredLoginRecord, value, `login ${id}`);
   }
-}
-
-function unreadable(id: string, cause: unknown): KitError {
-  return new KitError('store_unreadable', `The stored login ${id} is not one this kit wrote.`, {
-    cause,
-  });
 }

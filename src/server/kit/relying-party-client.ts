@@ -1,4 +1,5 @@
 import { isLoginStatus, type LoginStatus } from '../../protocol/index.js';
+import { readTextUpTo } from '../security/bounded-body.js';
 import { KitError } from './kit-errors.js';
 
 /**
@@ -67,6 +68,7 @@ export interface LinkedDevice {
 }
 
 const API = '/oauth/api/v4';
+/** The largest answer the kit reads from the Token Server, in bytes. */
 const BODY_LIMIT = 64 * 1024;
 
 /**
@@ -283,7 +285,12 @@ export class RelyingPartyClient {
       await response.body?.cancel();
       return {};
     }
-    const text = await readCapped(response);
+    const text = await readTextUpTo(response, BODY_LIMIT);
+    if (text === undefined) {
+      // Let go of what was not read: the connection is not held for the rest of the answer.
+      await response.body?.cancel();
+      throw badResponse('The answer is too large.');
+    }
     let body: unknown;
     try {
       body = JSON.parse(text);
@@ -310,17 +317,6 @@ export class RelyingPartyClient {
     }
     return record;
   }
-}
-
-async function readCapped(response: Response): Promise<string> {
-  const length = Number(response.headers.get('content-length') ?? '0');
-  if (length > BODY_LIMIT) {
-    await response.body?.cancel();
-    throw badResponse('The answer is too large.');
-  }
-  const text = await response.text();
-  if (text.length > BODY_LIMIT) throw badResponse('The answer is too large.');
-  return text;
 }
 
 function toResult(

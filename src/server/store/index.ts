@@ -4,3 +4,4 @@
 export * from './memory-store.js';
 export * from './records.js';
 export * from './store.js';
+export * from './store-error.js';

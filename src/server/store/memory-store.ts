@@ -6,6 +6,7 @@ import type {
   TransactionRecord,
   TransitionResult,
 } from './records.js';
+import { StoreError } from './store-error.js';
 import { answer, isUnchanged, redeem, redeemEnrollmentCode } from './transitions.js';
 
 /** Keeps everything in this process's memory. For unit tests: nothing survives a restart. */
@@ -18,7 +19,7 @@ export class MemoryStore implements Store {
 
   insertTransaction(record: TransactionRecord): Promise<void> {
     if (this.transactions.has(record.key)) {
-      return Promise.reject(new Error('A transaction with this key exists.'));
+      return Promise.reject(new StoreError('duplicate', 'A transaction with this key exists.'));
     }
     this.transactions.set(record.key, record);
     return Promise.resolve();
@@ -48,7 +49,7 @@ export class MemoryStore implements Store {
 
   insertEnrollment(record: EnrollmentRecord): Promise<void> {
     if (this.enrollments.has(record.key)) {
-      return Promise.reject(new Error('An enrollment with this key exists.'));
+      return Promise.reject(new StoreError('duplicate', 'An enrollment with this key exists.'));
     }
     this.enrollments.set(record.key, record);
     return Promise.resolve();
@@ -63,6 +64,8 @@ export class MemoryStore implements Store {
     change: Parameters<Store['redeemEnrollment']>[1],
   ): Promise<TransitionResult<EnrollmentRecord>> {
     const result = redeemEnrollmentCode(this.enrollments.get(key), change);
+    if (result.ok && this.devices.has(change.device.id))
+      return Promise.reject(new StoreError('duplicate', 'A device with this id exists.'));
     if (result.ok) {
       this.enrollments.set(key, result.record);
       this.devices.set(change.device.id, change.device);

@@ -1,3 +1,5 @@
+import * as v from 'valibot';
+
 /**
  * What the Token Server stores. Ids and secrets are never stored as they are: every `key` is the
  * SHA-256 of the id that callers use, and every `…Hash` the SHA-256 of a secret, so that a copy of
@@ -115,3 +117,63 @@ export type TransitionResult<T> =
 export function isFinished(record: TransactionRecord, now: number): boolean {
   return record.state === 'accepted' || record.state === 'denied' || now >= record.expiresAt;
 }
+
+/*
+ * What a stored record must be to be read back. These are the server's own records, not a wire
+ * format: a store checks every value it reads against them (a value that fails is the store
+ * error `unreadable`), so that another program's value under a store key, or a damaged row, is
+ * never taken for a transaction, an enrollment or a device's key.
+ */
+
+/** SHA-256 as hex: every `key` and every `…Hash`. */
+const Sha256Hex = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
+/** Epoch milliseconds. */
+const Time = v.pipe(v.number(), v.finite());
+const Version = v.pipe(v.number(), v.safeInteger(), v.minValue(1));
+
+export const TransactionRecordSchema = v.object({
+  key: Sha256Hex,
+  otpHash: Sha256Hex,
+  clientId: v.string(),
+  type: v.string(),
+  message: v.string(),
+  callbackUri: v.string(),
+  requester: v.object({
+    ipAddress: v.nullable(v.string()),
+    userAgent: v.nullable(v.string()),
+    languageCode: v.nullable(v.string()),
+  }),
+  requiredUserId: v.nullable(v.string()),
+  numberMatchCode: v.nullable(v.string()),
+  createdAt: Time,
+  expiresAt: Time,
+  state: v.picklist(['created', 'redeemed', 'accepted', 'denied']),
+  version: Version,
+  deviceId: v.nullable(v.string()),
+  userId: v.nullable(v.string()),
+  redeemedAt: v.nullable(Time),
+  answeredAt: v.nullable(Time),
+  deniedReason: v.nullable(v.picklist(['not_accepted', 'invalid_answer'])),
+}) satisfies v.GenericSchema<unknown, TransactionRecord>;
+
+export const EnrollmentRecordSchema = v.object({
+  key: Sha256Hex,
+  secretHash: Sha256Hex,
+  clientId: v.string(),
+  userId: v.string(),
+  displayName: v.optional(v.string()),
+  createdAt: Time,
+  expiresAt: Time,
+  deviceId: v.nullable(v.string()),
+  version: Version,
+}) satisfies v.GenericSchema<unknown, EnrollmentRecord>;
+
+export const DeviceRecordSchema = v.object({
+  id: v.pipe(v.string(), v.minLength(1)),
+  clientId: v.string(),
+  userId: v.string(),
+  name: v.string(),
+  publicKeyJwk: v.string(),
+  createdAt: Time,
+  revokedAt: v.nullable(Time),
+}) satisfies v.GenericSchema<unknown, DeviceRecord>;

@@ -11,11 +11,29 @@ import type {
   TransactionRecord,
   TransitionResult,
 } from './records.js';
+import { redisFailure } from './redis-failure.js';
+import { StoreError } from './store-error.js';
+import { storedDevice, storedEnrollment, storedTransaction } from './stored-records.js';
 import { answer, isUnchanged, redeem, redeemEnrollmentCode } from './transitions.js';
 
-export interface RedisStoreOptions {
-  /** `redis://[[user]:password@]host[:port][/db]`, or `rediss://…` for TLS. */
-  url: string;
+/** Which Redis: a URL the store connects to itself, or a client of the application's. */
+export type RedisStoreConnection =
+  | {
+      /** `redis://[[user]:password@]host[:port][/db]`, or `rediss://…` for TLS. */
+      url: string;
+      redis?: never;
+    }
+  | {
+      /**
+       * The application's ioredis client (standalone or a primary, not Cluster). The store neither
+       * connects nor closes it, as the kit's RedisLoginStore does with the website's client; it
+       * opens one connection of its own (a duplicate, for change notifications) and closes that.
+       */
+      redis: RedisClient;
+      url?: never;
+    };
+
+export type RedisStoreOptions = RedisStoreConnection & {
   /** Put before every key and the change channel, so that several apps can share one Redis. */
   keyPrefix?: string;
   /**
@@ -24,11 +42,12 @@ export interface RedisStoreOptions {
    */
   graceMs?: number;
   /**
-   * Hears connection errors (Redis down, auth refused). ioredis reconnects by itself; without a
-   * listener it would print each error to the console instead of the server's log.
+   * Hears connection errors (Redis down, auth refused) of the connections the store opens.
+   * ioredis reconnects by itself; without a listener it would print each error to the console
+   * instead of the server's log. A client given as `redis` is its owner's to listen to.
    */
   onConnectionError?: (error: Error) => void;
-}
+};
 
 const DEFAULT_PREFIX = 'otp-login-qr:';
 const DEFAULT_GRACE_MS = 10 * 60_000;
@@ -75,11 +94,14 @@ if ARGV[3] ~= '' then redis.call('PUBLISH', ARGV[3], ARGV[4]) end
 return 1
 `);
 
+/** What REDEEM_ENROLLMENT answers for a device id that is taken: the store's `duplicate`. */
+const DEVICE_EXISTS = 'a device with this id exists';
+
 /** Compare-and-set on an enrollment, storing the device it enrolls in the same step. */
 const REDEEM_ENROLLMENT = new LuaScript(`
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 if redis.call('EXISTS', KEYS[2]) == 1 then
-  return redis.error_reply('ERR a device with this id exists')
+  return redis.error_reply('ERR ${DEVICE_EXISTS}')
 end
 redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
 redis.call('SET', KEYS[2], ARGV[3])
@@ -105,9 +127,14 @@ return 1
  * - A successful transition publishes the transaction's key on `<prefix>changes` from inside the
  *   script; one subscriber connection per instance, opened with the first listener, passes the
  *   keys from every instance (this one included) to the listeners.
+ * - Every value read back is checked against its record's schema (records.ts): anything else
+ *   under a key of the store is the store error `unreadable`. A failed command is the store
+ *   error of what it means (redis-failure.ts): `full`, `unreadable` or `unavailable`.
  */
 export class RedisStore implements Store {
   private readonly redis: RedisClient;
+  /** Whether `redis` is the store's own connection (from `url`), which it closes. */
+  private readonly ownsClient: boolean;
   private readonly prefix: string;
   private readonly channel: string;
   private readonly graceMs: number;
@@ -119,9 +146,15 @@ export class RedisStore implements Store {
   private readonly onConnectionError: (error: Error) => void;
 
   constructor(options: RedisStoreOptions) {
-    this.redis = new Redis(options.url);
     this.onConnectionError = options.onConnectionError ?? (() => undefined);
-    this.redis.on('error', this.onConnectionError);
+    if (options.redis === undefined) {
+      this.redis = new Redis(options.url);
+      this.ownsClient = true;
+      this.redis.on('error', this.onConnectionError);
+    } else {
+      this.redis = options.redis;
+      this.ownsClient = false;
+    }
     this.prefix = options.keyPrefix ?? DEFAULT_PREFIX;
     this.channel = `${this.prefix}changes`;
     this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
@@ -148,17 +181,20 @@ export class RedisStore implements Store {
 
   async insertTransaction(record: TransactionRecord): Promise<void> {
     const inserted = await this.insert(this.transactionKey(record.key), 'tx', record);
-    if (!inserted) throw new Error('A transaction with this key exists.');
+    if (!inserted) throw new StoreError('duplicate', 'A transaction with this key exists.');
   }
 
   async getTransaction(key: string): Promise<TransactionRecord | undefined> {
-    return parseTransaction(await this.redis.get(this.transactionKey(key)));
+    return parseTransaction(await this.call(this.redis.get(this.transactionKey(key)), 'read'));
   }
 
   /** One MGET for them all: a command per key would cost a promise and its buffers each. */
   async getTransactions(keys: readonly string[]): Promise<(TransactionRecord | undefined)[]> {
     if (keys.length === 0) return [];
-    const values = await this.redis.mget(keys.map((key) => this.transactionKey(key)));
+    const values = await this.call(
+      this.redis.mget(keys.map((key) => this.transactionKey(key))),
+      'read',
+    );
     return values.map(parseTransaction);
   }
 
@@ -178,11 +214,11 @@ export class RedisStore implements Store {
 
   async insertEnrollment(record: EnrollmentRecord): Promise<void> {
     const inserted = await this.insert(this.enrollmentKey(record.key), 'enr', record);
-    if (!inserted) throw new Error('An enrollment with this key exists.');
+    if (!inserted) throw new StoreError('duplicate', 'An enrollment with this key exists.');
   }
 
   async getEnrollment(key: string): Promise<EnrollmentRecord | undefined> {
-    return parseEnrollment(await this.redis.get(this.enrollmentKey(key)));
+    return parseEnrollment(await this.call(this.redis.get(this.enrollmentKey(key)), 'read'));
   }
 
   async redeemEnrollment(
@@ -192,7 +228,7 @@ export class RedisStore implements Store {
     const redisKey = this.enrollmentKey(key);
     const { device } = change;
     for (let attempt = 1; ; attempt += 1) {
-      const stored = await this.redis.get(redisKey);
+      const stored = await this.call(this.redis.get(redisKey), 'read');
       const result = redeemEnrollmentCode(parseEnrollment(stored), change);
       if (!result.ok || stored === null) return result;
       const written = await this.runScript(
@@ -212,13 +248,16 @@ export class RedisStore implements Store {
   }
 
   async getDevice(id: string): Promise<DeviceRecord | undefined> {
-    return parseDevice(await this.redis.get(this.deviceKey(id)));
+    return parseDevice(await this.call(this.redis.get(this.deviceKey(id)), 'read'));
   }
 
   async listDevices(clientId: string, userId: string): Promise<DeviceRecord[]> {
-    const ids = await this.redis.zrange(this.userDevicesKey(clientId, userId), '0', '-1');
+    const ids = await this.call(
+      this.redis.zrange(this.userDevicesKey(clientId, userId), '0', '-1'),
+      'read',
+    );
     if (ids.length === 0) return [];
-    const values = await this.redis.mget(ids.map((id) => this.deviceKey(id)));
+    const values = await this.call(this.redis.mget(ids.map((id) => this.deviceKey(id))), 'read');
     return values
       .map((value) => parseDevice(value))
       .filter((device) => device !== undefined)
@@ -228,7 +267,7 @@ export class RedisStore implements Store {
   async revokeDevice(id: string, now: number): Promise<boolean> {
     const redisKey = this.deviceKey(id);
     for (let attempt = 1; ; attempt += 1) {
-      const stored = await this.redis.get(redisKey);
+      const stored = await this.call(this.redis.get(redisKey), 'read');
       const device = parseDevice(stored);
       if (stored === null || device === undefined || device.revokedAt !== null) return false;
       const revoked: DeviceRecord = { ...device, revokedAt: now };
@@ -284,13 +323,19 @@ export class RedisStore implements Store {
     for (const kind of ['tx', 'enr', 'nonce'] as const) {
       const index = this.expiryIndexKey(kind);
       for (;;) {
-        const keys = await this.redis.zrangebyscore(index, '-inf', now, 'LIMIT', 0, PURGE_BATCH);
+        const keys = await this.call(
+          this.redis.zrangebyscore(index, '-inf', now, 'LIMIT', 0, PURGE_BATCH),
+          'purge',
+        );
         if (keys.length === 0) break;
-        await this.redis
-          .multi()
-          .unlink(...keys)
-          .zrem(index, ...keys)
-          .exec();
+        await this.call(
+          this.redis
+            .multi()
+            .unlink(...keys)
+            .zrem(index, ...keys)
+            .exec(),
+          'purge',
+        );
         if (keys.length < PURGE_BATCH) break;
       }
     }
@@ -300,7 +345,10 @@ export class RedisStore implements Store {
     if (this.closed) return;
     this.closed = true;
     this.changes.removeAllListeners();
-    const connections = this.subscriber ? [this.redis, this.subscriber] : [this.redis];
+    // Only the connections the store opened: a client given to it stays its owner's.
+    const connections = [this.ownsClient ? this.redis : undefined, this.subscriber].filter(
+      (connection) => connection !== undefined,
+    );
     await Promise.all(
       connections.map(async (connection) => {
         if (connection.status === 'end') return;
@@ -326,7 +374,7 @@ export class RedisStore implements Store {
     // A listener registered before this call must hear of its change.
     await this.subscribing;
     for (let attempt = 1; ; attempt += 1) {
-      const stored = await this.redis.get(redisKey);
+      const stored = await this.call(this.redis.get(redisKey), 'read');
       const current = parseTransaction(stored);
       const result = apply(current);
       if (!result.ok || stored === null || isUnchanged(result, current)) return result;
@@ -394,10 +442,28 @@ export class RedisStore implements Store {
     try {
       return await this.redis.evalsha(script.sha, keys.length, ...keys, ...args);
     } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT'))
+        throw this.failure(error, 'write');
       // The first run on this Redis (or after SCRIPT FLUSH or a restart): EVAL caches it.
-      return this.redis.eval(script.source, keys.length, ...keys, ...args);
+      return this.call(this.redis.eval(script.source, keys.length, ...keys, ...args), 'write');
     }
+  }
+
+  /** A command's result, or its failure as the store's error. */
+  private async call<T>(command: Promise<T>, what: string): Promise<T> {
+    try {
+      return await command;
+    } catch (error) {
+      throw this.failure(error, what);
+    }
+  }
+
+  private failure(error: unknown, what: string): StoreError {
+    if (this.closed)
+      return new StoreError('closed', 'The Redis store is closed.', { cause: error });
+    if (error instanceof Error && error.message.includes(DEVICE_EXISTS))
+      return new StoreError('duplicate', 'A device with this id exists.', { cause: error });
+    return redisFailure(error, what);
   }
 
   private transactionKey(key: string): string {
@@ -421,21 +487,24 @@ export class RedisStore implements Store {
   }
 }
 
-// Values hold records as this store wrote them.
+// Values hold records as this store wrote them, as JSON; each is checked as it is read back.
 function parseTransaction(value: string | null): TransactionRecord | undefined {
-  return value === null ? undefined : (JSON.parse(value) as TransactionRecord);
+  return value === null ? undefined : storedTransaction(value);
 }
 
 function parseEnrollment(value: string | null): EnrollmentRecord | undefined {
-  return value === null ? undefined : (JSON.parse(value) as EnrollmentRecord);
+  return value === null ? undefined : storedEnrollment(value);
 }
 
 function parseDevice(value: string | null): DeviceRecord | undefined {
-  return value === null ? undefined : (JSON.parse(value) as DeviceRecord);
+  return value === null ? undefined : storedDevice(value);
 }
 
 function checkAttempts(attempt: number, redisKey: string): void {
   if (attempt >= MAX_ATTEMPTS) {
-    throw new Error(`Gave up changing ${redisKey} after ${attempt} conflicting writes.`);
+    throw new StoreError(
+      'conflict',
+      `Gave up changing ${redisKey} after ${attempt} conflicting writes.`,
+    );
   }
 }

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { StoreError } from './store-error.js';
 
 /** How often the WAL is checkpointed, when there is anything to copy. */
 export const CHECKPOINT_INTERVAL_MS = 500;
@@ -83,9 +84,15 @@ export class SqliteCheckpointer {
       const waiting = this.pending.shift();
       if (this.pending.length === 0 && !this.closed) this.worker.unref();
       if (reply.ok) waiting?.resolve(reply.row);
-      else waiting?.reject(new Error(`SQLite checkpoint failed: ${reply.message}`));
+      else
+        waiting?.reject(
+          new StoreError('unavailable', `SQLite checkpoint failed: ${reply.message}`),
+        );
     });
-    this.worker.on('error', (error) => {
+    this.worker.on('error', (cause) => {
+      const error = new StoreError('unavailable', 'The SQLite checkpoint worker failed.', {
+        cause,
+      });
       this.failPending(error);
       this.onError(error);
     });
@@ -93,7 +100,8 @@ export class SqliteCheckpointer {
       if (this.closed) return;
       this.closed = true;
       clearInterval(this.timer);
-      const error = new Error(
+      const error = new StoreError(
+        'unavailable',
         'The SQLite checkpoint worker stopped; SQLite checkpoints on its own.',
       );
       this.failPending(error);
@@ -109,7 +117,7 @@ export class SqliteCheckpointer {
 
   /** Checkpoints now; resolves when the WAL's frames so far are in the database file. */
   checkpoint(): Promise<CheckpointResult> {
-    if (this.closed) return Promise.reject(new Error('The checkpointer is closed.'));
+    if (this.closed) return Promise.reject(new StoreError('closed', 'The checkpointer is closed.'));
     return new Promise((resolve, reject) => {
       this.pending.push({ resolve, reject });
       // A checkpoint under way keeps the process alive; an idle worker does not.
@@ -132,7 +140,7 @@ export class SqliteCheckpointer {
     this.worker.ref();
     this.worker.postMessage('close');
     await exited;
-    this.failPending(new Error('The checkpointer is closed.'));
+    this.failPending(new StoreError('closed', 'The checkpointer is closed.'));
   }
 
   private failPending(error: Error): void {

@@ -11,6 +11,8 @@ import type {
   TransitionResult,
 } from './records.js';
 import { SqliteCheckpointer, type CheckpointResult } from './sqlite-checkpointer.js';
+import { StoreError } from './store-error.js';
+import { storedDevice, storedEnrollment, storedTransaction } from './stored-records.js';
 import { answer, isUnchanged, redeem, redeemEnrollmentCode } from './transitions.js';
 
 // better-sqlite3 is an optional peer dependency: this module is the one place that needs it.
@@ -144,7 +146,8 @@ export class SqliteStore implements Store {
       );
       // IMMEDIATE holds the write lock from the read on, so the row cannot have moved; if it
       // did, refuse rather than report a change that was not written.
-      if (changes !== 1) throw new Error('The transaction changed during a transition.');
+      if (changes !== 1)
+        throw new StoreError('conflict', 'The transaction changed during a transition.');
       return { result, changed: true };
     });
   }
@@ -232,7 +235,7 @@ export class SqliteStore implements Store {
     return this.run(() =>
       this.statements.listDevices
         .all(clientId, userId)
-        .map((row) => JSON.parse(row.data) as DeviceRecord)
+        .map((row) => storedDevice(row.data))
         .sort((a, b) => a.createdAt - b.createdAt),
     );
   }
@@ -267,7 +270,7 @@ export class SqliteStore implements Store {
   /** Copies the WAL into the database file now, on the checkpoint thread. */
   checkpoint(): Promise<CheckpointResult> {
     if (this.checkpointer === undefined)
-      return Promise.reject(new Error('An in-memory database has no WAL to checkpoint.'));
+      return Promise.reject(new TypeError('An in-memory database has no WAL to checkpoint.'));
     return this.checkpointer.checkpoint();
   }
 
@@ -294,25 +297,49 @@ export class SqliteStore implements Store {
     return result;
   }
 
-  /** better-sqlite3 is synchronous; the Store interface is not, so errors become rejections. */
+  /**
+   * better-sqlite3 is synchronous; the Store interface is not, so errors become rejections, and
+   * SQLite's errors the store's own.
+   */
   private run<T>(work: () => T): Promise<T> {
     try {
       return Promise.resolve(work());
     } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      return Promise.reject(this.db.open ? sqliteFailure(error) : closed(error));
     }
   }
 }
 
-// Rows hold records as this store wrote them; JSON keeps the adapter as simple as the Redis one.
+/**
+ * What a SQLite error means for the store: a key that exists is `duplicate`, a full disk `full`,
+ * any other of SQLite's (busy beyond the timeout, I/O, a damaged or read-only file) `unavailable`.
+ * An error that is not SQLite's (a bug) is left as it is.
+ */
+function sqliteFailure(error: unknown): Error {
+  if (!(error instanceof Error)) return new Error(String(error));
+  const code = (error as { code?: unknown }).code;
+  if (error instanceof StoreError || typeof code !== 'string' || !code.startsWith('SQLITE_'))
+    return error;
+  if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE')
+    return new StoreError('duplicate', 'A record with this key exists.', { cause: error });
+  if (code === 'SQLITE_FULL')
+    return new StoreError('full', 'The disk of the SQLite database is full.', { cause: error });
+  return new StoreError('unavailable', `SQLite failed (${code}).`, { cause: error });
+}
+
+function closed(cause: unknown): StoreError {
+  return new StoreError('closed', 'The SQLite store is closed.', { cause });
+}
+
+// Rows hold records as this store wrote them, as JSON; each is checked as it is read back.
 function toTransaction(row: DataRow | undefined): TransactionRecord | undefined {
-  return row === undefined ? undefined : (JSON.parse(row.data) as TransactionRecord);
+  return row === undefined ? undefined : storedTransaction(row.data);
 }
 
 function toEnrollment(row: DataRow | undefined): EnrollmentRecord | undefined {
-  return row === undefined ? undefined : (JSON.parse(row.data) as EnrollmentRecord);
+  return row === undefined ? undefined : storedEnrollment(row.data);
 }
 
 function toDevice(row: DataRow | undefined): DeviceRecord | undefined {
-  return row === undefined ? undefined : (JSON.parse(row.data) as DeviceRecord);
+  return row === undefined ? undefined : storedDevice(row.data);
 }

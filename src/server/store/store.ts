@@ -1,4 +1,4 @@
-import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RateCounters } from '../security/rate-counters.js';
 import type {
   DeniedReason,
   DeviceRecord,
@@ -7,15 +7,8 @@ import type {
   TransitionResult,
 } from './records.js';
 
-/** What a rate limit counts: `points` requests per `durationSeconds` per key, under `name`. */
-export interface RateCounterOptions {
-  name: string;
-  points: number;
-  durationSeconds: number;
-}
-
-/** Makes the counters of one rate limit. */
-export type RateCounters = (options: RateCounterOptions) => RateLimiterAbstract;
+// One type for the Token Server's and the kit's rate counters; its home is security/.
+export type { RateCounterOptions, RateCounters } from '../security/rate-counters.js';
 
 /** Called with a transaction's key whenever that transaction changes, on any instance. */
 export type ChangeListener = (key: string) => void;
@@ -25,9 +18,12 @@ export type ChangeListener = (key: string) => void;
  * instance that shares the store: of two racing calls, exactly one wins.
  *
  * Adapters: `MemoryStore` (tests), `SqliteStore` (the default), `RedisStore` (several instances).
- * test/server/store-contract.ts holds the one test suite that every adapter passes.
+ * test/server/store-contract.ts holds the one test suite that every adapter passes. A store fails
+ * with a `StoreError` (store-error.ts), whose `code` says what went wrong; every record it reads
+ * back is checked against its schema (records.ts), and one that fails is `unreadable`.
  */
 export interface Store {
+  /** Fails with `duplicate` when a transaction with this key exists. */
   insertTransaction(record: TransactionRecord): Promise<void>;
   getTransaction(key: string): Promise<TransactionRecord | undefined>;
   /**
@@ -49,9 +45,13 @@ export interface Store {
     change: { deviceId: string; accepted: boolean; now: number; deniedReason?: DeniedReason },
   ): Promise<TransitionResult<TransactionRecord>>;
 
+  /** Fails with `duplicate` when an enrollment with this key exists. */
   insertEnrollment(record: EnrollmentRecord): Promise<void>;
   getEnrollment(key: string): Promise<EnrollmentRecord | undefined>;
-  /** Uses an enrollment code once and stores the device it enrolls, in one step. */
+  /**
+   * Uses an enrollment code once and stores the device it enrolls, in one step. Fails with
+   * `duplicate`, and changes nothing, when a device with that id exists.
+   */
   redeemEnrollment(
     key: string,
     change: { secretHash: string; device: DeviceRecord; now: number },

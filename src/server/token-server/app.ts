@@ -1,6 +1,7 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import pino, { type Logger } from 'pino';
+import { StoreError } from '../store/store-error.js';
 import type { Store } from '../store/store.js';
 import { bodySizeCap } from './body-size-cap.js';
 import { createCallbackSender } from './callback-sender.js';
@@ -126,6 +127,19 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
   app.onError((error, c) => {
     if (error instanceof TokenServerError) {
       return c.json(error.toJSON(), error.status as 400, error.headers);
+    }
+    // The store failed (unreachable, full, or holding what it did not write): nothing was half
+    // done, and the call may succeed later. 503 tells the SDK and the kit to try again.
+    if (error instanceof StoreError) {
+      logger.error({ err: error, code: error.code }, 'store failed');
+      return c.json(
+        {
+          error: 'temporarily_unavailable',
+          error_description: 'The server cannot use its storage now; try again.',
+        },
+        503,
+        { 'Retry-After': '5' },
+      );
     }
     logger.error({ err: error }, 'unexpected error');
     return c.json(

@@ -1,24 +1,20 @@
-import { encodeCompactPayload } from '../../protocol/index.js';
+import {
+  encodeCompactPayload,
+  MobileApiRefusal,
+  type DevicePublicJwk,
+  type MobileEnrollResponse,
+} from '../../protocol/index.js';
 import { randomId128, sha256Hex } from '../security/hashing.js';
 import type { DeviceRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import type { ClientConfig, TokenServerConfig } from './config.js';
-import type { DevicePublicJwk } from './device-key.js';
-import { mobileError, relyingPartyError } from './errors.js';
+import { relyingPartyError } from './errors.js';
 
 export interface EnrollmentStartResponse {
   enrollment_id: string;
   /** The compact enrollment code for the QR: the website puts it in the app URL's fragment. */
   code: string;
   time_to_live: number;
-}
-
-export interface EnrollmentCompleteResponse {
-  device_id: string;
-  user_id: string;
-  /** What the phone shows for the account; null when the website gave none. */
-  display_name: string | null;
-  site: string;
 }
 
 export interface EnrolledDevice {
@@ -70,13 +66,16 @@ export class EnrollmentService {
     };
   }
 
-  /** The phone uses the code with its new public key; the key's signature was checked already. */
+  /**
+   * The phone uses the code with its new public key; the key's signature was checked already.
+   * Throws a MobileApiRefusal for an unknown or used code, or one that expired.
+   */
   async complete(
     enrollmentId: string,
     secret: string,
     publicKey: DevicePublicJwk,
     deviceName: string,
-  ): Promise<EnrollmentCompleteResponse> {
+  ): Promise<MobileEnrollResponse> {
     const key = sha256Hex(enrollmentId);
     const enrollment = await this.options.store.getEnrollment(key);
     const device: DeviceRecord = {
@@ -95,14 +94,10 @@ export class EnrollmentService {
     });
     if (!result.ok) {
       if (result.reason === 'expired')
-        throw mobileError('MOBILE_AUTHENTICATION_REQUEST_EXPIRED', 410);
+        throw new MobileApiRefusal('request_expired', 'This code to link a phone expired.');
       if (result.reason === 'already_handled')
-        throw mobileError('DEVICE_ALREADY_ENROLLED', 409, 'This code was used already.');
-      throw mobileError(
-        'MOBILE_AUTHENTICATION_REQUEST_NOT_FOUND',
-        404,
-        'This code to link a phone is unknown.',
-      );
+        throw new MobileApiRefusal('device_already_enrolled');
+      throw new MobileApiRefusal('request_not_found', 'This code to link a phone is unknown.');
     }
     const client = this.options.config.clients.find(
       (candidate) => candidate.id === device.clientId,

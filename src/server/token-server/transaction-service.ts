@@ -1,5 +1,12 @@
-import { randomInt } from 'node:crypto';
-import { encodeCompactPayload, type LoginStatus } from '../../protocol/index.js';
+import {
+  encodeCompactPayload,
+  MobileApiRefusal,
+  numberMatchChoices,
+  randomNumberMatchCode,
+  type LoginStatus,
+  type MobileAnswerResponse,
+  type MobileRedeemResponse,
+} from '../../protocol/index.js';
 import { randomId128, sha256Hex } from '../security/hashing.js';
 import {
   newTransactionRecord,
@@ -9,7 +16,7 @@ import {
 } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import type { ClientConfig, LoginTypeConfig, TokenServerConfig } from './config.js';
-import { mobileError, relyingPartyError, type TokenServerError } from './errors.js';
+import { relyingPartyError } from './errors.js';
 import { describeUserAgent, sameNetwork } from './requester-context.js';
 import type { StatusWaiter } from './status-waiter.js';
 
@@ -43,19 +50,6 @@ export interface TransactionResultResponse {
   authentication_method: string;
   status: LoginStatus;
   not_authenticated_reason?: { reason: string; description: string };
-}
-
-/** What the phone learns on redeeming: all it shows comes from here, never from the QR. */
-export interface RedeemResponse {
-  transaction_id: string;
-  message: string;
-  site: string;
-  browser: string | null;
-  os: string | null;
-  same_network: boolean | null;
-  requested_at: string;
-  expires_at: string;
-  number_match_choices?: string[];
 }
 
 const DENIED_DESCRIPTIONS = {
@@ -102,7 +96,7 @@ export class TransactionService {
     const transactionId = randomId128();
     const otp = randomId128();
     const now = this.clock();
-    const numberMatchCode = type.numberMatching ? String(randomInt(10, 100)) : null;
+    const numberMatchCode = type.numberMatching ? randomNumberMatchCode() : null;
     await this.options.store.insertTransaction(
       newTransactionRecord({
         key: sha256Hex(transactionId),
@@ -210,13 +204,16 @@ export class TransactionService {
     }
   }
 
-  /** A device redeems the OTP it scanned: the transaction becomes `scanned`. */
+  /**
+   * A device redeems the OTP it scanned: the transaction becomes `scanned`. What the phone learns
+   * here is all it shows, never the QR's. Throws a MobileApiRefusal.
+   */
   async redeem(
     device: DeviceRecord,
     transactionId: string,
     otp: string,
     phoneIp: string | null,
-  ): Promise<RedeemResponse> {
+  ): Promise<MobileRedeemResponse> {
     const key = sha256Hex(transactionId);
     const existing = await this.options.store.getTransaction(key);
     if (existing !== undefined && existing.clientId !== device.clientId)
@@ -244,17 +241,20 @@ export class TransactionService {
       expires_at: new Date(record.expiresAt).toISOString(),
       ...(record.numberMatchCode === null
         ? {}
-        : { number_match_choices: numberChoices(record.numberMatchCode) }),
+        : { number_match_choices: numberMatchChoices(record.numberMatchCode) }),
     };
   }
 
-  /** The device that redeemed answers: accept (with the picked number, if asked) or deny. */
+  /**
+   * The device that redeemed answers: accept (with the picked number, if asked) or deny. Throws a
+   * MobileApiRefusal.
+   */
   async answer(
     device: DeviceRecord,
     transactionId: string,
     accept: boolean,
     pickedNumber: string | null,
-  ): Promise<{ status: 'accepted' | 'denied' }> {
+  ): Promise<MobileAnswerResponse> {
     const key = sha256Hex(transactionId);
     const existing = await this.options.store.getTransaction(key);
     if (existing === undefined || existing.clientId !== device.clientId)
@@ -329,45 +329,25 @@ function defaultMessage(type: LoginTypeConfig, languageCode: string | null): str
   return (language === undefined ? undefined : type.messages[language]) ?? type.messages.en ?? null;
 }
 
-/** The right number and two others, in random order. */
-function numberChoices(code: string): string[] {
-  const choices = new Set([code]);
-  while (choices.size < 3) choices.add(String(randomInt(10, 100)));
-  const shuffled = [...choices];
-  for (let i = shuffled.length - 1; i > 0; i -= 1) {
-    const j = randomInt(0, i + 1);
-    [shuffled[i], shuffled[j]] = [shuffled[j] as string, shuffled[i] as string];
-  }
-  return shuffled;
-}
-
-function redeemFailure(reason: TransitionFailure): TokenServerError {
+function redeemFailure(reason: TransitionFailure): MobileApiRefusal {
   switch (reason) {
     case 'wrong_user':
-      return mobileError(
-        'MOBILE_AUTHENTICATION_NOT_ENROLLED',
-        403,
-        'This request is for another user.',
-      );
+      return new MobileApiRefusal('wrong_user');
     case 'expired':
-      return mobileError('MOBILE_AUTHENTICATION_REQUEST_EXPIRED', 410);
+      return new MobileApiRefusal('request_expired', 'The login request expired.');
     case 'already_handled':
-      return mobileError('MOBILE_AUTHENTICATION_REQUEST_ALREADY_HANDLED', 409);
+      return new MobileApiRefusal('already_handled');
     default:
-      return mobileError('MOBILE_AUTHENTICATION_REQUEST_NOT_FOUND', 404);
+      return new MobileApiRefusal('request_not_found');
   }
 }
 
-function answerFailure(reason: TransitionFailure): TokenServerError {
+function answerFailure(reason: TransitionFailure): MobileApiRefusal {
   switch (reason) {
     case 'not_in_progress':
-      return mobileError('OTP_AUTHENTICATION_NOT_IN_PROGRESS', 409);
+      return new MobileApiRefusal('not_in_progress');
     case 'wrong_device':
-      return mobileError(
-        'MOBILE_AUTHENTICATION_REQUEST_ALREADY_HANDLED',
-        409,
-        'Another device is answering this request.',
-      );
+      return new MobileApiRefusal('already_handled', 'Another device is answering this request.');
     default:
       return redeemFailure(reason);
   }

@@ -1,29 +1,26 @@
 import { Hono, type Context } from 'hono';
-import * as v from 'valibot';
-import { isDeviceName } from '../../../protocol/index.js';
+import type * as v from 'valibot';
+import {
+  MOBILE_API_ENDPOINTS,
+  MobileAnswerRequest,
+  MobileApiRefusal,
+  MobileRedeemRequest,
+  parseMobileApiBody,
+  parseMobileApiId,
+  type SignedHttpRequest,
+} from '../../../protocol/index.js';
 import type { DeviceAuthenticator } from '../device-authenticator.js';
 import type { EnrollmentService } from '../enrollment-service.js';
-import { mobileError } from '../errors.js';
+import { TokenServerError } from '../errors.js';
 import type { TransactionService } from '../transaction-service.js';
 
-const HEX128 = v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/));
+const { enroll, redeem, answer } = MOBILE_API_ENDPOINTS;
 
-const EnrollBody = v.strictObject({
-  secret: HEX128,
-  public_key: v.unknown(),
-  // Shown in the website's list of linked phones, so held to the rule of display names.
-  device_name: v.pipe(
-    v.string(),
-    v.check((name: string) => isDeviceName(name)),
-  ),
-});
-const RedeemBody = v.strictObject({ otp: HEX128 });
-const AnswerBody = v.strictObject({
-  answer: v.picklist(['accept', 'deny']),
-  number: v.optional(v.pipe(v.string(), v.regex(/^\d{2}$/))),
-});
-
-/** The mobile API that the SDK calls; every call is signed by the device key. */
+/**
+ * The mobile API that the SDK calls; every call is signed by the device key. Its requests,
+ * answers and refusals are src/protocol's (mobile-api-contract.ts), as are its checks, which the
+ * MSW mock runs too.
+ */
 export function mobileRoutes(options: {
   authenticator: DeviceAuthenticator;
   transactions: TransactionService;
@@ -32,51 +29,71 @@ export function mobileRoutes(options: {
 }): Hono {
   const app = new Hono();
 
-  app.post('/enrollments/:enrollmentId', async (c) => {
-    const enrollmentId = idParam(c.req.param('enrollmentId'));
-    const request = await signedRequest(c);
-    const body = parseJson(EnrollBody, request.body);
-    const publicKey = await options.authenticator.verifyEnrollment(request, body.public_key);
-    return c.json(
-      await options.enrollments.complete(enrollmentId, body.secret, publicKey, body.device_name),
-      201,
-    );
-  });
+  app.post(enroll.route, (c) =>
+    answering(async () => {
+      const enrollmentId = parseMobileApiId(c.req.param('enrollmentId'));
+      const body = await options.authenticator.verifyEnrollment(await signedRequest(c));
+      const { secret, public_key: publicKey, device_name: deviceName } = body;
+      const linked = await options.enrollments.complete(
+        enrollmentId,
+        secret,
+        publicKey,
+        deviceName,
+      );
+      return c.json(linked, enroll.status);
+    }),
+  );
 
-  app.post('/transactions/:transactionId/redeem', async (c) => {
-    const transactionId = idParam(c.req.param('transactionId'));
+  /** A transaction call of an enrolled device, checked in the contract's order. */
+  async function deviceCall<S extends v.GenericSchema>(c: Context, schema: S) {
+    const transactionId = parseMobileApiId(c.req.param('transactionId') ?? '');
     const request = await signedRequest(c);
     const device = await options.authenticator.verify(request);
-    const body = parseJson(RedeemBody, request.body);
-    return c.json(
-      await options.transactions.redeem(device, transactionId, body.otp, options.clientIp(c)),
-    );
-  });
+    return { transactionId, device, body: parseMobileApiBody(schema, request.body) };
+  }
 
-  app.post('/transactions/:transactionId/answer', async (c) => {
-    const transactionId = idParam(c.req.param('transactionId'));
-    const request = await signedRequest(c);
-    const device = await options.authenticator.verify(request);
-    const body = parseJson(AnswerBody, request.body);
-    return c.json(
-      await options.transactions.answer(
-        device,
-        transactionId,
-        body.answer === 'accept',
-        body.number ?? null,
-      ),
-    );
-  });
+  app.post(redeem.route, (c) =>
+    answering(async () => {
+      const { transactionId, device, body } = await deviceCall(c, MobileRedeemRequest);
+      const phoneIp = options.clientIp(c);
+      const details = await options.transactions.redeem(device, transactionId, body.otp, phoneIp);
+      return c.json(details, redeem.status);
+    }),
+  );
+
+  app.post(answer.route, (c) =>
+    answering(async () => {
+      const { transactionId, device, body } = await deviceCall(c, MobileAnswerRequest);
+      const accept = body.answer === 'accept';
+      const number = body.number ?? null;
+      const recorded = await options.transactions.answer(device, transactionId, accept, number);
+      return c.json(recorded, answer.status);
+    }),
+  );
 
   return app;
 }
 
-async function signedRequest(c: Context): Promise<{
-  method: string;
-  pathAndQuery: string;
-  headers: Headers;
-  body: Uint8Array;
-}> {
+/** Runs a route; a refusal becomes the TokenServerError that the app answers with. */
+async function answering(route: () => Promise<Response>): Promise<Response> {
+  try {
+    return await route();
+  } catch (error) {
+    if (!(error instanceof MobileApiRefusal)) throw error;
+    throw new TokenServerError(
+      {
+        code: error.errorCode,
+        status: error.status,
+        error: error.error,
+        message: error.message,
+        headers: { ...error.headers },
+      },
+      error,
+    );
+  }
+}
+
+async function signedRequest(c: Context): Promise<SignedHttpRequest> {
   const url = new URL(c.req.url);
   return {
     method: c.req.method,
@@ -84,26 +101,4 @@ async function signedRequest(c: Context): Promise<{
     headers: c.req.raw.headers,
     body: new Uint8Array(await c.req.arrayBuffer()),
   };
-}
-
-function idParam(value: string): string {
-  if (!/^[0-9a-f]{32}$/.test(value))
-    throw mobileError('MOBILE_AUTHENTICATION_REQUEST_NOT_FOUND', 404);
-  return value;
-}
-
-function parseJson<S extends v.GenericSchema>(schema: S, body: Uint8Array): v.InferOutput<S> {
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
-  } catch (cause) {
-    throw Object.assign(mobileError('INVALID_REQUEST', 400, 'The body is not JSON.'), { cause });
-  }
-  const result = v.safeParse(schema, json);
-  if (!result.success) {
-    const issue = result.issues[0];
-    const field = v.getDotPath(issue) ?? 'body';
-    throw mobileError('INVALID_REQUEST', 400, `The field ${field} is missing or invalid.`);
-  }
-  return result.output;
 }

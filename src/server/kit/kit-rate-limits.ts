@@ -1,0 +1,50 @@
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RateCounters } from '../security/rate-counters.js';
+import type { KitRateLimit, OtpLoginKitConfig } from './kit-config.js';
+
+/** The kit's four rate limits. */
+export interface KitRateLimits {
+  /** Starts per browser address. */
+  readonly startPerIp: RateLimiterAbstract;
+  /** Polls per browser address. */
+  readonly statusPerIp: RateLimiterAbstract;
+  /** Polls per login. */
+  readonly statusPerLogin: RateLimiterAbstract;
+  /** Callbacks per caller address. */
+  readonly callbackPerIp: RateLimiterAbstract;
+}
+
+/**
+ * The limits the website configured (or the defaults), counted by `counters`: the store's shared
+ * counters (Redis) or this process's. The names are part of the counters' keys in Redis.
+ */
+export function kitRateLimits(
+  limits: OtpLoginKitConfig['rateLimits'] = {},
+  counters: RateCounters,
+): KitRateLimits {
+  const limiter = (name: string, limit: KitRateLimit) =>
+    counters({ name, points: limit.points, durationSeconds: limit.durationSeconds });
+  return {
+    startPerIp: limiter('start', limits.startPerIp ?? { points: 30, durationSeconds: 60 }),
+    statusPerIp: limiter('ip', limits.statusPerIp ?? { points: 300, durationSeconds: 60 }),
+    statusPerLogin: limiter('login', limits.statusPerLogin ?? { points: 60, durationSeconds: 60 }),
+    callbackPerIp: limiter('cb', limits.callbackPerIp ?? { points: 600, durationSeconds: 60 }),
+  };
+}
+
+/**
+ * Counts one request for `key`: undefined while it is within the limit, else the whole seconds
+ * (at least 1) until the limit lets it through again.
+ */
+export async function secondsOverLimit(
+  limiter: RateLimiterAbstract,
+  key: string,
+): Promise<number | undefined> {
+  try {
+    await limiter.consume(key);
+    return undefined;
+  } catch (rejection) {
+    if (!(rejection instanceof RateLimiterRes)) throw rejection;
+    return Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+  }
+}

@@ -1,0 +1,27 @@
+import type { UserOfRequest } from './kit-config.js';
+import type { KitFlow } from './kit-flow.js';
+import { transactionFlow, type LoginType } from './login-flow.js';
+import type { RelyingPartyClient } from './relying-party-client.js';
+import type { TransactionObserver } from './transaction-observer.js';
+
+/**
+ * Second factor: a login for the user who passed the first factor (`userId`), whom the Token
+ * Server binds the transaction to (it refuses other users' phones). The kit checks again: an
+ * accepted answer from another user's phone reads as denied and logs nobody in.
+ */
+export function secondFactorFlow(
+  secondFactor: LoginType & { userId: UserOfRequest },
+  parts: { client: RelyingPartyClient; callbackUri: string; observe: TransactionObserver },
+): KitFlow {
+  const flow = transactionFlow('second_factor', secondFactor, parts);
+  return {
+    ...flow,
+    userOf: secondFactor.userId,
+    async observe(record, waitSeconds, signal) {
+      const seen = await flow.observe(record, waitSeconds, signal);
+      return seen.status === 'accepted' && seen.userId !== record.userId
+        ? { status: 'denied' }
+        : seen;
+    },
+  };
+}

@@ -1,0 +1,709 @@
+/*
+ * The mobile API's contract (src/protocol: mobile-api-contract.ts, mobile-api-refusals.ts) as one
+ * suite, run against every side that speaks it: the reference Token Server
+ * (mobile-api-token-server.node.test.ts) and the MSW mock, in Node (mobile-api-mock.node.test.ts)
+ * and in browsers under MSW's service worker (mobile-api-mock.browser.test.ts). Each case is
+ * what a phone sends and what it must get back: every success in its exact shape, every refusal
+ * with its status, `error` and `error_code`, and what the refusal left unchanged.
+ */
+import { expect } from 'chai';
+import * as v from 'valibot';
+import { afterEach, beforeEach, describe, it } from '#spec';
+import {
+  MOBILE_API_ENDPOINTS,
+  MOBILE_API_MAX_BODY_BYTES,
+  MOBILE_API_REFUSALS,
+  mobileApiPath,
+  MobileApiErrorBody,
+  NUMBER_MATCH_CHOICE_COUNT,
+  SIGNATURE_HEADERS,
+  toBase64Url,
+  type EnrollmentPayload,
+  type LoginStatus,
+  type MobileApiEndpoint,
+  type MobileApiRefusalCode,
+} from '../../src/protocol/index.js';
+import { ContractPhone, type CallOptions } from './mobile-api-phone.js';
+
+/** A login the side started, as a website would. */
+export interface SideLogin {
+  readonly transactionId: string;
+  readonly otp: string;
+  /** The number the website shows, for a number-matching login. */
+  readonly numberMatchCode?: string;
+}
+
+/** One implementation of the mobile API, and what the suite needs to drive it. */
+export interface MobileApiSide {
+  /** What the SDK's `tokenServerUrl` would be. */
+  readonly tokenServerUrl: string;
+  readonly clockSkewMs: number;
+  readonly loginTimeToLiveMs: number;
+  readonly enrollmentTimeToLiveMs: number;
+  /** The side's clock, ms since the epoch; phones sign with it. */
+  now(): number;
+  /** Moves the side's clock on. */
+  advance(ms: number): void;
+  fetch(request: Request): Promise<Response>;
+  /** A "Link your phone" code for `userId`, as a website starts it. */
+  enrollmentCode(userId: string, displayName?: string): Promise<EnrollmentPayload>;
+  /** A login, as a website starts it: with number matching, or for one user (second factor). */
+  startLogin(options?: { numberMatching?: boolean; userId?: string }): Promise<SideLogin>;
+  /** What the website would see. */
+  loginState(transactionId: string): Promise<LoginStatus | undefined>;
+  /** The website revokes a linked phone. */
+  revokeDevice(deviceId: string): Promise<void>;
+  /** From now on, this caller is over the rate limit. */
+  exceedRateLimit(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const ALICE = 'alice@example.com';
+const BOB = 'bob@example.com';
+const NEVER_ISSUED = '0123456789abcdef0123456789abcdef';
+
+type AnswerOf<E extends MobileApiEndpoint> = v.InferOutput<
+  (typeof MOBILE_API_ENDPOINTS)[E]['response']
+>;
+
+/** Checks a success: the endpoint's status, JSON of its schema, and no field the schema lacks. */
+async function expectAnswer<E extends MobileApiEndpoint>(
+  response: Response,
+  endpoint: E,
+): Promise<AnswerOf<E>> {
+  const body: unknown = await response.json();
+  const { status, response: schema } = MOBILE_API_ENDPOINTS[endpoint];
+  expect(response.status, `${endpoint}: ${JSON.stringify(body)}`).to.equal(status);
+  expect(response.headers.get('Content-Type')).to.match(/^application\/json\b/);
+  const exact = v.safeParse(v.strictObject(schema.entries as v.ObjectEntries), body);
+  const issues = exact.issues?.map((issue) => `${v.getDotPath(issue) ?? ''}: ${issue.message}`);
+  expect(issues, `${endpoint} answered ${JSON.stringify(body)}`).to.equal(undefined);
+  return body as AnswerOf<E>;
+}
+
+/** Checks a refusal: status, `error` and `error_code` of the table, and the body's exact shape. */
+async function expectRefusal(response: Response, code: MobileApiRefusalCode): Promise<void> {
+  const body = (await response.json()) as Record<string, unknown>;
+  const entry = MOBILE_API_REFUSALS[code];
+  expect(
+    { status: response.status, error: body.error, error_code: body.error_code },
+    `expected ${code}, got ${JSON.stringify(body)}`,
+  ).to.deep.equal({ status: entry.status, error: entry.error, error_code: entry.errorCode });
+  expect(v.is(v.strictObject(MobileApiErrorBody.entries), body), JSON.stringify(body)).to.equal(
+    true,
+  );
+  expect(response.headers.get('Content-Type')).to.match(/^application\/json\b/);
+}
+
+/** Registers the suite for the side that `createSide` makes afresh for every case. */
+export function mobileApiContract(createSide: () => Promise<MobileApiSide>): void {
+  let side: MobileApiSide;
+
+  beforeEach(async () => {
+    side = await createSide();
+  });
+  afterEach(async () => {
+    await side.close();
+  });
+
+  function urlOf(endpoint: MobileApiEndpoint, id: string): string {
+    return `${side.tokenServerUrl}${mobileApiPath(endpoint, id)}`;
+  }
+
+  /** A signed call, made now on the side's clock unless the options say otherwise. */
+  async function signed(
+    phone: ContractPhone,
+    endpoint: MobileApiEndpoint,
+    id: string,
+    body: unknown,
+    options: Partial<CallOptions> = {},
+  ): Promise<Request> {
+    return phone.call(urlOf(endpoint, id), body, { timestamp: side.now(), ...options });
+  }
+
+  async function send(
+    phone: ContractPhone,
+    endpoint: MobileApiEndpoint,
+    id: string,
+    body: unknown,
+    options: Partial<CallOptions> = {},
+  ): Promise<Response> {
+    return side.fetch(await signed(phone, endpoint, id, body, options));
+  }
+
+  function enrollBody(code: EnrollmentPayload, phone: ContractPhone, change = {}): object {
+    return { secret: code.secret, public_key: phone.publicJwk, device_name: 'Pixel 8', ...change };
+  }
+
+  /** A phone linked to `userId` through a code the side made. */
+  async function linkedPhone(userId = ALICE): Promise<ContractPhone> {
+    const phone = await ContractPhone.create();
+    const code = await side.enrollmentCode(userId);
+    const linked = await expectAnswer(
+      await send(phone, 'enroll', code.enrollmentId, enrollBody(code, phone)),
+      'enroll',
+    );
+    phone.deviceId = linked.device_id;
+    return phone;
+  }
+
+  /** A login that `phone` has redeemed. */
+  async function redeemedBy(
+    phone: ContractPhone,
+    options?: { numberMatching?: boolean },
+  ): Promise<SideLogin & { choices: readonly string[] | undefined }> {
+    const login = await side.startLogin(options);
+    const details = await expectAnswer(
+      await send(phone, 'redeem', login.transactionId, { otp: login.otp }),
+      'redeem',
+    );
+    return { ...login, choices: details.number_match_choices };
+  }
+
+  describe('enroll: POST /enrollments/{enrollment_id}', () => {
+    it('links the phone to the user of the code, with the name the website gave the account', async () => {
+      const phone = await ContractPhone.create();
+      const code = await side.enrollmentCode(ALICE, 'Alice Example');
+      const response = await send(phone, 'enroll', code.enrollmentId, enrollBody(code, phone));
+      const linked = await expectAnswer(response, 'enroll');
+      expect(linked.user_id).to.equal(ALICE);
+      expect(linked.display_name).to.equal('Alice Example');
+      // The new device id signs the next call.
+      phone.deviceId = linked.device_id;
+      const login = await side.startLogin();
+      const body = { otp: login.otp };
+      await expectAnswer(await send(phone, 'redeem', login.transactionId, body), 'redeem');
+    });
+
+    it('answers display_name null when the website gave no name', async () => {
+      const phone = await ContractPhone.create();
+      const code = await side.enrollmentCode(ALICE);
+      const response = await send(phone, 'enroll', code.enrollmentId, enrollBody(code, phone));
+      expect((await expectAnswer(response, 'enroll')).display_name).to.equal(null);
+    });
+
+    it('takes ext and key_ops beside the key, as WebCrypto exports them', async () => {
+      const phone = await ContractPhone.create();
+      const code = await side.enrollmentCode(ALICE);
+      // Firefox's export also has alg (ES256), which the API refuses: the SDK sends only the key.
+      const publicKey = { ...phone.publicJwk, ext: true, key_ops: ['verify'] };
+      const body = enrollBody(code, phone, { public_key: publicKey });
+      await expectAnswer(await send(phone, 'enroll', code.enrollmentId, body), 'enroll');
+    });
+
+    it('uses a code once: another phone then gets device_already_enrolled', async () => {
+      const first = await ContractPhone.create();
+      const second = await ContractPhone.create();
+      const code = await side.enrollmentCode(ALICE);
+      await expectAnswer(
+        await send(first, 'enroll', code.enrollmentId, enrollBody(code, first)),
+        'enroll',
+      );
+      const again = await send(second, 'enroll', code.enrollmentId, enrollBody(code, second));
+      await expectRefusal(again, 'device_already_enrolled');
+    });
+
+    it('refuses an unknown code, a wrong secret or an id that is not one, and the code still works', async () => {
+      const phone = await ContractPhone.create();
+      const code = await side.enrollmentCode(ALICE);
+      const body = enrollBody(code, phone);
+      await expectRefusal(await send(phone, 'enroll', NEVER_ISSUED, body), 'request_not_found');
+      const wrongSecret = enrollBody(code, phone, { secret: NEVER_ISSUED });
+      await expectRefusal(
+        await send(phone, 'enroll', code.enrollmentId, wrongSecret),
+        'request_not_found',
+      );
+      const upperCase = code.enrollmentId.toUpperCase();
+      await expectRefusal(await send(phone, 'enroll', upperCase, body), 'request_not_found');
+      await expectAnswer(await send(phone, 'enroll', code.enrollmentId, body), 'enroll');
+    });
+
+    it('refuses a code that expired with request_expired', async () => {
+      const phone = await ContractPhone.create();
+      const code = await side.enrollmentCode(ALICE);
+      side.advance(side.enrollmentTimeToLiveMs);
+      const response = await send(phone, 'enroll', code.enrollmentId, enrollBody(code, phone));
+      await expectRefusal(response, 'request_expired');
+    });
+
+    it('refuses a public key that is not a P-256 public key as a bad signature', async () => {
+      const phone = await ContractPhone.create();
+      const code = await side.enrollmentCode(ALICE);
+      const { x = '', y = '' } = phone.publicJwk;
+      const keys: Record<string, unknown> = {
+        'a private part (d)': { ...phone.publicJwk, d: x },
+        'another member (kid)': { ...phone.publicJwk, kid: 'phone-1' },
+        'another member (alg)': { ...phone.publicJwk, alg: 'ES256' },
+        'a short x': { ...phone.publicJwk, x: x.slice(1) },
+        'a long y': { ...phone.publicJwk, y: `${y}A` },
+        'another curve': { ...phone.publicJwk, crv: 'P-384' },
+        'another key type': { ...phone.publicJwk, kty: 'OKP' },
+        'a point off the curve': { ...phone.publicJwk, y: x },
+        'no key at all': undefined,
+        'a string': 'not a key',
+      };
+      for (const [what, publicKey] of Object.entries(keys)) {
+        const body = enrollBody(code, phone, { public_key: publicKey });
+        const response = await send(phone, 'enroll', code.enrollmentId, body);
+        expect(response.status, what).to.equal(401);
+        await expectRefusal(response, 'invalid_signature');
+      }
+      // None of them used up the code.
+      const body = enrollBody(code, phone);
+      await expectAnswer(await send(phone, 'enroll', code.enrollmentId, body), 'enroll');
+    });
+
+    it('refuses a body that is not JSON, or of another shape, with invalid_body', async () => {
+      const phone = await ContractPhone.create();
+      const code = await side.enrollmentCode(ALICE);
+      const { secret } = code;
+      const bodies: Record<string, Partial<CallOptions> & { body?: unknown }> = {
+        'not JSON': { rawBody: '{"secret":' },
+        'not UTF-8': { rawBody: new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x7d]) },
+        'an array': { body: [] },
+        'an unknown field': { body: enrollBody(code, phone, { user_id: ALICE }) },
+        'no secret': { body: { public_key: phone.publicJwk, device_name: 'Pixel 8' } },
+        'an upper-case secret': { body: enrollBody(code, phone, { secret: secret.toUpperCase() }) },
+        'an empty device name': { body: enrollBody(code, phone, { device_name: '' }) },
+        'a reversed device name': { body: enrollBody(code, phone, { device_name: 'a\u202Eb' }) },
+        'a padded device name': { body: enrollBody(code, phone, { device_name: ' Pixel' }) },
+        'a bad body and a bad key': {
+          body: enrollBody(code, phone, { device_name: '', public_key: { kty: 'EC' } }),
+        },
+      };
+      for (const [what, { body, ...options }] of Object.entries(bodies)) {
+        const response = await send(phone, 'enroll', code.enrollmentId, body, options);
+        expect(response.status, what).to.equal(400);
+        await expectRefusal(response, 'invalid_body');
+      }
+      await expectAnswer(
+        await send(phone, 'enroll', code.enrollmentId, enrollBody(code, phone)),
+        'enroll',
+      );
+    });
+
+    it('checks the body before the signature, unlike the other calls', async () => {
+      const phone = await ContractPhone.create();
+      const code = await side.enrollmentCode(ALICE);
+      const unsigned = { headers: { [SIGNATURE_HEADERS.signature]: null } };
+      const badBody = enrollBody(code, phone, { secret: 'nope' });
+      await expectRefusal(
+        await send(phone, 'enroll', code.enrollmentId, badBody, unsigned),
+        'invalid_body',
+      );
+      await expectRefusal(
+        await send(phone, 'enroll', code.enrollmentId, enrollBody(code, phone), unsigned),
+        'invalid_signature',
+      );
+    });
+
+    it('refuses an enrollment signed by another key than the one it links', async () => {
+      const phone = await ContractPhone.create();
+      const other = await ContractPhone.create();
+      const code = await side.enrollmentCode(ALICE);
+      const response = await send(other, 'enroll', code.enrollmentId, enrollBody(code, phone));
+      await expectRefusal(response, 'invalid_signature');
+    });
+
+    it('refuses a replayed enrollment as a bad signature, before it looks at the code', async () => {
+      const phone = await ContractPhone.create();
+      const code = await side.enrollmentCode(ALICE);
+      const request = await signed(phone, 'enroll', code.enrollmentId, enrollBody(code, phone));
+      const replay = request.clone();
+      await expectAnswer(await side.fetch(request), 'enroll');
+      await expectRefusal(await side.fetch(replay), 'invalid_signature');
+    });
+  });
+
+  describe('redeem: POST /transactions/{transaction_id}/redeem', () => {
+    it("gives the phone the request's details, and the login is scanned", async () => {
+      const phone = await linkedPhone();
+      const login = await side.startLogin();
+      const requestedAt = side.now();
+      expect(await side.loginState(login.transactionId)).to.equal('pending');
+      const details = await expectAnswer(
+        await send(phone, 'redeem', login.transactionId, { otp: login.otp }),
+        'redeem',
+      );
+      expect(details.transaction_id).to.equal(login.transactionId);
+      expect(Date.parse(details.requested_at)).to.equal(requestedAt);
+      expect(Date.parse(details.expires_at)).to.equal(requestedAt + side.loginTimeToLiveMs);
+      expect(details.number_match_choices).to.equal(undefined);
+      expect(await side.loginState(login.transactionId)).to.equal('scanned');
+    });
+
+    it('gives the phone that redeemed the same details again, and any other phone already_handled', async () => {
+      const phone = await linkedPhone();
+      const other = await linkedPhone();
+      const login = await side.startLogin();
+      const body = { otp: login.otp };
+      const first = await expectAnswer(
+        await send(phone, 'redeem', login.transactionId, body),
+        'redeem',
+      );
+      const again = await expectAnswer(
+        await send(phone, 'redeem', login.transactionId, body),
+        'redeem',
+      );
+      expect(again).to.deep.equal(first);
+      await expectRefusal(
+        await send(other, 'redeem', login.transactionId, body),
+        'already_handled',
+      );
+    });
+
+    it('refuses a wrong OTP as unknown (request_not_found), and the login stays pending', async () => {
+      const phone = await linkedPhone();
+      const login = await side.startLogin();
+      const wrong = { otp: login.otp.replace(/^./, (digit) => (digit === 'f' ? '0' : 'f')) };
+      await expectRefusal(
+        await send(phone, 'redeem', login.transactionId, wrong),
+        'request_not_found',
+      );
+      expect(await side.loginState(login.transactionId)).to.equal('pending');
+    });
+
+    it('refuses an unknown login, or an id that is not one, as request_not_found', async () => {
+      const phone = await linkedPhone();
+      const login = await side.startLogin();
+      const body = { otp: login.otp };
+      await expectRefusal(await send(phone, 'redeem', NEVER_ISSUED, body), 'request_not_found');
+      const upperCase = login.transactionId.toUpperCase();
+      await expectRefusal(await send(phone, 'redeem', upperCase, body), 'request_not_found');
+      await expectRefusal(await send(phone, 'redeem', 'x', body), 'request_not_found');
+    });
+
+    it('refuses an OTP that is not 32 lowercase hex, or a body of another shape, with invalid_body', async () => {
+      const phone = await linkedPhone();
+      const login = await side.startLogin();
+      const bodies: Record<string, Partial<CallOptions> & { body?: unknown }> = {
+        'an upper-case OTP': { body: { otp: login.otp.toUpperCase() } },
+        'a short OTP': { body: { otp: login.otp.slice(1) } },
+        'a number': { body: { otp: 42 } },
+        'no OTP': { body: {} },
+        'an unknown field': { body: { otp: login.otp, device: 'x' } },
+        'not JSON': { rawBody: `otp=${login.otp}` },
+      };
+      for (const [what, { body, ...options }] of Object.entries(bodies)) {
+        const response = await send(phone, 'redeem', login.transactionId, body, options);
+        expect(response.status, what).to.equal(400);
+        await expectRefusal(response, 'invalid_body');
+      }
+      expect(await side.loginState(login.transactionId)).to.equal('pending');
+    });
+
+    it('refuses a login that expired with request_expired', async () => {
+      const phone = await linkedPhone();
+      const login = await side.startLogin();
+      side.advance(side.loginTimeToLiveMs);
+      await expectRefusal(
+        await send(phone, 'redeem', login.transactionId, { otp: login.otp }),
+        'request_expired',
+      );
+      expect(await side.loginState(login.transactionId)).to.equal('expired');
+    });
+
+    it("offers the number-matching choices: distinct two-digit numbers, the website's among them", async () => {
+      const phone = await linkedPhone();
+      const login = await redeemedBy(phone, { numberMatching: true });
+      expect(login.numberMatchCode).to.match(/^\d{2}$/);
+      expect(login.choices).to.have.length(NUMBER_MATCH_CHOICE_COUNT);
+      expect(login.choices).to.include(login.numberMatchCode);
+      for (const choice of login.choices ?? []) expect(Number(choice)).to.be.within(10, 99);
+    });
+
+    it('lets only a phone of the named user redeem a second-factor login (wrong_user)', async () => {
+      const alices = await linkedPhone(ALICE);
+      const bobs = await linkedPhone(BOB);
+      const login = await side.startLogin({ userId: ALICE });
+      const body = { otp: login.otp };
+      await expectRefusal(await send(bobs, 'redeem', login.transactionId, body), 'wrong_user');
+      expect(await side.loginState(login.transactionId)).to.equal('pending');
+      await expectAnswer(await send(alices, 'redeem', login.transactionId, body), 'redeem');
+    });
+  });
+
+  describe('answer: POST /transactions/{transaction_id}/answer', () => {
+    it('records an accept', async () => {
+      const phone = await linkedPhone();
+      const login = await redeemedBy(phone);
+      const answered = await expectAnswer(
+        await send(phone, 'answer', login.transactionId, { answer: 'accept' }),
+        'answer',
+      );
+      expect(answered).to.deep.equal({ status: 'accepted' });
+      expect(await side.loginState(login.transactionId)).to.equal('accepted');
+    });
+
+    it('records a deny', async () => {
+      const phone = await linkedPhone();
+      const login = await redeemedBy(phone);
+      const answered = await expectAnswer(
+        await send(phone, 'answer', login.transactionId, { answer: 'deny' }),
+        'answer',
+      );
+      expect(answered).to.deep.equal({ status: 'denied' });
+      expect(await side.loginState(login.transactionId)).to.equal('denied');
+    });
+
+    it('answers once: a second answer is already_handled, and the first stands', async () => {
+      const phone = await linkedPhone();
+      const login = await redeemedBy(phone);
+      const id = login.transactionId;
+      await expectAnswer(await send(phone, 'answer', id, { answer: 'accept' }), 'answer');
+      await expectRefusal(await send(phone, 'answer', id, { answer: 'deny' }), 'already_handled');
+      await expectRefusal(await send(phone, 'answer', id, { answer: 'accept' }), 'already_handled');
+      await expectRefusal(await send(phone, 'redeem', id, { otp: login.otp }), 'already_handled');
+      expect(await side.loginState(id)).to.equal('accepted');
+    });
+
+    it('refuses an answer before the redeem with not_in_progress', async () => {
+      const phone = await linkedPhone();
+      const login = await side.startLogin();
+      await expectRefusal(
+        await send(phone, 'answer', login.transactionId, { answer: 'accept' }),
+        'not_in_progress',
+      );
+      expect(await side.loginState(login.transactionId)).to.equal('pending');
+    });
+
+    it("refuses another phone's answer as already_handled", async () => {
+      const phone = await linkedPhone();
+      const other = await linkedPhone();
+      const login = await redeemedBy(phone);
+      await expectRefusal(
+        await send(other, 'answer', login.transactionId, { answer: 'accept' }),
+        'already_handled',
+      );
+      expect(await side.loginState(login.transactionId)).to.equal('scanned');
+    });
+
+    it('refuses an answer after the login expired with request_expired', async () => {
+      const phone = await linkedPhone();
+      const login = await redeemedBy(phone);
+      side.advance(side.loginTimeToLiveMs);
+      await expectRefusal(
+        await send(phone, 'answer', login.transactionId, { answer: 'accept' }),
+        'request_expired',
+      );
+      expect(await side.loginState(login.transactionId)).to.equal('expired');
+    });
+
+    it('refuses an answer for an unknown login as request_not_found', async () => {
+      const phone = await linkedPhone();
+      await expectRefusal(
+        await send(phone, 'answer', NEVER_ISSUED, { answer: 'accept' }),
+        'request_not_found',
+      );
+    });
+
+    it('accepts with the right number; a decoy or no number is recorded as denied', async () => {
+      const phone = await linkedPhone();
+      const picks = {
+        'the right number': { pick: 'code', status: 'accepted' },
+        'a decoy': { pick: 'decoy', status: 'denied' },
+        'no number': { pick: 'none', status: 'denied' },
+      } as const;
+      for (const [what, { pick, status }] of Object.entries(picks)) {
+        const login = await redeemedBy(phone, { numberMatching: true });
+        const decoy = login.choices?.find((choice) => choice !== login.numberMatchCode);
+        const number = { code: login.numberMatchCode, decoy, none: undefined }[pick];
+        const response = await send(phone, 'answer', login.transactionId, {
+          answer: 'accept',
+          number,
+        });
+        expect((await expectAnswer(response, 'answer')).status, what).to.equal(status);
+        expect(await side.loginState(login.transactionId), what).to.equal(status);
+      }
+    });
+
+    it('ignores a number on a login without number matching', async () => {
+      const phone = await linkedPhone();
+      const login = await redeemedBy(phone);
+      const response = await send(phone, 'answer', login.transactionId, {
+        answer: 'accept',
+        number: '12',
+      });
+      expect(await expectAnswer(response, 'answer')).to.deep.equal({ status: 'accepted' });
+    });
+
+    it('refuses an answer of another shape with invalid_body, and the login waits on', async () => {
+      const phone = await linkedPhone();
+      const login = await redeemedBy(phone);
+      const bodies: Record<string, unknown> = {
+        'another answer': { answer: 'maybe' },
+        'no answer': { number: '42' },
+        'a one-digit number': { answer: 'accept', number: '7' },
+        'a number as a number': { answer: 'accept', number: 42 },
+        'an unknown field': { answer: 'accept', reason: 'x' },
+      };
+      for (const [what, body] of Object.entries(bodies)) {
+        const response = await send(phone, 'answer', login.transactionId, body);
+        expect(response.status, what).to.equal(400);
+        await expectRefusal(response, 'invalid_body');
+      }
+      expect(await side.loginState(login.transactionId)).to.equal('scanned');
+    });
+  });
+
+  describe('signatures (on redeem; the answer is checked alike)', () => {
+    it('refuses a call without a device id, or with one that is not 32 lowercase hex', async () => {
+      const phone = await linkedPhone();
+      const login = await side.startLogin();
+      const body = { otp: login.otp };
+      for (const deviceId of [null, '', phone.deviceId.toUpperCase(), `${phone.deviceId}0`]) {
+        const headers = { [SIGNATURE_HEADERS.deviceId]: deviceId };
+        const response = await send(phone, 'redeem', login.transactionId, body, { headers });
+        await expectRefusal(response, 'invalid_signature');
+      }
+      expect(await side.loginState(login.transactionId)).to.equal('pending');
+    });
+
+    it('refuses a device it never linked, and one the website revoked, with device_deregistered', async () => {
+      const stranger = await ContractPhone.create();
+      stranger.deviceId = NEVER_ISSUED;
+      const phone = await linkedPhone();
+      const login = await side.startLogin();
+      const body = { otp: login.otp };
+      await expectRefusal(
+        await send(stranger, 'redeem', login.transactionId, body),
+        'device_deregistered',
+      );
+      await side.revokeDevice(phone.deviceId);
+      await expectRefusal(
+        await send(phone, 'redeem', login.transactionId, body),
+        'device_deregistered',
+      );
+      expect(await side.loginState(login.transactionId)).to.equal('pending');
+    });
+
+    it('refuses missing or malformed signature headers with invalid_signature', async () => {
+      const phone = await linkedPhone();
+      const login = await side.startLogin();
+      const body = { otp: login.otp };
+      const der = toBase64Url(crypto.getRandomValues(new Uint8Array(71)));
+      const headers: Record<string, Record<string, string | null>> = {
+        'no timestamp': { [SIGNATURE_HEADERS.timestamp]: null },
+        'a timestamp in seconds': {
+          [SIGNATURE_HEADERS.timestamp]: String(Math.floor(side.now() / 1000)),
+        },
+        'no nonce': { [SIGNATURE_HEADERS.nonce]: null },
+        'a short nonce': { [SIGNATURE_HEADERS.nonce]: 'abcdefghijklmno' },
+        'a nonce of base64': { [SIGNATURE_HEADERS.nonce]: 'abcdefghijklmno+/' },
+        'no signature': { [SIGNATURE_HEADERS.signature]: null },
+        'a DER signature': { [SIGNATURE_HEADERS.signature]: der },
+        'a padded signature': {
+          [SIGNATURE_HEADERS.signature]: `${toBase64Url(new Uint8Array(64))}==`,
+        },
+      };
+      for (const [what, changed] of Object.entries(headers)) {
+        const response = await send(phone, 'redeem', login.transactionId, body, {
+          headers: changed,
+        });
+        expect(response.status, what).to.equal(401);
+        await expectRefusal(response, 'invalid_signature');
+      }
+      expect(await side.loginState(login.transactionId)).to.equal('pending');
+    });
+
+    it('refuses a timestamp outside the clock skew, either way, with invalid_datetime, and uses up nothing', async () => {
+      const phone = await linkedPhone();
+      const login = await side.startLogin();
+      const body = { otp: login.otp };
+      const nonce = 'clock-test-nonce-0001';
+      for (const offset of [-side.clockSkewMs - 1_000, side.clockSkewMs + 1_000]) {
+        const response = await send(phone, 'redeem', login.transactionId, body, {
+          timestamp: side.now() + offset,
+          nonce,
+        });
+        await expectRefusal(response, 'invalid_datetime');
+      }
+      expect(await side.loginState(login.transactionId)).to.equal('pending');
+      // Within the skew, and with the same nonce: it was not used up.
+      const late = side.now() - side.clockSkewMs + 1_000;
+      await expectAnswer(
+        await send(phone, 'redeem', login.transactionId, body, { timestamp: late, nonce }),
+        'redeem',
+      );
+    });
+
+    it('refuses a signature by another key, over another body, or for another path', async () => {
+      const phone = await linkedPhone();
+      const impostor = await ContractPhone.create();
+      impostor.deviceId = phone.deviceId;
+      const login = await side.startLogin();
+      const other = await side.startLogin();
+      const body = { otp: login.otp };
+      await expectRefusal(
+        await send(impostor, 'redeem', login.transactionId, body),
+        'invalid_signature',
+      );
+      await expectRefusal(
+        await send(phone, 'redeem', login.transactionId, body, { signedBody: { otp: other.otp } }),
+        'invalid_signature',
+      );
+      const otherPath = mobileApiPath('redeem', other.transactionId);
+      await expectRefusal(
+        await send(phone, 'redeem', login.transactionId, body, { signedPath: otherPath }),
+        'invalid_signature',
+      );
+      expect(await side.loginState(login.transactionId)).to.equal('pending');
+    });
+
+    it('refuses a replayed call; a refused signature uses up no nonce', async () => {
+      const phone = await linkedPhone();
+      const impostor = await ContractPhone.create();
+      impostor.deviceId = phone.deviceId;
+      const login = await side.startLogin();
+      const body = { otp: login.otp };
+      const nonce = 'replay-test-nonce-0001';
+      await expectRefusal(
+        await send(impostor, 'redeem', login.transactionId, body, { nonce }),
+        'invalid_signature',
+      );
+      const request = await signed(phone, 'redeem', login.transactionId, body, { nonce });
+      const replay = request.clone();
+      await expectAnswer(await side.fetch(request), 'redeem');
+      await expectRefusal(await side.fetch(replay), 'invalid_signature');
+    });
+  });
+
+  describe('every call', () => {
+    it(`refuses a body over ${MOBILE_API_MAX_BODY_BYTES} bytes with request_too_large`, async () => {
+      const phone = await linkedPhone();
+      const login = await side.startLogin();
+      const padded = (bytes: number) => {
+        const start = `{"otp":"${login.otp}","padding":"`;
+        return `${start}${'x'.repeat(bytes - start.length - 2)}"}`;
+      };
+      const atCap = padded(MOBILE_API_MAX_BODY_BYTES);
+      expect(new TextEncoder().encode(atCap).length).to.equal(MOBILE_API_MAX_BODY_BYTES);
+      // At the cap, the body is read (and refused for its unknown field).
+      await expectRefusal(
+        await send(phone, 'redeem', login.transactionId, undefined, { rawBody: atCap }),
+        'invalid_body',
+      );
+      const overCap = padded(MOBILE_API_MAX_BODY_BYTES + 1);
+      await expectRefusal(
+        await send(phone, 'redeem', login.transactionId, undefined, { rawBody: overCap }),
+        'request_too_large',
+      );
+      const code = await side.enrollmentCode(ALICE);
+      const enrollment = await send(phone, 'enroll', code.enrollmentId, undefined, {
+        rawBody: padded(MOBILE_API_MAX_BODY_BYTES + 1),
+      });
+      await expectRefusal(enrollment, 'request_too_large');
+      expect(await side.loginState(login.transactionId)).to.equal('pending');
+    });
+
+    it('slows a caller down with 429, Retry-After and slow_down', async () => {
+      const phone = await linkedPhone();
+      const login = await side.startLogin();
+      await side.exceedRateLimit();
+      const response = await send(phone, 'redeem', login.transactionId, { otp: login.otp });
+      expect(Number(response.headers.get('Retry-After'))).to.be.greaterThan(0);
+      await expectRefusal(response, 'rate_limited');
+      expect(await side.loginState(login.transactionId)).to.equal('pending');
+    });
+  });
+}

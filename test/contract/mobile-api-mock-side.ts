@@ -1,0 +1,64 @@
+/*
+ * The MSW mock (src/mocks' MobileApiMock) as a side of the mobile API contract, on a clock of
+ * its own. `install` hands its handlers to MSW: setupServer in Node, the worker in browsers.
+ */
+import type { RequestHandler } from 'msw';
+import { MobileApiMock } from '../../src/mocks/index.js';
+import { decodeEnrollmentPayload, randomNumberMatchCode } from '../../src/protocol/index.js';
+import type { MobileApiSide } from './mobile-api-contract.js';
+
+const CLOCK_SKEW_MS = 120_000;
+const LOGIN_TIME_TO_LIVE_MS = 60_000;
+const ENROLLMENT_TIME_TO_LIVE_MS = 300_000;
+
+export function mockSide(
+  install: (handlers: RequestHandler[]) => void | Promise<void>,
+): () => Promise<MobileApiSide> {
+  return async () => {
+    let now = Date.now();
+    const mock = new MobileApiMock({
+      tokenServerUrl: 'https://tokens.contract.test',
+      now: () => now,
+      clockSkewMs: CLOCK_SKEW_MS,
+      timeToLiveMs: LOGIN_TIME_TO_LIVE_MS,
+      enrollmentTimeToLiveMs: ENROLLMENT_TIME_TO_LIVE_MS,
+    });
+    await install(mock.handlers);
+    return {
+      tokenServerUrl: mock.tokenServerUrl,
+      clockSkewMs: CLOCK_SKEW_MS,
+      loginTimeToLiveMs: LOGIN_TIME_TO_LIVE_MS,
+      enrollmentTimeToLiveMs: ENROLLMENT_TIME_TO_LIVE_MS,
+      now: () => now,
+      advance: (ms) => {
+        now += ms;
+      },
+      fetch: (request) => fetch(request),
+      enrollmentCode: (userId, displayName) =>
+        Promise.resolve(
+          decodeEnrollmentPayload(
+            mock.enrollmentCode({ userId, displayName: displayName ?? null }),
+          ),
+        ),
+      startLogin: (options = {}) =>
+        Promise.resolve(
+          mock.startLogin(undefined, {
+            ...(options.numberMatching === true
+              ? { numberMatchCode: randomNumberMatchCode() }
+              : {}),
+            ...(options.userId === undefined ? {} : { userId: options.userId }),
+          }),
+        ),
+      loginState: (transactionId) => Promise.resolve(mock.loginState(transactionId)),
+      revokeDevice: (deviceId) => {
+        if (!mock.revokeDevice(deviceId)) throw new Error(`no device ${deviceId}`);
+        return Promise.resolve();
+      },
+      exceedRateLimit: () => {
+        mock.scenario = 'rate-limited';
+        return Promise.resolve();
+      },
+      close: () => Promise.resolve(),
+    };
+  };
+}
