@@ -1,9 +1,4 @@
-import {
-  SDK_ERRORS,
-  TOKEN_SERVER_ERRORS,
-  type SdkErrorName,
-  type TokenServerErrorName,
-} from '../../protocol/index.js';
+import { TOKEN_SERVER_ERRORS, type TokenServerErrorName } from '../../protocol/index.js';
 
 /**
  * An error that the Token Server answers with. `code` is Onegini's number (or ours, see
@@ -46,23 +41,6 @@ export function relyingPartyError(name: TokenServerErrorName, message?: string):
     status: entry.status,
     error: entry.status === 404 ? 'not_found' : 'invalid_request',
     message: message ?? entry.description,
-  });
-}
-
-/** An error of the mobile API, with the SDK's number, which the SDK passes on to the app. */
-export function mobileError(
-  name: SdkErrorName,
-  status: number,
-  message?: string,
-  headers?: Record<string, string>,
-): TokenServerError {
-  const entry = SDK_ERRORS[name];
-  return new TokenServerError({
-    code: entry.code,
-    status,
-    error: name.toLowerCase(),
-    message: message ?? entry.description,
-    ...(headers === undefined ? {} : { headers }),
   });
 }
 

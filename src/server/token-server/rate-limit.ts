@@ -1,6 +1,6 @@
 import type { Context, Env, MiddlewareHandler } from 'hono';
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { RateCounters } from '../store/store.js';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { countInProcess, type RateCounters } from '../security/rate-counters.js';
 import { SDK_ERRORS } from '../../protocol/index.js';
 import { TokenServerError } from './errors.js';
 
@@ -9,14 +9,6 @@ export interface RateLimit {
   points: number;
   durationSeconds: number;
 }
-
-/** Counters in this process: for a store that one process uses. */
-export const countInProcess: RateCounters = (options) =>
-  new RateLimiterMemory({
-    points: options.points,
-    duration: options.durationSeconds,
-    keyPrefix: options.name,
-  });
 
 /**
  * Rate limiting with rate-limiter-flexible, which counts per key in fixed windows, in this
