@@ -27,8 +27,10 @@ export function pwaCsp(tokenServerOrigin: string): string {
 }
 
 /**
- * Serves the scanner PWA: its files with a strict CSP, the service worker uncached and allowed
- * the whole origin, and /config.json, which tells the app where the Token Server is.
+ * Serves the scanner PWA: its files with a strict CSP, the service worker uncached, and
+ * /config.json, which tells the app where the Token Server is. The worker keeps the scope of its
+ * own folder (no Service-Worker-Allowed): under the Token Server's /app/ it must never control
+ * the API's paths.
  */
 export function createPwaServer(options: PwaServerOptions): Hono {
   const tokenServerOrigin = new URL(options.tokenServerUrl).origin;
@@ -56,11 +58,8 @@ export function createPwaServer(options: PwaServerOptions): Hono {
       path.endsWith('.webmanifest')
     )
       c.header('Cache-Control', 'no-cache');
-    if (path === '/sw.js') c.header('Service-Worker-Allowed', '/');
   });
   app.use('*', serveStatic({ root: options.root }));
-  app.notFound((c) =>
-    c.text('Not found. If this is the app itself, build it first: npm run build:app.', 404),
-  );
+  app.notFound((c) => c.text('Not found.', 404));
   return app;
 }

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -41,6 +41,8 @@ export async function runBackup(
   const db = new Database(source, { fileMustExist: true, readonly: true });
   try {
     const { totalPages } = await db.backup(destination);
+    // The copy holds what the database holds: readable by this user only, like the original.
+    chmodSync(destination, 0o600);
     return `Backed up ${source} to ${destination} (${totalPages} pages).`;
   } finally {
     db.close();

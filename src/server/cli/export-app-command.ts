@@ -39,8 +39,7 @@ export function runExportApp(args: readonly string[], cwd: string): string {
     '  X-Content-Type-Options: nosniff',
     '  Referrer-Policy: no-referrer',
     '  Permissions-Policy: camera=(self)',
-    '  Cache-Control: no-cache        (for /sw.js, /index.html, / and /manifest.webmanifest)',
-    '  Service-Worker-Allowed: /      (for /sw.js)',
+    '  Cache-Control: no-cache   (for /sw.js, /index.html, /, /manifest.webmanifest, /config.json)',
     '',
     'docs/deploy.md has an nginx example.',
   ].join('\n');

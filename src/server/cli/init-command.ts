@@ -34,6 +34,8 @@ export interface InitResult {
   configPath: string;
   envPath: string;
   clientSecret: string;
+  /** Set when the Token Server's URL is on this machine with another port than 7001. */
+  tokenServerPort?: string | undefined;
 }
 
 export function runInit(args: readonly string[], cwd: string): InitResult {
@@ -117,10 +119,18 @@ export function runInit(args: readonly string[], cwd: string): InitResult {
     ...WEBSITE_VARIABLES.map((variable) => `${variable}=${variables[variable]}`),
   ].join('\n');
   writeFileSync(configPath, `${JSON.stringify(input, null, 2)}\n`, { mode: 0o600 });
+  // The mode applies to new files only: an existing .env, perhaps readable by all, is made
+  // private before the secret goes into it.
+  if (existsSync(envPath)) chmodSync(envPath, 0o600);
   writeFileSync(envPath, `${kept === '' ? '' : `${kept}\n\n`}${block}\n`, { mode: 0o600 });
-  // The mode above applies to new files only; an existing .env may have been readable by all.
-  chmodSync(envPath, 0o600);
-  return { configPath, envPath, clientSecret };
+  return { configPath, envPath, clientSecret, tokenServerPort: portOnThisMachine(tokenServer) };
+}
+
+/** The port of a Token Server URL on this machine, when it is not the command's default. */
+function portOnThisMachine(origin: string): string | undefined {
+  const url = new URL(origin);
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  return loopback && url.port !== '' && url.port !== '7001' ? url.port : undefined;
 }
 
 /** What init prints: where things went, and the secret, once. */
@@ -131,6 +141,9 @@ export function describeInit(result: InitResult): string {
     '',
     `The website's client secret, shown this once: ${result.clientSecret}`,
     '',
-    'Next: npx otp-login-qr token-server',
+    result.tokenServerPort === undefined
+      ? 'Next: npx otp-login-qr token-server'
+      : `Next: TOKEN_SERVER_PORT=${result.tokenServerPort} npx otp-login-qr token-server`,
+    'Keep .env out of version control (add it to .gitignore).',
   ].join('\n');
 }

@@ -65,8 +65,9 @@ try {
       process.exitCode = 2;
   }
 } catch (error) {
-  // Bad arguments and refusals are TypeErrors whose message is the whole story.
-  console.error(error instanceof TypeError ? error.message : error);
+  // Bad arguments and refusals are TypeErrors whose message is the whole story; for anything
+  // else (a missing peer package, a full disk) the message says it too. DEBUG=1 adds the stack.
+  console.error(process.env.DEBUG ? error : error instanceof Error ? error.message : error);
   process.exitCode = error instanceof TypeError ? 2 : 1;
 }
 

@@ -58,7 +58,11 @@ export const TokenServerConfigSchema = v.strictObject({
   publicUrl: v.optional(
     v.pipe(
       absoluteUrl,
-      v.check((url) => new URL(url).pathname === '/', 'must be an origin, with no path'),
+      // URL.canParse: valibot runs this check even after v.url() failed on the same value.
+      v.check(
+        (url) => URL.canParse(url) && new URL(url).pathname === '/',
+        'must be an origin, with no path',
+      ),
     ),
   ),
   clients: v.array(ClientSchema),

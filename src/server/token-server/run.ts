@@ -37,7 +37,13 @@ export async function runTokenServerProcess(env: NodeJS.ProcessEnv): Promise<voi
     console.error((error as Error).message);
     process.exit(1);
   }
-  const logger = pino({ level: environment.logLevel, redact: LOGGER_REDACTIONS });
+  let logger: Logger;
+  try {
+    logger = pino({ level: environment.logLevel, redact: LOGGER_REDACTIONS });
+  } catch (error) {
+    console.error(`LOG_LEVEL: ${(error as Error).message}`);
+    process.exit(1);
+  }
   let store: Store;
   try {
     store = await openStore(environment, logger);
@@ -91,6 +97,14 @@ export async function runTokenServerProcess(env: NodeJS.ProcessEnv): Promise<voi
       );
     },
   );
+
+  httpServer.on('error', (error: NodeJS.ErrnoException) => {
+    // A taken port or an address this machine does not have: one line, not a stack trace.
+    console.error(
+      `The Token Server cannot listen on ${environment.host}:${environment.port}: ${error.message}`,
+    );
+    process.exit(1);
+  });
 
   async function shutdown(signal: string): Promise<void> {
     if (stopping) return;
