@@ -6,6 +6,7 @@ import pino from 'pino';
 import { LOGGER_REDACTIONS } from '../../src/server/token-server/request-log.js';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createTestDevice } from '../support/test-device.js';
+import { until } from '../support/until.js';
 import { decodeEnrollmentPayload } from '../../src/protocol/index.js';
 import { BASE, testConfig, TokenServerFixture } from './token-server-fixture.js';
 
@@ -326,8 +327,10 @@ describe('the long-poll wait on a result', () => {
   it('is answered when the server shuts down', async () => {
     const login = await fixture.initialize();
     const waiting = fixture.result(login.transaction_id, '?wait=20&status=pending');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await until(() => fixture.server.waiter.size === 1, 'the server to hold the wait');
     fixture.server.waiter.releaseAll();
+    // Released, not timed out: the wait is gone at once, 20 s before its end.
+    assert.equal(fixture.server.waiter.size, 0);
     assert.equal((await waiting).body.status, 'pending');
   });
 });
