@@ -2,6 +2,7 @@
  * The app's runtime settings, read from ./config.json next to index.html at start-up, so that
  * one build runs against any Token Server. The server that hosts the app writes that file.
  */
+import { BodyTooLargeError, readTextUpTo } from '../protocol/index.js';
 
 /** What config.json holds. */
 export interface AppConfig {
@@ -24,6 +25,7 @@ export class AppConfigError extends Error {
   }
 }
 
+/** The most of config.json the app reads, in bytes: it holds one URL. */
 const MAX_CONFIG_BYTES = 4096;
 
 /** Reads and checks the configuration; throws {@link AppConfigError}. */
@@ -37,9 +39,15 @@ export async function loadAppConfig(url: string | URL, signal?: AbortSignal): Pr
   if (!response.ok) {
     throw new AppConfigError('http_error', `The settings file answered ${response.status}.`);
   }
-  const text = await response.text();
-  if (text.length > MAX_CONFIG_BYTES) {
-    throw new AppConfigError('invalid', 'The settings file is too large.');
+  let text: string;
+  try {
+    text = await readTextUpTo(response, MAX_CONFIG_BYTES);
+  } catch (cause) {
+    if (!(cause instanceof BodyTooLargeError)) {
+      throw new AppConfigError('unreachable', 'The settings file could not be read.', { cause });
+    }
+    if (cause.declared) await response.body?.cancel().catch(() => undefined);
+    throw new AppConfigError('invalid', 'The settings file is too large.', { cause });
   }
   return parseAppConfig(text);
 }

@@ -1,4 +1,5 @@
 export * from './app-url.js';
+export * from './bounded-body.js';
 export * from './compact-payload.js';
 export * from './device-public-key.js';
 export * from './display-name.js';

@@ -1,8 +1,11 @@
 import * as v from 'valibot';
 import {
+  BodyTooLargeError,
   MOBILE_API_ENDPOINTS,
+  MOBILE_API_MAX_BODY_BYTES,
   mobileApiPath,
   MobileApiErrorBody,
+  readTextUpTo,
   sdkErrorName,
   SDK_ERRORS,
   sha256Base64Url,
@@ -28,6 +31,12 @@ export interface CallSigner {
 }
 
 const MAX_ERROR_MESSAGE_LENGTH = 300;
+
+/**
+ * The most of an answer the SDK reads, in bytes: the mobile API's own cap on what it is sent. An
+ * answer is a few hundred bytes; a longer one is a broken or hostile server, cut off unbuffered.
+ */
+const MAX_ANSWER_BYTES = MOBILE_API_MAX_BODY_BYTES;
 
 /** What the SDK reads of an error body: any field may be missing (a proxy's 502, a 404). */
 const ErrorBody = v.partial(MobileApiErrorBody);
@@ -168,9 +177,32 @@ export class MobileApiClient {
   }
 }
 
-async function readJson(response: Response): Promise<unknown> {
+/**
+ * An answer's body as text, at most {@link MAX_ANSWER_BYTES}; a longer one, or one that breaks
+ * off, is a GENERAL_ERROR OneginiError (a body refused for its declared length is cancelled unread).
+ */
+async function readAnswerText(response: Response): Promise<string> {
   try {
-    return await response.json();
+    return await readTextUpTo(response, MAX_ANSWER_BYTES);
+  } catch (cause) {
+    if (!(cause instanceof BodyTooLargeError)) {
+      throw oneginiError('GENERAL_ERROR', "The Token Server's answer could not be read.", {
+        cause,
+      });
+    }
+    if (cause.declared) await response.body?.cancel().catch(() => undefined);
+    throw oneginiError(
+      'GENERAL_ERROR',
+      `The Token Server's answer is larger than ${MAX_ANSWER_BYTES} bytes.`,
+      { cause },
+    );
+  }
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  const text = await readAnswerText(response);
+  try {
+    return JSON.parse(text) as unknown;
   } catch (cause) {
     throw oneginiError('GENERAL_ERROR', 'The Token Server answered with something not JSON.', {
       cause,
@@ -191,10 +223,10 @@ function parseAnswer<S extends v.GenericSchema>(schema: S, json: unknown): v.Inf
 async function httpError(response: Response): Promise<OneginiHttpError> {
   let body: v.InferOutput<typeof ErrorBody> = {};
   try {
-    const parsed = v.safeParse(ErrorBody, await response.json());
+    const parsed = v.safeParse(ErrorBody, JSON.parse(await readAnswerText(response)));
     if (parsed.success) body = parsed.output;
   } catch {
-    // A body that is not JSON (a proxy's error page): the status alone decides.
+    // A body that is not JSON (a proxy's error page), or too large: the status alone decides.
   }
   const code = codeFor(response.status, body.error_code);
   const retryAfter = Number(response.headers.get('Retry-After') ?? Number.NaN);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { describe, it } from '#spec';
-import { AppConfigError, parseAppConfig } from '../../src/app/app-config.js';
+import { AppConfigError, loadAppConfig, parseAppConfig } from '../../src/app/app-config.js';
 import { outcomeOfError } from '../../src/app/app-session.js';
 import { messagesEn } from '../../src/app/i18n/messages-en.js';
 import { messagesNl } from '../../src/app/i18n/messages-nl.js';
@@ -67,6 +67,76 @@ describe('parseAppConfig', () => {
         .with.property('code', 'invalid');
     });
   }
+});
+
+describe('loadAppConfig', () => {
+  /** Runs `action` with a fetch that answers `response`; the real fetch comes back after. */
+  async function withFetchAnswering<T>(response: Response, action: () => Promise<T>): Promise<T> {
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = () => Promise.resolve(response);
+    try {
+      return await action();
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+  }
+
+  /** The error `promise` rejects with (fails the test if it resolves). */
+  async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+    try {
+      await promise;
+    } catch (error) {
+      return error;
+    }
+    expect.fail('expected the promise to reject');
+  }
+
+  it('reads a config.json within its few KiB', async () => {
+    const config = await withFetchAnswering(
+      new Response('{"tokenServerUrl":"https://tokens.example/"}'),
+      () => loadAppConfig('https://app.example/config.json'),
+    );
+    expect(config).to.deep.equal({ tokenServerUrl: 'https://tokens.example' });
+  });
+
+  it('refuses a config.json that never ends as invalid, and stops reading it', async () => {
+    let cancelled = false;
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          sent += 1024;
+          controller.enqueue(new Uint8Array(1024).fill(0x20));
+        },
+        cancel() {
+          cancelled = true;
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const error = await withFetchAnswering(new Response(body), () =>
+      rejectionOf(loadAppConfig('https://app.example/config.json')),
+    );
+    expect(error).to.be.instanceOf(AppConfigError);
+    expect(error).to.have.property('code', 'invalid');
+    expect((error as Error).message).to.match(/too large/);
+    expect(sent).to.be.at.most(8 * 1024);
+    expect(cancelled).to.equal(true);
+  });
+
+  it('refuses a config.json whose Content-Length is over its cap', async () => {
+    const response = new Response(
+      `{"tokenServerUrl":"https://tokens.example/${'a'.repeat(8192)}"}`,
+      {
+        headers: { 'Content-Length': String(1024 * 1024) },
+      },
+    );
+    const error = await withFetchAnswering(response, () =>
+      rejectionOf(loadAppConfig('https://app.example/config.json')),
+    );
+    expect(error).to.be.instanceOf(AppConfigError);
+    expect(error).to.have.property('code', 'invalid');
+  });
 });
 
 describe('the languages', () => {
