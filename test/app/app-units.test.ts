@@ -9,6 +9,7 @@ import { toCameraError } from '../../src/app/scanner/camera-error.js';
 import { viewfinderRegion } from '../../src/app/scanner/viewfinder.js';
 import { SDK_ERRORS } from '../../src/protocol/index.js';
 import { OneginiError } from '../../src/sdk/index.js';
+import { endlessBody, rejectionOf } from '../support/endless-body.js';
 
 describe('viewfinderRegion', () => {
   it('is the centred square of 70 % of the shorter side', () => {
@@ -81,16 +82,6 @@ describe('loadAppConfig', () => {
     }
   }
 
-  /** The error `promise` rejects with (fails the test if it resolves). */
-  async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-    try {
-      await promise;
-    } catch (error) {
-      return error;
-    }
-    expect.fail('expected the promise to reject');
-  }
-
   it('reads a config.json within its few KiB', async () => {
     const config = await withFetchAnswering(
       new Response('{"tokenServerUrl":"https://tokens.example/"}'),
@@ -100,28 +91,15 @@ describe('loadAppConfig', () => {
   });
 
   it('refuses a config.json that never ends as invalid, and stops reading it', async () => {
-    let cancelled = false;
-    let sent = 0;
-    const body = new ReadableStream<Uint8Array>(
-      {
-        pull(controller) {
-          sent += 1024;
-          controller.enqueue(new Uint8Array(1024).fill(0x20));
-        },
-        cancel() {
-          cancelled = true;
-        },
-      },
-      { highWaterMark: 0 },
-    );
+    const { body, state } = endlessBody();
     const error = await withFetchAnswering(new Response(body), () =>
       rejectionOf(loadAppConfig('https://app.example/config.json')),
     );
     expect(error).to.be.instanceOf(AppConfigError);
     expect(error).to.have.property('code', 'invalid');
     expect((error as Error).message).to.match(/too large/);
-    expect(sent).to.be.at.most(8 * 1024);
-    expect(cancelled).to.equal(true);
+    expect(state.sent).to.be.at.most(8 * 1024);
+    expect(state.cancelled).to.equal(true);
   });
 
   it('refuses a config.json whose Content-Length is over its cap', async () => {

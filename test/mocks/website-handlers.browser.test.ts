@@ -19,7 +19,6 @@ import { mockServer } from '../support/mock-server.js';
 import { install } from '../widget/fixtures/fake-timers.bundle.js';
 import {
   mount,
-  sleep,
   tearDownWidgets,
   until,
   untilStatus,
@@ -110,8 +109,11 @@ describe('otp-login-qr/mocks in a page', () => {
         });
       });
       for (let attempt = 1; attempt < 4; attempt += 1) {
-        await until(() => log.requests.length === attempt && log.inFlight === 0, `try ${attempt}`);
-        await sleep(50);
+        // The answer is in, and the element has set its timer for the next try.
+        await until(
+          () => log.requests.length === attempt && log.inFlight === 0 && clock.countTimers() > 0,
+          `try ${attempt}`,
+        );
         await clock.tickAsync(9_900);
         expect(log.requests, 'no try before Retry-After').to.have.length(attempt);
         await clock.tickAsync(100);

@@ -81,7 +81,8 @@ describe('the package from npm, as a website owner gets it', { timeout: 15 * 60_
     const env = strangerEnv({
       TOKEN_SERVER_PORT: String(tokenServerPort),
       PORT: String(websitePort),
-      LOG_LEVEL: 'warn',
+      // info: the Token Server says when it listens, which the test waits for.
+      LOG_LEVEL: 'info',
     });
     await writeFile(join(project, 'server.js'), quickstart.serverJs);
     for (const readmeCommand of quickstart.commands) {
@@ -94,11 +95,15 @@ describe('the package from npm, as a website owner gets it', { timeout: 15 * 60_
       } else if (command === 'npx otp-login-qr token-server') {
         const server = runInBackground(command, project, env);
         servers.push(server);
-        await answering(`http://127.0.0.1:${tokenServerPort}/healthz`, server);
+        await answering(
+          `http://127.0.0.1:${tokenServerPort}/healthz`,
+          /token server listening/,
+          server,
+        );
       } else if (command === 'node --env-file=.env server.js') {
         const server = runInBackground(command, project, env);
         servers.push(server);
-        await answering(`http://localhost:${websitePort}/`, server);
+        await answering(`http://localhost:${websitePort}/`, /Website on http/, server);
       } else if (/^npm (init|pkg) |^npx otp-login-qr init /.test(command)) {
         run(command, project, env);
       } else {

@@ -1,38 +1,11 @@
 import { expect } from 'chai';
 import { describe, it } from '#spec';
 import { BodyTooLargeError, readTextUpTo } from '../../src/protocol/index.js';
-
-/** A body that never ends, 1 KiB a pull; `pulled` counts the pulls, `cancelled` the cancel. */
-function endlessBody() {
-  const state = { pulled: 0, cancelled: false };
-  const body = new ReadableStream<Uint8Array>(
-    {
-      pull(controller) {
-        state.pulled += 1;
-        controller.enqueue(new Uint8Array(1024).fill(0x20));
-      },
-      cancel() {
-        state.cancelled = true;
-      },
-    },
-    { highWaterMark: 0 },
-  );
-  return { body, state };
-}
+import { endlessBody, rejectionOf } from '../support/endless-body.js';
 
 /** A message of the shape a Request or Response has, with headers the test chooses. */
 function message(body: ReadableStream<Uint8Array> | null, headers: Record<string, string> = {}) {
   return { headers: new Headers(headers), body };
-}
-
-/** The error `promise` rejects with (fails the test if it resolves). */
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  expect.fail('expected the promise to reject');
 }
 
 describe('readTextUpTo, the one bounded reader of a body from another party', () => {
@@ -61,7 +34,7 @@ describe('readTextUpTo, the one bounded reader of a body from another party', ()
     expect(error).to.be.instanceOf(BodyTooLargeError);
     expect((error as BodyTooLargeError).code).to.equal('body_too_large');
     expect((error as BodyTooLargeError).declared).to.equal(false);
-    expect(state.pulled).to.equal(5);
+    expect(state.sent).to.equal(5 * 1024);
     expect(state.cancelled).to.equal(true);
   });
 
@@ -71,7 +44,7 @@ describe('readTextUpTo, the one bounded reader of a body from another party', ()
       readTextUpTo(message(body, { 'Content-Length': '10' }), 4 * 1024),
     );
     expect(error).to.be.instanceOf(BodyTooLargeError);
-    expect(state.pulled).to.equal(5);
+    expect(state.sent).to.equal(5 * 1024);
     expect(state.cancelled).to.equal(true);
   });
 
@@ -83,7 +56,7 @@ describe('readTextUpTo, the one bounded reader of a body from another party', ()
     expect(error).to.be.instanceOf(BodyTooLargeError);
     expect((error as BodyTooLargeError).declared).to.equal(true);
     expect((error as BodyTooLargeError).maxBytes).to.equal(4 * 1024);
-    expect(state.pulled).to.equal(0);
+    expect(state.sent).to.equal(0);
   });
 
   it('counts bytes, not characters: 3 euro signs are 9 bytes', async () => {

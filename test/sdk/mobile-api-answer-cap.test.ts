@@ -9,22 +9,11 @@ import { generateDeviceKey } from '../../src/sdk/device-key.js';
 import { MemoryDeviceStorage, OneginiError, OneginiHttpError } from '../../src/sdk/index.js';
 import { MobileApiClient } from '../../src/sdk/mobile-api-client.js';
 import { ServerClock } from '../../src/sdk/server-clock.js';
+import { endlessBody, rejectionOf } from '../support/endless-body.js';
 
-/** An answer that never ends, 1 KiB a pull; `state` counts the bytes pulled and the cancel. */
+/** An answer that never ends, with `status` and `headers`; `state` as endlessBody's. */
 function endlessAnswer(status: number, headers: Record<string, string> = {}) {
-  const state = { sent: 0, cancelled: false };
-  const body = new ReadableStream<Uint8Array>(
-    {
-      pull(controller) {
-        state.sent += 1024;
-        controller.enqueue(new Uint8Array(1024).fill(0x20));
-      },
-      cancel() {
-        state.cancelled = true;
-      },
-    },
-    { highWaterMark: 0 },
-  );
+  const { body, state } = endlessBody();
   const response = new Response(body, {
     status,
     headers: { 'Content-Type': 'application/json', ...headers },
@@ -48,21 +37,18 @@ async function clientAnswering(response: Response) {
   return { client, signer: { privateKey, deviceId: 'device-1' } };
 }
 
-async function rejectionOf(promise: Promise<unknown>): Promise<OneginiError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error, String(error)).to.be.instanceOf(OneginiError);
-    return error as OneginiError;
-  }
-  expect.fail('expected the promise to reject');
+/** The OneginiError `promise` rejects with (fails the test on any other outcome). */
+async function oneginiRejectionOf(promise: Promise<unknown>): Promise<OneginiError> {
+  const error = await rejectionOf(promise);
+  expect(error, String(error)).to.be.instanceOf(OneginiError);
+  return error as OneginiError;
 }
 
 describe('the SDK reading the Token Server’s answers', () => {
   it('refuses an answer that never ends with GENERAL_ERROR, stopping just past the cap', async () => {
     const { response, state } = endlessAnswer(200);
     const { client, signer } = await clientAnswering(response);
-    const error = await rejectionOf(client.redeem(signer, 'tx-1', 'otp'));
+    const error = await oneginiRejectionOf(client.redeem(signer, 'tx-1', 'otp'));
     expect(error.code).to.equal(SDK_ERRORS.GENERAL_ERROR.code);
     expect(error.message).to.match(/larger than/);
     expect(state.sent).to.be.at.most(MOBILE_API_MAX_BODY_BYTES + 1024);
@@ -74,7 +60,7 @@ describe('the SDK reading the Token Server’s answers', () => {
       'Content-Length': String(64 * 1024 * 1024),
     });
     const { client, signer } = await clientAnswering(response);
-    const error = await rejectionOf(client.redeem(signer, 'tx-1', 'otp'));
+    const error = await oneginiRejectionOf(client.redeem(signer, 'tx-1', 'otp'));
     expect(error.code).to.equal(SDK_ERRORS.GENERAL_ERROR.code);
     expect(state.sent).to.equal(0);
   });
@@ -82,7 +68,7 @@ describe('the SDK reading the Token Server’s answers', () => {
   it('decides a huge error answer by its status alone', async () => {
     const { response, state } = endlessAnswer(503);
     const { client, signer } = await clientAnswering(response);
-    const error = await rejectionOf(client.redeem(signer, 'tx-1', 'otp'));
+    const error = await oneginiRejectionOf(client.redeem(signer, 'tx-1', 'otp'));
     expect(error).to.be.instanceOf(OneginiHttpError);
     expect(error.code).to.equal(SDK_ERRORS.SERVER_NOT_REACHABLE.code);
     expect(state.sent).to.be.at.most(MOBILE_API_MAX_BODY_BYTES + 1024);

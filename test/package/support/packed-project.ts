@@ -103,19 +103,44 @@ export function runInBackground(command: string, cwd: string, env: NodeJS.Proces
   };
 }
 
-/** Waits until `url` answers 200, or the process ends (then throws with its output). */
-export async function answering(url: string, server: Background, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (server.child.exitCode !== null) {
-      throw new Error(`The server stopped (exit ${server.child.exitCode}):\n${server.output()}`);
-    }
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer:\n${server.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+/**
+ * Waits until the server prints `ready` (the line it writes once it listens), then checks that
+ * `url` answers 200. Throws with what the server printed if it stops first or never says so.
+ */
+export async function answering(
+  url: string,
+  ready: RegExp,
+  server: Background,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const { child } = server;
+  await new Promise<void>((resolve, reject) => {
+    const fail = (why: string) => {
+      cleanUp();
+      reject(new Error(`${why}:\n${server.output()}`));
+    };
+    const onOutput = () => {
+      if (!ready.test(server.output())) return;
+      cleanUp();
+      resolve();
+    };
+    const onExit = (code: number | null) => {
+      fail(`The server stopped (exit ${code})`);
+    };
+    const deadline = setTimeout(() => {
+      fail(`The server did not say it listens`);
+    }, timeoutMs);
+    const cleanUp = () => {
+      clearTimeout(deadline);
+      child.stdout?.off('data', onOutput);
+      child.stderr?.off('data', onOutput);
+      child.off('exit', onExit);
+    };
+    child.stdout?.on('data', onOutput);
+    child.stderr?.on('data', onOutput);
+    child.once('exit', onExit);
+    onOutput();
+  });
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url} answered ${response.status}:\n${server.output()}`);
 }
