@@ -31,7 +31,7 @@ class WebKitGtkLauncher extends WebdriverLauncher {
     this.options.port = port;
     this.driverProcess = spawn('xvfb-run', ['-a', 'WebKitWebDriver', `--port=${port}`], {
       detached: true, // its own process group, so that stop() also ends Xvfb and MiniBrowser
-      stdio: 'ignore',
+      stdio: process.env.WEBKIT_DRIVER_LOG ? ['ignore', 'inherit', 'inherit'] : 'ignore',
     });
     await waitForPort(port, 20_000);
     await super.initialize(config);
