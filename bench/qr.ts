@@ -22,7 +22,7 @@ function measure(text: string): { version: number; modules: number } {
   return { version: (code.size - 17) / 4, modules: code.size };
 }
 
-const transactionId = randomHex128();
+const transactionId = crypto.randomUUID();
 const otp = randomHex128();
 const login = { kind: 'authentication', format: 'compact', transactionId, otp } as const;
 

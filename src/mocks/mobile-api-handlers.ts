@@ -12,7 +12,8 @@ import {
   MobileRedeemRequest,
   numberMatchChoices,
   parseMobileApiBody,
-  parseMobileApiId,
+  parseEnrollmentIdParam,
+  parseTransactionIdParam,
   verifyDeviceCall,
   verifyEnrollmentCall,
   webCryptoVerifier,
@@ -216,7 +217,7 @@ export class MobileApiMock {
   /** Starts a login as a website would; `appUrl` is where the QR's URL points. */
   startLogin(appUrl = 'https://scan.example/', options: MockLoginOptions = {}): MockLogin {
     if (options.numberMatchCode !== undefined) checkMatchNumber(options.numberMatchCode);
-    const transactionId = randomHex();
+    const transactionId = crypto.randomUUID();
     const otp = randomHex();
     const createdAt = this.now();
     this.transactions.set(transactionId, {
@@ -304,8 +305,11 @@ export class MobileApiMock {
     if (this.scenario === 'server-error') {
       return this.json({ error: 'server_error', error_description: 'The server failed.' }, 500);
     }
-    parseMobileApiId(id);
-    if (endpoint === 'enroll') return this.enroll(id, request);
+    if (endpoint === 'enroll') {
+      parseEnrollmentIdParam(id);
+      return this.enroll(id, request);
+    }
+    parseTransactionIdParam(id);
     if (this.scenario === 'device-deregistered') throw new MobileApiRefusal('device_deregistered');
     const device = await verifyDeviceCall(
       request,

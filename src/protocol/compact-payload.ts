@@ -1,12 +1,17 @@
 import type { QrPayload } from './payloads.js';
 import { QrPayloadError } from './qr-payload-error.js';
 import { SECRET_BITS } from './limits.js';
+import { transactionIdFromHex, transactionIdToHex } from './transaction-id.js';
 
 /*
  * The compact form is decimal digits only: a kind digit, then two 128-bit values (an id and a
  * secret), each as exactly 39 zero-padded digits. Digits are what QR codes store most densely
  * (numeric mode: 3.33 bits a character, against 5.5 for alphanumeric and 8 for bytes), so a login
  * URL with this form in its fragment fits a version 4 QR at error correction M.
+ *
+ * A login code's id is a transaction id, a UUID (transaction-id.ts): its 128 bits are the value,
+ * and decoding writes them back as the UUID, so the compact form carries exactly what the Token
+ * Server issued. An enrollment id is 128 bits of hex.
  */
 
 const DIGITS_PER_VALUE = 39; // ceil(128 * log10(2))
@@ -26,14 +31,15 @@ export function looksCompact(text: string): boolean {
 }
 
 /**
- * Encodes a payload in the compact form. Ids and secrets must be 128-bit values written as 32
- * lowercase hex characters, which is how the reference Token Server issues them.
+ * Encodes a payload in the compact form. The transaction id must be a lowercase UUID v4; the
+ * other ids and secrets 128-bit values written as 32 lowercase hex characters: how the reference
+ * Token Server issues them.
  */
 export function encodeCompactPayload(payload: QrPayload): string {
   if (payload.kind === 'authentication') {
     return (
       KIND_DIGITS.authentication +
-      toDigits(payload.transactionId, 'transactionId') +
+      toDigits(transactionIdToHex(payload.transactionId), 'transactionId') +
       toDigits(payload.otp, 'otp')
     );
   }
@@ -60,14 +66,19 @@ export function decodeCompactPayload(text: string, appUrl?: string): QrPayload {
   const second = fromDigits(text.slice(1 + DIGITS_PER_VALUE), 'second value');
   const url = appUrl === undefined ? {} : { appUrl };
   switch (kindDigit) {
-    case KIND_DIGITS.authentication:
-      return {
-        kind: 'authentication',
-        format: 'compact',
-        transactionId: first,
-        otp: second,
-        ...url,
-      };
+    case KIND_DIGITS.authentication: {
+      const transactionId = transactionIdFromHex(first);
+      if (transactionId === undefined) {
+        throw new QrPayloadError(
+          'invalid_field',
+          'The transaction id of this code is not a UUID.',
+          {
+            field: 'transaction_id',
+          },
+        );
+      }
+      return { kind: 'authentication', format: 'compact', transactionId, otp: second, ...url };
+    }
     case KIND_DIGITS.enrollment:
       return { kind: 'enrollment', format: 'compact', enrollmentId: first, secret: second, ...url };
     default:

@@ -15,5 +15,6 @@ export * from './payloads.js';
 export * from './qr-payload.js';
 export * from './qr-payload-error.js';
 export * from './signed-request.js';
+export * from './transaction-id.js';
 export * from './website-contract.js';
 export * from './website-contract-schemas.js';

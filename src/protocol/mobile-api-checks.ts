@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { importDevicePublicKey, webCryptoVerifier } from './device-public-key.js';
 import { Hex128, MobileEnrollRequest } from './mobile-api-contract.js';
+import { isTransactionId } from './transaction-id.js';
 import { MobileApiRefusal } from './mobile-api-refusals.js';
 import {
   fromBase64Url,
@@ -71,9 +72,19 @@ export const RequestNonceHeader = v.pipe(v.string(), v.regex(NONCE_PATTERN));
 /** The `request-signature` header: 64 bytes, base64url without padding (86 characters). */
 export const RequestSignatureHeader = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{86}$/));
 
-/** The id in a path: a malformed one is as unknown as a wrong one (`request_not_found`). */
-export function parseMobileApiId(id: string): string {
+/**
+ * The enrollment id in a path: a malformed one is as unknown as a wrong one (`request_not_found`).
+ */
+export function parseEnrollmentIdParam(id: string): string {
   if (!v.is(Hex128, id)) throw new MobileApiRefusal('request_not_found');
+  return id;
+}
+
+/**
+ * The transaction id in a path: a malformed one is as unknown as a wrong one (`request_not_found`).
+ */
+export function parseTransactionIdParam(id: string): string {
+  if (!isTransactionId(id)) throw new MobileApiRefusal('request_not_found');
   return id;
 }
 

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { DevicePublicJwk } from './device-public-key.js';
 import { isDeviceName } from './display-name.js';
 import { MatchNumber, MatchNumberChoices } from './number-matching.js';
+import { TransactionId } from './transaction-id.js';
 
 /*
  * The Token Server's mobile API (docs/token-server-api.md, "Mobile API"), written once: the
@@ -16,7 +17,10 @@ import { MatchNumber, MatchNumberChoices } from './number-matching.js';
 /** Where the mobile API lives on the Token Server. */
 export const MOBILE_API_BASE_PATH = '/api/mobile/v1';
 
-/** An id or secret the server issued: 128 bits as 32 lowercase hex characters. */
+/**
+ * An id or secret the server issued, but for transaction ids (UUIDs, transaction-id.ts): 128 bits
+ * as 32 lowercase hex characters.
+ */
 export const Hex128 = v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/));
 
 /** Text from the server that the phone shows; the SDK renders it as text, never as HTML. */
@@ -61,7 +65,7 @@ export type MobileRedeemRequest = v.InferOutput<typeof MobileRedeemRequest>;
 /** 200 to a redemption: everything the confirmation screen shows, never taken from the QR. */
 export const MobileRedeemResponse = v.object({
   /** As in the path. */
-  transaction_id: Hex128,
+  transaction_id: TransactionId,
   message: ShownText,
   site: ShownText,
   /** The browser that asked, e.g. `Firefox 128`; null when unknown. */

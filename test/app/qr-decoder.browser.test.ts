@@ -5,7 +5,7 @@ import { decodeImageFile } from '../../src/app/scanner/image-decode.js';
 import { qrImageData, qrPngFile } from './support/browser-frames.js';
 
 const TEXT =
-  'HTTPS://SCAN.EXAMPLE/#1217760415652012908617910132055016120389334130895708209828027503085069645197357';
+  'HTTPS://SCAN.EXAMPLE/#1217760415652012077487173754520492744773334130895708209828027503085069645197357';
 
 describe('QrDecoder (the decoding worker)', () => {
   let decoder: QrDecoder;

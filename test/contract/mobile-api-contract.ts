@@ -17,6 +17,7 @@ import {
   MobileApiErrorBody,
   NUMBER_MATCH_CHOICE_COUNT,
   SIGNATURE_HEADERS,
+  TRANSACTION_ID_PATTERN,
   toBase64Url,
   type EnrollmentPayload,
   type LoginStatus,
@@ -61,6 +62,8 @@ export interface MobileApiSide {
 const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
 const NEVER_ISSUED = '0123456789abcdef0123456789abcdef';
+/** A well-formed transaction id (a UUID v4) that no login ever had. */
+const NEVER_ISSUED_TRANSACTION = '3f2b6c1e-9d4a-4e8b-a1c7-52f0e6d9b834';
 
 type AnswerOf<E extends MobileApiEndpoint> = v.InferOutput<
   (typeof MOBILE_API_ENDPOINTS)[E]['response']
@@ -316,6 +319,15 @@ export function mobileApiContract(createSide: () => Promise<MobileApiSide>): voi
   });
 
   describe('redeem: POST /transactions/{transaction_id}/redeem', () => {
+    it('knows each login by a random UUID (version 4, lowercase), as Onegini documents it', async () => {
+      const ids = [
+        (await side.startLogin()).transactionId,
+        (await side.startLogin()).transactionId,
+      ];
+      for (const id of ids) expect(id).to.match(TRANSACTION_ID_PATTERN);
+      expect(ids[0]).not.to.equal(ids[1]);
+    });
+
     it("gives the phone the request's details, and the login is scanned", async () => {
       const phone = await linkedPhone();
       const login = await side.startLogin();
@@ -367,10 +379,15 @@ export function mobileApiContract(createSide: () => Promise<MobileApiSide>): voi
       const phone = await linkedPhone();
       const login = await side.startLogin();
       const body = { otp: login.otp };
-      await expectRefusal(await send(phone, 'redeem', NEVER_ISSUED, body), 'request_not_found');
+      await expectRefusal(
+        await send(phone, 'redeem', NEVER_ISSUED_TRANSACTION, body),
+        'request_not_found',
+      );
       const upperCase = login.transactionId.toUpperCase();
       await expectRefusal(await send(phone, 'redeem', upperCase, body), 'request_not_found');
       await expectRefusal(await send(phone, 'redeem', 'x', body), 'request_not_found');
+      const withoutHyphens = login.transactionId.replaceAll('-', '');
+      await expectRefusal(await send(phone, 'redeem', withoutHyphens, body), 'request_not_found');
     });
 
     it('refuses an OTP that is not 32 lowercase hex, or a body of another shape, with invalid_body', async () => {
@@ -492,7 +509,7 @@ export function mobileApiContract(createSide: () => Promise<MobileApiSide>): voi
     it('refuses an answer for an unknown login as request_not_found', async () => {
       const phone = await linkedPhone();
       await expectRefusal(
-        await send(phone, 'answer', NEVER_ISSUED, { answer: 'accept' }),
+        await send(phone, 'answer', NEVER_ISSUED_TRANSACTION, { answer: 'accept' }),
         'request_not_found',
       );
     });

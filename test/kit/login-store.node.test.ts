@@ -8,7 +8,7 @@ const CAPACITY = 100;
 
 const record: LoginRecord = {
   flow: 'login',
-  transactionId: '0123456789abcdef0123456789abcdef',
+  transactionId: '3f2b6c1e-9d4a-4e8b-a1c7-52f0e6d9b834',
   bindingHash: 'ab'.repeat(32),
   expiresAt: 2_000,
   status: 'pending',

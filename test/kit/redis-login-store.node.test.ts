@@ -110,7 +110,7 @@ describe('RedisLoginStore', () => {
 function loginFields() {
   return {
     flow: 'login',
-    transactionId: '0123456789abcdef0123456789abcdef',
+    transactionId: '3f2b6c1e-9d4a-4e8b-a1c7-52f0e6d9b834',
     bindingHash: 'ab'.repeat(32),
     expiresAt: Date.now() + 60_000,
     status: 'pending',

@@ -7,11 +7,11 @@ import {
   encodeCompactPayload,
 } from '../../src/protocol/index.js';
 import { expectPayloadError } from '../support/payload-error.js';
-import { randomHex128 } from '../support/random-hex.js';
+import { randomHex128, randomTransactionId } from '../support/random-hex.js';
 
 describe('the compact form', () => {
-  it('round-trips a login code', () => {
-    const transactionId = randomHex128();
+  it('round-trips a login code, its transaction id a UUID as the Token Server issued it', () => {
+    const transactionId = randomTransactionId();
     const otp = randomHex128();
     const text = encodeCompactPayload({
       kind: 'authentication',
@@ -53,21 +53,52 @@ describe('the compact form', () => {
     const zero = '0'.repeat(32);
     const max = 'f'.repeat(32);
     const text = encodeCompactPayload({
-      kind: 'authentication',
+      kind: 'enrollment',
       format: 'compact',
-      transactionId: zero,
-      otp: max,
+      enrollmentId: zero,
+      secret: max,
     });
 
-    expect(text).to.equal(`1${'0'.repeat(39)}340282366920938463463374607431768211455`);
-    expect(decodeCompactPayload(text)).to.include({ transactionId: zero, otp: max });
+    expect(text).to.equal(`2${'0'.repeat(39)}340282366920938463463374607431768211455`);
+    expect(decodeCompactPayload(text)).to.include({ enrollmentId: zero, secret: max });
+  });
+
+  it('keeps the extremes of a UUID v4 (the bits its version and variant leave free)', () => {
+    for (const transactionId of [
+      '00000000-0000-4000-8000-000000000000',
+      'ffffffff-ffff-4fff-bfff-ffffffffffff',
+    ]) {
+      const text = encodeCompactPayload({
+        kind: 'authentication',
+        format: 'compact',
+        transactionId,
+        otp: randomHex128(),
+      });
+      expect(decodeCompactPayload(text)).to.include({ transactionId });
+    }
+  });
+
+  it('refuses a login code whose id is 128 bits but not a UUID v4', () => {
+    // Version 1 (a time-based UUID), the variant bits of another family, and an id of all zeros.
+    for (const hex of [
+      '6ba7b8109dad11d180b400c04fd430c8',
+      '3f2b6c1e9d4a4e8bc1c752f0e6d9b834',
+      '0'.repeat(32),
+    ]) {
+      const digits = BigInt(`0x${hex}`).toString(10).padStart(39, '0');
+      const error = expectPayloadError(
+        () => decodeQrPayload(`1${digits}${'0'.repeat(39)}`),
+        'invalid_field',
+      );
+      expect(error.field).to.equal('transaction_id');
+    }
   });
 
   it('refuses a code that is one digit short or long', () => {
     const text = encodeCompactPayload({
       kind: 'authentication',
       format: 'compact',
-      transactionId: randomHex128(),
+      transactionId: randomTransactionId(),
       otp: randomHex128(),
     });
     expectPayloadError(() => decodeQrPayload(text.slice(0, -1)), 'invalid_length');
@@ -89,14 +120,34 @@ describe('the compact form', () => {
     }
   });
 
-  it('will not encode an id that is not 128 bits of hex', () => {
-    for (const transactionId of ['', 'abc', 'F'.repeat(32), 'g'.repeat(32), '0'.repeat(33)]) {
+  it('will not encode a transaction id that is not a lowercase UUID v4', () => {
+    for (const transactionId of [
+      '',
+      'abc',
+      'f'.repeat(32), // the right bits without the hyphens
+      randomTransactionId().toUpperCase(),
+      '6ba7b810-9dad-11d1-80b4-00c04fd430c8', // version 1
+      `${randomTransactionId()}0`,
+    ]) {
       expect(() =>
         encodeCompactPayload({
           kind: 'authentication',
           format: 'compact',
           transactionId,
           otp: randomHex128(),
+        }),
+      ).to.throw(TypeError);
+    }
+  });
+
+  it('will not encode an enrollment id or secret that is not 128 bits of hex', () => {
+    for (const enrollmentId of ['', 'abc', 'F'.repeat(32), 'g'.repeat(32), '0'.repeat(33)]) {
+      expect(() =>
+        encodeCompactPayload({
+          kind: 'enrollment',
+          format: 'compact',
+          enrollmentId,
+          secret: randomHex128(),
         }),
       ).to.throw(TypeError);
     }

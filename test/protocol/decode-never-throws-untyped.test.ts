@@ -38,13 +38,15 @@ const hex128 = fc
   .uint8Array({ minLength: 16, maxLength: 16 })
   .map((bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(''));
 
+const transactionId = fc.uuid({ version: 4 });
+
 const validText = fc.oneof(
   fc
-    .tuple(hex128, hex128)
+    .tuple(transactionId, hex128)
     .map(([transactionId, otp]) =>
       encodeCompactPayload({ kind: 'authentication', format: 'compact', transactionId, otp }),
     ),
-  fc.tuple(hex128, hex128).map(([transactionId, otp]) =>
+  fc.tuple(transactionId, hex128).map(([transactionId, otp]) =>
     encodeQrText('https://scan.example.com/', {
       kind: 'authentication',
       format: 'compact',

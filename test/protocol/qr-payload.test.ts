@@ -10,9 +10,9 @@ import {
   MAX_QR_TEXT_LENGTH,
 } from '../../src/protocol/index.js';
 import { expectPayloadError } from '../support/payload-error.js';
-import { randomHex128 } from '../support/random-hex.js';
+import { randomHex128, randomTransactionId } from '../support/random-hex.js';
 
-const transactionId = randomHex128();
+const transactionId = randomTransactionId();
 const otp = randomHex128();
 const login = { kind: 'authentication', format: 'compact', transactionId, otp } as const;
 const compact = encodeCompactPayload(login);

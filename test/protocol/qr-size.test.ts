@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { correction, generate } from 'lean-qr';
 import { describe, it } from '#spec';
 import { encodeQrText } from '../../src/protocol/index.js';
-import { randomHex128 } from '../support/random-hex.js';
+import { randomHex128, randomTransactionId } from '../support/random-hex.js';
 
 /** The QR version that the widget's encoder picks for `text` at error correction M. */
 function qrVersion(text: string): number {
@@ -19,7 +19,7 @@ describe('the size of a login QR', () => {
       const text = encodeQrText(appUrl, {
         kind: 'authentication',
         format: 'compact',
-        transactionId: randomHex128(),
+        transactionId: randomTransactionId(),
         otp: randomHex128(),
       });
       expect(qrVersion(text), text).to.be.at.most(4);
@@ -31,7 +31,7 @@ describe('the size of a login QR', () => {
     const text = encodeQrText('https://scan.otp-login.example/', {
       kind: 'authentication',
       format: 'compact',
-      transactionId: randomHex128(),
+      transactionId: randomTransactionId(),
       otp: randomHex128(),
     });
     expect(qrVersion(text.toLowerCase().replace(/[0-9]/g, 'a'))).to.be.greaterThan(4);

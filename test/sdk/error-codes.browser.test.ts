@@ -245,7 +245,7 @@ describe('every SDK error code', () => {
     const forged = encodeCompactPayload({
       kind: 'authentication',
       format: 'compact',
-      transactionId: '0123456789abcdef0123456789abcdef',
+      transactionId: '3f2b6c1e-9d4a-4e8b-a1c7-52f0e6d9b834',
       otp: login.otp,
     });
     const error = await rejectionOf(h.onegini.userClient.mobileAuthWithOtp(forged));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { OTHER_SECRET, TokenServerFixture } from './token-server-fixture.js';
+import { randomTransactionId } from '../support/random-hex.js';
 
 let fixture: TokenServerFixture;
 beforeEach(() => {
@@ -67,7 +68,7 @@ describe('the batched wait: a website backend waits on many logins with one requ
       { callback_uri: 'http://127.0.0.1:9/other-callback' },
       'other',
     );
-    const never = 'f'.repeat(32);
+    const never = randomTransactionId();
     const answer = await waitForAny({
       wait: 20,
       transactions: {
@@ -89,7 +90,7 @@ describe('the batched wait: a website backend waits on many logins with one requ
     const login = await fixture.initialize();
     const id = login.transaction_id;
     const tooMany = Object.fromEntries(
-      Array.from({ length: 251 }, (_, index) => [index.toString(16).padStart(32, '0'), 'pending']),
+      Array.from({ length: 251 }, () => [randomTransactionId(), 'pending']),
     );
     const cases: [unknown, string | undefined][] = [
       [{ wait: 5, transactions: { [id]: 'pending' } }, 'application/x-www-form-urlencoded'],
@@ -111,7 +112,7 @@ describe('the batched wait: a website backend waits on many logins with one requ
 
   it('needs the client credentials', async () => {
     const answer = await waitForAny(
-      { wait: 0, transactions: { ['a'.repeat(32)]: 'pending' } },
+      { wait: 0, transactions: { [randomTransactionId()]: 'pending' } },
       { clientId: 'demo', secret: 'wrong' },
     );
     assert.equal(answer.status, 401);

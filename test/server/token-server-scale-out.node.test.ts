@@ -5,6 +5,7 @@ import { RedisStore } from '../../src/server/store/redis-store.js';
 import type { TokenServerConfigInput } from '../../src/server/token-server/config.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { BASE, CLIENT_SECRET, TokenServerFixture } from './token-server-fixture.js';
+import { randomTransactionId } from '../support/random-hex.js';
 
 let redis: RedisServer | undefined;
 before(async () => {
@@ -76,7 +77,7 @@ describe('two Token Server instances sharing Redis', () => {
     });
     const redeemFrom = (instance: TokenServerFixture, ip: string) =>
       instance.fetch(
-        new Request(`${BASE}/api/mobile/v1/transactions/${'0'.repeat(32)}/redeem`, {
+        new Request(`${BASE}/api/mobile/v1/transactions/${randomTransactionId()}/redeem`, {
           method: 'POST',
           headers: { 'x-test-ip': ip },
           body: '{}',
@@ -84,7 +85,7 @@ describe('two Token Server instances sharing Redis', () => {
       );
     const readResultOn = (instance: TokenServerFixture) =>
       instance.fetch(
-        new Request(`${BASE}/oauth/api/v4/authenticate/transaction/${'0'.repeat(32)}`, {
+        new Request(`${BASE}/oauth/api/v4/authenticate/transaction/${randomTransactionId()}`, {
           headers: { authorization: `Basic ${btoa(`demo:${CLIENT_SECRET}`)}` },
         }),
       );
@@ -113,7 +114,7 @@ describe('two Token Server instances sharing Redis', () => {
     });
     const guessOn = (instance: TokenServerFixture, secret: string) =>
       instance.fetch(
-        new Request(`${BASE}/oauth/api/v4/authenticate/transaction/${'0'.repeat(32)}`, {
+        new Request(`${BASE}/oauth/api/v4/authenticate/transaction/${randomTransactionId()}`, {
           headers: {
             authorization: `Basic ${btoa(`demo:${secret}`)}`,
             'x-test-ip': '203.0.113.66',

@@ -7,8 +7,11 @@ import { LOGGER_REDACTIONS } from '../../src/server/token-server/request-log.js'
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createTestDevice } from '../support/test-device.js';
 import { until } from '../support/until.js';
-import { decodeEnrollmentPayload } from '../../src/protocol/index.js';
+import { decodeEnrollmentPayload, TRANSACTION_ID_PATTERN } from '../../src/protocol/index.js';
 import { BASE, testConfig, TokenServerFixture } from './token-server-fixture.js';
+
+/** A well-formed transaction id (a UUID v4) that no login ever had. */
+const NEVER_ISSUED_TRANSACTION = '3f2b6c1e-9d4a-4e8b-a1c7-52f0e6d9b834';
 
 let fixture: TokenServerFixture;
 beforeEach(() => {
@@ -33,7 +36,7 @@ describe('a website starts a login (initialize)', () => {
       'time_to_live',
       'transaction_id',
     ]);
-    assert.match(String(body.transaction_id), /^[0-9a-f]{32}$/);
+    assert.match(String(body.transaction_id), TRANSACTION_ID_PATTERN);
     assert.equal(body.time_to_live, 60_000);
     assert.equal(body.auth_method, 'otp');
     assert.match(String(body.otp), /^1\d{78}$/);
@@ -471,7 +474,7 @@ describe('rate limits', () => {
     });
     const redeemFrom = (ip: string) =>
       limited.fetch(
-        new Request(`${BASE}/api/mobile/v1/transactions/${'0'.repeat(32)}/redeem`, {
+        new Request(`${BASE}/api/mobile/v1/transactions/${NEVER_ISSUED_TRANSACTION}/redeem`, {
           method: 'POST',
           headers: { 'x-test-ip': ip, Origin: 'https://scan.example' },
           body: '{}',
@@ -634,7 +637,7 @@ describe('CORS on the mobile API', () => {
   it('allows the configured app origin and no other', async () => {
     const preflight = (origin: string) =>
       fixture.fetch(
-        new Request(`${BASE}/api/mobile/v1/transactions/${'0'.repeat(32)}/redeem`, {
+        new Request(`${BASE}/api/mobile/v1/transactions/${NEVER_ISSUED_TRANSACTION}/redeem`, {
           method: 'OPTIONS',
           headers: {
             Origin: origin,

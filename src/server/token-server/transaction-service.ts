@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   encodeCompactPayload,
   MobileApiRefusal,
@@ -93,7 +94,7 @@ export class TransactionService {
       throw relyingPartyError('INVALID_PARAMETER', `The type ${type.name} takes no user_id.`);
     }
 
-    const transactionId = randomId128();
+    const transactionId = randomUUID();
     const otp = randomId128();
     const now = this.clock();
     const numberMatchCode = type.numberMatching ? randomNumberMatchCode() : null;

@@ -6,7 +6,8 @@ import {
   MobileApiRefusal,
   MobileRedeemRequest,
   parseMobileApiBody,
-  parseMobileApiId,
+  parseEnrollmentIdParam,
+  parseTransactionIdParam,
   type SignedHttpRequest,
 } from '../../../protocol/index.js';
 import type { DeviceAuthenticator } from '../device-authenticator.js';
@@ -31,7 +32,7 @@ export function mobileRoutes(options: {
 
   app.post(enroll.route, (c) =>
     answering(async () => {
-      const enrollmentId = parseMobileApiId(c.req.param('enrollmentId'));
+      const enrollmentId = parseEnrollmentIdParam(c.req.param('enrollmentId'));
       const body = await options.authenticator.verifyEnrollment(await signedRequest(c));
       const { secret, public_key: publicKey, device_name: deviceName } = body;
       const linked = await options.enrollments.complete(
@@ -46,7 +47,7 @@ export function mobileRoutes(options: {
 
   /** A transaction call of an enrolled device, checked in the contract's order. */
   async function deviceCall<S extends v.GenericSchema>(c: Context, schema: S) {
-    const transactionId = parseMobileApiId(c.req.param('transactionId') ?? '');
+    const transactionId = parseTransactionIdParam(c.req.param('transactionId') ?? '');
     const request = await signedRequest(c);
     const device = await options.authenticator.verify(request);
     return { transactionId, device, body: parseMobileApiBody(schema, request.body) };

@@ -4,6 +4,8 @@ import { isIP } from 'node:net';
 import {
   isDisplayName,
   isLoginStatus,
+  isTransactionId,
+  TransactionId,
   LOGIN_STATUSES,
   type LoginStatus,
 } from '../../../protocol/index.js';
@@ -17,7 +19,8 @@ import type { TransactionService } from '../transaction-service.js';
 
 type Env = { Variables: { client: ClientConfig } };
 
-const ID = /^[0-9a-f]{32}$/;
+/** A device id: 128 bits as 32 lowercase hex characters. */
+const DEVICE_ID = /^[0-9a-f]{32}$/;
 const USER_ID = /^[A-Za-z0-9._@+-]{1,128}$/;
 
 const InitializeForm = v.strictObject({
@@ -41,7 +44,7 @@ export const MAX_BATCH_WAIT_TRANSACTIONS = 250;
 const BatchWaitBody = v.strictObject({
   wait: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(999)),
   transactions: v.pipe(
-    v.record(v.pipe(v.string(), v.regex(ID)), v.picklist(LOGIN_STATUSES)),
+    v.record(TransactionId, v.picklist(LOGIN_STATUSES)),
     v.check((entries) => {
       const count = Object.keys(entries).length;
       return count > 0 && count <= MAX_BATCH_WAIT_TRANSACTIONS;
@@ -101,7 +104,7 @@ export function relyingPartyRoutes(options: {
 
   app.get('/authenticate/transaction/:transactionId', async (c) => {
     const transactionId = c.req.param('transactionId');
-    if (!ID.test(transactionId)) throw relyingPartyError('INVALID_TRANSACTION_ID');
+    if (!isTransactionId(transactionId)) throw relyingPartyError('INVALID_TRANSACTION_ID');
     const wait = parseWait(c.req.query('wait'), c.req.query('status'), options.maxWaitSeconds);
     const result = await options.transactions.result(
       c.var.client,
@@ -153,7 +156,7 @@ export function relyingPartyRoutes(options: {
 
   app.delete('/devices/:deviceId', async (c) => {
     const deviceId = c.req.param('deviceId');
-    if (!ID.test(deviceId))
+    if (!DEVICE_ID.test(deviceId))
       throw relyingPartyError('NO_AUTHENTICATION_POSSIBILITIES', 'No such device.');
     await options.enrollments.revoke(c.var.client, deviceId);
     return c.body(null, 204);
