@@ -4,7 +4,9 @@ import { readFile } from 'node:fs/promises';
 import { builtinModules, createRequire } from 'node:module';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { build } from 'esbuild';
+import { defaultReporter } from '@web/test-runner';
 import { selectedBrowsers } from './test/support/launchers/browsers.mjs';
+import { sessionResultsReporter } from './test/support/launchers/session-results-reporter.mjs';
 
 const require = createRequire(import.meta.url);
 const mswWorkerPath = require.resolve('msw/mockServiceWorker.js');
@@ -62,6 +64,7 @@ export default {
   plugins: [serveBundles, esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
   middleware: [serveMswWorker],
   browsers: selectedBrowsers(),
+  reporters: [defaultReporter(), sessionResultsReporter()],
   concurrency: 1,
   browserStartTimeout: 60_000,
   testsStartTimeout: 60_000,

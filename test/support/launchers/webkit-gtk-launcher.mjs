@@ -31,11 +31,40 @@ class WebKitGtkLauncher extends WebdriverLauncher {
     this.options.port = port;
     this.driverProcess = spawn('xvfb-run', ['-a', 'WebKitWebDriver', `--port=${port}`], {
       detached: true, // its own process group, so that stop() also ends Xvfb and MiniBrowser
+      // WEBKIT_DRIVER_LOG=1 shows what the driver, MiniBrowser and its web process print.
       stdio: process.env.WEBKIT_DRIVER_LOG ? ['ignore', 'inherit', 'inherit'] : 'ignore',
     });
     await waitForPort(port, 20_000);
     await super.initialize(config);
     this.name = 'WebKit';
+  }
+
+  /** @param {string} id @param {string} url */
+  async startSession(id, url) {
+    await this.replaceBrowserIfGone();
+    return super.startSession(id, url);
+  }
+
+  /**
+   * WebKitGTK's web process can die of one of its own assertions ("trap invalid opcode" in
+   * libwebkit2gtk, in the kernel log of one CI run), and MiniBrowser's automation session with it:
+   * WebKitWebDriver then answers every command "invalid session id". The test file that was running
+   * fails with "the browser disconnected"; a new MiniBrowser runs the files after it, which would
+   * otherwise each fail to start. (scripts/test-browser.mjs decides whether to run the crashed file
+   * again.)
+   */
+  async replaceBrowserIfGone() {
+    const driver = this.driver;
+    if (driver === undefined) return;
+    try {
+      await driver.getUrl();
+    } catch (error) {
+      if (!/invalid session id/i.test(String(error?.message))) throw error;
+      console.warn('WebKit quit while running a test file; a new MiniBrowser runs the next ones.');
+      if (this.pendingHeartbeat != null) clearInterval(this.pendingHeartbeat);
+      this.driver = undefined;
+      this.driverManager = undefined;
+    }
   }
 
   async stop() {
