@@ -3,5 +3,6 @@
 // 'otp-login-qr/store/redis' (ioredis).
 export * from './memory-store.js';
 export * from './records.js';
+export * from './redis-durability.js';
 export * from './store.js';
 export * from './store-error.js';

@@ -4,7 +4,14 @@ import type * as IoRedis from 'ioredis';
 import type { Redis as RedisClient } from 'ioredis';
 import { importOptionalPeer } from '../packaging/optional-peer.js';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
-import type { ChangeListener, RateCounterOptions, RateCounters, Store } from './store.js';
+import type { RedisPersistenceSettings } from './redis-durability.js';
+import type {
+  ChangeListener,
+  RateCounterOptions,
+  RateCounters,
+  Store,
+  StoreReadiness,
+} from './store.js';
 import type {
   DeviceRecord,
   EnrollmentRecord,
@@ -144,6 +151,9 @@ export class RedisStore implements Store {
   private subscribing: Promise<void> | undefined;
   private closed = false;
   private readonly onConnectionError: (error: Error) => void;
+  /** Set once the mark of markAndWatch is found gone. */
+  private dataLost = false;
+  private lookForMark: (() => Promise<void>) | undefined;
 
   constructor(options: RedisStoreOptions) {
     this.onConnectionError = options.onConnectionError ?? (() => undefined);
@@ -248,10 +258,12 @@ export class RedisStore implements Store {
   }
 
   async getDevice(id: string): Promise<DeviceRecord | undefined> {
+    this.refuseIfDataLost();
     return parseDevice(await this.call(this.redis.get(this.deviceKey(id)), 'read'));
   }
 
   async listDevices(clientId: string, userId: string): Promise<DeviceRecord[]> {
+    this.refuseIfDataLost();
     const ids = await this.call(
       this.redis.zrange(this.userDevicesKey(clientId, userId), '0', '-1'),
       'read',
@@ -301,6 +313,80 @@ export class RedisStore implements Store {
     await this.subscribing;
   }
 
+  /** Records the loss once, however many looks find it. */
+  private markDataLost(onLost: () => void): void {
+    if (this.dataLost) return;
+    this.dataLost = true;
+    onLost();
+  }
+
+  /** After a loss of data, no device reads as missing: the phone is told to try later instead. */
+  private refuseIfDataLost(): void {
+    if (this.dataLost) {
+      throw new StoreError('unavailable', 'Redis lost its data; devices cannot be read.');
+    }
+  }
+
+  /**
+   * Whether this Redis is reachable now and still holds what it held (see {@link markAndWatch}).
+   */
+  readiness(): StoreReadiness {
+    if (this.closed) return { ready: false, reason: 'The Redis store is closed.' };
+    if (this.dataLost) {
+      return {
+        ready: false,
+        reason:
+          'Redis came back without the mark this server left in it: it lost its data (restarted ' +
+          'without persistence, or flushed), linked phones included. Restore it, or restart the ' +
+          'servers to start over empty.',
+      };
+    }
+    if (this.redis.status !== 'ready') {
+      return { ready: false, reason: `Redis is not connected (${this.redis.status}).` };
+    }
+    return { ready: true };
+  }
+
+  /** This Redis's persistence settings (CONFIG GET), null where Redis does not say. */
+  async persistenceSettings(): Promise<RedisPersistenceSettings> {
+    const read = async (name: string): Promise<string | null> => {
+      try {
+        const reply: unknown = await this.redis.config('GET', name);
+        return Array.isArray(reply) && typeof reply[1] === 'string' ? reply[1] : null;
+      } catch {
+        // Managed Redis services often refuse CONFIG.
+        return null;
+      }
+    };
+    return {
+      appendonly: await read('appendonly'),
+      appendfsync: await read('appendfsync'),
+      'maxmemory-policy': await read('maxmemory-policy'),
+    };
+  }
+
+  /**
+   * Leaves a mark in Redis (`<prefix>installed`) and looks for it each time the connection comes
+   * back and at each purge: a Redis found without it lost its data under the running server. From
+   * then on the store is not ready and reads of devices fail with `unavailable`, rather than tell
+   * every phone that it is not linked; `onLost` is called once. Resolves with whether the mark was
+   * there already: false on the first start on this Redis, or after a loss that happened while no
+   * server ran, which no server can tell apart.
+   */
+  async markAndWatch(onLost: () => void): Promise<boolean> {
+    const key = `${this.prefix}installed`;
+    const created = await this.call(this.redis.set(key, new Date().toISOString(), 'NX'), 'write');
+    this.lookForMark = async () => {
+      if (this.dataLost || this.closed) return;
+      const present = await this.call(this.redis.exists(key), 'read');
+      if (present === 0) this.markDataLost(onLost);
+    };
+    this.redis.on('ready', () => {
+      this.lookForMark?.().catch(() => undefined);
+    });
+    return created === null;
+  }
+
   /**
    * Resolves once the connection to Redis is up. Until then the shared rate limits count in this
    * process's memory (see sharedRateCounters); the server waits for this before it serves.
@@ -320,6 +406,7 @@ export class RedisStore implements Store {
    * minus the grace period that it chooses, as for the other stores.
    */
   async purgeExpired(now: number): Promise<void> {
+    await this.lookForMark?.();
     for (const kind of ['tx', 'enr', 'nonce'] as const) {
       const index = this.expiryIndexKey(kind);
       for (;;) {

@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statfsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { importOptionalPeer } from '../packaging/optional-peer.js';
-import type { ChangeListener, Store } from './store.js';
+import type { ChangeListener, Store, StoreReadiness } from './store.js';
 import type {
   DeviceRecord,
   EnrollmentRecord,
@@ -48,6 +48,12 @@ export interface SqliteStoreOptions {
 }
 
 /**
+ * Free space under which the store reports itself not ready: a checkpoint and the WAL need room,
+ * and a disk that fills up fails every call that writes (each phone call writes its nonce).
+ */
+export const SQLITE_MIN_FREE_BYTES = 16 * 1024 * 1024;
+
+/**
  * WAL frames (4 KiB pages) after which the server's own thread checkpoints after all: a safety
  * net for when the background checkpoints cannot keep up or are never able to finish.
  */
@@ -66,6 +72,9 @@ export class SqliteStore implements Store {
   private readonly changes = new EventEmitter().setMaxListeners(0);
   private readonly statements;
   private readonly checkpointer: SqliteCheckpointer | undefined;
+  /** The file that was opened (device and inode), to notice it being removed or replaced. */
+  private readonly file:
+    { readonly path: string; readonly dev: number; readonly ino: number } | undefined;
   /** Made once: better-sqlite3 builds a new wrapper for every db.transaction() call. */
   private readonly transition: BetterSqlite3.Transaction<
     (
@@ -83,6 +92,8 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
     if (path !== ':memory:') {
+      const { dev, ino } = statSync(path);
+      this.file = { path, dev, ino };
       this.db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_FRAMES}`);
       // After a checkpoint lets the WAL start over, its file is cut back to this size.
       this.db.pragma(`journal_size_limit = ${16 * 1024 * 1024}`);
@@ -295,6 +306,41 @@ export class SqliteStore implements Store {
     const { result, changed } = this.transition.immediate(key, apply);
     if (changed) this.changes.emit('change', key);
     return result;
+  }
+
+  /**
+   * Not ready when the database file is no longer the one that was opened (removed, moved or
+   * replaced: what is written now would be gone at the next start) or its disk has less than
+   * {@link SQLITE_MIN_FREE_BYTES} free.
+   */
+  readiness(): StoreReadiness {
+    if (!this.db.open) return { ready: false, reason: 'The SQLite store is closed.' };
+    if (this.file === undefined) return { ready: true };
+    const { path, dev, ino } = this.file;
+    let now;
+    try {
+      now = statSync(path);
+    } catch {
+      return {
+        ready: false,
+        reason: `The database file ${path} was removed or moved while the server ran: what it writes now is lost when it stops. Put the file back (or restore a backup) and restart.`,
+      };
+    }
+    if (now.dev !== dev || now.ino !== ino) {
+      return {
+        ready: false,
+        reason: `The database file ${path} was replaced by another file while the server ran. Restart the server to use the new file.`,
+      };
+    }
+    const disk = statfsSync(path);
+    const free = disk.bavail * disk.bsize;
+    if (free < SQLITE_MIN_FREE_BYTES) {
+      return {
+        ready: false,
+        reason: `The disk of ${path} is (nearly) full: ${free} bytes free, fewer than ${SQLITE_MIN_FREE_BYTES}.`,
+      };
+    }
+    return { ready: true };
   }
 
   /**

@@ -10,6 +10,12 @@ import type {
 // One type for the Token Server's and the kit's rate counters; its home is security/.
 export type { RateCounterOptions, RateCounters } from '../security/rate-counters.js';
 
+/**
+ * Whether a store can serve now. `reason` is for the operator's log: it may name a file or a host.
+ */
+export type StoreReadiness =
+  { readonly ready: true } | { readonly ready: false; readonly reason: string };
+
 /** Called with a transaction's key whenever that transaction changes, on any instance. */
 export type ChangeListener = (key: string) => void;
 
@@ -73,6 +79,14 @@ export interface Store {
    * each process counts for itself, as is right for a store that one process uses.
    */
   sharedRateCounters?: RateCounters;
+
+  /**
+   * Whether the store can serve now: the Token Server's /readyz answers 503 while it cannot (Redis
+   * unreachable or emptied under the server, the SQLite file removed or replaced, its disk full),
+   * so that a load balancer sends callers to an instance that can. Cheap enough for every probe.
+   * A store without it counts as ready.
+   */
+  readiness?(): StoreReadiness;
 
   /** Deletes what expired before `now` (minus a grace period the caller chooses). */
   purgeExpired(now: number): Promise<void>;

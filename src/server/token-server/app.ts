@@ -77,9 +77,23 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
     }),
   );
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  app.get('/readyz', (c) =>
-    ready ? c.json({ status: 'ready' }) : c.json({ status: 'stopping' }, 503),
-  );
+  /** The store's last reason for not being ready, logged once each time it changes. */
+  let storeProblem: string | undefined;
+  app.get('/readyz', (c) => {
+    if (!ready) return c.json({ status: 'stopping' }, 503);
+    const readiness = store.readiness?.() ?? { ready: true };
+    const problem = readiness.ready ? undefined : readiness.reason;
+    if (problem !== storeProblem) {
+      if (problem === undefined) logger.info('store ready again');
+      else logger.error({ reason: problem }, 'store not ready');
+      storeProblem = problem;
+    }
+    // The reason stays in the log: it may name a file or a host.
+    if (problem !== undefined) {
+      return c.json({ status: 'store_unavailable' }, 503, { 'Retry-After': '5' });
+    }
+    return c.json({ status: 'ready' });
+  });
   app.route(
     '/oauth/api/v4',
     relyingPartyRoutes({

@@ -90,6 +90,14 @@ export const TokenServerConfigSchema = v.strictObject({
       failedAuthPerIp: { points: 20, durationSeconds: 300 },
     },
   ),
+  /**
+   * With REDIS_URL: `acceptDataLoss: true` lets the server run on a Redis that can lose linked
+   * phones (no append-only file, evicting any key, or settings it cannot read). Without it the
+   * server refuses to start on such a Redis and says why.
+   */
+  redis: v.optional(v.strictObject({ acceptDataLoss: v.optional(v.boolean(), false) }), {
+    acceptDataLoss: false,
+  }),
   /** The longest long-poll wait, in seconds. */
   maxWaitSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(60)), 30),
 });

@@ -9,6 +9,7 @@ import pino, { type Logger } from 'pino';
 import { mountedAt } from '../app-host/mounted-at.js';
 import { prebuiltAppDir } from '../app-host/prebuilt-app.js';
 import { createPwaServer } from '../app-host/pwa-static-server.js';
+import { redisDurabilityProblems, RedisNotDurableError } from '../store/redis-durability.js';
 import type { Store } from '../store/store.js';
 import { createTokenServer } from './app.js';
 import { clientIpBehindProxies } from './client-ip.js';
@@ -16,7 +17,7 @@ import { loadTokenServerEnvironment, type TokenServerEnvironment } from './load-
 import { LOGGER_REDACTIONS } from './request-log.js';
 
 const PURGE_INTERVAL_MS = 60_000;
-/** How long start-up waits for Redis before it serves anyway. */
+/** How long start-up waits for Redis; without it the server does not start. */
 const REDIS_CONNECT_WAIT_MS = 10_000;
 /** How long a shutdown lets running requests finish. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -175,10 +176,34 @@ async function openStore(env: TokenServerEnvironment, logger: Logger): Promise<S
         }, REDIS_CONNECT_WAIT_MS).unref(),
       ),
     ]);
-    if (!up)
-      logger.warn(
-        'Redis is not reachable yet; serving, and counting rate limits in memory meanwhile',
+    if (!up) {
+      // Not knowing whether this Redis keeps linked phones, the server does not serve on it.
+      await redisStore.close();
+      throw new Error(
+        `Redis at ${redactedUrl(env.redisUrl)} did not answer within ${REDIS_CONNECT_WAIT_MS / 1000} s.`,
       );
+    }
+    const problems = redisDurabilityProblems(await redisStore.persistenceSettings());
+    if (problems.length > 0) {
+      if (!env.config.redis.acceptDataLoss) {
+        await redisStore.close();
+        throw new RedisNotDurableError(problems);
+      }
+      logger.warn({ problems }, 'Redis can lose linked phones; accepted by the configuration');
+    }
+    const markFound = await redisStore.markAndWatch(() => {
+      logger.error(
+        'Redis lost its data under the running server (restarted without persistence, or ' +
+          'flushed): linked phones are gone from it. /readyz answers 503 and phones are told to ' +
+          'try later. Restore Redis from a backup, or restart the servers to start over empty.',
+      );
+    });
+    if (!markFound) {
+      logger.warn(
+        'Redis holds no data of a Token Server yet: starting on it empty. If phones were linked ' +
+          'before, this Redis lost them.',
+      );
+    }
     return redisStore;
   }
   const { SqliteStore } = await import('../store/sqlite-store.js');
@@ -187,4 +212,15 @@ async function openStore(env: TokenServerEnvironment, logger: Logger): Promise<S
       logger.warn({ err: error }, 'SQLite checkpoint failed; it is tried again');
     },
   });
+}
+
+/** The Redis URL without its password, for messages. */
+function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'REDIS_URL';
+  }
 }
