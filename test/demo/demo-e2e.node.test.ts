@@ -14,7 +14,7 @@ import { decodeQrPayload, parseStartLoginResponse } from '../../src/protocol/ind
 import { scan } from '../kit/kit-harness.js';
 import { TokenServerClient } from '../server/token-server-fixture.js';
 import { createTestDevice } from '../support/test-device.js';
-import { freePort } from '../support/token-server-process.js';
+import { freePort, untilPrinted } from '../support/token-server-process.js';
 
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -49,10 +49,7 @@ describe('demo website in Chromium with the widget', () => {
     );
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    while (!output.includes('Press Ctrl-C to stop.')) {
-      if (child.exitCode !== null) throw new Error(`The launcher exited: ${output}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await untilPrinted(child, () => output, 'Press Ctrl-C to stop.');
     demo = `http://localhost:${demoPort}`;
     tokenServer = new TokenServerClient(`http://127.0.0.1:${tokenPort}`, (request) =>
       fetch(request),

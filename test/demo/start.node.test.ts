@@ -6,7 +6,7 @@ import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { freePort } from '../support/token-server-process.js';
+import { freePort, untilPrinted } from '../support/token-server-process.js';
 
 /** `npm start` as a user runs it (without the build step), on free ports in a temporary data dir. */
 async function startLauncher(extra: string[] = []) {
@@ -32,22 +32,20 @@ async function startLauncher(extra: string[] = []) {
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 30_000;
-  while (!output.includes('Press Ctrl-C to stop.')) {
-    if (child.exitCode !== null) throw new Error(`The launcher exited: ${output}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`The launcher did not start: ${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  try {
+    await untilPrinted(child, () => output, 'Press Ctrl-C to stop.');
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
   }
   return { child, ports, dataDir, output: () => output };
 }
 
 async function stop(child: ChildProcess): Promise<number | null> {
-  const exited = once(child, 'exit');
+  // 'close', not 'exit': by then everything it printed has been read.
+  const closed = once(child, 'close');
   child.kill('SIGINT');
-  const [code] = (await exited) as [number | null];
+  const [code] = (await closed) as [number | null];
   return code;
 }
 

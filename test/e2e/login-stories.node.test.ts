@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { parseStartLoginResponse } from '../../src/protocol/index.js';
 import {
   launchDesktopBrowser,
   logInWithPassword,
@@ -269,11 +270,30 @@ describe('codes that run out, end to end', () => {
   it('a stale QR, scanned after it ran out, gives the expired message on the phone', async () => {
     const user = await linkedUser(system, desktopBrowser, 'fay@example.com');
     try {
+      // The logins this page starts (one, or two if it renews the code before it is closed).
+      const started: Promise<string>[] = [];
+      user.page.on('response', (response) => {
+        const { pathname } = new URL(response.url());
+        if (response.request().method() === 'POST' && pathname === '/otp-login')
+          started.push(response.json().then((body) => parseStartLoginResponse(body).id));
+      });
+      // The page's own polls are kept from the website, so that the test's below are the only
+      // ones on these logins (and are not told to slow down).
+      await user.page.route('**/otp-login/*', (route) => route.abort());
       await user.page.goto(`${system.urls.demo}/login`);
       await widgetStatus(user.page, 'pending');
       const stale = await photographQr(user.page);
+      const ids = await Promise.all(started);
+      const cookies = await user.page.context().cookies(system.urls.demo);
       await user.page.close();
-      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      // Until the code has run out by the Token Server's clock: the website, asked with this
+      // browser's cookie, holds each poll until its login changes, and says so.
+      for (const id of ids) {
+        const polled = await fetch(`${system.urls.demo}/otp-login/${id}?wait=25`, {
+          headers: { Cookie: cookies.map(({ name, value }) => `${name}=${value}`).join('; ') },
+        });
+        assert.deepEqual(await polled.json(), { status: 'expired' });
+      }
       const app = await user.phone.openAppFacing(stale);
       await appScreen(app, 'home');
       await app.getByRole('button', { name: 'Scan to log in' }).click();

@@ -11,7 +11,8 @@ import { parseStartLoginResponse } from '../../src/protocol/index.js';
 import { otpLoginExpress, otpLoginMiddleware, toNodeHandler } from '../../src/server/kit/index.js';
 import { MemoryStore } from '../../src/server/store/memory-store.js';
 import { CLIENT_SECRET, TokenServerFixture } from '../server/token-server-fixture.js';
-import { beforeTheWaitEnds, scan, setUpKit } from './kit-harness.js';
+import { until } from '../support/until.js';
+import { beforeTheWaitEnds, scan, setUpKit, TransactionReads } from './kit-harness.js';
 
 async function listen(server: Server): Promise<string> {
   server.listen(0, '127.0.0.1');
@@ -139,6 +140,7 @@ describe('relying-party kit over real sockets', () => {
         },
       ],
     });
+    const reads = new TransactionReads(tokenServer);
     const { kit, logins } = setUpKit(
       {
         publicOrigin: base,
@@ -148,12 +150,13 @@ describe('relying-party kit over real sockets', () => {
           clientId: 'demo',
           clientSecret: CLIENT_SECRET,
           longPoll: 'never',
-          fetch: (request) => tokenServer.fetch(request),
+          fetch: reads.fetch,
         },
         upstreamPollMs: 600_000, // only the callback can end the held poll early
         maxWaitSeconds: 60,
       },
       tokenServer,
+      reads,
     );
     site.on('request', toNodeHandler(kit));
     const phone = await tokenServer.enrollDevice('frank');
@@ -164,7 +167,10 @@ describe('relying-party kit over real sockets', () => {
     const first = await fetch(`${base}/otp-login/${body.id}`, { headers: { Cookie: cookie } });
     assert.deepEqual(await first.json(), { status: 'scanned' });
     const held = fetch(`${base}/otp-login/${body.id}?wait=60`, { headers: { Cookie: cookie } });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await until(
+      () => reads.of(scanned.transactionId) === 2,
+      'the held poll to wait for the callback',
+    );
     await scanned.answer('accept'); // the Token Server posts the callback to the site
     const polled = await beforeTheWaitEnds(held);
     assert.deepEqual(await polled.json(), { status: 'accepted', redirect_to: '/account' });
@@ -190,11 +196,11 @@ describe('relying-party kit over real sockets', () => {
       headers: { Cookie: cookie },
       signal: controller.signal,
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await until(() => tokenServer.server.waiter.size === 1, 'the poll held on the Token Server');
     controller.abort();
     await assert.rejects(held);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    assert.equal(tokenServer.server.waiter.size, 0);
+    // Let go at once: else the Token Server would hold it for the rest of its 25 s.
+    await until(() => tokenServer.server.waiter.size === 0, 'the kit to let its wait go');
     await (await scan(tokenServer, phone, body.qr)).answer('accept');
     const again = await fetch(`${base}/otp-login/${body.id}?wait=5`, {
       headers: { Cookie: cookie },

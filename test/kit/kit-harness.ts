@@ -24,12 +24,43 @@ export interface KitSetup {
   tokenServer: TokenServerFixture;
   kit: OtpLoginKit;
   logins: string[];
+  /** The kit's reads of each transaction (unless `overrides` brought a fetch of their own). */
+  reads: TransactionReads;
+}
+
+/** The path of a read of one transaction on the Token Server's relying-party API. */
+const TRANSACTION_READ = /\/authenticate\/transaction\/([^/]+)$/;
+
+/**
+ * The Token Server as a kit reaches it, counting each transaction's reads whose answer has gone
+ * back to the kit. On a server without long-poll a held poll reads its login and then, in the
+ * same turn of the event loop, waits for the callback: a test that waits until that read is
+ * counted knows that the poll now waits for the callback.
+ */
+export class TransactionReads {
+  private readonly counts = new Map<string, number>();
+
+  constructor(private readonly tokenServer: Pick<TokenServerClient, 'fetch'>) {}
+
+  /** The Token Server's fetch, for the kit's configuration. */
+  readonly fetch = async (request: Request): Promise<Response> => {
+    const response = await this.tokenServer.fetch(request);
+    const id = TRANSACTION_READ.exec(new URL(request.url).pathname)?.[1];
+    if (id !== undefined) this.counts.set(id, this.of(id) + 1);
+    return response;
+  };
+
+  /** How many reads of `transactionId` the Token Server has answered. */
+  of(transactionId: string): number {
+    return this.counts.get(transactionId) ?? 0;
+  }
 }
 
 /** A kit for client `demo` of the fixture; `onLogin` records the user and sets a session cookie. */
 export function setUpKit(
   overrides: Partial<OtpLoginKitConfig> = {},
   tokenServer = new TokenServerFixture(),
+  reads = new TransactionReads(tokenServer),
 ): KitSetup {
   const logins: string[] = [];
   const kit = createOtpLoginKit({
@@ -37,7 +68,7 @@ export function setUpKit(
       url: tokenServer.base,
       clientId: 'demo',
       clientSecret: CLIENT_SECRET,
-      fetch: (request) => tokenServer.fetch(request),
+      fetch: reads.fetch,
     },
     publicOrigin: SITE,
     appUrl: APP_URL,
@@ -54,7 +85,7 @@ export function setUpKit(
     onError: () => undefined,
     ...overrides,
   });
-  return { tokenServer, kit, logins };
+  return { tokenServer, kit, logins, reads };
 }
 
 /**
@@ -63,6 +94,7 @@ export function setUpKit(
  */
 export function setUpCallbackOnlyKit(): KitSetup {
   const tokenServer = new TokenServerFixture();
+  const reads = new TransactionReads(tokenServer);
   return setUpKit(
     {
       tokenServer: {
@@ -70,12 +102,13 @@ export function setUpCallbackOnlyKit(): KitSetup {
         clientId: 'demo',
         clientSecret: CLIENT_SECRET,
         longPoll: 'never',
-        fetch: (request) => tokenServer.fetch(request),
+        fetch: reads.fetch,
       },
       upstreamPollMs: 600_000,
       maxWaitSeconds: 60,
     },
     tokenServer,
+    reads,
   );
 }
 

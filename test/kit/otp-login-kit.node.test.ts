@@ -16,6 +16,7 @@ import {
   SITE,
   TestBrowser,
 } from './kit-harness.js';
+import { nothingHappensFor, until } from '../support/until.js';
 
 const NOT_FOUND = {
   error: 'not_found',
@@ -159,7 +160,7 @@ describe('relying-party kit: status', () => {
     const browser = new TestBrowser(kit);
     const { body } = await browser.start();
     const held = browser.poll('/otp-login', body.id, 60);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await until(() => tokenServer.server.waiter.size === 1, 'the kit’s long-poll held');
     await scan(tokenServer, phone, body.qr);
     const polled = await beforeTheWaitEnds(held);
     assert.deepEqual(parseLoginStatusResponse(polled.body), { status: 'scanned' });
@@ -167,14 +168,17 @@ describe('relying-party kit: status', () => {
   });
 
   it('without long-poll, a held poll wakes up on the callback', async () => {
-    const { kit, tokenServer, logins } = setUpCallbackOnlyKit();
+    const { kit, tokenServer, logins, reads } = setUpCallbackOnlyKit();
     const phone = await tokenServer.enrollDevice('bob');
     const browser = new TestBrowser(kit);
     const { body } = await browser.start();
     const scanned = await scan(tokenServer, phone, body.qr);
     assert.deepEqual((await browser.poll('/otp-login', body.id)).body, { status: 'scanned' });
     const held = browser.poll('/otp-login', body.id, 60);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await until(
+      () => reads.of(scanned.transactionId) === 2,
+      'the held poll to wait for the callback',
+    );
     await scanned.answer('accept');
     const callback = await kit.fetch(
       new Request(CALLBACK_URI, {
@@ -268,12 +272,12 @@ describe('relying-party kit: status', () => {
   });
 
   it('a second poll while one is held gets slow_down', async () => {
-    const { kit } = setUpKit();
+    const { kit, tokenServer } = setUpKit();
     const browser = new TestBrowser(kit);
     const { body } = await browser.start();
     const controller = new AbortController();
     const held = browser.request(`/otp-login/${body.id}?wait=20`, { signal: controller.signal });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(() => tokenServer.server.waiter.size === 1, 'the first poll held');
     const second = await browser.poll('/otp-login', body.id);
     assert.equal(second.status, 400);
     assert.equal(second.body.error, 'slow_down');
@@ -393,7 +397,7 @@ describe('relying-party kit: status', () => {
   });
 
   it('refuses a callback that is not application/json with 415, unread, waking nothing', async () => {
-    const { kit, tokenServer, logins } = setUpCallbackOnlyKit();
+    const { kit, tokenServer, logins, reads } = setUpCallbackOnlyKit();
     const phone = await tokenServer.enrollDevice('carol');
     const browser = new TestBrowser(kit);
     const { body } = await browser.start();
@@ -401,7 +405,10 @@ describe('relying-party kit: status', () => {
     assert.deepEqual((await browser.poll('/otp-login', body.id)).body, { status: 'scanned' });
     let settled = false;
     const held = browser.poll('/otp-login', body.id, 60).finally(() => (settled = true));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await until(
+      () => reads.of(scanned.transactionId) === 2,
+      'the held poll to wait for the callback',
+    );
     await scanned.answer('accept');
 
     const fields = { callback_uri: CALLBACK_URI, transaction_id: scanned.transactionId };
@@ -427,7 +434,9 @@ describe('relying-party kit: status', () => {
         kind,
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // A woken poll would read the login again at once, and answer.
+    await nothingHappensFor(200);
+    assert.equal(reads.of(scanned.transactionId), 2, 'a refused callback woke the held poll');
     assert.equal(settled, false, 'a refused callback woke the held poll');
     assert.deepEqual(logins, []);
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { until } from '../support/until.js';
 import { OTHER_SECRET, TokenServerFixture } from './token-server-fixture.js';
 import { randomTransactionId } from '../support/random-hex.js';
 
@@ -37,8 +38,7 @@ describe('the batched wait: a website backend waits on many logins with one requ
       wait: 20,
       transactions: { [first.transaction_id]: 'pending', [second.transaction_id]: 'pending' },
     });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.equal(fixture.server.waiter.size, 2, 'one held request, a wait entry per login');
+    await until(() => fixture.server.waiter.size === 2, 'one held request, a wait entry per login');
     await fixture.mobile(phone, `/transactions/${second.transaction_id}/redeem`, {
       otp: second.code,
     });
@@ -121,8 +121,12 @@ describe('the batched wait: a website backend waits on many logins with one requ
   it('is answered when the server shuts down', async () => {
     const login = await fixture.initialize();
     const waiting = waitForAny({ wait: 20, transactions: { [login.transaction_id]: 'pending' } });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await until(() => fixture.server.waiter.size === 1, 'the server to hold the wait');
     fixture.server.waiter.releaseAll();
-    assert.equal((await waiting).status, 200);
+    // Released, not timed out: the wait is gone at once, 20 s before its end.
+    assert.equal(fixture.server.waiter.size, 0);
+    const answer = await waiting;
+    assert.equal(answer.status, 200);
+    assert.deepEqual(answer.body, { transactions: [], unknown: [] });
   });
 });

@@ -13,6 +13,7 @@ import {
   type Certificate,
 } from '../../src/server/start/self-signed-certificate.js';
 import { createCallbackSender } from '../../src/server/token-server/callback-sender.js';
+import { nothingHappensFor, until } from '../support/until.js';
 
 /** A website's callback receiver over https, with the certificate `npm start -- --https` makes. */
 async function httpsReceiver(certificate: Certificate) {
@@ -53,12 +54,6 @@ function recordingLogger() {
   return { logger: pino({ level: 'warn' }, sink), lines };
 }
 
-async function settle(check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 3_000;
-  while (!check() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-  await new Promise((resolve) => setTimeout(resolve, 100));
-}
-
 describe('the callback sender over https with a self-signed certificate', () => {
   let directory: string;
   let certificate: Certificate;
@@ -76,7 +71,8 @@ describe('the callback sender over https with a self-signed certificate', () => 
     const send = createCallbackSender({ logger, retryDelayMs: 10, ca: certificate.cert });
     try {
       send(website.url, 'tx-tls');
-      await settle(() => website.bodies.length >= 1);
+      await until(() => website.bodies.length >= 1, 'the callback');
+      await nothingHappensFor(100); // delivered once, and nothing to warn about later
       assert.deepEqual(website.bodies, [{ callback_uri: website.url, transaction_id: 'tx-tls' }]);
       assert.deepEqual(lines, [], 'nothing to warn about');
     } finally {
@@ -91,7 +87,8 @@ describe('the callback sender over https with a self-signed certificate', () => 
     const send = createCallbackSender({ logger, retryDelayMs: 10, attempts: 3 });
     try {
       send(website.url, 'tx-untrusted');
-      await settle(() => lines.length >= 3);
+      await until(() => lines.length >= 3, 'the third failed attempt');
+      await nothingHappensFor(100); // no fourth attempt, and nothing delivered meanwhile
       assert.deepEqual(website.bodies, []);
       assert.deepEqual(
         lines.map((line) => [line.msg, line.attempt, line.err?.code]),
@@ -110,7 +107,8 @@ describe('the callback sender over https with a self-signed certificate', () => 
     const send = createCallbackSender({ logger, retryDelayMs: 10, attempts: 2, ca: other.cert });
     try {
       send(website.url, 'tx-other');
-      await settle(() => lines.length >= 2);
+      await until(() => lines.length >= 2, 'the second failed attempt');
+      await nothingHappensFor(100); // no third attempt, and nothing delivered meanwhile
       assert.deepEqual(website.bodies, []);
       assert.deepEqual(
         lines.map((line) => [line.msg, line.attempt]),

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
 import { createCallbackSender } from '../../src/server/token-server/callback-sender.js';
+import { nothingHappensFor, until } from '../support/until.js';
 
 /**
  * A website's callback receiver that answers each request with the next status in `statuses`,
@@ -30,12 +31,6 @@ async function receiver(statuses: number[], keepAliveMs = 5_000) {
   return { url, requests, connections: () => connections, close: () => server.close() };
 }
 
-async function settle(check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 3_000;
-  while (!check() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-  await new Promise((resolve) => setTimeout(resolve, 100));
-}
-
 const quiet = pino({ level: 'silent' });
 
 describe('the callback sender', () => {
@@ -44,7 +39,8 @@ describe('the callback sender', () => {
     const send = createCallbackSender({ logger: quiet, retryDelayMs: 20 });
     try {
       send(website.url, 'tx-1');
-      await settle(() => website.requests.length >= 3);
+      await until(() => website.requests.length >= 3, 'the third attempt');
+      await nothingHappensFor(100); // taken: no fourth
       const expected = {
         path: '/callback',
         body: { callback_uri: website.url, transaction_id: 'tx-1' },
@@ -61,7 +57,8 @@ describe('the callback sender', () => {
     const send = createCallbackSender({ logger: quiet, retryDelayMs: 10, attempts: 2 });
     try {
       send(website.url, 'tx-2');
-      await settle(() => website.requests.length >= 2);
+      await until(() => website.requests.length >= 2, 'the second attempt');
+      await nothingHappensFor(100); // given up: no third
       assert.equal(website.requests.length, 2);
     } finally {
       send.close();
@@ -75,7 +72,8 @@ describe('the callback sender', () => {
       const send = createCallbackSender({ logger: quiet, retryDelayMs: 10 });
       try {
         send(website.url, 'tx-3');
-        await settle(() => website.requests.length >= 1);
+        await until(() => website.requests.length >= 1, 'the callback');
+        await nothingHappensFor(100); // refused: not tried again, nor sent elsewhere
         assert.deepEqual(
           website.requests.map((request) => request.path),
           ['/callback'],
@@ -89,16 +87,21 @@ describe('the callback sender', () => {
   });
 
   describe('keeps a connection open only while the website does', () => {
-    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    /**
+     * The next callback comes this much later: the idle time under test, in real time (not to
+     * synchronise: the idle connection's end is what the tests look at).
+     */
+    const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
     it('sends callbacks close together on one connection', async () => {
       const website = await receiver([]);
       const send = createCallbackSender({ logger: quiet });
       try {
         send(website.url, 'tx-a');
-        await settle(() => website.requests.length >= 1);
+        await until(() => website.requests.length >= 1, 'the first callback');
+        await later(100);
         send(website.url, 'tx-b');
-        await settle(() => website.requests.length >= 2);
+        await until(() => website.requests.length >= 2, 'the second callback');
         assert.equal(website.requests.length, 2);
         assert.equal(website.connections(), 1);
       } finally {
@@ -113,11 +116,14 @@ describe('the callback sender', () => {
       const send = createCallbackSender({ logger: quiet, retryDelayMs: 60_000 });
       try {
         send(website.url, 'tx-a');
-        await settle(() => website.requests.length >= 1);
-        await pause(1_400);
+        await until(() => website.requests.length >= 1, 'the first callback');
+        await later(1_500);
         send(website.url, 'tx-b');
-        await settle(() => website.requests.length >= 2);
-        assert.equal(website.requests.length, 2, 'both delivered at the first attempt');
+        // Both delivered at the first attempt: a retry would come only after a minute.
+        await until(
+          () => website.requests.length >= 2,
+          'the second callback, at its first attempt',
+        );
         assert.equal(website.connections(), 2);
       } finally {
         send.close();
@@ -130,10 +136,10 @@ describe('the callback sender', () => {
       const send = createCallbackSender({ logger: quiet, idleSocketMs: 300 });
       try {
         send(website.url, 'tx-a');
-        await settle(() => website.requests.length >= 1);
-        await pause(400);
+        await until(() => website.requests.length >= 1, 'the first callback');
+        await later(500);
         send(website.url, 'tx-b');
-        await settle(() => website.requests.length >= 2);
+        await until(() => website.requests.length >= 2, 'the second callback');
         assert.equal(website.connections(), 2);
       } finally {
         send.close();

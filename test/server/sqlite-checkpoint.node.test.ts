@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Worker } from 'node:worker_threads';
 import { SqliteStore } from '../../src/server/store/sqlite-store.js';
+import { until } from '../support/until.js';
 import { transactionFixture } from './store-contract.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'otp-login-qr-checkpoint-'));
@@ -55,9 +56,10 @@ describe('SQLite checkpoints, off the server thread', () => {
       await store.insertTransaction(transactionFixture().record);
     // Until a checkpoint, SQLite leaves the database file at its first page and the rows in the
     // WAL; within a couple of checkpoint intervals the worker has copied them into the file.
-    await new Promise((resolve) => setTimeout(resolve, 1200));
-    const before = statSync(file).size;
-    assert.ok(before > 4 * PAGE_BYTES, `the database file has the rows (${before} bytes)`);
+    await until(
+      () => statSync(file).size > 4 * PAGE_BYTES,
+      'a background checkpoint to copy the rows into the database file',
+    );
     await store.close();
   });
 
@@ -68,7 +70,7 @@ describe('SQLite checkpoints, off the server thread', () => {
     // Reaching in, as a crash would: the store keeps its checkpointer private.
     const { checkpointer } = store as unknown as { checkpointer: { worker: Worker } };
     await checkpointer.worker.terminate();
-    while (errors.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    await until(() => errors.length > 0, 'the store to hear that its worker is gone');
     assert.match(errors[0]?.message ?? '', /checkpoint worker stopped/);
     await assert.rejects(store.checkpoint(), /closed/);
 

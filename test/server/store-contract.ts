@@ -13,6 +13,7 @@ import {
 } from '../../src/server/store/records.js';
 import { StoreError, type StoreErrorCode } from '../../src/server/store/store-error.js';
 import type { Store } from '../../src/server/store/store.js';
+import { nothingHappensFor, until } from '../support/until.js';
 
 /** What a store keeps as text: a kind of record, by its key (a device by its id). */
 export type StoredKind = 'transaction' | 'enrollment' | 'device';
@@ -168,7 +169,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         assert.equal(first.record.deviceId, 'device-1');
         assert.equal(first.record.version, record.version + 1);
         assert.deepEqual(second, { ok: false, reason: 'already_handled' });
-        await waitFor(() => changed.length === 1);
+        await until(() => changed.length === 1, 'the change announced');
         stop();
         assert.deepEqual(changed, [record.key]);
         assert.equal((await store.getTransaction(record.key))?.userId, 'alice');
@@ -199,7 +200,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         assert.deepEqual(tooLate, { ok: false, reason: 'expired' });
         assert.deepEqual(await store.getTransaction(record.key), first.record);
         // Nothing changed, so nobody was woken (a change here would arrive within milliseconds).
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await nothingHappensFor(100);
         stop();
         assert.deepEqual(changed, []);
 
@@ -519,13 +520,4 @@ export function isStoreError(code: StoreErrorCode): (error: unknown) => boolean 
     assert.equal(error.name, 'StoreError');
     return true;
   };
-}
-
-/** Waits (briefly) for a condition that another instance makes true asynchronously. */
-async function waitFor(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }

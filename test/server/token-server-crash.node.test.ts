@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { startTokenServerProcess } from '../support/token-server-process.js';
+import { until } from '../support/until.js';
 import { testConfig, TokenServerClient } from './token-server-fixture.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'otp-login-qr-crash-'));
@@ -68,11 +69,15 @@ describe('a Token Server asked to stop (SIGTERM)', () => {
   it('answers the waits it holds, then exits cleanly', async () => {
     const configPath = join(directory, 'config-stop.json');
     writeFileSync(configPath, JSON.stringify(testConfig()));
-    const server = await startTokenServerProcess({
-      TOKEN_SERVER_CONFIG: configPath,
-      TOKEN_SERVER_DATABASE: join(directory, 'stop.db'),
-      LOG_LEVEL: 'error',
-    });
+    const server = await startTokenServerProcess(
+      {
+        TOKEN_SERVER_CONFIG: configPath,
+        TOKEN_SERVER_DATABASE: join(directory, 'stop.db'),
+        LOG_LEVEL: 'error',
+      },
+      undefined,
+      { reportHeldWaits: true },
+    );
     const seen: Response[] = [];
     const client = new TokenServerClient(server.url, async (request) => {
       const response = await fetch(request);
@@ -81,7 +86,7 @@ describe('a Token Server asked to stop (SIGTERM)', () => {
     });
     const login = await client.initialize();
     const waiting = client.result(login.transaction_id, '?wait=30&status=pending');
-    await new Promise((resolve) => setTimeout(resolve, 200)); // let the server take up the wait
+    await until(() => server.heldWaits() === 1, 'the server to hold the wait');
 
     const exited = once(server.child, 'exit');
     server.child.kill('SIGTERM');

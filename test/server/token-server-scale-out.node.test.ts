@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { RedisStore } from '../../src/server/store/redis-store.js';
 import type { TokenServerConfigInput } from '../../src/server/token-server/config.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { until } from '../support/until.js';
 import { BASE, CLIENT_SECRET, TokenServerFixture } from './token-server-fixture.js';
 import { randomTransactionId } from '../support/random-hex.js';
 
@@ -49,7 +50,7 @@ describe('two Token Server instances sharing Redis', () => {
       const login = await a.initialize();
 
       const waiting = b.result(login.transaction_id, '?wait=20&status=pending');
-      await new Promise((resolve) => setTimeout(resolve, 50)); // let B take up the wait
+      await until(() => b.server.waiter.size === 1, 'instance B to hold the wait');
       const answeredAt = performance.now();
       const redeemed = await a.mobile(phone, `/transactions/${login.transaction_id}/redeem`, {
         otp: login.code,

@@ -6,7 +6,7 @@ import pino from 'pino';
 import { LOGGER_REDACTIONS } from '../../src/server/token-server/request-log.js';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createTestDevice } from '../support/test-device.js';
-import { until } from '../support/until.js';
+import { nothingHappensFor, until } from '../support/until.js';
 import { decodeEnrollmentPayload, TRANSACTION_ID_PATTERN } from '../../src/protocol/index.js';
 import { BASE, testConfig, TokenServerFixture } from './token-server-fixture.js';
 
@@ -575,12 +575,8 @@ describe("Onegini's callback", () => {
       await withReceiver.mobile(phone, `/transactions/${login.transaction_id}/answer`, {
         answer: 'deny',
       });
-      const deadline = Date.now() + 2_000;
-      const nothingYet = () => received.length === 0;
-      while (nothingYet() && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await until(() => received.length > 0, 'the callback to arrive');
+      await nothingHappensFor(100); // in case a second one comes
       assert.deepEqual(received, [
         {
           method: 'POST',

@@ -41,19 +41,24 @@ export async function startRedisServer(): Promise<RedisServer> {
     { cwd: directory, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
+  /** Looks at the child again: on each chunk it prints, on its 'error', on its exit. */
+  let look = (): void => undefined;
   const collect = (chunk: Buffer): void => {
     output = (output + chunk.toString()).slice(-4_000);
+    look();
   };
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
   let spawnError: Error | undefined;
   child.on('error', (error) => {
     spawnError = error;
+    look();
   });
   // Not events.once: it would reject on the 'error' of a binary that cannot be run.
   const exited = new Promise<void>((resolve) => {
     child.once('exit', () => {
       resolve();
+      look();
     });
   });
 
@@ -65,24 +70,33 @@ export async function startRedisServer(): Promise<RedisServer> {
     rmSync(directory, { recursive: true, force: true });
   };
 
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  for (;;) {
-    if (spawnError !== undefined) {
-      rmSync(directory, { recursive: true, force: true });
-      throw new Error(`Could not run ${BINARY}: ${spawnError.message}`);
-    }
-    if (child.exitCode !== null || child.signalCode !== null) {
-      rmSync(directory, { recursive: true, force: true });
-      throw new Error(
-        `redis-server exited (${String(child.exitCode ?? child.signalCode)}) on start:\n${output}`,
-      );
-    }
-    if (await answersPing(port)) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`redis-server did not answer PING within ${START_TIMEOUT_MS} ms:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  // Started once it says so: redis-server prints this line when it accepts connections.
+  let failure = await new Promise<string | undefined>((resolve) => {
+    const timer = setTimeout(() => {
+      finish(`redis-server did not say it was ready within ${START_TIMEOUT_MS} ms`);
+    }, START_TIMEOUT_MS);
+    const finish = (why?: string): void => {
+      clearTimeout(timer);
+      look = () => undefined;
+      resolve(why);
+    };
+    look = () => {
+      if (spawnError !== undefined) finish(`Could not run ${BINARY}: ${spawnError.message}`);
+      else if (child.exitCode !== null || child.signalCode !== null)
+        finish(`redis-server exited (${String(child.exitCode ?? child.signalCode)}) on start`);
+      else if (/Ready to accept connections/.test(output)) finish();
+    };
+    look();
+  });
+  if (spawnError !== undefined) {
+    rmSync(directory, { recursive: true, force: true });
+    throw new Error(failure);
+  }
+  if (failure === undefined && !(await answersPing(port)))
+    failure = 'redis-server said it was ready but did not answer PING';
+  if (failure !== undefined) {
+    await stop();
+    throw new Error(`${failure}:\n${output}`);
   }
   return { url: `redis://127.0.0.1:${port}`, stop };
 }

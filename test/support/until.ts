@@ -8,25 +8,22 @@
  */
 
 const realSetTimeout = globalThis.setTimeout.bind(globalThis);
-const realSetImmediate: ((callback: () => void) => unknown) | undefined =
-  typeof globalThis.setImmediate === 'function'
-    ? globalThis.setImmediate.bind(globalThis)
-    : undefined;
+
+/** Node, where the conditions are cheap counters; in a page, the looks share its one thread. */
+const LOOK_EVERY_MS = typeof process === 'object' && typeof process.versions === 'object' ? 2 : 10;
 
 /**
- * One turn of the event loop in Node (every pending I/O callback runs first); in a browser, 10 ms,
- * where a tighter loop would keep the page's one thread busy for nothing.
+ * The next look, a little later on a real timer: soon enough that a test does not wait for
+ * nothing, far enough that waiting does not keep a core busy (a loop on every turn of the event
+ * loop did, on a machine of two cores that runs browsers beside).
  */
 function nextLook(): Promise<void> {
-  return new Promise((resolve) => {
-    if (realSetImmediate !== undefined) realSetImmediate(resolve);
-    else realSetTimeout(resolve, 10);
-  });
+  return new Promise((resolve) => realSetTimeout(resolve, LOOK_EVERY_MS));
 }
 
 /**
- * Waits until `condition` holds (a counter, a state the test can read), looking again after each
- * turn of the event loop, or fails after `ms` naming `what`. For synchronising on what can be
+ * Waits until `condition` holds (a counter, a state the test can read), looking again every few
+ * milliseconds, or fails after `ms` naming `what`. For synchronising on what can be
  * observed, never on a chosen delay.
  */
 export async function until(condition: () => boolean, what: string, ms = 10_000): Promise<void> {

@@ -1,4 +1,11 @@
+import { channel } from 'node:diagnostics_channel';
 import type { Store } from '../store/store.js';
+
+/**
+ * For observation only (tests, metrics): `{ size }`, the waits a StatusWaiter holds, each time
+ * one is taken up or ends. Publishing costs nothing while nobody subscribes.
+ */
+export const heldWaitsChannel = channel('otp-login-qr:token-server:held-waits');
 
 /**
  * Holds long-poll waits on transactions. One subscription to the store's change feed serves
@@ -55,6 +62,7 @@ export class StatusWaiter {
           set?.delete(done);
           if (set?.size === 0) this.waiting.delete(key);
         }
+        this.publishSize();
         resolve(changed);
       };
       const done = (): void => {
@@ -78,6 +86,7 @@ export class StatusWaiter {
         }
         set.add(done);
       }
+      this.publishSize();
     });
   }
 
@@ -90,6 +99,11 @@ export class StatusWaiter {
   close(): void {
     this.releaseAll();
     this.unsubscribe();
+  }
+
+  /** Tells `heldWaitsChannel`'s subscribers, if any, how many waits are held now. */
+  private publishSize(): void {
+    if (heldWaitsChannel.hasSubscribers) heldWaitsChannel.publish({ size: this.size });
   }
 
   private wake(key: string): void {
