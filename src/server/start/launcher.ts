@@ -10,7 +10,7 @@ import { createDemoWebsite } from '../demo/demo-website.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { createTokenServer } from '../token-server/app.js';
 import { parseTokenServerConfig, type TokenServerConfigInput } from '../token-server/config.js';
-import { LOGGER_REDACTIONS } from '../token-server/request-log.js';
+import { LOGGER_REDACTIONS, LOGGER_SERIALIZERS } from '../token-server/request-log.js';
 import { lanAddress } from './lan-address.js';
 import type { LaunchOptions } from './launch-options.js';
 import { createPwaServer } from '../app-host/pwa-static-server.js';
@@ -73,7 +73,11 @@ export async function launch(options: LaunchOptions): Promise<Launched> {
     appOrigins: [urls.app],
   });
 
-  const logger = pino({ level: options.logLevel, redact: LOGGER_REDACTIONS });
+  const logger = pino({
+    level: options.logLevel,
+    redact: LOGGER_REDACTIONS,
+    serializers: LOGGER_SERIALIZERS,
+  });
   const databasePath = join(options.dataDir, 'token-server.db');
   const startTokenServer = () => {
     const store = new SqliteStore(databasePath, {

@@ -14,7 +14,7 @@ import type { Store } from '../store/store.js';
 import { createTokenServer } from './app.js';
 import { clientIpBehindProxies } from './client-ip.js';
 import { loadTokenServerEnvironment, type TokenServerEnvironment } from './load-config.js';
-import { LOGGER_REDACTIONS } from './request-log.js';
+import { LOGGER_REDACTIONS, LOGGER_SERIALIZERS } from './request-log.js';
 
 const PURGE_INTERVAL_MS = 60_000;
 /** How long start-up waits for Redis; without it the server does not start. */
@@ -40,7 +40,11 @@ export async function runTokenServerProcess(env: NodeJS.ProcessEnv): Promise<voi
   }
   let logger: Logger;
   try {
-    logger = pino({ level: environment.logLevel, redact: LOGGER_REDACTIONS });
+    logger = pino({
+      level: environment.logLevel,
+      redact: LOGGER_REDACTIONS,
+      serializers: LOGGER_SERIALIZERS,
+    });
   } catch (error) {
     console.error(`LOG_LEVEL: ${(error as Error).message}`);
     process.exit(1);
