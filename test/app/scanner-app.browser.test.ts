@@ -14,7 +14,8 @@ import { MobileApiMock, type MobileApiMockOptions } from '../../src/mocks/index.
 import { MemoryDeviceStorage, Onegini, OneginiEventListener } from '../../src/sdk/index.js';
 import { expectNoUnhandledRequests, mockServer, startMockServer } from '../support/mock-server.js';
 import { expectAxeClean } from './support/axe.js';
-import { CanvasCamera, until } from './support/fake-camera-source.js';
+import { until } from '../support/until.js';
+import { SCANNER_WAIT_MS, CanvasCamera } from './support/fake-camera-source.js';
 import { asRead } from '../support/as-read.js';
 
 class QuietListener extends OneginiEventListener {
@@ -79,7 +80,11 @@ describe('<scanner-app> with a mocked Token Server', () => {
   type ViewElement = HTMLElement & { updateComplete: Promise<boolean> };
 
   async function screen(name: AppScreen): Promise<ViewElement> {
-    await until(() => app?.screen === name, `the ${name} screen (now ${app?.screen ?? '-'})`);
+    await until(
+      () => app?.screen === name,
+      `the ${name} screen (now ${app?.screen ?? '-'})`,
+      SCANNER_WAIT_MS,
+    );
     await app?.updateComplete;
     const view = app?.shadowRoot?.querySelector<ViewElement>('main > *');
     if (view === null || view === undefined) throw new Error('no view');
@@ -300,7 +305,7 @@ describe('<scanner-app> with a mocked Token Server', () => {
     await mount();
     buttonIn(await screen('home'), 'Scan to log in').click();
     const scanner = await screen('scanner');
-    await until(() => camera.liveTracks().length === 1, 'camera live');
+    await until(() => camera.liveTracks().length === 1, 'camera live', SCANNER_WAIT_MS);
     await expectAxeClean(app as ScannerApp);
     buttonIn(scanner, 'Cancel').click();
     await screen('home');
@@ -325,14 +330,20 @@ describe('<scanner-app> with a mocked Token Server', () => {
       expect(names[index])
         .to.contain('Use this account for logins')
         .and.to.contain(`${profile.userId} at ${profile.siteName ?? ''}`);
+    // The app stores the choice through the SDK: watch it reach the device's storage.
+    const stored: (string | undefined)[] = [];
+    const store = storage.setAuthenticatedProfileId.bind(storage);
+    storage.setAuthenticatedProfileId = (profileId) => {
+      stored.push(profileId);
+      return store(profileId);
+    };
     radios[1]?.click();
     await until(() => radios[1]?.checked === true, 'the second account chosen');
-    let chosen: string | undefined;
-    for (let tries = 0; tries < 100 && chosen !== second.profileId; tries += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      chosen = await storage.getAuthenticatedProfileId();
-    }
-    expect(chosen, 'the SDK answers logins with the second account').to.equal(second.profileId);
+    await until(() => stored.length > 0, 'the choice stored');
+    expect(
+      await storage.getAuthenticatedProfileId(),
+      'the SDK answers logins with the second account',
+    ).to.equal(second.profileId);
     await expectAxeClean(app as ScannerApp);
   });
 
@@ -350,6 +361,7 @@ describe('<scanner-app> with a mocked Token Server', () => {
     await until(
       () => (home.shadowRoot?.querySelectorAll('#camera option').length ?? 0) === 3,
       'the cameras in the settings',
+      SCANNER_WAIT_MS,
     );
     const select = home.shadowRoot?.querySelector<HTMLSelectElement>('#camera');
     if (select === null || select === undefined) throw new Error('no camera setting');
@@ -363,7 +375,7 @@ describe('<scanner-app> with a mocked Token Server', () => {
     expect(localStorage.getItem('otp-login-qr.camera')).to.equal('front-id');
     buttonIn(home, 'Scan to log in').click();
     await screen('scanner');
-    await until(() => camera.opened.length === 2, 'the camera opened again');
+    await until(() => camera.opened.length === 2, 'the camera opened again', SCANNER_WAIT_MS);
     expect(camera.opened).to.deep.equal([undefined, 'front-id']);
     localStorage.removeItem('otp-login-qr.camera');
   });

@@ -6,7 +6,8 @@ import { QrDecoder } from '../../src/app/scanner/qr-decoder.js';
 import type { ScannerView } from '../../src/app/views/scanner-view.js';
 import { expectAxeClean } from './support/axe.js';
 import { qrImageData, qrPngFile } from './support/browser-frames.js';
-import { CanvasCamera, until } from './support/fake-camera-source.js';
+import { until } from '../support/until.js';
+import { SCANNER_WAIT_MS, CanvasCamera } from './support/fake-camera-source.js';
 
 /** Mocha's own `before`, for a hook that needs a longer timeout than a test. */
 const mocha = globalThis as unknown as {
@@ -72,7 +73,7 @@ describe('<app-scanner>', () => {
 
   it('opens the back camera by default and shows it live', async () => {
     await mount();
-    await until(() => scanner.cameraState === 'live', 'camera live');
+    await until(() => scanner.cameraState === 'live', 'camera live', SCANNER_WAIT_MS);
     expect(camera.opened).to.deep.equal([undefined]);
     expect(camera.liveTracks()).to.have.length(1);
     await expectAxeClean(scanner);
@@ -96,7 +97,7 @@ describe('<app-scanner>', () => {
 
   it('ends every track when the scanner screen is left', async () => {
     await mount();
-    await until(() => scanner.cameraState === 'live', 'camera live');
+    await until(() => scanner.cameraState === 'live', 'camera live', SCANNER_WAIT_MS);
     scanner.remove();
     expect(camera.liveTracks()).to.deep.equal([]);
     expect(camera.streams[0]?.getVideoTracks()[0]?.readyState).to.equal('ended');
@@ -104,14 +105,14 @@ describe('<app-scanner>', () => {
 
   it('ends every track when the app is hidden, and opens the camera again when shown', async () => {
     await mount();
-    await until(() => scanner.cameraState === 'live', 'camera live');
+    await until(() => scanner.cameraState === 'live', 'camera live', SCANNER_WAIT_MS);
     try {
       Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
       document.dispatchEvent(new Event('visibilitychange'));
       expect(camera.liveTracks()).to.deep.equal([]);
       Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
       document.dispatchEvent(new Event('visibilitychange'));
-      await until(() => camera.liveTracks().length === 1, 'camera open again');
+      await until(() => camera.liveTracks().length === 1, 'camera open again', SCANNER_WAIT_MS);
       expect(camera.streams).to.have.length(2);
     } finally {
       // The own property goes; Document.prototype's real one shows through again.
@@ -121,7 +122,7 @@ describe('<app-scanner>', () => {
 
   it('reads a code in the viewfinder, emits it and ends every track', async () => {
     await mount();
-    await until(() => scanner.cameraState === 'live', 'camera live');
+    await until(() => scanner.cameraState === 'live', 'camera live', SCANNER_WAIT_MS);
     camera.show(qrImageData(LOGIN_QR, 3, 12));
     await until(() => codes.length === 1, 'a code', 20_000);
     expect(codes).to.deep.equal([LOGIN_QR]);
@@ -131,16 +132,36 @@ describe('<app-scanner>', () => {
   it('reads only the viewfinder: a code at the edge of the picture is left alone', async () => {
     camera = new CanvasCamera([], { width: 640, height: 480 });
     await mount();
-    await until(() => scanner.cameraState === 'live', 'camera live');
+    await until(() => scanner.cameraState === 'live', 'camera live', SCANNER_WAIT_MS);
     // 640×480 frames: the viewfinder is the centred 336 px square (x 152–488, y 72–408).
     const code = qrImageData(LOGIN_QR, 3, 12);
     expect(code.width).to.be.below(152);
-    camera.show(code, { x: 0, y: 480 - code.height });
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(codes, 'nothing read outside the viewfinder').to.deep.equal([]);
-    // The same picture, moved into the frame, is read.
-    camera.show(code);
-    await until(() => codes.length === 1, 'the code, once inside', 20_000);
+    // Counts the frames the scanner reads: 10 after the picture is shown (the camera draws one
+    // every 33 ms), the picture has been in its view for most of them.
+    const decode = Object.getOwnPropertyDescriptor(QrDecoder.prototype, 'decode');
+    const read = decode?.value as QrDecoder['decode'];
+    let framesRead = 0;
+    QrDecoder.prototype.decode = function (this: QrDecoder, pixels) {
+      return read.call(this, pixels).then((outcome) => {
+        framesRead += 1;
+        return outcome;
+      });
+    };
+    try {
+      camera.show(code, { x: 0, y: 480 - code.height });
+      const shownAt = framesRead;
+      await until(
+        () => framesRead >= shownAt + 10 || codes.length > 0,
+        '10 frames read',
+        SCANNER_WAIT_MS,
+      );
+      expect(codes, 'nothing read outside the viewfinder').to.deep.equal([]);
+      // The same picture, moved into the frame, is read.
+      camera.show(code);
+      await until(() => codes.length === 1, 'the code, once inside', 20_000);
+    } finally {
+      if (decode !== undefined) Object.defineProperty(QrDecoder.prototype, 'decode', decode);
+    }
   });
 
   for (const [name, expected] of [
@@ -151,7 +172,7 @@ describe('<app-scanner>', () => {
     it(`explains a camera that fails with ${name}, and offers the fallbacks`, async () => {
       camera.failure = new DOMException('camera failure', name);
       await mount();
-      await until(() => scanner.cameraState === 'failed', 'camera failed');
+      await until(() => scanner.cameraState === 'failed', 'camera failed', SCANNER_WAIT_MS);
       const alert = scanner.shadowRoot?.querySelector('[role="alert"]');
       expect(alert?.textContent).to.match(expected);
       expect(text()).to.include('Use a picture of the code');
@@ -163,10 +184,10 @@ describe('<app-scanner>', () => {
   it('lets the user try the camera again after a busy camera', async () => {
     camera.failure = new DOMException('busy', 'NotReadableError');
     await mount();
-    await until(() => scanner.cameraState === 'failed', 'camera failed');
+    await until(() => scanner.cameraState === 'failed', 'camera failed', SCANNER_WAIT_MS);
     camera.failure = undefined;
     button('Try again').click();
-    await until(() => scanner.cameraState === 'live', 'camera live');
+    await until(() => scanner.cameraState === 'live', 'camera live', SCANNER_WAIT_MS);
   });
 
   it('takes a typed code and refuses text that is not a code of the app', async () => {
@@ -192,7 +213,7 @@ describe('<app-scanner>', () => {
     files.items.add(await qrPngFile(LOGIN_QR));
     input.files = files.files;
     input.dispatchEvent(new Event('change'));
-    await until(() => codes.length === 1, 'a code from the picture');
+    await until(() => codes.length === 1, 'a code from the picture', SCANNER_WAIT_MS);
     expect(codes).to.deep.equal([LOGIN_QR]);
   });
 
@@ -205,6 +226,7 @@ describe('<app-scanner>', () => {
           (candidate) => candidate.textContent.trim() === 'Light on',
         ),
       `the torch button (camera ${scanner.cameraState})`,
+      SCANNER_WAIT_MS,
     );
     const torch = button('Light on');
     expect(torch.getAttribute('aria-pressed')).to.equal('false');
@@ -218,7 +240,7 @@ describe('<app-scanner>', () => {
 
   it('has no torch button when the track has no torch', async () => {
     await mount();
-    await until(() => scanner.cameraState === 'live', 'camera live');
+    await until(() => scanner.cameraState === 'live', 'camera live', SCANNER_WAIT_MS);
     expect(text()).not.to.include('Light on');
   });
 
@@ -228,13 +250,17 @@ describe('<app-scanner>', () => {
       { deviceId: 'front', label: 'Front camera' },
     ]);
     await mount();
-    await until(() => scanner.shadowRoot?.querySelector('#camera-pick') !== null, 'picker');
+    await until(
+      () => scanner.shadowRoot?.querySelector('#camera-pick') !== null,
+      'picker',
+      SCANNER_WAIT_MS,
+    );
     const picker = scanner.shadowRoot?.querySelector<HTMLSelectElement>('#camera-pick');
     if (picker === null || picker === undefined) throw new Error('no picker');
     picker.value = 'front';
     picker.dispatchEvent(new Event('change'));
-    await until(() => camera.opened.includes('front'), 'front camera opened');
-    await until(() => camera.liveTracks().length === 1, 'one live track');
+    await until(() => camera.opened.includes('front'), 'front camera opened', SCANNER_WAIT_MS);
+    await until(() => camera.liveTracks().length === 1, 'one live track', SCANNER_WAIT_MS);
     expect(camera.streams[0]?.getVideoTracks()[0]?.readyState).to.equal('ended');
   });
 });

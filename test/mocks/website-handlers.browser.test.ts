@@ -20,11 +20,11 @@ import { install } from '../widget/fixtures/fake-timers.bundle.js';
 import {
   mount,
   tearDownWidgets,
-  until,
   untilStatus,
   useMockServer,
   watchFetch,
 } from '../widget/widget-fixture.js';
+import { until } from '../support/until.js';
 
 describe('otp-login-qr/mocks in a page', () => {
   beforeEach(async () => {

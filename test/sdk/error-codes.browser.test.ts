@@ -4,7 +4,7 @@
  * so a new code in src/protocol cannot go untested (and undocumented: docs/sdk.md lists them).
  */
 import { expect } from 'chai';
-import { delay, http, HttpResponse } from 'msw';
+import { http, HttpResponse } from 'msw';
 import { afterEach, describe, it } from '#spec';
 import {
   encodeCompactPayload,
@@ -97,15 +97,26 @@ describe('every SDK error code', () => {
   it('9001: the Token Server does not answer in time (the request is aborted)', async () => {
     const h = await createHarness({}, { requestTimeoutMs: 300 });
     await h.enroll();
+    // The Token Server holds the redeem until the test has seen the SDK give up waiting.
+    let answer: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
     mockServer.use(
       http.post(`${h.mock.tokenServerUrl}/api/mobile/v1/transactions/:id/redeem`, async () => {
-        await delay(5_000);
+        await held;
         return HttpResponse.json({});
       }),
     );
-    const error = await rejectionOf(h.onegini.userClient.mobileAuthWithOtp(h.mock.startLogin().qr));
-    expectCode(error, SDK_ERRORS.SERVER_NOT_REACHABLE.code);
-    expect(networkError(error).reason).to.equal('timeout');
+    try {
+      const error = await rejectionOf(
+        h.onegini.userClient.mobileAuthWithOtp(h.mock.startLogin().qr),
+      );
+      expectCode(error, SDK_ERRORS.SERVER_NOT_REACHABLE.code);
+      expect(networkError(error).reason).to.equal('timeout');
+    } finally {
+      answer();
+    }
   });
 
   it('9001: a gateway answers 503 for the Token Server', async () => {

@@ -15,7 +15,7 @@ import {
   onDenyTapped,
   screens,
 } from './guide-samples.js';
-import { until } from './sdk-harness.js';
+import { until } from '../support/until.js';
 
 let workerStarted = false;
 
@@ -59,7 +59,7 @@ describe("the guide's samples, as docs/sdk.md shows them", () => {
     const login = mock.startLogin();
     const lines = await printed(async () => {
       const handled = handleScannedCode(login.qr);
-      await until(() => screens.shown.length === 1);
+      await until(() => screens.shown.length === 1, 'the accept/deny screen');
       expect(screens.shown).to.deep.equal(['Log in to Demo Bank']);
       expect(screens.closed).to.equal(0);
       await onAcceptTapped('confirmation screen');
@@ -76,7 +76,7 @@ describe("the guide's samples, as docs/sdk.md shows them", () => {
     const login = mock.startLogin();
     const lines = await printed(async () => {
       const handled = handleScannedCode(login.qr);
-      await until(() => screens.shown.length === 1);
+      await until(() => screens.shown.length === 1, 'the accept/deny screen');
       await onDenyTapped();
       await handled;
     });

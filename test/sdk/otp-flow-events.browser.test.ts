@@ -6,8 +6,9 @@
 import { expect } from 'chai';
 import { afterEach, describe, it } from '#spec';
 import { SDK_ERRORS } from '../../src/protocol/index.js';
-import { createHarness, rejectionOf, until } from './sdk-harness.js';
+import { createHarness, rejectionOf } from './sdk-harness.js';
 import { expectNoUnhandledRequests } from '../support/mock-server.js';
+import { nothingHappensFor, until } from '../support/until.js';
 
 describe('SDK flow events (mocked Token Server)', () => {
   afterEach(() => {
@@ -51,7 +52,7 @@ describe('SDK flow events (mocked Token Server)', () => {
       settled = true;
     });
     await h.listener.nextOpen();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await nothingHappensFor(50);
     expect(settled, 'settled before any answer').to.equal(false);
     const accepted = h.callback.acceptAuthenticationRequest('confirm screen');
     expect(settled, 'settled before the server answered').to.equal(false);
@@ -261,7 +262,7 @@ describe('SDK flow events (mocked Token Server)', () => {
       expect(await h.onegini.userClient.mobileAuthWithOtp(h.mock.startLogin().qr)).to.be.a(
         'string',
       );
-      await until(() => thrown.length === 1);
+      await until(() => thrown.length === 1, 'the error the listener threw');
     } finally {
       window.onerror = mochaOnError;
     }

@@ -75,12 +75,3 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<OneginiErr
   }
   expect.fail('expected the promise to reject');
 }
-
-/** Waits until `condition` holds (polling each animation frame), at most `timeoutMs`. */
-export async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -9,10 +9,10 @@ import { otpLoginHandlers } from '../../src/mocks/index.js';
 import { WebsiteContractError } from '../../src/protocol/index.js';
 import type { OtpLoginQrError, OtpLoginQrErrorCode } from '../../src/widget/index.js';
 import { expectNoUnhandledRequests, mockServer } from '../support/mock-server.js';
+import { nothingHappensFor } from '../support/until.js';
 import {
   mount,
   part,
-  sleep,
   text,
   unmountAll,
   untilStatus,
@@ -174,7 +174,7 @@ describe('<otp-login-qr> with a broken website', () => {
       expect(text(element, 'status')).to.equal('Something went wrong. Please try again.');
       expect(text(element, 'button')).to.equal('Try again');
       expect(part(element, 'qr')?.getAttribute('role')).to.equal(null);
-      await sleep(50);
+      await nothingHappensFor(50);
       expect(uncaught).to.deep.equal([]);
     });
   }

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { afterEach, beforeEach, describe, it } from '#spec';
 import { otpLoginHandlers } from '../../src/mocks/index.js';
 import { expectNoUnhandledRequests, mockServer } from '../support/mock-server.js';
+import { nothingHappensFor, until } from '../support/until.js';
 import {
   mount,
   part,
@@ -11,8 +12,6 @@ import {
   useMockServer,
   untilStatus,
   watchFetch,
-  sleep,
-  until,
   type FetchLog,
   settleAfterUnmount,
 } from './widget-fixture.js';
@@ -181,8 +180,8 @@ describe('<otp-login-qr> states', () => {
     expect(log.inFlight).to.equal(0);
     expect(text(element, 'status')).to.equal('Logging in with a code is paused.');
     expect(text(element, 'button')).to.equal('Get a new code');
-    await sleep(200);
-    expect(log.requests).to.have.length(2);
+    await nothingHappensFor(200);
+    expect(log.requests, 'no request once stopped').to.have.length(2);
 
     element.restart();
     await untilStatus(element, 'pending');
@@ -207,7 +206,7 @@ describe('<otp-login-qr> states', () => {
     const element = document.createElement('otp-login-qr');
     element.endpoint = '/otp-login';
     element.restart();
-    await sleep(100);
+    await nothingHappensFor(100);
     expect(log.requests).to.deep.equal([]);
 
     const wrapper = mount();

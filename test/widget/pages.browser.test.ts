@@ -8,10 +8,11 @@ import { afterEach, beforeEach, describe, it } from '#spec';
 import { otpLoginHandlers } from '../../src/mocks/index.js';
 import type { OtpLoginQr, OtpLoginQrAcceptedDetail } from '../../src/widget/index.js';
 import { expectNoUnhandledRequests, mockServer } from '../support/mock-server.js';
+import { until } from '../support/until.js';
 import { renderReactPage } from './fixtures/react-page.bundle.js';
 import { mountVuePage } from './fixtures/vue-page.bundle.js';
 import '../../src/widget/define.js';
-import { part, sleep, until, useMockServer } from './widget-fixture.js';
+import { part, settleAfterUnmount, useMockServer } from './widget-fixture.js';
 
 const cleanups: (() => void)[] = [];
 
@@ -67,14 +68,24 @@ function container(): HTMLElement {
   return div;
 }
 
+/** `METHOD path` of every request the mock worker received in this test, frames' included. */
+const received: string[] = [];
+function receive({ request }: { request: Request }): void {
+  received.push(`${request.method} ${new URL(request.url).pathname}`);
+}
+
 describe('<otp-login-qr> in real pages', () => {
   beforeEach(async () => {
     await useMockServer();
+    received.length = 0;
+    mockServer.events.on('request:start', receive);
   });
 
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0)) cleanup();
-    await sleep(50);
+    // The top page's requests (React's and Vue's elements); a frame's are waited for in its test.
+    await settleAfterUnmount();
+    mockServer.events.removeListener('request:start', receive);
     mockServer.resetHandlers();
     expectNoUnhandledRequests();
   });
@@ -88,6 +99,11 @@ describe('<otp-login-qr> in real pages', () => {
     const element = elementIn(view.document);
 
     await until(() => element.status === 'pending', 'the QR in the CSP page', 15_000);
+    // Its held poll is with the mock worker: removing the frame cannot send it there late.
+    await until(
+      () => received.some((request) => request.startsWith('GET /csp/otp-login/')),
+      'the poll of the element in the CSP page',
+    );
     await element.updateComplete;
     expect(part(element, 'qr')?.querySelector('path')?.getAttribute('d')).to.match(/^M/);
     expect(element.shadowRoot?.adoptedStyleSheets.length).to.be.greaterThan(0);

@@ -10,14 +10,14 @@ import { otpLoginHandlers } from '../../src/mocks/index.js';
 import { BACKOFF, MIN_POLL_GAP_SECONDS, START_ATTEMPTS } from '../../src/widget/index.js';
 import { expectNoUnhandledRequests, mockServer } from '../support/mock-server.js';
 import { install, type InstalledClock } from './fixtures/fake-timers.bundle.js';
+import { nothingHappensFor, until } from '../support/until.js';
 import {
   mount,
   restorePageVisibility,
   setPageVisibility,
-  sleep,
+  statusesOf,
   unmountAll,
   useMockServer,
-  until,
   untilStatus,
   watchFetch,
   type FetchLog,
@@ -52,11 +52,15 @@ describe('<otp-login-qr> polling', () => {
     return clock;
   }
 
-  /** Waits (in real time) until no request is in flight and its answer has been handled. */
-  async function settle(requests: number): Promise<void> {
-    await until(() => log.requests.length >= requests, `${requests} requests`);
-    await until(() => log.inFlight === 0, 'the requests to settle');
-    await sleep(50);
+  /**
+   * Waits (in real time) until `requests` were sent and the element has taken in every answer
+   * (read its body, and so acted on it: set its next timer).
+   */
+  function settle(requests: number): Promise<void> {
+    return until(
+      () => log.requests.length >= requests && log.inFlight === 0,
+      `${requests} requests, each answer handled`,
+    );
   }
 
   /** Runs the fake clock's timers one at a time up to `end`, settling each request they make. */
@@ -202,8 +206,8 @@ describe('<otp-login-qr> polling', () => {
 
     setPageVisibility('hidden');
     await until(() => log.inFlight === 0, 'the held poll to be aborted');
-    await sleep(300);
-    expect(log.requests).to.have.length(2);
+    await nothingHappensFor(200);
+    expect(log.requests, 'no request while hidden').to.have.length(2);
   });
 
   it('stops every request and timer when removed from the page', async () => {
@@ -217,7 +221,7 @@ describe('<otp-login-qr> polling', () => {
     element.remove();
     expect(fake.countTimers(), 'timers left after disconnect').to.equal(0);
     await fake.tickAsync(120_000);
-    await sleep(100);
+    await nothingHappensFor(100);
     expect(log.requests).to.have.length(3);
     expect(element.status).to.equal('idle');
   });
@@ -229,8 +233,8 @@ describe('<otp-login-qr> polling', () => {
 
     element.remove();
     await until(() => log.inFlight === 0, 'the held poll to be aborted');
-    await sleep(300);
-    expect(log.requests).to.have.length(2);
+    await nothingHappensFor(200);
+    expect(log.requests, 'no request once removed').to.have.length(2);
   });
 
   it('ignores an answer to a login that restart() replaced', async () => {
@@ -239,12 +243,16 @@ describe('<otp-login-qr> polling', () => {
       releaseFirst = resolve;
     });
     let starts = 0;
+    let firstAnswered = false;
     const statusRequests: string[] = [];
     mockServer.use(
       http.post('/otp-login', async () => {
         starts += 1;
         const id = `login-${starts}`;
-        if (starts === 1) await firstHeld;
+        if (starts === 1) {
+          await firstHeld;
+          firstAnswered = true;
+        }
         return HttpResponse.json(
           { id, qr: `https://app.example/#${id}`, expires_in: 60, interval: 5 },
           { status: 201 },
@@ -261,9 +269,15 @@ describe('<otp-login-qr> polling', () => {
     element.restart();
     await untilStatus(element, 'pending');
     releaseFirst();
-    await sleep(300);
+    // The old answer is sent; had the element still waited for it, it would be in flight until
+    // the element had taken it in (and sent a poll for login-1, in flight in turn).
+    await until(
+      () => firstAnswered && log.inFlight === 0,
+      'the old answer sent, nothing in flight',
+    );
 
     expect(element.status).to.equal('pending');
+    expect(statusesOf(element), 'the old answer ignored').not.to.include('denied');
     expect(statusRequests).to.deep.equal(['login-2']);
   });
 
@@ -272,22 +286,27 @@ describe('<otp-login-qr> polling', () => {
     const pollHeld = new Promise<void>((resolve) => {
       releasePoll = resolve;
     });
+    let pollAnswered = false;
     mockServer.use(
-      ...otpLoginHandlers({ scenario: 'pending', interval: 5 }),
+      // First, so that it answers before the mock's handlers.
       http.get('/otp-login/mock-login-1', async () => {
         await pollHeld;
+        pollAnswered = true;
         return HttpResponse.json({ status: 'denied' });
       }),
+      ...otpLoginHandlers({ scenario: 'pending', interval: 5 }),
     );
     const element = mount({ endpoint: '/otp-login' });
-    await until(() => log.requests.length === 2, 'the first poll');
+    await until(() => log.requests.length === 2 && log.inFlight === 1, 'the first poll, held');
 
     element.restart();
     await until(() => log.requests.length === 4, 'the second login and its poll');
     releasePoll();
-    await sleep(300);
+    // Had the element still waited for the old poll, it would be in flight until taken in.
+    await until(() => pollAnswered && log.inFlight === 0, 'the old answer sent, nothing in flight');
 
     expect(element.status).to.equal('pending');
+    expect(statusesOf(element), 'the old answer ignored').not.to.include('denied');
     expect(log.maxInFlight).to.equal(1);
   });
 

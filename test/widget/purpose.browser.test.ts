@@ -7,13 +7,13 @@ import { afterEach, beforeEach, describe, it } from '#spec';
 import { otpLoginHandlers } from '../../src/mocks/index.js';
 import type { OtpLoginQr } from '../../src/widget/index.js';
 import { mockServer } from '../support/mock-server.js';
+import { until } from '../support/until.js';
 import {
   mount,
   part,
   tearDownWidgets,
   statusesOf,
   text,
-  until,
   untilStatus,
   useMockServer,
 } from './widget-fixture.js';

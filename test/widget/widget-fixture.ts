@@ -1,11 +1,15 @@
 /*
  * Fixtures for <otp-login-qr> tests: mount an element, wait for a status, read what a user sees,
  * and watch the element's fetches from the page's side (so that an aborted request counts as
- * ended the moment it is aborted).
+ * ended the moment it is aborted). Every fetch of the page is followed until MSW's worker has it,
+ * so that a test can end once its requests are with the mock, without waiting a while for them.
  */
 import type { OtpLoginQr, OtpLoginQrStatus } from '../../src/widget/index.js';
 import '../../src/widget/define.js';
 import { expectNoUnhandledRequests, mockServer, startMockServer } from '../support/mock-server.js';
+import { until } from '../support/until.js';
+
+// For the tests outside test/widget that import it from here (test/mocks).
 
 let mockServerStarted: Promise<void> | undefined;
 
@@ -18,6 +22,80 @@ export function useMockServer(): Promise<void> {
 // Real timers, taken before any test installs a fake clock, for waiting in real time.
 const realSetTimeout = window.setTimeout.bind(window);
 const realClearTimeout = window.clearTimeout.bind(window);
+
+/** A request the page sent that the mock worker has not received yet. */
+interface OnItsWay {
+  /** `METHOD url`, as the page sent it and as MSW receives it. */
+  readonly key: string;
+  /** Aborts the browser's request: called once MSW has it, if the page aborted it before. */
+  abortWhenReceived?: () => void;
+}
+
+/** The page's requests not yet received by the mock worker, oldest first. */
+const onTheirWay: OnItsWay[] = [];
+
+function requestKey(method: string, url: string): string {
+  const parsed = new URL(url, location.href);
+  parsed.hash = '';
+  return `${method.toUpperCase()} ${parsed.href}`;
+}
+
+function received(request: OnItsWay): void {
+  const index = onTheirWay.indexOf(request);
+  if (index !== -1) onTheirWay.splice(index, 1);
+}
+
+mockServer.events.on('request:start', ({ request }) => {
+  const key = requestKey(request.method, request.url);
+  const arrived = onTheirWay.find((candidate) => candidate.key === key);
+  if (arrived === undefined) return;
+  received(arrived);
+  arrived.abortWhenReceived?.();
+});
+
+/*
+ * Every fetch of the page, watched until the mock worker has it. A browser may drop a request the
+ * page aborted before its service worker saw it, or hand it over late (Firefox, under load, long
+ * after the abort): the mock worker would then meet it after the test's handlers are reset, as an
+ * unhandled request, or in the next test. So the browser's request is aborted only once MSW has
+ * it; the page's fetch still rejects the moment its signal aborts, as it would without the mock.
+ */
+const pageFetch = window.fetch.bind(window);
+window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+  const isRequest = input instanceof Request;
+  const signal = init?.signal ?? (isRequest ? input.signal : undefined);
+  // Aborted already: the browser sends nothing, and rejects.
+  if (signal?.aborted) return pageFetch(input, init);
+  const request: OnItsWay = {
+    key: requestKey(
+      init?.method ?? (isRequest ? input.method : 'GET'),
+      isRequest ? input.url : String(input),
+    ),
+  };
+  onTheirWay.push(request);
+  const browserRequest = new AbortController();
+  const answer = pageFetch(input, { ...init, signal: browserRequest.signal }).finally(() => {
+    // Answered or failed: whatever became of it, nothing of it can reach the worker later.
+    received(request);
+  });
+  if (!signal) return answer;
+  return new Promise<Response>((resolve, reject) => {
+    const abort = () => {
+      reject(signal.reason as Error);
+      if (onTheirWay.includes(request)) {
+        request.abortWhenReceived = () => {
+          browserRequest.abort(signal.reason);
+        };
+      } else {
+        browserRequest.abort(signal.reason);
+      }
+    };
+    signal.addEventListener('abort', abort, { once: true });
+    answer.then(resolve, reject).finally(() => {
+      signal.removeEventListener('abort', abort);
+    });
+  });
+};
 
 const mounted: HTMLElement[] = [];
 
@@ -93,7 +171,11 @@ export interface FetchLog {
   readonly times: number[];
   /** The most fetches that were unsettled at the same time. */
   readonly maxInFlight: number;
-  /** Fetches not yet settled (answered, failed or aborted). */
+  /**
+   * Fetches whose answer the page has not taken in yet: not answered, or answered with a body it
+   * has neither read to the end nor let go of. A fetch that fails or is aborted ends at once. At 0,
+   * the element has handled every answer (it reads a body, then acts on it at once).
+   */
   readonly inFlight: number;
   restore(): void;
 }
@@ -111,7 +193,8 @@ export function watchFetch(): FetchLog {
     times.push(Date.now());
     inFlight += 1;
     maxInFlight = Math.max(maxInFlight, inFlight);
-    // A request ends when it settles or, for the page, the moment it is aborted.
+    // A request ends when its answer is taken in, when it fails or, for the page, the moment it
+    // is aborted.
     let ended = false;
     const end = () => {
       if (!ended) inFlight -= 1;
@@ -119,9 +202,10 @@ export function watchFetch(): FetchLog {
     };
     init?.signal?.addEventListener('abort', end);
     try {
-      return await original(input, init);
-    } finally {
+      return untilTakenIn(await original(input, init), end);
+    } catch (error) {
       end();
+      throw error;
     }
   };
   return {
@@ -140,13 +224,54 @@ export function watchFetch(): FetchLog {
 }
 
 /**
- * After `unmountAll()`: time for requests the elements sent before they were removed to reach the
- * mock worker and its handlers. Firefox hands an aborted request to the service worker late on a
- * busy machine (seen at 50 ms under a full test run), and a handler reset before it arrives would
- * count it as unhandled.
+ * The same answer, whose body calls `taken` once the page has read it to the end, cancelled it or
+ * failed reading it. The body is passed on only as the page reads it, so "read to the end" is the
+ * page's last read, not the arrival of the last byte.
+ */
+function untilTakenIn(response: Response, taken: () => void): Response {
+  const source = response.body?.getReader();
+  if (source === undefined) {
+    taken();
+    return response;
+  }
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          const chunk = await source.read();
+          if (chunk.done) {
+            controller.close();
+            taken();
+          } else {
+            controller.enqueue(chunk.value);
+          }
+        } catch (error) {
+          controller.error(error);
+          taken();
+        }
+      },
+      cancel(reason) {
+        taken();
+        return source.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+}
+
+/**
+ * After `unmountAll()`: waits until the mock worker has received every request the page sent (the
+ * requests of the elements just removed among them), so that none meets the next test's handlers,
+ * or none at all.
  */
 export function settleAfterUnmount(): Promise<void> {
-  return sleep(400);
+  const sent = onTheirWay.map((request) => request.key).join(', ');
+  return until(() => onTheirWay.length === 0, `the mock worker to receive ${sent}`);
 }
 
 /**
@@ -158,19 +283,6 @@ export async function tearDownWidgets(): Promise<void> {
   await settleAfterUnmount();
   mockServer.resetHandlers();
   expectNoUnhandledRequests();
-}
-
-/** Resolves after `ms` of real time. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => realSetTimeout(resolve, ms));
-}
-
-/** Resolves when `check` holds, polling every 10 ms of real time; rejects after `ms`. */
-export async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
-  for (let waited = 0; !check(); waited += 10) {
-    if (waited > ms) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
 }
 
 /** Makes the page look hidden or visible to the element, as when the user switches tabs. */

@@ -92,14 +92,9 @@ export class CanvasCamera implements CameraSource {
 }
 
 /**
- * Waits until `condition` holds, checking every 20 ms, or fails after `ms`. The default is long
- * because the test server serves the scanner's modules unbundled: on a fresh machine WebKit once
- * took over 10 s to start the camera view the first time (seen in a clean-clone CI run).
+ * How long a scanner test waits (with `until` from test/support/until.ts) for the camera, a screen
+ * or a code read. Long, because the test server serves the scanner's modules unbundled: on a fresh
+ * machine WebKit once took over 10 s to start the camera view the first time (seen in a
+ * clean-clone CI run).
  */
-export async function until(condition: () => boolean, what: string, ms = 25_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+export const SCANNER_WAIT_MS = 25_000;
