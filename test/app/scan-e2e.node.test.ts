@@ -62,6 +62,19 @@ describe('the scanner app, end to end with a fake camera and a real Token Server
     return asRead(text);
   }
 
+  /** The next camera waits (see recordStreamsAndCspViolations) until releaseCamera. */
+  async function holdCamera(page: Page): Promise<void> {
+    await page.evaluate(() => {
+      (window as unknown as { holdCamera: () => void }).holdCamera();
+    });
+  }
+
+  async function releaseCamera(page: Page): Promise<void> {
+    await page.evaluate(() => {
+      (window as unknown as { releaseCamera: () => void }).releaseCamera();
+    });
+  }
+
   async function liveTracks(page: Page): Promise<number> {
     return page.evaluate(
       () =>
@@ -91,9 +104,11 @@ describe('the scanner app, end to end with a fake camera and a real Token Server
       assert.equal(new URL(page.url()).hash, '', 'the code leaves the address bar');
       await expectAxeClean(page, 'home');
 
+      await holdCamera(page);
       await page.getByRole('button', { name: 'Scan to log in' }).click();
       await screen(page, 'scanner');
       await expectAxeClean(page, 'scanner');
+      await releaseCamera(page);
       await screen(page, 'confirm');
       assert.equal(await liveTracks(page), 0, 'no camera track is left live after the scan');
       const confirmation = await shadowText(page, 'app-confirmation');

@@ -44,9 +44,28 @@ export async function recordStreamsAndCspViolations(context: BrowserContext): Pr
   // Keeps every stream the app opens, so a test can check that no track is left live, and every
   // CSP violation, so a test can check there were none.
   await context.addInitScript(() => {
-    const record = window as unknown as { streams: MediaStream[]; cspViolations: string[] };
+    const record = window as unknown as {
+      streams: MediaStream[];
+      cspViolations: string[];
+      holdCamera: () => void;
+      releaseCamera: () => void;
+    };
     record.streams = [];
     record.cspViolations = [];
+    // holdCamera() makes the next camera wait until releaseCamera(): the fake camera shows its QR
+    // from the first frame, so without it the scanner screen can be gone before a test has
+    // looked at it (axe once ran while the confirmation screen replaced it).
+    // (No function in a variable here: tsx names those with a helper that the page lacks.)
+    const camera: { gate?: Promise<void>; open?: () => void } = {};
+    record.holdCamera = () => {
+      camera.gate = new Promise<void>((resolve) => {
+        camera.open = resolve;
+      });
+    };
+    record.releaseCamera = () => {
+      camera.open?.();
+      delete camera.gate;
+    };
     document.addEventListener('securitypolicyviolation', (event) => {
       record.cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
     });
@@ -54,6 +73,7 @@ export async function recordStreamsAndCspViolations(context: BrowserContext): Pr
     if (devices === undefined) return;
     const original = devices.getUserMedia.bind(devices);
     devices.getUserMedia = async (constraints) => {
+      if (camera.gate !== undefined) await camera.gate;
       const stream = await original(constraints);
       record.streams.push(stream);
       return stream;
