@@ -257,7 +257,10 @@ try {
       TOKEN_SERVER_CONFIG: configPath,
       LOG_LEVEL: 'warn',
       ...(store === 'sqlite'
-        ? { TOKEN_SERVER_DATABASE: join(directory, `bench-${Date.now()}.db`) }
+        ? {
+            TOKEN_SERVER_DATABASE: join(directory, `bench-${Date.now()}.db`),
+            TOKEN_SERVER_CREATE_DATABASE: '1',
+          }
         : { REDIS_URL: redis.url }),
     };
     const server = await startTokenServerProcess(env);

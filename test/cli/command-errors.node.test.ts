@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +46,7 @@ describe('otp-login-qr, when the machine is not as it expects', () => {
       const { code, stderr } = await command(['token-server', '--config', config], {
         TOKEN_SERVER_PORT: String(port),
         TOKEN_SERVER_DATABASE: join(dir, 'token-server.db'),
+        TOKEN_SERVER_CREATE_DATABASE: '1',
         LOG_LEVEL: 'silent',
       });
       assert.equal(code, 1);
@@ -54,6 +55,21 @@ describe('otp-login-qr, when the machine is not as it expects', () => {
     } finally {
       taken.close();
     }
+  });
+
+  it('will not start over empty where its database went missing, and says what to do', async () => {
+    const missing = join(dir, 'gone', 'token-server.db');
+    const { code, stderr } = await command(['token-server', '--config', config], {
+      TOKEN_SERVER_PORT: '0',
+      TOKEN_SERVER_DATABASE: missing,
+      LOG_LEVEL: 'silent',
+    });
+    assert.equal(code, 1);
+    assert.match(stderr, /The database file .*gone\/token-server\.db does not exist/);
+    assert.match(stderr, /otp-login-qr init.*TOKEN_SERVER_CREATE_DATABASE=1/s);
+    assert.match(stderr, /restore it from a backup/);
+    assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+    await assert.rejects(stat(missing), { code: 'ENOENT' }, 'no empty database was made');
   });
 
   it('names a configuration file that is not there', async () => {

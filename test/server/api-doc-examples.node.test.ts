@@ -310,6 +310,7 @@ describe('the curl examples of docs/token-server-api.md, against a server set up
       {
         TOKEN_SERVER_CONFIG: join(directory, 'token-server.json'),
         TOKEN_SERVER_DATABASE: join(directory, 'token-server.db'),
+        TOKEN_SERVER_CREATE_DATABASE: '1',
         TOKEN_SERVER_APP: 'off',
         LOG_LEVEL: 'error', // the callbacks go nowhere, on purpose
       },

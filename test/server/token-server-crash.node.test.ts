@@ -20,6 +20,7 @@ describe('a SQLite-backed Token Server killed mid-flow', () => {
     const env = {
       TOKEN_SERVER_CONFIG: configPath,
       TOKEN_SERVER_DATABASE: join(directory, 'ts.db'),
+      TOKEN_SERVER_CREATE_DATABASE: '1',
       LOG_LEVEL: 'error', // the test's callbacks go nowhere, on purpose
     };
 
@@ -73,6 +74,7 @@ describe('a Token Server asked to stop (SIGTERM)', () => {
       {
         TOKEN_SERVER_CONFIG: configPath,
         TOKEN_SERVER_DATABASE: join(directory, 'stop.db'),
+        TOKEN_SERVER_CREATE_DATABASE: '1',
         LOG_LEVEL: 'error',
       },
       undefined,

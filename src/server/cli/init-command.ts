@@ -8,7 +8,9 @@ import { webOrigin, webUrl } from './web-origin.js';
 export const INIT_USAGE = `otp-login-qr init --website URL --token-server URL [options]
 
 Writes a Token Server configuration for one website, and the website's side of its client
-secret. The secret is made here, shown once, and kept by the Token Server only as a hash.
+secret. The secret is made here, shown once, and kept by the Token Server only as a hash. Creates
+the Token Server's SQLite database where it will look (TOKEN_SERVER_DATABASE, else
+data/token-server.db), unless REDIS_URL is set; an existing one is kept.
 
   --website URL        the website's origin, e.g. https://www.example.com (required)
   --token-server URL   where websites and phones reach the Token Server (required)
@@ -134,10 +136,11 @@ function portOnThisMachine(origin: string): string | undefined {
 }
 
 /** What init prints: where things went, and the secret, once. */
-export function describeInit(result: InitResult): string {
+export function describeInit(result: InitResult, database?: string): string {
   return [
     `Wrote ${result.configPath} (the Token Server's configuration; the secret only as a hash)`,
     `Wrote ${result.envPath} (the website's variables, with the client secret)`,
+    ...(database === undefined ? [] : [database]),
     '',
     `The website's client secret, shown this once: ${result.clientSecret}`,
     '',

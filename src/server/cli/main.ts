@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { runTokenServerProcess } from '../token-server/run.js';
+import { createDatabaseIfMissing } from './create-database.js';
 import { BACKUP_USAGE, runBackup } from './backup-command.js';
 import { EXPORT_APP_USAGE, runExportApp } from './export-app-command.js';
 import { describeInit, INIT_USAGE, runInit } from './init-command.js';
@@ -12,8 +13,10 @@ import { describeInit, INIT_USAGE, runInit } from './init-command.js';
 const TOKEN_SERVER_USAGE = `otp-login-qr token-server [--config FILE]
 
 Runs the Token Server. --config (or TOKEN_SERVER_CONFIG) defaults to token-server.json. SQLite in
-data/ by default (npm install better-sqlite3), REDIS_URL for Redis (npm install ioredis); the other
-variables are in docs/token-server-api.md. With a publicUrl it also hosts the scanner app at /app/.`;
+data/token-server.db by default (npm install better-sqlite3; init creates it, or
+TOKEN_SERVER_CREATE_DATABASE=1 on a first start), REDIS_URL for Redis (npm install ioredis); the
+other variables are in docs/token-server-api.md. With a publicUrl it also hosts the scanner app at
+/app/.`;
 
 const USAGE = `Usage: otp-login-qr <command> [options]
 
@@ -31,7 +34,16 @@ const wantsHelp = args.includes('--help') || args.includes('-h');
 try {
   switch (command) {
     case 'init':
-      console.log(wantsHelp ? INIT_USAGE : describeInit(runInit(args, process.cwd())));
+      if (wantsHelp) {
+        console.log(INIT_USAGE);
+        break;
+      }
+      console.log(
+        describeInit(
+          runInit(args, process.cwd()),
+          await createDatabaseIfMissing(process.env, process.cwd()),
+        ),
+      );
       break;
     case 'token-server':
       if (wantsHelp) {

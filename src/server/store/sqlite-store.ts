@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdirSync, statfsSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { statfsSync, statSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
 import { importOptionalPeer } from '../packaging/optional-peer.js';
 import type { ChangeListener, Store, StoreReadiness } from './store.js';
@@ -11,6 +10,7 @@ import type {
   TransitionResult,
 } from './records.js';
 import { SqliteCheckpointer, type CheckpointResult } from './sqlite-checkpointer.js';
+import { openDatabaseFile, plainOpenError } from './sqlite-open.js';
 import { StoreError } from './store-error.js';
 import { storedDevice, storedEnrollment, storedTransaction } from './stored-records.js';
 import { answer, isUnchanged, redeem, redeemEnrollmentCode } from './transitions.js';
@@ -43,6 +43,12 @@ interface DataRow {
 }
 
 export interface SqliteStoreOptions {
+  /**
+   * Create the database file when it does not exist (default: true). The Token Server's runner
+   * passes false unless told that this is a first start, so that a database that went missing is
+   * reported, not replaced by an empty one.
+   */
+  create?: boolean;
   /** Told when a background checkpoint fails (it is tried again); defaults to a process warning. */
   onCheckpointError?: (error: Error) => void;
 }
@@ -84,13 +90,16 @@ export class SqliteStore implements Store {
   >;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    // NORMAL in WAL mode survives a crash of the process; only a power cut may lose the last commits.
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
+    this.db = openDatabaseFile(Database, path, options.create ?? true);
+    try {
+      // NORMAL in WAL mode survives a crash of the process; only a power cut may lose the last commits.
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('busy_timeout = 5000');
+      this.db.exec(SCHEMA);
+    } catch (error) {
+      this.db.close();
+      throw plainOpenError(path, error);
+    }
     if (path !== ':memory:') {
       const { dev, ino } = statSync(path);
       this.file = { path, dev, ino };

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parseTokenServerConfig, type TokenServerConfig } from './config.js';
 
+/** Where the SQLite database is when TOKEN_SERVER_DATABASE does not say. */
+export const DEFAULT_DATABASE_PATH = 'data/token-server.db';
+
 /** Where and how the Token Server runs, from environment variables. */
 export interface TokenServerEnvironment {
   config: TokenServerConfig;
@@ -8,6 +11,8 @@ export interface TokenServerEnvironment {
   port: number;
   /** SQLite file; ignored when `redisUrl` is set. */
   databasePath: string;
+  /** Create the SQLite file if it is missing (a first start); else a missing file stops the start. */
+  createDatabase: boolean;
   redisUrl: string | null;
   logLevel: string;
   /** Reverse proxies of your own in front of the server (0: none); see client-ip.ts. */
@@ -21,7 +26,8 @@ export interface TokenServerEnvironment {
 /**
  * Reads the configuration file named by TOKEN_SERVER_CONFIG, and the rest from:
  * TOKEN_SERVER_HOST (127.0.0.1), TOKEN_SERVER_PORT (7001), TOKEN_SERVER_DATABASE
- * (./data/token-server.db), REDIS_URL (unset: SQLite), LOG_LEVEL (info),
+ * (./data/token-server.db), TOKEN_SERVER_CREATE_DATABASE (1: create that file if it is missing,
+ * for a first start; else a missing file stops the start), REDIS_URL (unset: SQLite), LOG_LEVEL (info),
  * TOKEN_SERVER_TRUSTED_PROXIES (0: the callers connect directly), TOKEN_SERVER_PUBLIC_URL (the
  * configuration's `publicUrl`) and TOKEN_SERVER_APP (`off`: do not host the scanner app).
  */
@@ -55,6 +61,10 @@ export function loadTokenServerEnvironment(env: NodeJS.ProcessEnv): TokenServerE
       `TOKEN_SERVER_PUBLIC_URL must be an origin such as https://tokens.example.com; got "${publicUrl}".`,
     );
   }
+  const create = env.TOKEN_SERVER_CREATE_DATABASE ?? '0';
+  if (create !== '0' && create !== '1') {
+    throw new TypeError(`TOKEN_SERVER_CREATE_DATABASE must be 1 or 0; got "${create}".`);
+  }
   const app = env.TOKEN_SERVER_APP ?? 'on';
   if (app !== 'on' && app !== 'off') {
     throw new TypeError(`TOKEN_SERVER_APP must be "on" or "off"; got "${app}".`);
@@ -63,7 +73,8 @@ export function loadTokenServerEnvironment(env: NodeJS.ProcessEnv): TokenServerE
     config,
     host: env.TOKEN_SERVER_HOST ?? '127.0.0.1',
     port,
-    databasePath: env.TOKEN_SERVER_DATABASE ?? 'data/token-server.db',
+    databasePath: env.TOKEN_SERVER_DATABASE ?? DEFAULT_DATABASE_PATH,
+    createDatabase: create === '1',
     redisUrl: env.REDIS_URL ?? null,
     logLevel: env.LOG_LEVEL ?? 'info',
     trustedProxyHops: hops,

@@ -212,6 +212,7 @@ async function openStore(env: TokenServerEnvironment, logger: Logger): Promise<S
   }
   const { SqliteStore } = await import('../store/sqlite-store.js');
   return new SqliteStore(env.databasePath, {
+    create: env.createDatabase,
     onCheckpointError: (error) => {
       logger.warn({ err: error }, 'SQLite checkpoint failed; it is tried again');
     },

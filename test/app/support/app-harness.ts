@@ -47,6 +47,7 @@ export async function startAppHarness(): Promise<AppHarness> {
     tokenServer = await startTokenServerProcess({
       TOKEN_SERVER_CONFIG: configPath,
       TOKEN_SERVER_DATABASE: join(dir, 'token-server.db'),
+      TOKEN_SERVER_CREATE_DATABASE: '1',
       // The callbacks go to a closed port on purpose; their retries are not news.
       LOG_LEVEL: 'error',
     });
