@@ -12,6 +12,7 @@ import { join } from 'node:path';
 export interface RedisServer {
   /** `redis://127.0.0.1:<port>` */
   url: string;
+  port: number;
   /** Stops the server (SIGTERM), waits for it to exit and removes its directory. */
   stop(): Promise<void>;
 }
@@ -19,8 +20,9 @@ export interface RedisServer {
 const BINARY = process.env.REDIS_SERVER ?? 'redis-server';
 const START_TIMEOUT_MS = 10_000;
 
-export async function startRedisServer(): Promise<RedisServer> {
-  const port = await freeLoopbackPort();
+/** `port`: where to listen, e.g. that of a server stopped before (Redis coming back); else free. */
+export async function startRedisServer(options: { port?: number } = {}): Promise<RedisServer> {
+  const port = options.port ?? (await freeLoopbackPort());
   const directory = mkdtempSync(join(tmpdir(), 'otp-login-qr-redis-'));
   const child = spawn(
     BINARY,
@@ -98,7 +100,7 @@ export async function startRedisServer(): Promise<RedisServer> {
     await stop();
     throw new Error(`${failure}:\n${output}`);
   }
-  return { url: `redis://127.0.0.1:${port}`, stop };
+  return { url: `redis://127.0.0.1:${port}`, port, stop };
 }
 
 /** A port that was free a moment ago (the kernel picks it for a listener on port 0). */

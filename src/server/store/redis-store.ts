@@ -56,6 +56,19 @@ export type RedisStoreOptions = RedisStoreConnection & {
   onConnectionError?: (error: Error) => void;
 };
 
+/**
+ * How the store's own connection behaves when Redis goes away: a command fails at once instead of
+ * waiting in a queue (a queued answer could be applied half a minute later, after its phone gave
+ * up and tried again), or after 2 s without a reply; and the connection is tried again every
+ * half second at most, so that the store serves again soon after Redis is back.
+ */
+const FAIL_FAST = {
+  enableOfflineQueue: false,
+  commandTimeout: 2_000,
+  maxRetriesPerRequest: 0,
+  retryStrategy: (attempt: number) => Math.min(50 * attempt, 500),
+} as const;
+
 const DEFAULT_PREFIX = 'otp-login-qr:';
 const DEFAULT_GRACE_MS = 10 * 60_000;
 /** A transition that lost this many races in a row gives up (it never should: see `transition`). */
@@ -146,11 +159,14 @@ export class RedisStore implements Store {
   private readonly channel: string;
   private readonly graceMs: number;
   private readonly changes = new EventEmitter().setMaxListeners(0);
+  private readonly resumed = new EventEmitter().setMaxListeners(0);
   private subscriber: RedisClient | undefined;
   /** Settles once the subscriber listens: writes wait for it, so that no change goes unheard. */
   private subscribing: Promise<void> | undefined;
   private closed = false;
   private readonly onConnectionError: (error: Error) => void;
+  /** Whether the connection has been up once (see `connection`). */
+  private everConnected: boolean;
   /** Set once the mark of markAndWatch is found gone. */
   private dataLost = false;
   private lookForMark: (() => Promise<void>) | undefined;
@@ -158,13 +174,17 @@ export class RedisStore implements Store {
   constructor(options: RedisStoreOptions) {
     this.onConnectionError = options.onConnectionError ?? (() => undefined);
     if (options.redis === undefined) {
-      this.redis = new Redis(options.url);
+      this.redis = new Redis(options.url, FAIL_FAST);
       this.ownsClient = true;
       this.redis.on('error', this.onConnectionError);
     } else {
       this.redis = options.redis;
       this.ownsClient = false;
     }
+    this.everConnected = this.redis.status === 'ready';
+    this.redis.once('ready', () => {
+      this.everConnected = true;
+    });
     this.prefix = options.keyPrefix ?? DEFAULT_PREFIX;
     this.channel = `${this.prefix}changes`;
     this.graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
@@ -195,14 +215,16 @@ export class RedisStore implements Store {
   }
 
   async getTransaction(key: string): Promise<TransactionRecord | undefined> {
-    return parseTransaction(await this.call(this.redis.get(this.transactionKey(key)), 'read'));
+    return parseTransaction(
+      await this.call(() => this.redis.get(this.transactionKey(key)), 'read'),
+    );
   }
 
   /** One MGET for them all: a command per key would cost a promise and its buffers each. */
   async getTransactions(keys: readonly string[]): Promise<(TransactionRecord | undefined)[]> {
     if (keys.length === 0) return [];
     const values = await this.call(
-      this.redis.mget(keys.map((key) => this.transactionKey(key))),
+      () => this.redis.mget(keys.map((key) => this.transactionKey(key))),
       'read',
     );
     return values.map(parseTransaction);
@@ -228,7 +250,7 @@ export class RedisStore implements Store {
   }
 
   async getEnrollment(key: string): Promise<EnrollmentRecord | undefined> {
-    return parseEnrollment(await this.call(this.redis.get(this.enrollmentKey(key)), 'read'));
+    return parseEnrollment(await this.call(() => this.redis.get(this.enrollmentKey(key)), 'read'));
   }
 
   async redeemEnrollment(
@@ -238,7 +260,7 @@ export class RedisStore implements Store {
     const redisKey = this.enrollmentKey(key);
     const { device } = change;
     for (let attempt = 1; ; attempt += 1) {
-      const stored = await this.call(this.redis.get(redisKey), 'read');
+      const stored = await this.call(() => this.redis.get(redisKey), 'read');
       const result = redeemEnrollmentCode(parseEnrollment(stored), change);
       if (!result.ok || stored === null) return result;
       const written = await this.runScript(
@@ -259,17 +281,20 @@ export class RedisStore implements Store {
 
   async getDevice(id: string): Promise<DeviceRecord | undefined> {
     this.refuseIfDataLost();
-    return parseDevice(await this.call(this.redis.get(this.deviceKey(id)), 'read'));
+    return parseDevice(await this.call(() => this.redis.get(this.deviceKey(id)), 'read'));
   }
 
   async listDevices(clientId: string, userId: string): Promise<DeviceRecord[]> {
     this.refuseIfDataLost();
     const ids = await this.call(
-      this.redis.zrange(this.userDevicesKey(clientId, userId), '0', '-1'),
+      () => this.redis.zrange(this.userDevicesKey(clientId, userId), '0', '-1'),
       'read',
     );
     if (ids.length === 0) return [];
-    const values = await this.call(this.redis.mget(ids.map((id) => this.deviceKey(id))), 'read');
+    const values = await this.call(
+      () => this.redis.mget(ids.map((id) => this.deviceKey(id))),
+      'read',
+    );
     return values
       .map((value) => parseDevice(value))
       .filter((device) => device !== undefined)
@@ -279,7 +304,7 @@ export class RedisStore implements Store {
   async revokeDevice(id: string, now: number): Promise<boolean> {
     const redisKey = this.deviceKey(id);
     for (let attempt = 1; ; attempt += 1) {
-      const stored = await this.call(this.redis.get(redisKey), 'read');
+      const stored = await this.call(() => this.redis.get(redisKey), 'read');
       const device = parseDevice(stored);
       if (stored === null || device === undefined || device.revokedAt !== null) return false;
       const revoked: DeviceRecord = { ...device, revokedAt: now };
@@ -311,6 +336,36 @@ export class RedisStore implements Store {
    */
   async listening(): Promise<void> {
     await this.subscribing;
+  }
+
+  /**
+   * Calls `listener` each time the change feed is back after a gap (the subscription's connection
+   * was lost): changes published meanwhile were not heard, so every wait must read again.
+   */
+  onChangeFeedResumed(listener: () => void): () => void {
+    this.resumed.on('resumed', listener);
+    return () => this.resumed.off('resumed', listener);
+  }
+
+  /**
+   * Waits for the change subscription, if there are listeners, at most as long as a command may
+   * take: a write must not be heard by nobody, and must not hang while Redis is away either.
+   */
+  private async untilSubscribed(): Promise<void> {
+    if (this.subscribing === undefined) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(
+          new StoreError('unavailable', 'Redis is not reachable: changes cannot be announced.'),
+        );
+      }, FAIL_FAST.commandTimeout);
+    });
+    try {
+      await Promise.race([this.subscribing, late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Records the loss once, however many looks find it. */
@@ -375,10 +430,13 @@ export class RedisStore implements Store {
    */
   async markAndWatch(onLost: () => void): Promise<boolean> {
     const key = `${this.prefix}installed`;
-    const created = await this.call(this.redis.set(key, new Date().toISOString(), 'NX'), 'write');
+    const created = await this.call(
+      () => this.redis.set(key, new Date().toISOString(), 'NX'),
+      'write',
+    );
     this.lookForMark = async () => {
       if (this.dataLost || this.closed) return;
-      const present = await this.call(this.redis.exists(key), 'read');
+      const present = await this.call(() => this.redis.exists(key), 'read');
       if (present === 0) this.markDataLost(onLost);
     };
     this.redis.on('ready', () => {
@@ -411,16 +469,17 @@ export class RedisStore implements Store {
       const index = this.expiryIndexKey(kind);
       for (;;) {
         const keys = await this.call(
-          this.redis.zrangebyscore(index, '-inf', now, 'LIMIT', 0, PURGE_BATCH),
+          () => this.redis.zrangebyscore(index, '-inf', now, 'LIMIT', 0, PURGE_BATCH),
           'purge',
         );
         if (keys.length === 0) break;
         await this.call(
-          this.redis
-            .multi()
-            .unlink(...keys)
-            .zrem(index, ...keys)
-            .exec(),
+          () =>
+            this.redis
+              .multi()
+              .unlink(...keys)
+              .zrem(index, ...keys)
+              .exec(),
           'purge',
         );
         if (keys.length < PURGE_BATCH) break;
@@ -459,9 +518,9 @@ export class RedisStore implements Store {
     apply: (record: TransactionRecord | undefined) => TransitionResult<TransactionRecord>,
   ): Promise<TransitionResult<TransactionRecord>> {
     // A listener registered before this call must hear of its change.
-    await this.subscribing;
+    await this.untilSubscribed();
     for (let attempt = 1; ; attempt += 1) {
-      const stored = await this.call(this.redis.get(redisKey), 'read');
+      const stored = await this.call(() => this.redis.get(redisKey), 'read');
       const current = parseTransaction(stored);
       const result = apply(current);
       if (!result.ok || stored === null || isUnchanged(result, current)) return result;
@@ -502,21 +561,32 @@ export class RedisStore implements Store {
       if (channel === this.channel) this.changes.emit('change', message);
     });
     let state: 'pending' | 'subscribed' | 'failed' = 'pending';
+    /** Whether the subscription was up once: when it comes back, changes may have been missed. */
+    let everSubscribed = false;
+    let firstSubscribed = (): void => undefined;
+    // Settles with the first subscription (not with a failed attempt: the next one may succeed).
+    this.subscribing = new Promise<void>((resolve) => {
+      firstSubscribed = resolve;
+    });
     const attempt = (): void => {
       state = 'pending';
-      this.subscribing = subscriber.subscribe(this.channel).then(
+      subscriber.subscribe(this.channel).then(
         () => {
           state = 'subscribed';
+          firstSubscribed();
+          if (everSubscribed) this.resumed.emit('resumed');
+          everSubscribed = true;
         },
         () => {
-          // Redis stayed unreachable until ioredis gave up on the command, or the store closed.
+          // Redis unreachable, or the store closed: tried again when the connection is back.
           state = 'failed';
         },
       );
     };
-    // After a reconnect ioredis subscribes again by itself, but only to what it had subscribed.
+    // After a reconnect, subscribe again (ioredis would too, but says nothing when it is done),
+    // and then tell the listeners that changes published meanwhile were not heard.
     subscriber.on('ready', () => {
-      if (state === 'failed' && !this.closed) attempt();
+      if (state !== 'pending' && !this.closed) attempt();
     });
     attempt();
   }
@@ -526,22 +596,47 @@ export class RedisStore implements Store {
     keys: string[],
     args: (string | number)[],
   ): Promise<unknown> {
+    await this.connection();
     try {
       return await this.redis.evalsha(script.sha, keys.length, ...keys, ...args);
     } catch (error) {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT'))
         throw this.failure(error, 'write');
       // The first run on this Redis (or after SCRIPT FLUSH or a restart): EVAL caches it.
-      return this.call(this.redis.eval(script.source, keys.length, ...keys, ...args), 'write');
+      return this.call(
+        () => this.redis.eval(script.source, keys.length, ...keys, ...args),
+        'write',
+      );
     }
   }
 
   /** A command's result, or its failure as the store's error. */
-  private async call<T>(command: Promise<T>, what: string): Promise<T> {
+  private async call<T>(command: () => Promise<T>, what: string): Promise<T> {
+    await this.connection();
     try {
-      return await command;
+      return await command();
     } catch (error) {
       throw this.failure(error, what);
+    }
+  }
+
+  /**
+   * Before a command: a store just made waits for its first connection as long as a command may
+   * take (callers need not wait for `connected()` first). Once it has been connected, a lost
+   * connection fails each command at once (FAIL_FAST), and the caller answers 503.
+   */
+  private async connection(): Promise<void> {
+    if (this.redis.status === 'ready' || this.everConnected || this.closed) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(new StoreError('unavailable', 'Redis is not reachable.'));
+      }, FAIL_FAST.commandTimeout);
+    });
+    try {
+      await Promise.race([this.connected(), late]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -75,6 +75,13 @@ export interface Store {
   onTransactionChange(listener: ChangeListener): () => void;
 
   /**
+   * For a store whose change feed can have gaps (Redis pub/sub across instances): calls `listener`
+   * when the feed is back after one, since changes made meanwhile were not announced. Whoever
+   * waits on changes then reads again. Returns the function that stops listening.
+   */
+  onChangeFeedResumed?(listener: () => void): () => void;
+
+  /**
    * Counters for rate limits that every instance sharing this store shares (Redis). Without it,
    * each process counts for itself, as is right for a store that one process uses.
    */

@@ -18,9 +18,18 @@ export class StatusWaiter {
   private stoppedFlag = false;
 
   constructor(store: Store) {
-    this.unsubscribe = store.onTransactionChange((key) => {
+    const stopChanges = store.onTransactionChange((key) => {
       this.wake(key);
     });
+    // After a gap in the change feed, every wait reads its transaction again: a change made on
+    // another instance during the gap would otherwise be seen only at the wait's time-out.
+    const stopResumes = store.onChangeFeedResumed?.(() => {
+      this.wakeAll();
+    });
+    this.unsubscribe = () => {
+      stopChanges();
+      stopResumes?.();
+    };
   }
 
   /** True once the server is shutting down: waits end at once and are not taken up again. */
@@ -104,6 +113,11 @@ export class StatusWaiter {
   /** Tells `heldWaitsChannel`'s subscribers, if any, how many waits are held now. */
   private publishSize(): void {
     if (heldWaitsChannel.hasSubscribers) heldWaitsChannel.publish({ size: this.size });
+  }
+
+  /** Wakes every held wait (each reads its transaction again and, if unchanged, waits on). */
+  private wakeAll(): void {
+    for (const key of [...this.waiting.keys()]) this.wake(key);
   }
 
   private wake(key: string): void {
