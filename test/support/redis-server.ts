@@ -1,6 +1,7 @@
 /*
  * A throwaway redis-server for tests: the real binary, on a free loopback port, without
- * persistence, in a temporary directory that is removed when it stops.
+ * persistence, in a temporary directory that is removed when it stops; or with an append-only
+ * file in a directory of the caller's, to be killed and started again on it.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -13,17 +14,32 @@ export interface RedisServer {
   /** `redis://127.0.0.1:<port>` */
   url: string;
   port: number;
-  /** Stops the server (SIGTERM), waits for it to exit and removes its directory. */
+  /** Stops the server (SIGTERM), waits for it to exit and removes its own directory. */
   stop(): Promise<void>;
+  /** Kills it (SIGKILL: no chance to write anything more), as a crash would. */
+  kill(): Promise<void>;
 }
 
 const BINARY = process.env.REDIS_SERVER ?? 'redis-server';
 const START_TIMEOUT_MS = 10_000;
 
-/** `port`: where to listen, e.g. that of a server stopped before (Redis coming back); else free. */
-export async function startRedisServer(options: { port?: number } = {}): Promise<RedisServer> {
+export interface RedisServerOptions {
+  /** Where to listen, e.g. the port of a server stopped before (Redis coming back); else a free one. */
+  port?: number;
+  /**
+   * Keep data in an append-only file synced every second, as docs/deploy.md asks of production,
+   * in `directory` (the caller's, kept when the server stops, so that a new server reads it).
+   */
+  appendOnlyIn?: string;
+}
+
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   const port = options.port ?? (await freeLoopbackPort());
-  const directory = mkdtempSync(join(tmpdir(), 'otp-login-qr-redis-'));
+  const ownDirectory = options.appendOnlyIn === undefined;
+  const directory = options.appendOnlyIn ?? mkdtempSync(join(tmpdir(), 'otp-login-qr-redis-'));
+  const persistence = ownDirectory
+    ? ['--appendonly', 'no']
+    : ['--appendonly', 'yes', '--appendfsync', 'everysec'];
   const child = spawn(
     BINARY,
     [
@@ -33,8 +49,7 @@ export async function startRedisServer(options: { port?: number } = {}): Promise
       String(port),
       '--save',
       '',
-      '--appendonly',
-      'no',
+      ...persistence,
       '--dir',
       directory,
       '--protected-mode',
@@ -64,13 +79,15 @@ export async function startRedisServer(options: { port?: number } = {}): Promise
     });
   });
 
-  const stop = async (): Promise<void> => {
+  const end = async (signal: NodeJS.Signals): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
+      child.kill(signal);
       await exited;
     }
-    rmSync(directory, { recursive: true, force: true });
+    if (ownDirectory) rmSync(directory, { recursive: true, force: true });
   };
+  const stop = (): Promise<void> => end('SIGTERM');
+  const kill = (): Promise<void> => end('SIGKILL');
 
   // Started once it says so: redis-server prints this line when it accepts connections.
   let failure = await new Promise<string | undefined>((resolve) => {
@@ -100,7 +117,7 @@ export async function startRedisServer(options: { port?: number } = {}): Promise
     await stop();
     throw new Error(`${failure}:\n${output}`);
   }
-  return { url: `redis://127.0.0.1:${port}`, port, stop };
+  return { url: `redis://127.0.0.1:${port}`, port, stop, kill };
 }
 
 /** A port that was free a moment ago (the kernel picks it for a listener on port 0). */

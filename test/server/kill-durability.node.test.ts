@@ -1,0 +1,108 @@
+// An operator's worst minute: the Token Server, or the store under it, is killed (kill -9) while
+// phones link and users log in. Whatever the server acknowledged before (a phone linked, a login
+// accepted) must be there after the restart (issue 19: "nothing acknowledged is ever lost").
+// Load is bounded: a few callers on 127.0.0.1, for as long as it takes to acknowledge a handful.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { startRedisServer } from '../support/redis-server.js';
+import { startTokenServerProcess } from '../support/token-server-process.js';
+import { until } from '../support/until.js';
+import { lostOf, startLoad, type AcknowledgedWork } from './acknowledged-work.js';
+import { testConfig } from './token-server-fixture.js';
+
+const directory = mkdtempSync(join(tmpdir(), 'otp-login-qr-kill-'));
+after(() => {
+  rmSync(directory, { recursive: true, force: true });
+});
+
+/** Callers at once, and how much each kind of work is acknowledged before the kill. */
+const WORKERS = 6;
+const BEFORE_THE_KILL = 12;
+
+/** The figures of a run, for the test's output (docs/deploy.md quotes them). */
+function describeWork(work: AcknowledgedWork): string {
+  return `${work.devices.length} phones linked and ${work.answers.length} logins accepted, all there after the restart; ${work.failures} calls refused meanwhile`;
+}
+
+function configFile(name: string, overrides: Parameters<typeof testConfig>[0] = {}): string {
+  const path = join(directory, `${name}.json`);
+  // The load comes from one address: the per-address limit would otherwise stop it.
+  const unlimited = { points: 1_000_000, durationSeconds: 60 };
+  writeFileSync(
+    path,
+    JSON.stringify(
+      testConfig({ rateLimits: { perIp: unlimited, perClient: unlimited }, ...overrides }),
+    ),
+  );
+  return path;
+}
+
+describe('nothing acknowledged is lost to kill -9, under load', () => {
+  it('SQLite: the Token Server is killed and started again on its file', async (t) => {
+    const env = {
+      TOKEN_SERVER_CONFIG: configFile('sqlite'),
+      TOKEN_SERVER_DATABASE: join(directory, 'killed.db'),
+      TOKEN_SERVER_CREATE_DATABASE: '1',
+      LOG_LEVEL: 'error',
+    };
+    const first = await startTokenServerProcess(env);
+    const port = Number(new URL(first.url).port);
+    const load = startLoad(first.url, WORKERS);
+    await until(
+      () =>
+        load.work.devices.length >= BEFORE_THE_KILL && load.work.answers.length >= BEFORE_THE_KILL,
+      'work acknowledged before the kill',
+      60_000,
+    );
+    await first.stop('SIGKILL');
+    await load.stop();
+
+    const second = await startTokenServerProcess(
+      { ...env, TOKEN_SERVER_CREATE_DATABASE: '0' },
+      port,
+    );
+    try {
+      assert.deepEqual(await lostOf(second.url, load.work), []);
+      t.diagnostic(describeWork(load.work));
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('Redis with an append-only file: Redis is killed under a running Token Server and started again', async (t) => {
+    const redisDirectory = mkdtempSync(join(directory, 'redis-'));
+    let redis = await startRedisServer({ appendOnlyIn: redisDirectory });
+    const server = await startTokenServerProcess({
+      TOKEN_SERVER_CONFIG: configFile('redis'),
+      REDIS_URL: redis.url,
+      LOG_LEVEL: 'fatal', // Redis connection errors are the point here
+    });
+    try {
+      const load = startLoad(server.url, WORKERS);
+      await until(
+        () =>
+          load.work.devices.length >= BEFORE_THE_KILL &&
+          load.work.answers.length >= BEFORE_THE_KILL,
+        'work acknowledged before the kill',
+        60_000,
+      );
+      await redis.kill();
+      const failuresAtKill = load.work.failures;
+      // The server refuses while Redis is away (fast: nothing waits in a queue) ...
+      await until(() => load.work.failures > failuresAtKill, 'calls refused while Redis is down');
+      redis = await startRedisServer({ port: redis.port, appendOnlyIn: redisDirectory });
+      // ... and serves again once it is back: more work is acknowledged.
+      const acknowledged = load.work.answers.length;
+      await until(() => load.work.answers.length > acknowledged, 'work acknowledged after', 30_000);
+      await load.stop();
+      assert.deepEqual(await lostOf(server.url, load.work), []);
+      t.diagnostic(describeWork(load.work));
+    } finally {
+      await server.stop();
+      await redis.stop();
+    }
+  });
+});
