@@ -1,15 +1,32 @@
 #!/usr/bin/env node
 // Makes sure that the programs the tests drive are on this machine: the three browser engines,
-// the X server that WebKitGTK needs, and Redis. Run first by `npm test`.
+// the X server that WebKitGTK needs, Redis and PostgreSQL. Run first by `npm test`.
 //
 // As root it installs what is missing from Debian's packages. Otherwise it names what to
 // install and stops: tests never skip a browser silently.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
-/** What the tests need: a program to find, and the Debian package that provides it. */
+/**
+ * Debian installs PostgreSQL's server programs off the PATH, in /usr/lib/postgresql/<version>/bin:
+ * the initdb of the newest version there (test/support/postgres-server.ts looks for it the same
+ * way), or undefined.
+ */
+function postgresInitdb() {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return undefined;
+  const versions = readdirSync(root)
+    .filter((version) => isExecutable(join(root, version, 'bin', 'initdb')))
+    .sort((a, b) => Number.parseFloat(b) - Number.parseFloat(a));
+  return versions.length === 0 ? undefined : join(root, versions[0], 'bin', 'initdb');
+}
+
+/**
+ * What the tests need: a program to find (a name on the PATH, a path, or a function that finds
+ * it), and the Debian package that provides it.
+ */
 const REQUIREMENTS = [
   { program: 'chromium', package: 'chromium', what: 'Chromium' },
   { program: 'firefox-esr', package: 'firefox-esr', what: 'Firefox ESR' },
@@ -22,6 +39,14 @@ const REQUIREMENTS = [
   { program: 'xvfb-run', package: 'xvfb', what: 'a virtual X display (Xvfb)' },
   { program: 'xauth', package: 'xauth', what: 'xauth, which xvfb-run uses' },
   { program: 'redis-server', package: 'redis-server', what: 'Redis' },
+  {
+    program: () =>
+      process.env.POSTGRES_BIN_DIR
+        ? join(process.env.POSTGRES_BIN_DIR, 'initdb')
+        : postgresInitdb(),
+    package: 'postgresql',
+    what: 'PostgreSQL',
+  },
 ];
 
 function isExecutable(path) {
@@ -34,6 +59,8 @@ function isExecutable(path) {
 }
 
 function findProgram(program) {
+  if (typeof program === 'function') program = program();
+  if (program === undefined) return false;
   if (program.startsWith('/')) return isExecutable(program);
   const dirs = (process.env.PATH ?? '').split(delimiter).concat(['/usr/sbin', '/usr/bin', '/sbin']);
   return dirs.some((dir) => dir && isExecutable(join(dir, program)));
@@ -60,7 +87,9 @@ function fail(lines) {
 
 const missing = missingRequirements();
 if (missing.length === 0) {
-  console.log('provision: Chromium, Firefox ESR, WebKitGTK, Xvfb and Redis are installed.');
+  console.log(
+    'provision: Chromium, Firefox ESR, WebKitGTK, Xvfb, Redis and PostgreSQL are installed.',
+  );
   process.exit(0);
 }
 

@@ -45,14 +45,14 @@ after(async () => {
 });
 
 describe('the package from npm, as a website owner gets it', { timeout: 15 * 60_000 }, () => {
-  it('its website kit loads without better-sqlite3 and ioredis; their stores name what to install', () => {
+  it('its website kit loads without better-sqlite3, ioredis and pg; their stores name what to install', () => {
     run('npm init -y && npm pkg set type=module', project);
     run(`npm install ${tarball}`, project);
     const check = `
       const kit = await import('otp-login-qr/kit');
       const tokenServer = await import('otp-login-qr/token-server');
       const refusals = [];
-      for (const path of ['otp-login-qr/store/sqlite', 'otp-login-qr/store/redis']) {
+      for (const path of ['otp-login-qr/store/sqlite', 'otp-login-qr/store/redis', 'otp-login-qr/store/postgres']) {
         await import(path).then(() => refusals.push('loaded'), (error) => refusals.push(error.message));
       }
       console.log(JSON.stringify({
@@ -74,6 +74,7 @@ describe('the package from npm, as a website owner gets it', { timeout: 15 * 60_
       /needs the package "better-sqlite3".*npm install better-sqlite3/,
     );
     assert.match(result.refusals[1] ?? '', /needs the package "ioredis".*npm install ioredis/);
+    assert.match(result.refusals[2] ?? '', /needs the package "pg".*npm install pg/);
   });
 
   it('follows the README quickstart, links a phone and logs in by scanning', async () => {

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { startPostgresServer } from '../support/postgres-server.js';
 import { startRedisServer } from '../support/redis-server.js';
 import { startTokenServerProcess } from '../support/token-server-process.js';
 import { until } from '../support/until.js';
@@ -103,6 +104,39 @@ describe('nothing acknowledged is lost to kill -9, under load', () => {
     } finally {
       await server.stop();
       await redis.stop();
+    }
+  });
+
+  it('PostgreSQL: the database stops at once (as in a crash) under a running Token Server, and starts again', async (t) => {
+    const postgres = await startPostgresServer();
+    const server = await startTokenServerProcess({
+      TOKEN_SERVER_CONFIG: configFile('postgres'),
+      POSTGRES_URL: postgres.url,
+      LOG_LEVEL: 'fatal', // PostgreSQL connection errors are the point here
+    });
+    try {
+      const load = startLoad(server.url, WORKERS);
+      await until(
+        () =>
+          load.work.devices.length >= BEFORE_THE_KILL &&
+          load.work.answers.length >= BEFORE_THE_KILL,
+        'work acknowledged before the crash',
+        60_000,
+      );
+      // 'immediate' ends every PostgreSQL process without a checkpoint: it recovers from its
+      // write-ahead log on the next start, as after kill -9.
+      await postgres.shutDown('immediate');
+      const failuresAtCrash = load.work.failures;
+      await until(() => load.work.failures > failuresAtCrash, 'calls refused while it is down');
+      await postgres.start();
+      const acknowledged = load.work.answers.length;
+      await until(() => load.work.answers.length > acknowledged, 'work acknowledged after', 30_000);
+      await load.stop();
+      assert.deepEqual(await lostOf(server.url, load.work), []);
+      t.diagnostic(describeWork(load.work));
+    } finally {
+      await server.stop();
+      await postgres.stop();
     }
   });
 });

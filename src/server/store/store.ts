@@ -23,7 +23,8 @@ export type ChangeListener = (key: string) => void;
  * Storage for the Token Server. Every method that changes state is atomic across every server
  * instance that shares the store: of two racing calls, exactly one wins.
  *
- * Adapters: `MemoryStore` (tests), `SqliteStore` (the default), `RedisStore` (several instances).
+ * Adapters: `MemoryStore` (tests), `SqliteStore` (the default), `PostgresStore` and `RedisStore`
+ * (several instances).
  * test/server/store-contract.ts holds the one test suite that every adapter passes. A store fails
  * with a `StoreError` (store-error.ts), whose `code` says what went wrong; every record it reads
  * back is checked against its schema (records.ts), and one that fails is `unreadable`.

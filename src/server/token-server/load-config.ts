@@ -14,6 +14,8 @@ export interface TokenServerEnvironment {
   /** Create the SQLite file if it is missing (a first start); else a missing file stops the start. */
   createDatabase: boolean;
   redisUrl: string | null;
+  /** PostgreSQL for everything, to run several instances on what must last; see docs/deploy.md. */
+  postgresUrl: string | null;
   logLevel: string;
   /** Reverse proxies of your own in front of the server (0: none); see client-ip.ts. */
   trustedProxyHops: number;
@@ -27,7 +29,8 @@ export interface TokenServerEnvironment {
  * Reads the configuration file named by TOKEN_SERVER_CONFIG, and the rest from:
  * TOKEN_SERVER_HOST (127.0.0.1), TOKEN_SERVER_PORT (7001), TOKEN_SERVER_DATABASE
  * (./data/token-server.db), TOKEN_SERVER_CREATE_DATABASE (1: create that file if it is missing,
- * for a first start; else a missing file stops the start), REDIS_URL (unset: SQLite), LOG_LEVEL (info),
+ * for a first start; else a missing file stops the start), POSTGRES_URL (unset: not PostgreSQL),
+ * REDIS_URL (unset: SQLite), LOG_LEVEL (info),
  * TOKEN_SERVER_TRUSTED_PROXIES (0: the callers connect directly), TOKEN_SERVER_PUBLIC_URL (the
  * configuration's `publicUrl`) and TOKEN_SERVER_APP (`off`: do not host the scanner app).
  */
@@ -65,6 +68,11 @@ export function loadTokenServerEnvironment(env: NodeJS.ProcessEnv): TokenServerE
   if (create !== '0' && create !== '1') {
     throw new TypeError(`TOKEN_SERVER_CREATE_DATABASE must be 1 or 0; got "${create}".`);
   }
+  if ((env.REDIS_URL ?? '') !== '' && (env.POSTGRES_URL ?? '') !== '') {
+    throw new TypeError(
+      'Set POSTGRES_URL or REDIS_URL, not both: the Token Server keeps everything in one store.',
+    );
+  }
   const app = env.TOKEN_SERVER_APP ?? 'on';
   if (app !== 'on' && app !== 'off') {
     throw new TypeError(`TOKEN_SERVER_APP must be "on" or "off"; got "${app}".`);
@@ -76,6 +84,7 @@ export function loadTokenServerEnvironment(env: NodeJS.ProcessEnv): TokenServerE
     databasePath: env.TOKEN_SERVER_DATABASE ?? DEFAULT_DATABASE_PATH,
     createDatabase: create === '1',
     redisUrl: env.REDIS_URL ?? null,
+    postgresUrl: env.POSTGRES_URL ?? null,
     logLevel: env.LOG_LEVEL ?? 'info',
     trustedProxyHops: hops,
     publicUrl: publicUrl === null ? null : new URL(publicUrl).origin,

@@ -17,8 +17,8 @@ import { loadTokenServerEnvironment, type TokenServerEnvironment } from './load-
 import { LOGGER_REDACTIONS, LOGGER_SERIALIZERS } from './request-log.js';
 
 const PURGE_INTERVAL_MS = 60_000;
-/** How long start-up waits for Redis; without it the server does not start. */
-const REDIS_CONNECT_WAIT_MS = 10_000;
+/** How long start-up waits for Redis or PostgreSQL; without it the server does not start. */
+const STORE_CONNECT_WAIT_MS = 10_000;
 /** How long a shutdown lets running requests finish. */
 const SHUTDOWN_GRACE_MS = 10_000;
 /** Finished transactions stay readable this long after they expire. */
@@ -95,7 +95,7 @@ export async function runTokenServerProcess(env: NodeJS.ProcessEnv): Promise<voi
       logger.info(
         {
           url: `http://${environment.host}:${info.port}`,
-          store: environment.redisUrl ? 'redis' : 'sqlite',
+          store: environment.postgresUrl ? 'postgres' : environment.redisUrl ? 'redis' : 'sqlite',
           ...(environment.serveApp ? { app: `${environment.publicUrl ?? ''}${APP_PATH}/` } : {}),
         },
         'token server listening',
@@ -161,6 +161,7 @@ async function closeConnections(server: Server): Promise<void> {
 }
 
 async function openStore(env: TokenServerEnvironment, logger: Logger): Promise<Store> {
+  if (env.postgresUrl !== null) return openPostgresStore(env.postgresUrl, logger);
   if (env.redisUrl !== null) {
     // Imported only when asked for: ioredis is an optional peer dependency.
     const { RedisStore } = await import('../store/redis-store.js');
@@ -177,14 +178,14 @@ async function openStore(env: TokenServerEnvironment, logger: Logger): Promise<S
       new Promise<false>((resolve) =>
         setTimeout(() => {
           resolve(false);
-        }, REDIS_CONNECT_WAIT_MS).unref(),
+        }, STORE_CONNECT_WAIT_MS).unref(),
       ),
     ]);
     if (!up) {
       // Not knowing whether this Redis keeps linked phones, the server does not serve on it.
       await redisStore.close();
       throw new Error(
-        `Redis at ${redactedUrl(env.redisUrl)} did not answer within ${REDIS_CONNECT_WAIT_MS / 1000} s.`,
+        `Redis at ${redactedUrl(env.redisUrl)} did not answer within ${STORE_CONNECT_WAIT_MS / 1000} s.`,
       );
     }
     const problems = redisDurabilityProblems(await redisStore.persistenceSettings());
@@ -219,7 +220,39 @@ async function openStore(env: TokenServerEnvironment, logger: Logger): Promise<S
   });
 }
 
-/** The Redis URL without its password, for messages. */
+/**
+ * PostgreSQL (pg, an optional peer dependency, imported only when asked for): served once its
+ * tables exist and it listens for changes, so that a wait held here hears answers given on any
+ * instance; not at all if that takes longer than the Redis start-up wait.
+ */
+async function openPostgresStore(url: string, logger: Logger): Promise<Store> {
+  const { PostgresStore } = await import('../store/postgres-store.js');
+  const store = new PostgresStore({
+    connectionString: url,
+    onConnectionError: (error) => {
+      logger.warn({ err: error }, 'PostgreSQL connection error');
+    },
+  });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const up = await Promise.race([
+    store.listening().then(() => true),
+    new Promise<false>((resolve) => {
+      timer = setTimeout(() => {
+        resolve(false);
+      }, STORE_CONNECT_WAIT_MS);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (!up || !store.readiness().ready) {
+    await store.close();
+    throw new Error(
+      `PostgreSQL at ${redactedUrl(url)} did not answer within ${STORE_CONNECT_WAIT_MS / 1000} s.`,
+    );
+  }
+  return store;
+}
+
+/** A store's URL without its password, for messages. */
 function redactedUrl(url: string): string {
   try {
     const parsed = new URL(url);
