@@ -17,6 +17,7 @@ import { StoreError } from '../../src/server/store/store-error.js';
 import type { StoreReadiness } from '../../src/server/store/store.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { until } from '../support/until.js';
+import { transactionFixture } from './store-contract.js';
 import { BASE, testConfig } from './token-server-fixture.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'otp-login-qr-readiness-'));
@@ -47,13 +48,20 @@ describe('a SQLite database that goes away under the server', () => {
     }
   });
 
-  it('turns /readyz to 503 when the file is removed, and says why in the log only', async () => {
+  it('turns /readyz to 503 when the file is removed, refuses to write on, and says why in the log only', async () => {
     const file = join(directory, 'removed.db');
     // Its background checkpoints fail too, once the file is gone: not what this test is about.
     const store = new SqliteStore(file, { onCheckpointError: () => undefined });
     try {
       rmSync(file);
       assert.match(notReadyReason(store.readiness()), /removed or moved/);
+      // And it writes nothing more: all of it would be gone at the next start.
+      await assert.rejects(store.insertTransaction(transactionFixture().record), (error) => {
+        assert.ok(error instanceof StoreError);
+        assert.equal(error.code, 'unavailable');
+        assert.match(error.message, /writes nothing more/);
+        return true;
+      });
       const answer = await readyz(store);
       assert.deepEqual(answer, { status: 503, body: { status: 'store_unavailable' } });
       assert.doesNotMatch(JSON.stringify(answer.body), /removed\.db/);

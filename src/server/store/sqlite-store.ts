@@ -59,6 +59,9 @@ export interface SqliteStoreOptions {
  */
 export const SQLITE_MIN_FREE_BYTES = 16 * 1024 * 1024;
 
+/** How often a call of the store looks whether its file is still at its path. */
+const FILE_CHECK_INTERVAL_MS = 1_000;
+
 /**
  * WAL frames (4 KiB pages) after which the server's own thread checkpoints after all: a safety
  * net for when the background checkpoints cannot keep up or are never able to finish.
@@ -81,6 +84,8 @@ export class SqliteStore implements Store {
   /** The file that was opened (device and inode), to notice it being removed or replaced. */
   private readonly file:
     { readonly path: string; readonly dev: number; readonly ino: number } | undefined;
+  private fileCheckedAt = 0;
+  private fileProblem: string | undefined;
   /** Made once: better-sqlite3 builds a new wrapper for every db.transaction() call. */
   private readonly transition: BetterSqlite3.Transaction<
     (
@@ -298,10 +303,12 @@ export class SqliteStore implements Store {
     // The checkpoint connection closes first, so that this one, the last, checkpoints everything
     // and removes the WAL file as it closes.
     await this.checkpointer?.close();
-    return this.run(() => {
-      this.changes.removeAllListeners();
+    this.changes.removeAllListeners();
+    try {
       this.db.close();
-    });
+    } catch (error) {
+      throw sqliteFailure(error);
+    }
   }
 
   private readTransaction(key: string): TransactionRecord | undefined {
@@ -325,22 +332,9 @@ export class SqliteStore implements Store {
   readiness(): StoreReadiness {
     if (!this.db.open) return { ready: false, reason: 'The SQLite store is closed.' };
     if (this.file === undefined) return { ready: true };
-    const { path, dev, ino } = this.file;
-    let now;
-    try {
-      now = statSync(path);
-    } catch {
-      return {
-        ready: false,
-        reason: `The database file ${path} was removed or moved while the server ran: what it writes now is lost when it stops. Put the file back (or restore a backup) and restart.`,
-      };
-    }
-    if (now.dev !== dev || now.ino !== ino) {
-      return {
-        ready: false,
-        reason: `The database file ${path} was replaced by another file while the server ran. Restart the server to use the new file.`,
-      };
-    }
+    const gone = this.fileGone(true);
+    if (gone !== undefined) return { ready: false, reason: gone };
+    const { path } = this.file;
     const disk = statfsSync(path);
     const free = disk.bavail * disk.bsize;
     if (free < SQLITE_MIN_FREE_BYTES) {
@@ -353,10 +347,38 @@ export class SqliteStore implements Store {
   }
 
   /**
+   * Why the opened file is no longer the database at its path (removed, moved or replaced), or
+   * undefined. Looked at on the disk at most once a second (every call of the store asks), or
+   * now with `fresh`.
+   */
+  private fileGone(fresh = false): string | undefined {
+    if (this.file === undefined) return undefined;
+    const now = Date.now();
+    if (!fresh && now - this.fileCheckedAt < FILE_CHECK_INTERVAL_MS) return this.fileProblem;
+    this.fileCheckedAt = now;
+    const { path, dev, ino } = this.file;
+    let found;
+    try {
+      found = statSync(path);
+    } catch {
+      this.fileProblem = `The database file ${path} was removed or moved while the server ran: what it wrote since is lost when it stops, so it writes nothing more. Put the file back (or restore a backup) and restart.`;
+      return this.fileProblem;
+    }
+    this.fileProblem =
+      found.dev !== dev || found.ino !== ino
+        ? `The database file ${path} was replaced by another file while the server ran. Restart the server to use the new file.`
+        : undefined;
+    return this.fileProblem;
+  }
+
+  /**
    * better-sqlite3 is synchronous; the Store interface is not, so errors become rejections, and
    * SQLite's errors the store's own.
    */
   private run<T>(work: () => T): Promise<T> {
+    // Writing on in a file that is no longer at its path would lose it all at the next start.
+    const gone = this.fileGone();
+    if (gone !== undefined) return Promise.reject(new StoreError('unavailable', gone));
     try {
       return Promise.resolve(work());
     } catch (error) {

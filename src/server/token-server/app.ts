@@ -16,6 +16,7 @@ import { requestLog } from './request-log.js';
 import { mobileRoutes } from './routes/mobile.js';
 import { relyingPartyRoutes } from './routes/relying-party.js';
 import { StatusWaiter } from './status-waiter.js';
+import { storeFailureLog } from './store-failure-log.js';
 import { TransactionService } from './transaction-service.js';
 
 /** The largest request body the Token Server reads. */
@@ -67,6 +68,7 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
   // Instances that share their store share their rate limits too (Redis); else per process.
   const rateCounters = store.sharedRateCounters ?? countInProcess;
   let ready = true;
+  const logStoreFailure = storeFailureLog(logger);
 
   const app = new Hono();
   app.use('*', requestLog(logger));
@@ -146,7 +148,7 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
     // The store failed (unreachable, full, or holding what it did not write): nothing was half
     // done, and the call may succeed later. 503 tells the SDK and the kit to try again.
     if (error instanceof StoreError) {
-      logger.error({ err: error, code: error.code }, 'store failed');
+      logStoreFailure(error);
       return c.json(
         {
           error: 'temporarily_unavailable',
