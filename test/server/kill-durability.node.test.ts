@@ -107,6 +107,38 @@ describe('nothing acknowledged is lost to kill -9, under load', () => {
     }
   });
 
+  it('PostgreSQL and Redis: Redis, without persistence, is killed and comes back empty; no linked phone is lost', async (t) => {
+    const [postgres, first] = await Promise.all([startPostgresServer(), startRedisServer()]);
+    let redis = first;
+    const server = await startTokenServerProcess({
+      TOKEN_SERVER_CONFIG: configFile('split'),
+      POSTGRES_URL: postgres.url,
+      REDIS_URL: redis.url,
+      LOG_LEVEL: 'fatal',
+    });
+    try {
+      const load = startLoad(server.url, WORKERS);
+      await until(
+        () =>
+          load.work.devices.length >= BEFORE_THE_KILL &&
+          load.work.answers.length >= BEFORE_THE_KILL,
+        'work acknowledged before the kill',
+        60_000,
+      );
+      await redis.kill();
+      redis = await startRedisServer({ port: redis.port });
+      const acknowledged = load.work.devices.length;
+      await until(() => load.work.devices.length > acknowledged, 'phones linked after', 30_000);
+      await load.stop();
+      // The logins of the moment were in Redis, which may lose them; the phones were not.
+      assert.deepEqual(await lostOf(server.url, { ...load.work, answers: [] }), []);
+      t.diagnostic(`${load.work.devices.length} phones linked, none lost`);
+    } finally {
+      await server.stop();
+      await Promise.all([redis.stop(), postgres.stop()]);
+    }
+  });
+
   it('PostgreSQL: the database stops at once (as in a crash) under a running Token Server, and starts again', async (t) => {
     const postgres = await startPostgresServer();
     const server = await startTokenServerProcess({

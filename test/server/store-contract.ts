@@ -56,7 +56,7 @@ export function transactionFixture(overrides: Partial<TransactionRecord> = {}): 
   return { record, otp };
 }
 
-function deviceFixture(overrides: Partial<DeviceRecord> = {}): DeviceRecord {
+export function deviceFixture(overrides: Partial<DeviceRecord> = {}): DeviceRecord {
   return {
     id: randomId128(),
     clientId: 'demo-website',
@@ -87,7 +87,7 @@ function enrollmentFixture(): { record: EnrollmentRecord; secret: string } {
 }
 
 /** Links `device` through an enrollment of its own; returns that enrollment. */
-async function enroll(store: Store, device: DeviceRecord): Promise<EnrollmentRecord> {
+export async function enroll(store: Store, device: DeviceRecord): Promise<EnrollmentRecord> {
   const { record, secret } = enrollmentFixture();
   await store.insertEnrollment(record);
   const linked = await store.redeemEnrollment(record.key, {

@@ -4,5 +4,6 @@
 export * from './memory-store.js';
 export * from './records.js';
 export * from './redis-durability.js';
+export * from './split-store.js';
 export * from './store.js';
 export * from './store-error.js';

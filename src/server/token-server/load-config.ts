@@ -14,7 +14,10 @@ export interface TokenServerEnvironment {
   /** Create the SQLite file if it is missing (a first start); else a missing file stops the start. */
   createDatabase: boolean;
   redisUrl: string | null;
-  /** PostgreSQL for everything, to run several instances on what must last; see docs/deploy.md. */
+  /**
+   * PostgreSQL, to run several instances on what must last: everything, or with `redisUrl` too,
+   * linked phones here and logins in Redis (docs/deploy.md).
+   */
   postgresUrl: string | null;
   logLevel: string;
   /** Reverse proxies of your own in front of the server (0: none); see client-ip.ts. */
@@ -67,11 +70,6 @@ export function loadTokenServerEnvironment(env: NodeJS.ProcessEnv): TokenServerE
   const create = env.TOKEN_SERVER_CREATE_DATABASE ?? '0';
   if (create !== '0' && create !== '1') {
     throw new TypeError(`TOKEN_SERVER_CREATE_DATABASE must be 1 or 0; got "${create}".`);
-  }
-  if ((env.REDIS_URL ?? '') !== '' && (env.POSTGRES_URL ?? '') !== '') {
-    throw new TypeError(
-      'Set POSTGRES_URL or REDIS_URL, not both: the Token Server keeps everything in one store.',
-    );
   }
   const app = env.TOKEN_SERVER_APP ?? 'on';
   if (app !== 'on' && app !== 'off') {

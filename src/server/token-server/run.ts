@@ -10,6 +10,7 @@ import { mountedAt } from '../app-host/mounted-at.js';
 import { prebuiltAppDir } from '../app-host/prebuilt-app.js';
 import { createPwaServer } from '../app-host/pwa-static-server.js';
 import { redisDurabilityProblems, RedisNotDurableError } from '../store/redis-durability.js';
+import { SplitStore } from '../store/split-store.js';
 import type { Store } from '../store/store.js';
 import { createTokenServer } from './app.js';
 import { clientIpBehindProxies } from './client-ip.js';
@@ -95,7 +96,14 @@ export async function runTokenServerProcess(env: NodeJS.ProcessEnv): Promise<voi
       logger.info(
         {
           url: `http://${environment.host}:${info.port}`,
-          store: environment.postgresUrl ? 'postgres' : environment.redisUrl ? 'redis' : 'sqlite',
+          store:
+            environment.postgresUrl && environment.redisUrl
+              ? 'postgres+redis'
+              : environment.postgresUrl
+                ? 'postgres'
+                : environment.redisUrl
+                  ? 'redis'
+                  : 'sqlite',
           ...(environment.serveApp ? { app: `${environment.publicUrl ?? ''}${APP_PATH}/` } : {}),
         },
         'token server listening',
@@ -161,56 +169,19 @@ async function closeConnections(server: Server): Promise<void> {
 }
 
 async function openStore(env: TokenServerEnvironment, logger: Logger): Promise<Store> {
-  if (env.postgresUrl !== null) return openPostgresStore(env.postgresUrl, logger);
-  if (env.redisUrl !== null) {
-    // Imported only when asked for: ioredis is an optional peer dependency.
-    const { RedisStore } = await import('../store/redis-store.js');
-    const redisStore = new RedisStore({
-      url: env.redisUrl,
-      onConnectionError: (error) => {
-        logger.warn({ err: error }, 'Redis connection error');
-      },
-    });
-    // Serve once Redis is up, so that rate limits are shared from the first request. If it is
-    // not up in 10 s, serve anyway: the store and the limits take Redis as it comes.
-    const up = await Promise.race([
-      redisStore.connected().then(() => true),
-      new Promise<false>((resolve) =>
-        setTimeout(() => {
-          resolve(false);
-        }, STORE_CONNECT_WAIT_MS).unref(),
-      ),
-    ]);
-    if (!up) {
-      // Not knowing whether this Redis keeps linked phones, the server does not serve on it.
-      await redisStore.close();
-      throw new Error(
-        `Redis at ${redactedUrl(env.redisUrl)} did not answer within ${STORE_CONNECT_WAIT_MS / 1000} s.`,
-      );
+  if (env.postgresUrl !== null && env.redisUrl !== null) {
+    // What must last in PostgreSQL, what may be lost in Redis (split-store.ts).
+    const durable = await openPostgresStore(env.postgresUrl, logger);
+    try {
+      const fast = await openRedisStore(env.redisUrl, env, logger, 'what may be lost');
+      return new SplitStore(durable, fast);
+    } catch (error) {
+      await durable.close();
+      throw error;
     }
-    const problems = redisDurabilityProblems(await redisStore.persistenceSettings());
-    if (problems.length > 0) {
-      if (!env.config.redis.acceptDataLoss) {
-        await redisStore.close();
-        throw new RedisNotDurableError(problems);
-      }
-      logger.warn({ problems }, 'Redis can lose linked phones; accepted by the configuration');
-    }
-    const markFound = await redisStore.markAndWatch(() => {
-      logger.error(
-        'Redis lost its data under the running server (restarted without persistence, or ' +
-          'flushed): linked phones are gone from it. /readyz answers 503 and phones are told to ' +
-          'try later. Restore Redis from a backup, or restart the servers to start over empty.',
-      );
-    });
-    if (!markFound) {
-      logger.warn(
-        'Redis holds no data of a Token Server yet: starting on it empty. If phones were linked ' +
-          'before, this Redis lost them.',
-      );
-    }
-    return redisStore;
   }
+  if (env.postgresUrl !== null) return openPostgresStore(env.postgresUrl, logger);
+  if (env.redisUrl !== null) return openRedisStore(env.redisUrl, env, logger, 'everything');
   const { SqliteStore } = await import('../store/sqlite-store.js');
   return new SqliteStore(env.databasePath, {
     create: env.createDatabase,
@@ -218,6 +189,66 @@ async function openStore(env: TokenServerEnvironment, logger: Logger): Promise<S
       logger.warn({ err: error }, 'SQLite checkpoint failed; it is tried again');
     },
   });
+}
+
+/**
+ * Redis (ioredis, an optional peer dependency, imported only when asked for), served once it is
+ * up, so that rate limits are shared from the first request. Holding `everything`, linked phones
+ * included, it must keep them: its persistence is checked, and a mark notices a Redis that lost
+ * its data. Holding only `what may be lost` (beside PostgreSQL), neither is needed.
+ */
+async function openRedisStore(
+  url: string,
+  env: TokenServerEnvironment,
+  logger: Logger,
+  holds: 'everything' | 'what may be lost',
+): Promise<Store> {
+  const { RedisStore } = await import('../store/redis-store.js');
+  const redisStore = new RedisStore({
+    url,
+    onConnectionError: (error) => {
+      logger.warn({ err: error }, 'Redis connection error');
+    },
+  });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const up = await Promise.race([
+    redisStore.connected().then(() => true),
+    new Promise<false>((resolve) => {
+      timer = setTimeout(() => {
+        resolve(false);
+      }, STORE_CONNECT_WAIT_MS);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (!up) {
+    await redisStore.close();
+    throw new Error(
+      `Redis at ${redactedUrl(url)} did not answer within ${STORE_CONNECT_WAIT_MS / 1000} s.`,
+    );
+  }
+  if (holds === 'what may be lost') return redisStore;
+  const problems = redisDurabilityProblems(await redisStore.persistenceSettings());
+  if (problems.length > 0) {
+    if (!env.config.redis.acceptDataLoss) {
+      await redisStore.close();
+      throw new RedisNotDurableError(problems);
+    }
+    logger.warn({ problems }, 'Redis can lose linked phones; accepted by the configuration');
+  }
+  const markFound = await redisStore.markAndWatch(() => {
+    logger.error(
+      'Redis lost its data under the running server (restarted without persistence, or ' +
+        'flushed): linked phones are gone from it. /readyz answers 503 and phones are told to ' +
+        'try later. Restore Redis from a backup, or restart the servers to start over empty.',
+    );
+  });
+  if (!markFound) {
+    logger.warn(
+      'Redis holds no data of a Token Server yet: starting on it empty. If phones were linked ' +
+        'before, this Redis lost them.',
+    );
+  }
+  return redisStore;
 }
 
 /**
