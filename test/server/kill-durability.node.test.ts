@@ -25,7 +25,7 @@ const BEFORE_THE_KILL = 12;
 
 /** The figures of a run, for the test's output (docs/deploy.md quotes them). */
 function describeWork(work: AcknowledgedWork): string {
-  return `${work.devices.length} phones linked and ${work.answers.length} logins accepted, all there after the restart; ${work.failures} calls refused meanwhile`;
+  return `${work.devices.length} phones linked and ${work.answers.length} logins accepted, all there afterwards; ${work.failures} calls refused meanwhile`;
 }
 
 function configFile(name: string, overrides: Parameters<typeof testConfig>[0] = {}): string {
@@ -103,6 +103,33 @@ describe('nothing acknowledged is lost to kill -9, under load', () => {
       t.diagnostic(describeWork(load.work));
     } finally {
       await server.stop();
+      await redis.stop();
+    }
+  });
+
+  it('Redis: one of two Token Server instances is killed; the other has everything it acknowledged', async (t) => {
+    const redis = await startRedisServer({ appendOnlyIn: mkdtempSync(join(directory, 'pair-')) });
+    const env = {
+      TOKEN_SERVER_CONFIG: configFile('pair'),
+      REDIS_URL: redis.url,
+      LOG_LEVEL: 'error',
+    };
+    const [a, b] = await Promise.all([startTokenServerProcess(env), startTokenServerProcess(env)]);
+    try {
+      const load = startLoad(a.url, WORKERS);
+      await until(
+        () =>
+          load.work.devices.length >= BEFORE_THE_KILL &&
+          load.work.answers.length >= BEFORE_THE_KILL,
+        'work acknowledged before the kill',
+        60_000,
+      );
+      await a.stop('SIGKILL');
+      await load.stop();
+      assert.deepEqual(await lostOf(b.url, load.work), []);
+      t.diagnostic(describeWork(load.work));
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
       await redis.stop();
     }
   });
