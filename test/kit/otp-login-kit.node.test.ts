@@ -285,6 +285,23 @@ describe('relying-party kit: status', () => {
     assert.equal((await held).status, 200);
   });
 
+  it("an outsider's poll of a login's id changes nothing about its pace", async () => {
+    const { kit, tokenServer } = setUpKit();
+    const browser = new TestBrowser(kit);
+    const outsider = new TestBrowser(kit, '203.0.113.9');
+    const { body } = await browser.start();
+    const controller = new AbortController();
+    const held = browser.request(`/otp-login/${body.id}?wait=20`, { signal: controller.signal });
+    await until(() => tokenServer.server.waiter.size === 1, 'the first poll held');
+    assert.equal((await outsider.poll('/otp-login', body.id)).status, 404);
+    // The owner's poll is still held: a second one is still too soon.
+    const second = await browser.poll('/otp-login', body.id);
+    assert.equal(second.status, 400);
+    assert.equal(second.body.error, 'slow_down');
+    controller.abort();
+    assert.equal((await held).status, 200);
+  });
+
   it('too many polls of one login get 429 with Retry-After', async () => {
     const { kit } = setUpKit({
       rateLimits: { statusPerLogin: { points: 3, durationSeconds: 60 } },

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createTestDevice } from '../support/test-device.js';
 import { nothingHappensFor, until } from '../support/until.js';
 import { decodeEnrollmentPayload, TRANSACTION_ID_PATTERN } from '../../src/protocol/index.js';
-import { BASE, testConfig, TokenServerFixture } from './token-server-fixture.js';
+import { BASE, OTHER_SECRET, testConfig, TokenServerFixture } from './token-server-fixture.js';
 
 /** A well-formed transaction id (a UUID v4) that no login ever had. */
 const NEVER_ISSUED_TRANSACTION = '3f2b6c1e-9d4a-4e8b-a1c7-52f0e6d9b834';
@@ -518,7 +518,7 @@ describe('rate limits', () => {
     }
   });
 
-  it('refuses an address that keeps sending wrong client credentials, even with right ones', async () => {
+  it('refuses a client id that keeps getting its secret wrong from an address, even with the right one', async () => {
     const limited = new TokenServerFixture(undefined, {
       rateLimits: {
         perIp: { points: 1000, durationSeconds: 60 },
@@ -531,10 +531,18 @@ describe('rate limits', () => {
         headers: { 'x-test-ip': ip },
         ...(secret === undefined ? {} : { secret }),
       });
+    const asOther = (ip: string) =>
+      limited.relyingParty('/users/alice/devices', {
+        headers: { 'x-test-ip': ip },
+        clientId: 'other',
+        secret: OTHER_SECRET,
+      });
     try {
       for (let i = 0; i < 3; i += 1) assert.equal((await from('192.0.2.66', 'guess')).status, 401);
       assert.equal((await from('192.0.2.66')).status, 429);
       assert.equal((await from('192.0.2.67')).status, 200);
+      // Another website behind the same address is not locked out by its neighbour's guesses.
+      assert.equal((await asOther('192.0.2.66')).status, 200);
     } finally {
       await limited.server.close();
     }
@@ -647,5 +655,61 @@ describe('CORS on the mobile API', () => {
     assert.match(allowed.headers.get('access-control-allow-headers') ?? '', /Request-Signature/i);
     const other = await preflight('https://evil.example');
     assert.equal(other.headers.get('access-control-allow-origin'), null);
+  });
+});
+
+describe('guessing client secrets over many client ids', () => {
+  it('locks the address once it failed ten times as often as one id may', async () => {
+    const limited = new TokenServerFixture(undefined, {
+      rateLimits: {
+        perIp: { points: 1000, durationSeconds: 60 },
+        perClient: { points: 1000, durationSeconds: 60 },
+        failedAuthPerIp: { points: 2, durationSeconds: 300 },
+      },
+    });
+    const guess = (clientId: string) =>
+      limited.relyingParty('/users/alice/devices', {
+        headers: { 'x-test-ip': '192.0.2.99' },
+        clientId,
+        secret: 'guess',
+      });
+    try {
+      // Each id may fail twice; twenty failures over ten ids use up the address's share.
+      for (let id = 0; id < 10; id += 1) {
+        for (let i = 0; i < 2; i += 1) assert.equal((await guess(`client-${id}`)).status, 401);
+      }
+      assert.equal((await guess('client-new')).status, 429);
+      const right = await limited.relyingParty('/users/alice/devices', {
+        headers: { 'x-test-ip': '192.0.2.99' },
+      });
+      assert.equal(right.status, 429, 'the whole address is braked now');
+    } finally {
+      await limited.server.close();
+    }
+  });
+});
+
+describe('every answer of the Token Server', () => {
+  it('says nosniff: successes, refusals, errors and unknown paths alike', async () => {
+    const login = await fixture.initialize();
+    const answers = [
+      await fixture.relyingParty(`/authenticate/transaction/${login.transaction_id}`),
+      await fixture.relyingParty('/authenticate/transaction/not-an-id'),
+      await fixture.relyingParty('/users/alice/devices', { secret: 'wrong' }),
+      await fixture.fetch(new Request(`${BASE}/nowhere`)),
+      await fixture.fetch(new Request(`${BASE}/readyz`)),
+      await fixture.fetch(
+        new Request(`${BASE}/api/mobile/v1/transactions/${login.transaction_id}/redeem`, {
+          method: 'POST',
+          body: 'x'.repeat(20_000),
+        }),
+      ),
+    ];
+    assert.deepEqual(
+      answers.map((answer) => answer.status),
+      [200, 404, 401, 404, 200, 413],
+    );
+    for (const answer of answers)
+      assert.equal(answer.headers.get('x-content-type-options'), 'nosniff');
   });
 });

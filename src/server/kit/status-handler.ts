@@ -75,7 +75,9 @@ export function statusHandler(parts: {
     const record = await store.get(id);
     // No cookie, another browser's cookie, another flow's id, or a finished login: one answer.
     if (record?.flow !== flow.kind || !binding.matches(request, record.bindingHash)) {
-      pacer.forget(id);
+      // Only a login that is gone loses its pace: an outsider's poll of a live login's id must
+      // change nothing about it (it would free a second held poll, or cut the interval short).
+      if (record === undefined) pacer.forget(id);
       return noSuchLogin(c);
     }
     const overLogin = await secondsOverLimit(limits.statusPerLogin, id);

@@ -17,6 +17,9 @@ import { mobileRoutes } from './routes/mobile.js';
 import { relyingPartyRoutes } from './routes/relying-party.js';
 import { StatusWaiter } from './status-waiter.js';
 import { storeFailureLog } from './store-failure-log.js';
+
+/** Wrong client credentials one address may send over all client ids, as a multiple of one id's. */
+const FAILED_AUTH_ADDRESS_FACTOR = 10;
 import { TransactionService } from './transaction-service.js';
 
 /** The largest request body the Token Server reads. */
@@ -72,6 +75,11 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
 
   const app = new Hono();
   app.use('*', requestLog(logger));
+  // Every answer is JSON or plain text for a program: no browser may sniff it into a script.
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('X-Content-Type-Options', 'nosniff');
+  });
   app.use(
     '*',
     bodySizeCap(MAX_BODY_BYTES, () => {
@@ -105,11 +113,24 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
       maxWaitSeconds: config.maxWaitSeconds,
       perClientLimit: config.rateLimits.perClient,
       rateCounters,
-      failedAuth: new FailureLimiter(
-        config.rateLimits.failedAuthPerIp,
-        'failed-auth',
-        rateCounters,
-      ),
+      failedAuth: {
+        // Per client id and address: a neighbour behind the same NAT who gets its own secret
+        // wrong locks only itself out, not every website at that address.
+        perClientAndAddress: new FailureLimiter(
+          config.rateLimits.failedAuthPerIp,
+          'failed-auth',
+          rateCounters,
+        ),
+        // And per address, ten times as many: guesses spread over many client ids stop too.
+        perAddress: new FailureLimiter(
+          {
+            ...config.rateLimits.failedAuthPerIp,
+            points: config.rateLimits.failedAuthPerIp.points * FAILED_AUTH_ADDRESS_FACTOR,
+          },
+          'failed-auth-address',
+          rateCounters,
+        ),
+      },
       clientIp: ipOf,
     }),
   );

@@ -64,21 +64,31 @@ export function relyingPartyRoutes(options: {
   perClientLimit: RateLimit;
   /** Where the per-client counters live: see Store.sharedRateCounters. */
   rateCounters: RateCounters;
-  failedAuth: FailureLimiter;
+  /** Brakes on guessing client secrets: see app.ts. */
+  failedAuth: { perClientAndAddress: FailureLimiter; perAddress: FailureLimiter };
   clientIp: (c: Parameters<MiddlewareHandler<Env>>[0]) => string | null;
 }): Hono<Env> {
   const app = new Hono<Env>();
 
   const authenticate: MiddlewareHandler<Env> = async (c, next) => {
-    const attempt = await options.failedAuth.begin(options.clientIp(c));
+    const ip = options.clientIp(c);
+    const header = c.req.header('authorization');
+    // The id as claimed, checked or not: whether an id exists must not change how it is counted.
+    const claimed = readBasicCredentials(header)?.id ?? '';
+    const claimedKey = `${sha256Hex(claimed).slice(0, 32)} ${ip ?? ''}`;
+    // A key that is locked answers 429 here, before its failures could count for the address.
+    const forClient = await options.failedAuth.perClientAndAddress.begin(
+      ip === null ? null : claimedKey,
+    );
+    const forAddress = await options.failedAuth.perAddress.begin(ip);
     let client: ClientConfig;
     try {
-      client = authenticateClient(options.clients, c.req.header('authorization'));
+      client = authenticateClient(options.clients, header);
     } catch (error) {
-      await attempt.failed();
+      await Promise.all([forClient.failed(), forAddress.failed()]);
       throw error;
     }
-    await attempt.succeeded();
+    await Promise.all([forClient.succeeded(), forAddress.succeeded()]);
     c.set('client', client);
     await next();
   };
@@ -165,19 +175,28 @@ export function relyingPartyRoutes(options: {
   return app;
 }
 
+/** The client id and secret of a Basic header, or undefined when it is not one. */
+function readBasicCredentials(
+  header: string | undefined,
+): { id: string; secret: string } | undefined {
+  // The scheme name is case-insensitive (RFC 9110); id and secret are form-encoded (RFC 6749).
+  const match = /^basic ([A-Za-z0-9+/=]{1,512})$/i.exec(header ?? '');
+  if (match?.[1] === undefined) return undefined;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 1) return undefined;
+  const id = formDecode(decoded.slice(0, colon));
+  const secret = formDecode(decoded.slice(colon + 1));
+  return id === undefined || secret === undefined ? undefined : { id, secret };
+}
+
 function authenticateClient(
   clients: readonly ClientConfig[],
   header: string | undefined,
 ): ClientConfig {
-  // The scheme name is case-insensitive (RFC 9110); id and secret are form-encoded (RFC 6749).
-  const match = /^basic ([A-Za-z0-9+/=]{1,512})$/i.exec(header ?? '');
-  if (match?.[1] === undefined) throw invalidClient();
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 1) throw invalidClient();
-  const id = formDecode(decoded.slice(0, colon));
-  const secret = formDecode(decoded.slice(colon + 1));
-  if (id === undefined || secret === undefined) throw invalidClient();
+  const credentials = readBasicCredentials(header);
+  if (credentials === undefined) throw invalidClient();
+  const { id, secret } = credentials;
   const secretHash = sha256Hex(secret);
   const client = clients.find((candidate) => candidate.id === id);
   // Compare even for an unknown id, so that timing does not tell which ids exist.
