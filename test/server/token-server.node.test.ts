@@ -497,6 +497,41 @@ describe('rate limits', () => {
     }
   });
 
+  it('counts a /64 or a /24 as one on the mobile API, so that rotating addresses do not escape it', async () => {
+    const limited = new TokenServerFixture(undefined, {
+      rateLimits: {
+        perIp: { points: 3, durationSeconds: 60 },
+        perClient: { points: 1000, durationSeconds: 60 },
+        perNetwork: { points: 5, durationSeconds: 60 },
+      },
+    });
+    const redeemFrom = async (ip: string) =>
+      (
+        await limited.fetch(
+          new Request(`${BASE}/api/mobile/v1/transactions/${NEVER_ISSUED_TRANSACTION}/redeem`, {
+            method: 'POST',
+            headers: { 'x-test-ip': ip },
+            body: '{}',
+          }),
+        )
+      ).status;
+    try {
+      // One IPv6 host, a new address of its /64 for every call: each address is under its 3.
+      const statuses = [];
+      for (let host = 1; host <= 6; host += 1)
+        statuses.push(await redeemFrom(`2001:db8:1:2::${host}`));
+      assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429]);
+      assert.equal(await redeemFrom('2001:db8:1:3::1'), 401, 'another /64 is served');
+      // The same for IPv4, by /24, with IPv4-mapped IPv6 counted as IPv4.
+      for (let host = 1; host <= 5; host += 1)
+        assert.equal(await redeemFrom(`203.0.113.${host}`), 401);
+      assert.equal(await redeemFrom('::ffff:203.0.113.77'), 429);
+      assert.equal(await redeemFrom('203.0.114.1'), 401);
+    } finally {
+      await limited.server.close();
+    }
+  });
+
   it('limits each client on the relying-party API, not its address', async () => {
     const limited = new TokenServerFixture(undefined, {
       rateLimits: {

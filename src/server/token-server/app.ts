@@ -17,6 +17,10 @@ import { mobileRoutes } from './routes/mobile.js';
 import { relyingPartyRoutes } from './routes/relying-party.js';
 import { StatusWaiter } from './status-waiter.js';
 import { storeFailureLog } from './store-failure-log.js';
+import { networkOf } from '../security/network-prefix.js';
+
+/** Mobile API calls one /24 or /64 may make, as a multiple of one address's, when not configured. */
+const NETWORK_LIMIT_FACTOR = 4;
 
 /** Wrong client credentials one address may send over all client ids, as a multiple of one id's. */
 const FAILED_AUTH_ADDRESS_FACTOR = 10;
@@ -157,6 +161,21 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
   app.use('/api/mobile/*', browserCors);
   // After CORS, so that a browser app can read a 429 and preflights are not counted.
   app.use('/api/mobile/*', rateLimit(config.rateLimits.perIp, ipOf, 'ip', rateCounters));
+  app.use(
+    '/api/mobile/*',
+    rateLimit(
+      config.rateLimits.perNetwork ?? {
+        points: config.rateLimits.perIp.points * NETWORK_LIMIT_FACTOR,
+        durationSeconds: config.rateLimits.perIp.durationSeconds,
+      },
+      (c) => {
+        const ip = ipOf(c);
+        return ip === null ? null : networkOf(ip);
+      },
+      'network',
+      rateCounters,
+    ),
+  );
   app.route(
     '/api/mobile/v1',
     mobileRoutes({ authenticator, transactions, enrollments, clientIp: ipOf }),

@@ -83,6 +83,11 @@ export const TokenServerConfigSchema = v.strictObject({
       perIp: RateLimitSchema,
       perClient: RateLimitSchema,
       failedAuthPerIp: v.optional(RateLimitSchema, { points: 20, durationSeconds: 300 }),
+      /**
+       * On the mobile API, per IPv4 /24 or IPv6 /64 beside `perIp`: one IPv6 host can use any
+       * address of its /64. Four times `perIp` when left out.
+       */
+      perNetwork: v.optional(RateLimitSchema),
     }),
     {
       perIp: { points: 600, durationSeconds: 60 },

@@ -1,5 +1,5 @@
 import Bowser from 'bowser';
-import { isIP } from 'node:net';
+import { ipVersionOf, networkOf } from '../security/network-prefix.js';
 
 /** What the phone shows about the browser that asked to log in. */
 export interface BrowserDescription {
@@ -48,27 +48,10 @@ function systemText({ name, version, versionName }: Bowser.Parser.OSDetails): st
  */
 export function sameNetwork(browserIp: string | null, phoneIp: string | null): boolean | null {
   if (browserIp === null || phoneIp === null) return null;
-  const a = normalizeIp(browserIp);
-  const b = normalizeIp(phoneIp);
-  if (a === null || b === null || a.family !== b.family) return a?.value === b?.value ? true : null;
-  return a.family === 4
-    ? a.value.split('.').slice(0, 3).join('.') === b.value.split('.').slice(0, 3).join('.')
-    : expandIpv6(a.value).slice(0, 4).join(':') === expandIpv6(b.value).slice(0, 4).join(':');
-}
-
-function normalizeIp(ip: string): { family: 4 | 6; value: string } | null {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  const value = mapped?.[1] ?? ip;
-  const family = isIP(value);
-  return family === 4 || family === 6 ? { family, value } : null;
-}
-
-function expandIpv6(ip: string): string[] {
-  const [head = '', tail = ''] = ip.split('::');
-  const left = head === '' ? [] : head.split(':');
-  const right = tail === '' ? [] : tail.split(':');
-  const missing = ip.includes('::') ? 8 - left.length - right.length : 0;
-  return [...left, ...Array<string>(missing).fill('0'), ...right].map((part) =>
-    part.toLowerCase().padStart(4, '0'),
-  );
+  const browser = networkOf(browserIp);
+  const phone = networkOf(phoneIp);
+  if (browser === null || phone === null) return null;
+  // An IPv4 and an IPv6 address say nothing about each other.
+  if (ipVersionOf(browserIp) !== ipVersionOf(phoneIp)) return null;
+  return browser === phone;
 }
