@@ -179,6 +179,19 @@ describe('<scanner-app> with a mocked Token Server', () => {
     await expectAxeClean(app as ScannerApp);
   });
 
+  it('warns when the network of the login is not known, as when it is another', async () => {
+    await useMock({ sameNetwork: null });
+    await linkBeforehand();
+    deepLink(mock.startLogin().code);
+    await mount();
+    const confirmation = await screen('confirm');
+    expect(textOf(confirmation)).to.include('Not known: it may be another network than this phone');
+    const network = Array.from(confirmation.shadowRoot?.querySelectorAll('dd') ?? []).find((dd) =>
+      dd.textContent.includes('Not known'),
+    );
+    expect(network?.classList.contains('warn'), 'shown as a warning').to.equal(true);
+  });
+
   it('shows the name the website gave the account, not its user id, on home and on a login', async () => {
     await useMock({ userId: 'u-7f3a9c21', displayName: 'Alice Example' });
     await linkBeforehand();

@@ -87,7 +87,7 @@ export const messagesEn = {
   networkLabel: 'Network',
   sameNetwork: 'The same network as this phone',
   otherNetwork: 'Another network than this phone',
-  networkUnknown: 'Not known',
+  networkUnknown: 'Not known: it may be another network than this phone',
   timeLabel: 'Time',
   messageLabel: 'Message from the website',
   accountLabel: 'Account',

@@ -83,7 +83,7 @@ export const messagesNl: Messages = {
   networkLabel: 'Netwerk',
   sameNetwork: 'Hetzelfde netwerk als deze telefoon',
   otherNetwork: 'Een ander netwerk dan deze telefoon',
-  networkUnknown: 'Niet bekend',
+  networkUnknown: 'Niet bekend: het kan een ander netwerk zijn dan deze telefoon',
   timeLabel: 'Tijd',
   messageLabel: 'Bericht van de website',
   accountLabel: 'Account',

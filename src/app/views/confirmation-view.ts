@@ -89,7 +89,7 @@ export class ConfirmationView extends LitElement {
         </div>
         <div>
           <dt>${m.networkLabel}</dt>
-          <dd class=${request.sameNetwork === false ? 'warn' : ''}>${network}</dd>
+          <dd class=${request.sameNetwork === true ? '' : 'warn'}>${network}</dd>
         </div>
         <div>
           <dt>${m.timeLabel}</dt>

@@ -1,5 +1,5 @@
 import Bowser from 'bowser';
-import { ipVersionOf, networkOf } from '../security/network-prefix.js';
+import { ipVersionOf, isUninformativeAddress, networkOf } from '../security/network-prefix.js';
 
 /** What the phone shows about the browser that asked to log in. */
 export interface BrowserDescription {
@@ -43,11 +43,14 @@ function systemText({ name, version, versionName }: Bowser.Parser.OSDetails): st
 
 /**
  * Whether the phone and the browser seem to share a network: the same IPv4 /24 or IPv6 /64.
- * A hint for the user ("this login comes from another network"), not a security check.
- * Unknown when either address is missing.
+ * A hint for the user ("this login comes from another network"), not a security check. Unknown
+ * (null, which the phone shows as a warning too) when it cannot honestly say: an address is
+ * missing, the two are of different IP versions, or either is one that says nothing (private,
+ * carrier NAT, loopback: see isUninformativeAddress).
  */
 export function sameNetwork(browserIp: string | null, phoneIp: string | null): boolean | null {
   if (browserIp === null || phoneIp === null) return null;
+  if (isUninformativeAddress(browserIp) || isUninformativeAddress(phoneIp)) return null;
   const browser = networkOf(browserIp);
   const phone = networkOf(phoneIp);
   if (browser === null || phone === null) return null;
