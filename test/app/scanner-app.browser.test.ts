@@ -170,6 +170,10 @@ describe('<scanner-app> with a mocked Token Server', () => {
     expect(text).to.include('Firefox 128 on Windows 10');
     expect(text).to.include('The same network as this phone');
     expect(text).to.include('alice@example.com at Demo Bank');
+    // What a relayed login leans on is said plainly: the browser names itself, and a code that
+    // someone sent is theirs.
+    expect(text).to.include('Browser (as it calls itself)');
+    expect(text).to.include('If someone sent you this code or asked you to scan it, deny');
     await expectAxeClean(app as ScannerApp);
     buttonIn(confirmation, 'Yes, log in').click();
     const result = await screen('result');

@@ -81,7 +81,7 @@ export const messagesEn = {
   confirmTitle: (site: string) => `Log in to ${site}?`,
   confirmIntro: 'Someone wants to log in with your account. Was it you?',
   siteLabel: 'Website',
-  browserLabel: 'Browser',
+  browserLabel: 'Browser (as it calls itself)',
   browserOnOs: (browser: string, os: string) => `${browser} on ${os}`,
   unknown: 'Unknown',
   networkLabel: 'Network',
@@ -93,7 +93,8 @@ export const messagesEn = {
   accountLabel: 'Account',
   numberQuestion: 'Which number does the website show?',
   numberRequired: 'Pick the number the website shows, or deny.',
-  denyHint: 'If you did not just try to log in, deny.',
+  denyHint:
+    'If you did not just try to log in, deny. If someone sent you this code or asked you to scan it, deny: they are trying to get into your account.',
   accept: 'Yes, log in',
   deny: 'No, deny',
 

@@ -77,7 +77,7 @@ export const messagesNl: Messages = {
   confirmTitle: (site) => `Inloggen bij ${site}?`,
   confirmIntro: 'Iemand wil inloggen met jouw account. Was jij dat?',
   siteLabel: 'Website',
-  browserLabel: 'Browser',
+  browserLabel: 'Browser (zoals die zichzelf noemt)',
   browserOnOs: (browser, os) => `${browser} op ${os}`,
   unknown: 'Onbekend',
   networkLabel: 'Netwerk',
@@ -89,7 +89,8 @@ export const messagesNl: Messages = {
   accountLabel: 'Account',
   numberQuestion: 'Welk getal toont de website?',
   numberRequired: 'Kies het getal dat de website toont, of weiger.',
-  denyHint: 'Probeerde je niet net in te loggen? Weiger dan.',
+  denyHint:
+    'Probeerde je niet net in te loggen? Weiger dan. Heeft iemand je deze code gestuurd of gevraagd hem te scannen? Weiger: die persoon probeert in je account te komen.',
   accept: 'Ja, inloggen',
   deny: 'Nee, weigeren',
 
