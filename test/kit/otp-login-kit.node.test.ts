@@ -342,6 +342,32 @@ describe('relying-party kit: status', () => {
     assert.equal((await other.start()).response.status, 201);
   });
 
+  it('counts starts per /64 and over all browsers, so that rotating addresses do not escape', async () => {
+    const { kit } = setUpKit({
+      rateLimits: {
+        startPerIp: { points: 2, durationSeconds: 60 },
+        startPerNetwork: { points: 3, durationSeconds: 60 },
+        startOverall: { points: 5, durationSeconds: 60 },
+      },
+    });
+    const startFrom = async (ip: string) =>
+      (
+        await new TestBrowser(kit, ip).request('/otp-login', {
+          method: 'POST',
+          headers: { Origin: SITE },
+        })
+      ).status;
+    // One IPv6 host, a new address of its /64 each time: each address is under its 2.
+    const statuses = [];
+    for (let host = 1; host <= 4; host += 1)
+      statuses.push(await startFrom(`2001:db8:7:7::${host}`));
+    assert.deepEqual(statuses, [201, 201, 201, 429]);
+    // Other networks start, until all browsers together reach the overall cap of 5.
+    assert.equal(await startFrom('198.51.100.8'), 201);
+    assert.equal(await startFrom('192.0.2.8'), 201);
+    assert.equal(await startFrom('203.0.113.8'), 429);
+  });
+
   it('sets the session once: a replayed poll after accepted gets nothing', async () => {
     const { kit, tokenServer, logins } = setUpKit();
     const phone = await tokenServer.enrollDevice('alice');

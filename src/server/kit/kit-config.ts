@@ -126,6 +126,16 @@ export interface OtpLoginKitConfig {
   rateLimits?: {
     /** Starts per browser IP. Default 30 per 60 s. */
     startPerIp?: KitRateLimit;
+    /**
+     * Starts per browser network (IPv4 /24, IPv6 /64), beside `startPerIp`: one IPv6 host can use
+     * any address of its /64. Default 120 per 60 s.
+     */
+    startPerNetwork?: KitRateLimit;
+    /**
+     * Starts from all browsers together: a cap on what a crowd of addresses can spend of the
+     * website's Token Server budget and the kit's store. Default 3000 per 60 s.
+     */
+    startOverall?: KitRateLimit;
     /** Status requests per browser IP. Default 300 per 60 s. */
     statusPerIp?: KitRateLimit;
     /** Status requests per login. Default 60 per 60 s. */

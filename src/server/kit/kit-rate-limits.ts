@@ -2,10 +2,14 @@ import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible'
 import type { RateCounters } from '../security/rate-counters.js';
 import type { KitRateLimit, OtpLoginKitConfig } from './kit-config.js';
 
-/** The kit's four rate limits. */
+/** The kit's rate limits. */
 export interface KitRateLimits {
   /** Starts per browser address. */
   readonly startPerIp: RateLimiterAbstract;
+  /** Starts per browser network (IPv4 /24, IPv6 /64). */
+  readonly startPerNetwork: RateLimiterAbstract;
+  /** Starts of all browsers together. */
+  readonly startOverall: RateLimiterAbstract;
   /** Polls per browser address. */
   readonly statusPerIp: RateLimiterAbstract;
   /** Polls per login. */
@@ -26,6 +30,14 @@ export function kitRateLimits(
     counters({ name, points: limit.points, durationSeconds: limit.durationSeconds });
   return {
     startPerIp: limiter('start', limits.startPerIp ?? { points: 30, durationSeconds: 60 }),
+    startPerNetwork: limiter(
+      'start-net',
+      limits.startPerNetwork ?? { points: 120, durationSeconds: 60 },
+    ),
+    startOverall: limiter(
+      'start-all',
+      limits.startOverall ?? { points: 3000, durationSeconds: 60 },
+    ),
     statusPerIp: limiter('ip', limits.statusPerIp ?? { points: 300, durationSeconds: 60 }),
     statusPerLogin: limiter('login', limits.statusPerLogin ?? { points: 60, durationSeconds: 60 }),
     callbackPerIp: limiter('cb', limits.callbackPerIp ?? { points: 600, durationSeconds: 60 }),

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { networkOf } from '../security/network-prefix.js';
 import type { Context } from 'hono';
 import { formatAppUrl, type StartLoginResponse } from '../../protocol/index.js';
 import { BindingCookie } from './binding-cookie.js';
@@ -39,7 +40,13 @@ export function startHandler(parts: {
     // CSRF: only this website's own pages may start a login and receive a binding cookie.
     if (!isSameOriginRequest(request, settings.publicOrigin)) return forbidden(c);
     const ip = clientAddress(request, context);
-    const over = await secondsOverLimit(limits.startPerIp, ip ?? 'unknown');
+    const over =
+      (await secondsOverLimit(limits.startPerIp, ip ?? 'unknown')) ??
+      (await secondsOverLimit(
+        limits.startPerNetwork,
+        (ip === undefined ? null : networkOf(ip)) ?? 'unknown',
+      )) ??
+      (await secondsOverLimit(limits.startOverall, 'all'));
     if (over !== undefined) return rateLimited(c, over);
     let userId: string | undefined;
     if (flow.userOf) {
