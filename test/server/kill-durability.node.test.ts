@@ -11,7 +11,7 @@ import { startPostgresServer } from '../support/postgres-server.js';
 import { startRedisServer } from '../support/redis-server.js';
 import { startTokenServerProcess } from '../support/token-server-process.js';
 import { until } from '../support/until.js';
-import { lostOf, startLoad, type AcknowledgedWork } from './acknowledged-work.js';
+import { lostOf, startLoad, type AcknowledgedWork, type Load } from './acknowledged-work.js';
 import { testConfig } from './token-server-fixture.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'otp-login-qr-kill-'));
@@ -22,6 +22,16 @@ after(() => {
 /** Callers at once, and how much each kind of work is acknowledged before the kill. */
 const WORKERS = 6;
 const BEFORE_THE_KILL = 12;
+
+/** Until the load has BEFORE_THE_KILL phones linked and as many logins accepted. */
+function untilAcknowledged(load: Load, what: string): Promise<void> {
+  return until(
+    () =>
+      load.work.devices.length >= BEFORE_THE_KILL && load.work.answers.length >= BEFORE_THE_KILL,
+    what,
+    60_000,
+  );
+}
 
 /** The figures of a run, for the test's output (docs/deploy.md quotes them). */
 function describeWork(work: AcknowledgedWork): string {
@@ -52,12 +62,7 @@ describe('nothing acknowledged is lost to kill -9, under load', () => {
     const first = await startTokenServerProcess(env);
     const port = Number(new URL(first.url).port);
     const load = startLoad(first.url, WORKERS);
-    await until(
-      () =>
-        load.work.devices.length >= BEFORE_THE_KILL && load.work.answers.length >= BEFORE_THE_KILL,
-      'work acknowledged before the kill',
-      60_000,
-    );
+    await untilAcknowledged(load, 'work acknowledged before the kill');
     await first.stop('SIGKILL');
     await load.stop();
 
@@ -83,13 +88,7 @@ describe('nothing acknowledged is lost to kill -9, under load', () => {
     });
     try {
       const load = startLoad(server.url, WORKERS);
-      await until(
-        () =>
-          load.work.devices.length >= BEFORE_THE_KILL &&
-          load.work.answers.length >= BEFORE_THE_KILL,
-        'work acknowledged before the kill',
-        60_000,
-      );
+      await untilAcknowledged(load, 'work acknowledged before the kill');
       await redis.kill();
       const failuresAtKill = load.work.failures;
       // The server refuses while Redis is away (fast: nothing waits in a queue) ...
@@ -117,13 +116,7 @@ describe('nothing acknowledged is lost to kill -9, under load', () => {
     const [a, b] = await Promise.all([startTokenServerProcess(env), startTokenServerProcess(env)]);
     try {
       const load = startLoad(a.url, WORKERS);
-      await until(
-        () =>
-          load.work.devices.length >= BEFORE_THE_KILL &&
-          load.work.answers.length >= BEFORE_THE_KILL,
-        'work acknowledged before the kill',
-        60_000,
-      );
+      await untilAcknowledged(load, 'work acknowledged before the kill');
       await a.stop('SIGKILL');
       await load.stop();
       assert.deepEqual(await lostOf(b.url, load.work), []);
@@ -145,13 +138,7 @@ describe('nothing acknowledged is lost to kill -9, under load', () => {
     });
     try {
       const load = startLoad(server.url, WORKERS);
-      await until(
-        () =>
-          load.work.devices.length >= BEFORE_THE_KILL &&
-          load.work.answers.length >= BEFORE_THE_KILL,
-        'work acknowledged before the kill',
-        60_000,
-      );
+      await untilAcknowledged(load, 'work acknowledged before the kill');
       await redis.kill();
       redis = await startRedisServer({ port: redis.port });
       const acknowledged = load.work.devices.length;
@@ -175,13 +162,7 @@ describe('nothing acknowledged is lost to kill -9, under load', () => {
     });
     try {
       const load = startLoad(server.url, WORKERS);
-      await until(
-        () =>
-          load.work.devices.length >= BEFORE_THE_KILL &&
-          load.work.answers.length >= BEFORE_THE_KILL,
-        'work acknowledged before the crash',
-        60_000,
-      );
+      await untilAcknowledged(load, 'work acknowledged before the crash');
       // 'immediate' ends every PostgreSQL process without a checkpoint: it recovers from its
       // write-ahead log on the next start, as after kill -9.
       await postgres.shutDown('immediate');

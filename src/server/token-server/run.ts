@@ -9,17 +9,14 @@ import pino, { type Logger } from 'pino';
 import { mountedAt } from '../app-host/mounted-at.js';
 import { prebuiltAppDir } from '../app-host/prebuilt-app.js';
 import { createPwaServer } from '../app-host/pwa-static-server.js';
-import { redisDurabilityProblems, RedisNotDurableError } from '../store/redis-durability.js';
-import { SplitStore } from '../store/split-store.js';
 import type { Store } from '../store/store.js';
 import { createTokenServer } from './app.js';
 import { clientIpBehindProxies } from './client-ip.js';
 import { loadTokenServerEnvironment, type TokenServerEnvironment } from './load-config.js';
+import { openStore } from './open-store.js';
 import { LOGGER_REDACTIONS, LOGGER_SERIALIZERS } from './request-log.js';
 
 const PURGE_INTERVAL_MS = 60_000;
-/** How long start-up waits for Redis or PostgreSQL; without it the server does not start. */
-const STORE_CONNECT_WAIT_MS = 10_000;
 /** How long a shutdown lets running requests finish. */
 const SHUTDOWN_GRACE_MS = 10_000;
 /** Finished transactions stay readable this long after they expire. */
@@ -166,130 +163,4 @@ async function closeConnections(server: Server): Promise<void> {
   }, SHUTDOWN_GRACE_MS);
   await closed;
   clearTimeout(cutOff);
-}
-
-async function openStore(env: TokenServerEnvironment, logger: Logger): Promise<Store> {
-  if (env.postgresUrl !== null && env.redisUrl !== null) {
-    // What must last in PostgreSQL, what may be lost in Redis (split-store.ts).
-    const durable = await openPostgresStore(env.postgresUrl, logger);
-    try {
-      const fast = await openRedisStore(env.redisUrl, env, logger, 'what may be lost');
-      return new SplitStore(durable, fast);
-    } catch (error) {
-      await durable.close();
-      throw error;
-    }
-  }
-  if (env.postgresUrl !== null) return openPostgresStore(env.postgresUrl, logger);
-  if (env.redisUrl !== null) return openRedisStore(env.redisUrl, env, logger, 'everything');
-  const { SqliteStore } = await import('../store/sqlite-store.js');
-  return new SqliteStore(env.databasePath, {
-    create: env.createDatabase,
-    onCheckpointError: (error) => {
-      logger.warn({ err: error }, 'SQLite checkpoint failed; it is tried again');
-    },
-  });
-}
-
-/**
- * Redis (ioredis, an optional peer dependency, imported only when asked for), served once it is
- * up, so that rate limits are shared from the first request. Holding `everything`, linked phones
- * included, it must keep them: its persistence is checked, and a mark notices a Redis that lost
- * its data. Holding only `what may be lost` (beside PostgreSQL), neither is needed.
- */
-async function openRedisStore(
-  url: string,
-  env: TokenServerEnvironment,
-  logger: Logger,
-  holds: 'everything' | 'what may be lost',
-): Promise<Store> {
-  const { RedisStore } = await import('../store/redis-store.js');
-  const redisStore = new RedisStore({
-    url,
-    onConnectionError: (error) => {
-      logger.warn({ err: error }, 'Redis connection error');
-    },
-  });
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const up = await Promise.race([
-    redisStore.connected().then(() => true),
-    new Promise<false>((resolve) => {
-      timer = setTimeout(() => {
-        resolve(false);
-      }, STORE_CONNECT_WAIT_MS);
-    }),
-  ]);
-  clearTimeout(timer);
-  if (!up) {
-    await redisStore.close();
-    throw new Error(
-      `Redis at ${redactedUrl(url)} did not answer within ${STORE_CONNECT_WAIT_MS / 1000} s.`,
-    );
-  }
-  if (holds === 'what may be lost') return redisStore;
-  const problems = redisDurabilityProblems(await redisStore.persistenceSettings());
-  if (problems.length > 0) {
-    if (!env.config.redis.acceptDataLoss) {
-      await redisStore.close();
-      throw new RedisNotDurableError(problems);
-    }
-    logger.warn({ problems }, 'Redis can lose linked phones; accepted by the configuration');
-  }
-  const markFound = await redisStore.markAndWatch(() => {
-    logger.error(
-      'Redis lost its data under the running server (restarted without persistence, or ' +
-        'flushed): linked phones are gone from it. /readyz answers 503 and phones are told to ' +
-        'try later. Restore Redis from a backup, or restart the servers to start over empty.',
-    );
-  });
-  if (!markFound) {
-    logger.warn(
-      'Redis holds no data of a Token Server yet: starting on it empty. If phones were linked ' +
-        'before, this Redis lost them.',
-    );
-  }
-  return redisStore;
-}
-
-/**
- * PostgreSQL (pg, an optional peer dependency, imported only when asked for): served once its
- * tables exist and it listens for changes, so that a wait held here hears answers given on any
- * instance; not at all if that takes longer than the Redis start-up wait.
- */
-async function openPostgresStore(url: string, logger: Logger): Promise<Store> {
-  const { PostgresStore } = await import('../store/postgres-store.js');
-  const store = new PostgresStore({
-    connectionString: url,
-    onConnectionError: (error) => {
-      logger.warn({ err: error }, 'PostgreSQL connection error');
-    },
-  });
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const up = await Promise.race([
-    store.listening().then(() => true),
-    new Promise<false>((resolve) => {
-      timer = setTimeout(() => {
-        resolve(false);
-      }, STORE_CONNECT_WAIT_MS);
-    }),
-  ]);
-  clearTimeout(timer);
-  if (!up || !store.readiness().ready) {
-    await store.close();
-    throw new Error(
-      `PostgreSQL at ${redactedUrl(url)} did not answer within ${STORE_CONNECT_WAIT_MS / 1000} s.`,
-    );
-  }
-  return store;
-}
-
-/** A store's URL without its password, for messages. */
-function redactedUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'REDIS_URL';
-  }
 }
