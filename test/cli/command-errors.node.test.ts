@@ -66,7 +66,7 @@ describe('otp-login-qr, when the machine is not as it expects', () => {
     });
     assert.equal(code, 1);
     assert.match(stderr, /The database file .*gone\/token-server\.db does not exist/);
-    assert.match(stderr, /otp-login-qr init.*TOKEN_SERVER_CREATE_DATABASE=1/s);
+    assert.match(stderr, /TOKEN_SERVER_CREATE_DATABASE=1.*otp-login-qr init/s);
     assert.match(stderr, /restore it from a backup/);
     assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
     await assert.rejects(stat(missing), { code: 'ENOENT' }, 'no empty database was made');

@@ -19,6 +19,7 @@ import type {
   TransitionResult,
 } from './records.js';
 import { redisFailure } from './redis-failure.js';
+import { settledWithin } from './settled-within.js';
 import { StoreError } from './store-error.js';
 import { storedDevice, storedEnrollment, storedTransaction } from './stored-records.js';
 import { answer, isUnchanged, redeem, redeemEnrollmentCode } from './transitions.js';
@@ -167,6 +168,8 @@ export class RedisStore implements Store {
   private readonly onConnectionError: (error: Error) => void;
   /** Whether the connection has been up once (see `connection`). */
   private everConnected: boolean;
+  /** The first connection, which every command of a store just made waits for. */
+  private firstConnection: Promise<void> | undefined;
   /** Set once the mark of markAndWatch is found gone. */
   private dataLost = false;
   private lookForMark: (() => Promise<void>) | undefined;
@@ -353,19 +356,11 @@ export class RedisStore implements Store {
    */
   private async untilSubscribed(): Promise<void> {
     if (this.subscribing === undefined) return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        reject(
-          new StoreError('unavailable', 'Redis is not reachable: changes cannot be announced.'),
-        );
-      }, FAIL_FAST.commandTimeout);
-    });
-    try {
-      await Promise.race([this.subscribing, late]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await settledWithin(
+      this.subscribing,
+      FAIL_FAST.commandTimeout,
+      () => new StoreError('unavailable', 'Redis is not reachable: changes cannot be announced.'),
+    );
   }
 
   /** Records the loss once, however many looks find it. */
@@ -627,17 +622,12 @@ export class RedisStore implements Store {
    */
   private async connection(): Promise<void> {
     if (this.redis.status === 'ready' || this.everConnected || this.closed) return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        reject(new StoreError('unavailable', 'Redis is not reachable.'));
-      }, FAIL_FAST.commandTimeout);
-    });
-    try {
-      await Promise.race([this.connected(), late]);
-    } finally {
-      clearTimeout(timer);
-    }
+    this.firstConnection ??= this.connected();
+    await settledWithin(
+      this.firstConnection,
+      FAIL_FAST.commandTimeout,
+      () => new StoreError('unavailable', 'Redis is not reachable.'),
+    );
   }
 
   private failure(error: unknown, what: string): StoreError {

@@ -24,10 +24,11 @@ export function openDatabaseFile(
     if (!create) {
       throw new StoreError(
         'unavailable',
-        `The database file ${path} does not exist. On a first start, create it: run ` +
-          '`otp-login-qr init`, or start once with TOKEN_SERVER_CREATE_DATABASE=1. If it existed ' +
-          'before, it was moved or deleted: restore it from a backup (`otp-login-qr backup` makes ' +
-          'them) rather than start over, or every linked phone is lost.',
+        `The database file ${path} does not exist. If this is the first start, start once with ` +
+          'TOKEN_SERVER_CREATE_DATABASE=1 to create it (`otp-login-qr init` creates it too, when ' +
+          'it writes a new configuration). If it existed before, it was moved or deleted: restore ' +
+          'it from a backup (`otp-login-qr backup` makes them) rather than start over, or every ' +
+          'linked phone is lost.',
       );
     }
     try {

@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import { redisDurabilityProblems, RedisNotDurableError } from '../store/redis-durability.js';
+import { settledWithin } from '../store/settled-within.js';
 import { SplitStore } from '../store/split-store.js';
 import type { Store } from '../store/store.js';
 import type { TokenServerEnvironment } from './load-config.js';
@@ -103,19 +104,13 @@ async function openPostgresStore(url: string, logger: Logger): Promise<Store> {
  * closes the store and fails, naming `what`: the server does not start on a store it cannot use.
  */
 async function untilUp(store: Store, up: Promise<void>, what: string): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const inTime = await Promise.race([
-    up.then(() => true),
-    new Promise<false>((resolve) => {
-      timer = setTimeout(() => {
-        resolve(false);
-      }, STORE_CONNECT_WAIT_MS);
-    }),
-  ]);
-  clearTimeout(timer);
-  if (!inTime || store.readiness?.().ready === false) {
+  const late = () => new Error(`${what} did not answer within ${STORE_CONNECT_WAIT_MS / 1000} s.`);
+  try {
+    await settledWithin(up, STORE_CONNECT_WAIT_MS, late);
+    if (store.readiness?.().ready === false) throw late();
+  } catch (error) {
     await store.close();
-    throw new Error(`${what} did not answer within ${STORE_CONNECT_WAIT_MS / 1000} s.`);
+    throw error;
   }
 }
 
