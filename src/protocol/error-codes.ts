@@ -105,6 +105,18 @@ export const SDK_ERRORS = {
     origin: 'otp-login-qr',
     description: 'Too many requests; try again after the time the server gave.',
   },
+  DEVICE_LINK_NOT_CONFIRMED: {
+    code: 10102,
+    origin: 'otp-login-qr',
+    description:
+      'This phone is linked, but the website has not confirmed the link yet: confirm there that it shows the same code.',
+  },
+  SHOWN_DETAILS_CHANGED: {
+    code: 10103,
+    origin: 'otp-login-qr',
+    description:
+      'The answer does not sign the details the Token Server sent for this request; nothing was recorded.',
+  },
   OTP_AUTHENTICATION_NOT_IN_PROGRESS: {
     code: 8053,
     origin: 'onegini-flutter',

@@ -2,10 +2,20 @@
  * Where a login stands, as the website tells the widget:
  * - `pending`: the QR is shown and nobody has scanned it;
  * - `scanned`: a phone redeemed the code and the user is deciding;
- * - `accepted` / `denied`: the user answered on the phone;
+ * - `confirm`: the phone is done, and the browser must confirm before it counts: type the code
+ *   the phone shows (a login's proof of presence, `confirm: 'enter_code'`), or say whether the
+ *   phone shows the same code as the page (linking a phone, `confirm: 'compare_code'`);
+ * - `accepted` / `denied`: the user answered on the phone (and confirmed in the browser);
  * - `expired`: the code's time ran out (or it was used up) before an answer.
  */
-export const LOGIN_STATUSES = ['pending', 'scanned', 'accepted', 'denied', 'expired'] as const;
+export const LOGIN_STATUSES = [
+  'pending',
+  'scanned',
+  'confirm',
+  'accepted',
+  'denied',
+  'expired',
+] as const;
 
 export type LoginStatus = (typeof LOGIN_STATUSES)[number];
 

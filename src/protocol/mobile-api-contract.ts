@@ -26,7 +26,64 @@ export const Hex128 = v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/));
 /** Text from the server that the phone shows; the SDK renders it as text, never as HTML. */
 const ShownText = v.pipe(v.string(), v.maxLength(1000));
 
-/** `POST /enrollments/{enrollment_id}`: links the key that signs the call to a user. */
+/** A six-digit code the user compares or types: a link's comparison code, a login's proof of presence. */
+export const ShortCode = v.pipe(v.string(), v.regex(/^\d{6}$/));
+
+/** An ISO 3166-1 alpha-2 country code, e.g. `NL`. */
+const CountryCode = v.pipe(v.string(), v.regex(/^[A-Z]{2}$/));
+
+/**
+ * Where the browser that asked (to log in, or to link a phone) seems to be, from the Token
+ * Server's IP database: a hint, never proof. Every field is null when unknown.
+ */
+export const RequesterPlace = v.object({
+  /** e.g. `Amsterdam`. */
+  city: v.nullable(ShownText),
+  country: v.nullable(CountryCode),
+  /** The network operator (the address's autonomous system), e.g. `KPN B.V.`. */
+  operator: v.nullable(ShownText),
+  /**
+   * Kilometres between the browser's place and the phone's, rounded; null when either place is
+   * not known to city level.
+   */
+  distance_km: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(40_100))),
+});
+export type RequesterPlace = v.InferOutput<typeof RequesterPlace>;
+
+/**
+ * `POST /enrollments/{enrollment_id}/preview`: what the app shows before it asks "Link this phone
+ * to …?". Changes nothing. Signed like an enrollment, by the key the phone will link with.
+ */
+export const MobileEnrollPreviewRequest = v.strictObject({
+  /** The enrollment secret from the code. */
+  secret: Hex128,
+  public_key: DevicePublicJwk,
+});
+export type MobileEnrollPreviewRequest = v.InferOutput<typeof MobileEnrollPreviewRequest>;
+
+/** 200 to a preview: the account, the site, and the browser that shows the linking page. */
+export const MobileEnrollPreviewResponse = v.object({
+  user_id: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
+  /** As in {@link MobileEnrollResponse}. */
+  display_name: v.nullable(ShownText),
+  site: ShownText,
+  /** The browser that started the linking, as it calls itself; null when unknown. */
+  browser: v.nullable(ShownText),
+  os: v.nullable(ShownText),
+  /** As in {@link MobileRedeemResponse}. */
+  same_network: v.nullable(v.boolean()),
+  place: v.nullable(RequesterPlace),
+  /** ISO 8601, on the server's clock: when the code stops working. */
+  expires_at: v.pipe(v.string(), v.isoTimestamp()),
+});
+export type MobileEnrollPreviewResponse = v.InferOutput<typeof MobileEnrollPreviewResponse>;
+
+/**
+ * `POST /enrollments/{enrollment_id}`: links the key that signs the call to a user, pending the
+ * website's confirmation: the phone shows `compare_code`, the linking page shows the same, and
+ * the user confirms on the website that they match. Until then the device answers no login
+ * (`link_not_confirmed`); if the user says they differ, the device is revoked.
+ */
 export const MobileEnrollRequest = v.strictObject({
   /** The enrollment secret from the code. */
   secret: Hex128,
@@ -52,6 +109,8 @@ export const MobileEnrollResponse = v.object({
   display_name: v.nullable(ShownText),
   /** The website's name. */
   site: ShownText,
+  /** The code the phone shows; the linking page shows the same. */
+  compare_code: ShortCode,
 });
 export type MobileEnrollResponse = v.InferOutput<typeof MobileEnrollResponse>;
 
@@ -74,6 +133,13 @@ export const MobileRedeemResponse = v.object({
   os: v.nullable(ShownText),
   /** Whether that browser and the phone share a /24 or /64; null when unknown. A hint. */
   same_network: v.nullable(v.boolean()),
+  /** Where that browser seems to be; null when the server has no IP database or no address. */
+  place: v.nullable(RequesterPlace),
+  /**
+   * True when an accept will need proof of presence: the phone then shows a code that the
+   * browser must type before the website logs it in.
+   */
+  presence_required: v.boolean(),
   /** ISO 8601. */
   requested_at: v.pipe(v.string(), v.isoTimestamp()),
   /** ISO 8601, on the server's clock. */
@@ -88,18 +154,37 @@ export const MobileAnswerRequest = v.strictObject({
   answer: v.picklist(['accept', 'deny']),
   /** Number matching: the number the user picked. Ignored for other requests. */
   number: v.optional(MatchNumber),
+  /**
+   * What you see is what you sign: `shownDigest()` of the redemption's answer, the details the
+   * phone displayed. The server refuses an answer whose digest is not that of what it sent
+   * (`shown_mismatch`), and keeps it with the answer.
+   */
+  shown: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
 });
 export type MobileAnswerRequest = v.InferOutput<typeof MobileAnswerRequest>;
 
-/** 200 to an answer: what was recorded (`denied` for an accept with the wrong number). */
-export const MobileAnswerResponse = v.object({ status: v.picklist(['accepted', 'denied']) });
+/**
+ * 200 to an answer: what was recorded (`denied` for an accept with the wrong number). An accept
+ * that needs proof of presence is recorded as `accepted` with a `presence_code`: the phone shows
+ * it, the browser types it, and only then does the website log the browser in.
+ */
+export const MobileAnswerResponse = v.object({
+  status: v.picklist(['accepted', 'denied']),
+  presence_code: v.optional(ShortCode),
+});
 export type MobileAnswerResponse = v.InferOutput<typeof MobileAnswerResponse>;
 
 /**
- * The three calls: the route under {@link MOBILE_API_BASE_PATH} (in MSW's and Hono's pattern
+ * The calls: the route under {@link MOBILE_API_BASE_PATH} (in MSW's and Hono's pattern
  * syntax; the Token Server's log names it), the status of success, and the bodies.
  */
 export const MOBILE_API_ENDPOINTS = {
+  previewEnrollment: {
+    route: '/enrollments/:enrollmentId/preview',
+    status: 200,
+    request: MobileEnrollPreviewRequest,
+    response: MobileEnrollPreviewResponse,
+  },
   enroll: {
     route: '/enrollments/:enrollmentId',
     status: 201,

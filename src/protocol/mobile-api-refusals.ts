@@ -52,6 +52,20 @@ export const MOBILE_API_REFUSALS = {
     errorCode: SDK_ERRORS.DEVICE_DEREGISTERED.code,
     description: SDK_ERRORS.DEVICE_DEREGISTERED.description,
   },
+  /** A phone whose link the website has not confirmed yet (the codes were not compared). */
+  link_not_confirmed: {
+    status: 403,
+    error: 'device_link_not_confirmed',
+    errorCode: SDK_ERRORS.DEVICE_LINK_NOT_CONFIRMED.code,
+    description: SDK_ERRORS.DEVICE_LINK_NOT_CONFIRMED.description,
+  },
+  /** An answer whose `shown` digest is not that of the details the server sent at redemption. */
+  shown_mismatch: {
+    status: 400,
+    error: 'shown_details_changed',
+    errorCode: SDK_ERRORS.SHOWN_DETAILS_CHANGED.code,
+    description: SDK_ERRORS.SHOWN_DETAILS_CHANGED.description,
+  },
   /** The enrollment code linked a phone already. */
   device_already_enrolled: {
     status: 409,

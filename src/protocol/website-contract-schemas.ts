@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { MAX_QR_TEXT_LENGTH } from './limits.js';
 import { LOGIN_STATUSES } from './login-status.js';
-import { WEBSITE_CONTRACT_LIMITS } from './website-contract.js';
+import { CONFIRM_KINDS, WEBSITE_CONTRACT_LIMITS } from './website-contract.js';
 
 /*
  * The website ↔ widget contract (website-contract.ts), as valibot schemas: every body a website
@@ -45,7 +45,10 @@ export const StartLoginResponseSchema = v.pipe(
   v.readonly(),
 );
 
-/** `GET {endpoint}/{id}` → 200. */
+/** A code of six digits: a link's comparison code, or a login's proof of presence. */
+const SixDigits = v.pipe(v.string(), v.regex(/^\d{6}$/));
+
+/** `GET {endpoint}/{id}` and `POST {endpoint}/{id}/confirm` → 200. */
 export const LoginStatusResponseSchema = v.pipe(
   v.object({
     status: v.picklist(LOGIN_STATUSES),
@@ -53,13 +56,42 @@ export const LoginStatusResponseSchema = v.pipe(
     interval: v.optional(IntervalSchema),
     /** Where the page goes after `accepted`. */
     redirect_to: v.optional(text(urlLength)),
+    /**
+     * With `confirm`: what the browser's user must do. `enter_code`: type the code the phone
+     * shows (proof of presence). `compare_code`: say whether the phone shows `compare_code`.
+     */
+    confirm: v.optional(v.picklist(CONFIRM_KINDS)),
+    /** With `confirm: 'compare_code'`: the code the page shows beside the phone's. */
+    compare_code: v.optional(SixDigits),
+    /** With `confirm: 'enter_code'` after a wrong code: how many tries are left. */
+    tries_left: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10))),
   }),
   v.check(
     (body) => body.status !== 'accepted' || body.redirect_to !== undefined,
     'An accepted login says where the page goes: redirect_to.',
   ),
+  v.check(
+    (body) => (body.status === 'confirm') === (body.confirm !== undefined),
+    'A confirm status, and only that, says what to confirm: confirm.',
+  ),
+  v.check(
+    (body) => (body.confirm === 'compare_code') === (body.compare_code !== undefined),
+    'A comparison, and only that, names the code to compare: compare_code.',
+  ),
   v.readonly(),
 );
+
+/**
+ * `POST {endpoint}/{id}/confirm` with the binding cookie, while the status is `confirm`: the code
+ * the user typed (`enter_code`), or whether the phone showed the page's code (`compare_code`).
+ * Answered with a {@link LoginStatusResponseSchema} (and, on `accepted`, the website's session),
+ * or 400 `invalid_request` for a body that is neither or does not fit the login's `confirm`.
+ */
+export const ConfirmRequestSchema = v.union([
+  v.strictObject({ code: SixDigits }),
+  v.strictObject({ matches: v.boolean() }),
+]);
+export type ConfirmRequest = v.InferOutput<typeof ConfirmRequestSchema>;
 
 /**
  * `GET {endpoint}/{id}` → 400 when the browser polls sooner than `interval` (or while another
@@ -80,6 +112,9 @@ export const SlowDownResponseSchema = v.pipe(
  * - `forbidden` (403): the start did not come from the website's own pages (its `Origin` is not
  *   the website's public origin);
  * - `unauthorized` (401): a second factor or a phone link started by nobody logged in;
+ * - `reauthentication_required` (401): a phone link asked for without a recent enough sign-in:
+ *   the website asks for the password (or a scan) again first;
+ * - `invalid_request` (400): a confirmation that is not one the login waits for;
  * - `not_found` (404): no such login in this browser: no binding cookie, another browser's, an
  *   unknown or forgotten id, or a login already used (the same body for all);
  * - `busy` (503, `Retry-After`): the website holds as many logins as it may;
@@ -89,6 +124,8 @@ export const SlowDownResponseSchema = v.pipe(
 export const WEBSITE_ERROR_STATUSES = {
   forbidden: 403,
   unauthorized: 401,
+  reauthentication_required: 401,
+  invalid_request: 400,
   not_found: 404,
   busy: 503,
   unavailable: 503,

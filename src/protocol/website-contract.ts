@@ -34,6 +34,10 @@ export type LoginStatusResponse = InferOutput<typeof LoginStatusResponseSchema>;
  */
 export type SlowDownResponse = InferOutput<typeof SlowDownResponseSchema>;
 
+/** What a `confirm` status asks of the browser's user (website-contract-schemas.ts). */
+export const CONFIRM_KINDS = ['enter_code', 'compare_code'] as const;
+export type ConfirmKind = (typeof CONFIRM_KINDS)[number];
+
 /** The longest wait (seconds) a browser may ask the website to hold a status request. */
 export const MAX_STATUS_WAIT_SECONDS = 60;
 
@@ -117,6 +121,19 @@ const STATUS_FIELDS: readonly FieldRule[] = [
   interval(false),
   ['status', true, isLoginStatus, `one of ${LOGIN_STATUSES.join(', ')}`],
   text('redirect_to', false, urlLength),
+  [
+    'confirm',
+    false,
+    (value) => (CONFIRM_KINDS as readonly unknown[]).includes(value),
+    `one of ${CONFIRM_KINDS.join(', ')}`,
+  ],
+  ['compare_code', false, (value) => typeof value === 'string' && /^\d{6}$/.test(value), 'six digits'],
+  [
+    'tries_left',
+    false,
+    (value) => Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 10,
+    'a whole number from 1 to 10',
+  ],
 ];
 
 const SLOW_DOWN_FIELDS: readonly FieldRule[] = [

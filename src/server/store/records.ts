@@ -6,8 +6,12 @@ import * as v from 'valibot';
  * the database gives nobody a usable transaction, OTP or enrollment code.
  */
 
-/** A transaction's stored state; `expired` is not stored, it follows from `expiresAt`. */
-export type TransactionState = 'created' | 'redeemed' | 'accepted' | 'denied';
+/**
+ * A transaction's stored state; `expired` is not stored, it follows from `expiresAt`.
+ * `awaiting_presence`: the phone accepted, and the browser must type the code the phone shows
+ * (proof of presence) before the transaction is `accepted`.
+ */
+export type TransactionState = 'created' | 'redeemed' | 'awaiting_presence' | 'accepted' | 'denied';
 
 /** The browser that asked for the login, as the website reported it. */
 export interface RequesterContext {
@@ -39,6 +43,15 @@ export interface TransactionRecord {
   readonly answeredAt: number | null;
   /** Why a denied transaction was not authenticated (Onegini's `not_authenticated_reason`). */
   readonly deniedReason: DeniedReason | null;
+  /**
+   * shownDigest() of the details the redemption sent the phone, set on redemption; the answer
+   * must carry the same. Null before redemption (and in records from before it existed).
+   */
+  readonly shownDigest: string | null;
+  /** While `awaiting_presence`: the SHA-256 of the code the phone shows. */
+  readonly presenceCodeHash: string | null;
+  /** While `awaiting_presence`: the codes the browser may still type. */
+  readonly presenceTriesLeft: number | null;
 }
 
 /** What a transaction is given when it starts; everything else begins empty. */
@@ -68,11 +81,20 @@ export function newTransactionRecord(fields: NewTransaction): TransactionRecord 
     redeemedAt: null,
     answeredAt: null,
     deniedReason: null,
+    shownDigest: null,
+    presenceCodeHash: null,
+    presenceTriesLeft: null,
   };
 }
 
-/** `not_accepted`: the user denied; `invalid_answer`: the user picked the wrong number. */
-export type DeniedReason = 'not_accepted' | 'invalid_answer';
+/**
+ * `not_accepted`: the user denied; `invalid_answer`: the user picked the wrong number;
+ * `presence_failed`: the browser typed a wrong proof-of-presence code too often.
+ */
+export type DeniedReason = 'not_accepted' | 'invalid_answer' | 'presence_failed';
+
+/** How a phone link ended: the website's user said the codes match, or that they differ. */
+export type LinkOutcome = 'confirmed' | 'refused';
 
 export interface EnrollmentRecord {
   readonly key: string;
@@ -81,10 +103,17 @@ export interface EnrollmentRecord {
   readonly userId: string;
   /** The name the website gave the account, which the phone shows (isDisplayName); absent if none. */
   readonly displayName?: string;
+  /** The browser that shows the linking page (absent in records from before it was kept). */
+  readonly requester?: RequesterContext;
   readonly createdAt: number;
+  /** Until the code is used: when it expires. Once used: the end of the wait for confirmation. */
   readonly expiresAt: number;
   /** The device that used the code; null while the code is unused. */
   readonly deviceId: string | null;
+  /** Set when a device used the code: what the phone and the linking page show. */
+  readonly compareCode?: string | null;
+  /** The website's word on the codes; null or absent while not given. */
+  readonly outcome?: LinkOutcome | null;
   readonly version: number;
 }
 
@@ -97,6 +126,17 @@ export interface DeviceRecord {
   readonly publicKeyJwk: string;
   readonly createdAt: number;
   readonly revokedAt: number | null;
+  /**
+   * When the website confirmed the link (the user compared the codes); null while pending: a
+   * pending device answers no login. Absent in records from before links were confirmed, which
+   * count as confirmed.
+   */
+  readonly confirmedAt?: number | null;
+}
+
+/** Whether a device may answer logins: not revoked, and its link confirmed. */
+export function isActiveDevice(device: DeviceRecord): boolean {
+  return device.revokedAt === null && device.confirmedAt !== null;
 }
 
 /** Why a state change was refused. */
@@ -147,13 +187,17 @@ export const TransactionRecordSchema = v.object({
   numberMatchCode: v.nullable(v.string()),
   createdAt: Time,
   expiresAt: Time,
-  state: v.picklist(['created', 'redeemed', 'accepted', 'denied']),
+  state: v.picklist(['created', 'redeemed', 'awaiting_presence', 'accepted', 'denied']),
   version: Version,
   deviceId: v.nullable(v.string()),
   userId: v.nullable(v.string()),
   redeemedAt: v.nullable(Time),
   answeredAt: v.nullable(Time),
-  deniedReason: v.nullable(v.picklist(['not_accepted', 'invalid_answer'])),
+  deniedReason: v.nullable(v.picklist(['not_accepted', 'invalid_answer', 'presence_failed'])),
+  // Absent in records written before these fields: read as null.
+  shownDigest: v.optional(v.nullable(Sha256Hex), null),
+  presenceCodeHash: v.optional(v.nullable(Sha256Hex), null),
+  presenceTriesLeft: v.optional(v.nullable(v.pipe(v.number(), v.safeInteger(), v.minValue(0))), null),
 }) satisfies v.GenericSchema<unknown, TransactionRecord>;
 
 export const EnrollmentRecordSchema = v.object({
@@ -162,9 +206,18 @@ export const EnrollmentRecordSchema = v.object({
   clientId: v.string(),
   userId: v.string(),
   displayName: v.optional(v.string()),
+  requester: v.optional(
+    v.object({
+      ipAddress: v.nullable(v.string()),
+      userAgent: v.nullable(v.string()),
+      languageCode: v.nullable(v.string()),
+    }),
+  ),
   createdAt: Time,
   expiresAt: Time,
   deviceId: v.nullable(v.string()),
+  compareCode: v.optional(v.nullable(v.pipe(v.string(), v.regex(/^\d{6}$/)))),
+  outcome: v.optional(v.nullable(v.picklist(['confirmed', 'refused']))),
   version: Version,
 }) satisfies v.GenericSchema<unknown, EnrollmentRecord>;
 
@@ -176,4 +229,5 @@ export const DeviceRecordSchema = v.object({
   publicKeyJwk: v.string(),
   createdAt: Time,
   revokedAt: v.nullable(Time),
+  confirmedAt: v.optional(v.nullable(Time)),
 }) satisfies v.GenericSchema<unknown, DeviceRecord>;

@@ -44,24 +44,69 @@ export interface Store {
    */
   redeemTransaction(
     key: string,
-    change: { otpHash: string; deviceId: string; userId: string; now: number },
+    change: {
+      otpHash: string;
+      deviceId: string;
+      userId: string;
+      now: number;
+      /** shownDigest() of what the server sends the phone; kept on the record. */
+      shownDigest: string;
+    },
   ): Promise<TransitionResult<TransactionRecord>>;
-  /** redeemed → accepted or denied, by the device that redeemed it, before it expires. */
+  /**
+   * redeemed → accepted or denied, by the device that redeemed it, before it expires. An accept
+   * with `presence` goes to `awaiting_presence` instead, with that code's hash, its tries, and
+   * `expiresAt` moved to `presence.expiresAt` (the time the browser has to type the code).
+   */
   answerTransaction(
     key: string,
-    change: { deviceId: string; accepted: boolean; now: number; deniedReason?: DeniedReason },
+    change: {
+      deviceId: string;
+      accepted: boolean;
+      now: number;
+      deniedReason?: DeniedReason;
+      presence?: { codeHash: string; tries: number; expiresAt: number };
+    },
+  ): Promise<TransitionResult<TransactionRecord>>;
+  /**
+   * The browser types the phone's proof-of-presence code: awaiting_presence → accepted when the
+   * hash matches; else one try fewer, and at none left → denied (`presence_failed`). Refused
+   * with `not_in_progress` for a transaction that awaits no code, `expired` after `expiresAt`,
+   * `already_handled` once accepted or denied.
+   */
+  provePresence(
+    key: string,
+    change: { codeHash: string; now: number },
   ): Promise<TransitionResult<TransactionRecord>>;
 
   /** Fails with `duplicate` when an enrollment with this key exists. */
   insertEnrollment(record: EnrollmentRecord): Promise<void>;
   getEnrollment(key: string): Promise<EnrollmentRecord | undefined>;
   /**
-   * Uses an enrollment code once and stores the device it enrolls, in one step. Fails with
-   * `duplicate`, and changes nothing, when a device with that id exists.
+   * Uses an enrollment code once and stores the device it enrolls (pending: `confirmedAt` null),
+   * in one step; the enrollment keeps the device's id and `compareCode`, and its `expiresAt`
+   * becomes `confirmBy`. Fails with `duplicate`, and changes nothing, when a device with that id
+   * exists.
    */
   redeemEnrollment(
     key: string,
-    change: { secretHash: string; device: DeviceRecord; now: number },
+    change: {
+      secretHash: string;
+      device: DeviceRecord;
+      now: number;
+      compareCode: string;
+      confirmBy: number;
+    },
+  ): Promise<TransitionResult<EnrollmentRecord>>;
+  /**
+   * The website's word on a used code, in one step for the enrollment and its device: `matches`
+   * sets the device's `confirmedAt` and the outcome `confirmed`; otherwise the device is revoked
+   * and the outcome is `refused`. Refused with `not_in_progress` while no device used the code,
+   * `already_handled` once an outcome is set, `expired` at or after `expiresAt`.
+   */
+  confirmEnrollment(
+    key: string,
+    change: { matches: boolean; now: number },
   ): Promise<TransitionResult<EnrollmentRecord>>;
 
   getDevice(id: string): Promise<DeviceRecord | undefined>;
