@@ -6,6 +6,7 @@ import {
   OneginiOtpAcceptDenyCallback,
   type BuildContext,
   type DeviceStorage,
+  type OneginiEnrollmentPreview,
   type OneginiUserProfile,
   type OtpAuthenticationRequest,
   type SoftwareName,
@@ -15,9 +16,13 @@ import { t } from './i18n/locale.js';
 import type {
   AccountView,
   AnswerDetail,
+  LinkPreviewView,
   LoginRequestView,
   OutcomeKind,
   OutcomeView,
+  PendingLinkView,
+  PlaceView,
+  PresenceCodeView,
 } from './view-models.js';
 
 /** What the session tells the screens while a login runs. */
@@ -26,6 +31,8 @@ export interface SessionEvents {
   onRequest(request: LoginRequestView): void;
   /** The SDK's closeAuthOtp: the confirmation screen is over. */
   onClose(): void;
+  /** The SDK's showPresenceCode: the accept needs the browser to type this code. */
+  onPresenceCode?(presenceCode: string): void;
 }
 
 /** The SDK's listener: hands openAuthOtp and closeAuthOtp to the app's screens. */
@@ -42,6 +49,10 @@ class AppListener extends OneginiEventListener {
     this.events.onRequest(toRequestView(message, request));
   }
 
+  override showPresenceCode(_context: BuildContext, presenceCode: string): void {
+    this.events.onPresenceCode?.(presenceCode);
+  }
+
   override closeAuthOtp(): void {
     this.events.onClose();
   }
@@ -54,6 +65,8 @@ class AppListener extends OneginiEventListener {
 export class AppSession {
   /** The site of the login on screen, for the result screen. */
   private siteName: string | undefined;
+  /** The code of proof of presence the SDK handed over for the login on screen. */
+  private presenceCode: string | undefined;
 
   private constructor(private readonly onegini: Onegini) {}
 
@@ -69,6 +82,9 @@ export class AppSession {
       onRequest(request) {
         session.siteName = request.siteName;
         events.onRequest(request);
+      },
+      onPresenceCode(presenceCode) {
+        session.presenceCode = presenceCode;
       },
       onClose() {
         events.onClose();
@@ -94,24 +110,53 @@ export class AppSession {
     );
   }
 
-  /** Links this phone with a "Link your phone" code; resolves with the site's name. */
-  async link(text: string): Promise<{ siteName: string } | OutcomeView> {
+  /**
+   * What a "Link your phone" code would link, from the Token Server, before anything is linked:
+   * the question the app asks first. A code that another phone used, or that expired, ends here.
+   */
+  async previewLink(text: string): Promise<LinkPreviewView | OutcomeView> {
     try {
-      const profile = await this.onegini.userClient.enrollMobileAuthentication(text);
-      return { siteName: profile.siteName ?? new URL(profile.tokenServerUrl).host };
+      return toLinkPreviewView(await this.onegini.userClient.previewEnrollment(text));
     } catch (error) {
       return outcomeOfError(error, 'link');
     }
   }
 
-  /** Runs a login from a scanned code to its end; the confirmation screen opens on the way. */
-  async login(text: string): Promise<OutcomeView> {
+  /**
+   * Links this phone with a "Link your phone" code, pending the website's confirmation: resolves
+   * with the code to compare with the linking page.
+   */
+  async link(text: string): Promise<PendingLinkView | OutcomeView> {
+    try {
+      const profile = await this.onegini.userClient.enrollMobileAuthentication(text);
+      return {
+        siteName: profile.siteName ?? new URL(profile.tokenServerUrl).host,
+        compareCode: profile.compareCode,
+      };
+    } catch (error) {
+      return outcomeOfError(error, 'link');
+    }
+  }
+
+  /**
+   * Runs a login from a scanned code to its end; the confirmation screen opens on the way. An
+   * accept that needs proof of presence ends with the code the browser must type.
+   */
+  async login(text: string): Promise<OutcomeView | PresenceCodeView> {
     this.siteName = undefined;
+    this.presenceCode = undefined;
     try {
       await this.onegini.userClient.mobileAuthWithOtp(text);
-      return { kind: 'accepted', siteName: this.siteName };
+      // Set by the listener while the flow ran (showPresenceCode comes before the flow resolves).
+      const { siteName, presenceCode } = this.flowNews();
+      if (presenceCode !== undefined && siteName !== undefined) {
+        return { siteName, presenceCode };
+      }
+      return { kind: 'accepted', siteName };
     } catch (error) {
       return { ...outcomeOfError(error, 'login'), siteName: this.siteName };
+    } finally {
+      this.presenceCode = undefined;
     }
   }
 
@@ -133,6 +178,11 @@ export class AppSession {
     } catch {
       // The flow has ended already (expired, or the network failed): login() reports how.
     }
+  }
+
+  /** What the listener heard during the login that just ended. */
+  private flowNews(): { siteName: string | undefined; presenceCode: string | undefined } {
+    return { siteName: this.siteName, presenceCode: this.presenceCode };
   }
 
   async unlink(profileId: string): Promise<void> {
@@ -160,8 +210,13 @@ function kindOfCode(code: number, during: 'login' | 'link'): OutcomeKind {
     case SDK_ERRORS.MOBILE_AUTHENTICATION_REQUEST_EXPIRED.code:
       return 'expired';
     case SDK_ERRORS.MOBILE_AUTHENTICATION_REQUEST_ALREADY_HANDLED.code:
-    case SDK_ERRORS.DEVICE_ALREADY_ENROLLED.code:
       return 'handled';
+    case SDK_ERRORS.DEVICE_ALREADY_ENROLLED.code:
+      // A "Link your phone" code is used once: if not by this phone, then by another one, which
+      // the linking page now offers to link. The owner must hear that, not "used already".
+      return during === 'link' ? 'link-used' : 'handled';
+    case SDK_ERRORS.DEVICE_LINK_NOT_CONFIRMED.code:
+      return during === 'login' ? 'link-not-confirmed' : 'link-failed';
     case SDK_ERRORS.NETWORK_CONNECTIVITY_PROBLEM.code:
     case SDK_ERRORS.SERVER_NOT_REACHABLE.code:
       return 'offline';
@@ -202,10 +257,34 @@ function toRequestView(message: string, request: OtpAuthenticationRequest): Logi
     browser: softwareText(request.browser),
     os: softwareText(request.os),
     sameNetwork: request.sameNetwork,
+    place: toPlaceView(request.place),
+    presenceRequired: request.presenceRequired,
     requestedAt: request.requestedAt,
     expiresAt: request.expiresAt,
     numberMatchChoices: request.numberMatchChoices,
     account: t().accountAt(accountNameOf(request.profile), site),
+  };
+}
+
+function toLinkPreviewView(preview: OneginiEnrollmentPreview): LinkPreviewView {
+  return {
+    siteName: preview.siteName,
+    accountName: preview.displayName ?? preview.userId,
+    browser: softwareText(preview.browser),
+    os: softwareText(preview.os),
+    sameNetwork: preview.sameNetwork,
+    place: toPlaceView(preview.place),
+    expiresAt: preview.expiresAt,
+  };
+}
+
+function toPlaceView(place: PlaceView | undefined): PlaceView | undefined {
+  if (place === undefined) return undefined;
+  return {
+    city: place.city,
+    country: place.country,
+    operator: place.operator,
+    distanceKm: place.distanceKm,
   };
 }
 

@@ -16,15 +16,62 @@ export interface AccountView {
   readonly active: boolean;
 }
 
+/**
+ * Where the Token Server's IP database places a browser: a hint, never proof. Every field is
+ * undefined when not known.
+ */
+export interface PlaceView {
+  readonly city?: string | undefined;
+  /** ISO 3166-1 alpha-2, e.g. `NL`. */
+  readonly country?: string | undefined;
+  /** The network operator, e.g. `KPN`. */
+  readonly operator?: string | undefined;
+  /** Kilometres between that place and this phone's. */
+  readonly distanceKm?: number | undefined;
+}
+
+/**
+ * The browser that asked (to log in, or to link this phone), as the Token Server describes it:
+ * what a relay or a stolen code leans on the user not reading.
+ */
+export interface RequesterView {
+  /** As the browser calls itself (its User-Agent): an attacker's browser says what it likes. */
+  readonly browser: string | undefined;
+  readonly os: string | undefined;
+  /** Same network as the phone: true, false, or not known (shown as a warning, like false). */
+  readonly sameNetwork: boolean | undefined;
+  readonly place: PlaceView | undefined;
+}
+
+/** A "Link your phone" code read before linking: what the app asks about. */
+export interface LinkPreviewView extends RequesterView {
+  readonly siteName: string;
+  /** The account's name the website gave, else its user id. */
+  readonly accountName: string;
+  readonly expiresAt: Date;
+}
+
+/** A phone linked pending the website's confirmation: the code both screens show. */
+export interface PendingLinkView {
+  readonly siteName: string;
+  /** Six digits. */
+  readonly compareCode: string;
+}
+
+/** An accepted login that the browser must still prove it is with the user at: the code to type. */
+export interface PresenceCodeView {
+  readonly siteName: string;
+  /** Six digits. */
+  readonly presenceCode: string;
+}
+
 /** A login waiting for the user's answer, from the Token Server's redeem response. */
-export interface LoginRequestView {
+export interface LoginRequestView extends RequesterView {
   readonly siteName: string;
   /** The website's message: plain text, rendered as text. */
   readonly message: string;
-  readonly browser: string | undefined;
-  readonly os: string | undefined;
-  /** Same network as the phone: true, false, or not known. */
-  readonly sameNetwork: boolean | undefined;
+  /** After Accept the phone shows a code that the browser must type (proof of presence). */
+  readonly presenceRequired: boolean;
   readonly requestedAt: Date;
   readonly expiresAt: Date;
   /** Number matching: the numbers to pick from. */
@@ -42,7 +89,11 @@ export type OutcomeKind =
   | 'not-linked'
   | 'offline'
   | 'error'
-  | 'link-failed';
+  | 'link-failed'
+  /** Another phone used this "Link your phone" code first. */
+  | 'link-used'
+  /** This phone is linked, but the website has not confirmed the link yet. */
+  | 'link-not-confirmed';
 
 export interface OutcomeView {
   readonly kind: OutcomeKind;

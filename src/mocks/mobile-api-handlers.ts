@@ -1,30 +1,42 @@
 import { http, HttpResponse, type RequestHandler } from 'msw';
 import * as v from 'valibot';
 import {
+  checkSignature,
+  decodeEnrollmentPayload,
   encodeCompactPayload,
   encodeQrText,
+  Hex128,
+  importDevicePublicKey,
   MatchNumber,
   MOBILE_API_BASE_PATH,
   MOBILE_API_ENDPOINTS,
   MOBILE_API_MAX_BODY_BYTES,
   MobileAnswerRequest,
   MobileApiRefusal,
+  MobileEnrollPreviewRequest,
   MobileRedeemRequest,
   numberMatchChoices,
   parseMobileApiBody,
   parseEnrollmentIdParam,
   parseTransactionIdParam,
+  PRESENCE_TRIES,
+  RequesterPlace,
+  ShortCode,
+  shownDigest,
   verifyDeviceCall,
   verifyEnrollmentCall,
   webCryptoVerifier,
+  type EnrollmentStatus,
   type KnownDevice,
   type MobileAnswerResponse,
   type MobileApiEndpoint,
+  type MobileEnrollPreviewResponse,
   type MobileEnrollResponse,
   type MobileRedeemResponse,
   type SignatureCheckOptions,
   type SignedHttpRequest,
 } from '../protocol/index.js';
+import { randomHex, randomShortCode } from './mock-random.js';
 
 /**
  * How the mocked Token Server answers the SDK (docs/token-server-api.md, "Mobile API"):
@@ -41,8 +53,10 @@ import {
  *
  * In every scenario the mock checks what the real server checks, with the same code (src/protocol's
  * mobile-api-checks.ts): the body cap, the request's shape, the signature (with the key the phone
- * enrolled through the mock), the clock skew, single-use nonces, OTPs and enrollment codes.
- * test/contract/ runs one suite against the mock (`accept-confirmed`) and the real server.
+ * enrolled through the mock), the clock skew, single-use nonces, OTPs and enrollment codes, links
+ * the website has not confirmed (403, 10102), and that an answer signs what the phone was shown
+ * (400, 10103). test/contract/ runs one suite against the mock (`accept-confirmed`) and the real
+ * server.
  */
 export type MobileApiScenario =
   | 'accept-confirmed'
@@ -56,6 +70,13 @@ export type MobileApiScenario =
   | 'device-deregistered'
   | 'server-error';
 
+/**
+ * When an accept needs proof of presence, as a login type of the Token Server says: `always`;
+ * `unless_same_network`, unless the browser and the phone are on the same network
+ * (`sameNetwork: true`); `never`.
+ */
+export type MockProofOfPresence = 'always' | 'unless_same_network' | 'never';
+
 export interface MobileApiMockOptions {
   /** The SDK's `tokenServerUrl`. Default `https://token-server.mock`. */
   readonly tokenServerUrl?: string;
@@ -65,16 +86,33 @@ export interface MobileApiMockOptions {
   readonly message?: string;
   /** The site name. Default `Demo Bank`. */
   readonly site?: string;
-  /** Default `Firefox 128`; null for "not recognised". */
+  /** The browser that asks (to log in, or to link a phone). Default `Firefox 128`; null for "not recognised". */
   readonly browser?: string | null;
   /** Default `Windows 10`; null for "not recognised". */
   readonly os?: string | null;
-  /** Default true. */
+  /** Default true; null for "not known". */
   readonly sameNetwork?: boolean | null;
+  /**
+   * Where that browser seems to be, as the Token Server's IP database would say (the wire's
+   * shape: `{city, country, operator, distance_km}`). Default null: no IP database.
+   */
+  readonly place?: RequesterPlace | null;
+  /** When an accept needs proof of presence. Default `never`, as the Token Server's login types. */
+  readonly proofOfPresence?: MockProofOfPresence;
+  /** How long the browser has to type the presence code after the accept, ms. Default 120 000. */
+  readonly presenceTimeToLiveMs?: number;
   /** How long a login code lives, ms. Default 60 000. */
   readonly timeToLiveMs?: number;
   /** How long an enrollment code lives, ms. Default 300 000. */
   readonly enrollmentTimeToLiveMs?: number;
+  /** How long the website has to confirm a link once a phone used the code, ms. Default 300 000. */
+  readonly enrollmentConfirmTimeToLiveMs?: number;
+  /**
+   * Default false: as on the Token Server, a phone's link waits for the website's confirmation
+   * (`mock.confirmLink(code)`), and until then its logins get 403 (10102). True: every link is
+   * confirmed at once, as if the user had compared the codes, for tests about logins alone.
+   */
+  readonly autoConfirmLinks?: boolean;
   /** The user of every enrollment. Default `alice@example.com`. */
   readonly userId?: string;
   /** The name every enrollment gives the account, as a website may. Default none (null). */
@@ -101,6 +139,8 @@ export interface MockLoginOptions {
   readonly numberMatchCode?: string;
   /** Second factor: only a phone linked to this user may redeem (others get 403, 9021). */
   readonly userId?: string;
+  /** When this login's accept needs proof of presence. */
+  readonly proofOfPresence?: MockProofOfPresence;
 }
 
 /** One call the mock received, in order. */
@@ -126,30 +166,55 @@ export interface MockLogin {
   readonly numberMatchCode?: string;
 }
 
-type LoginState = 'pending' | 'scanned' | 'accepted' | 'denied';
+/**
+ * Where a login stands, as the website sees it: `confirm` once the phone accepted a login that
+ * needs proof of presence, until the browser typed the phone's code.
+ */
+export type MockLoginState = 'pending' | 'scanned' | 'confirm' | 'accepted' | 'denied';
+
+/** Where a phone link stands, as the website reads it (the Token Server's enrollment status). */
+export interface MockEnrollmentState {
+  /** `pending` (unused), `confirm` (a phone used it), `accepted`, `denied` or `expired`. */
+  readonly status: EnrollmentStatus;
+  /** The device that used the code; null while none has. */
+  readonly deviceId: string | null;
+  /** While `confirm`: the code the phone shows, which the linking page shows too. */
+  readonly compareCode?: string;
+}
 
 interface Transaction {
   readonly otp: string;
   readonly createdAt: number;
-  readonly expiresAt: number;
+  expiresAt: number;
   readonly numberMatchCode: string | undefined;
   readonly requiredUserId: string | undefined;
-  state: LoginState;
+  readonly proofOfPresence: MockProofOfPresence | undefined;
+  state: MockLoginState;
   deviceId?: string;
+  /** What the redemption sent the phone, and its digest, which the answer must sign. */
+  shown?: { readonly details: MobileRedeemResponse; readonly digest: string };
+  /** While `confirm`: the code the browser must type, and the tries it has left. */
+  presence?: { readonly code: string; triesLeft: number };
 }
 
 interface Enrollment {
   readonly secret: string;
-  readonly expiresAt: number;
+  /** Until a phone used the code: when it expires; then: the end of the wait for the website. */
+  expiresAt: number;
   readonly userId: string;
   readonly displayName: string | null;
-  used: boolean;
+  /** The device that used the code, and the code it shows; undefined while unused. */
+  link?: { readonly deviceId: string; readonly compareCode: string };
+  /** The website's word on the codes. */
+  outcome?: 'confirmed' | 'refused';
 }
 
 interface Device {
   readonly id: string;
   readonly key: CryptoKey;
   readonly userId: string;
+  /** Whether the website confirmed the link; a pending device answers no login. */
+  confirmed: boolean;
   revoked: boolean;
 }
 
@@ -158,7 +223,9 @@ const DEFAULT_NUMBER_MATCH_CODE = '42';
 /**
  * A mocked Token Server mobile API for MSW: `setupWorker(...mock.handlers)` (browser) or
  * `setupServer(...mock.handlers)` (Node). Make codes for the SDK with `mock.enrollmentCode()` and
- * `mock.startLogin()`; read what happened in `mock.calls` and `mock.loginState(id)`.
+ * `mock.startLogin()`; play the website with `mock.confirmLink(code)` and
+ * `mock.provePresence(transactionId, code)`; read what happened in `mock.calls`,
+ * `mock.loginState(id)` and `mock.enrollmentState(code)`.
  */
 export class MobileApiMock {
   scenario: MobileApiScenario;
@@ -177,6 +244,8 @@ export class MobileApiMock {
 
   constructor(options: MobileApiMockOptions = {}) {
     if (options.numberMatchCode !== undefined) checkMatchNumber(options.numberMatchCode);
+    if (options.place !== undefined && options.place !== null) checkPlace(options.place);
+    if (options.proofOfPresence !== undefined) checkProofOfPresence(options.proofOfPresence);
     this.options = options;
     this.scenario = options.scenario ?? 'accept-confirmed';
     this.tokenServerUrl = (options.tokenServerUrl ?? 'https://token-server.mock').replace(
@@ -190,7 +259,7 @@ export class MobileApiMock {
       claimNonce: (scope, nonce, keepUntil) => this.claimNonce(scope, nonce, keepUntil),
     };
     const base = `${this.tokenServerUrl}${MOBILE_API_BASE_PATH}`;
-    this.handlers = (['enroll', 'redeem', 'answer'] as const).map((endpoint) =>
+    this.handlers = (['previewEnrollment', 'enroll', 'redeem', 'answer'] as const).map((endpoint) =>
       http.post(`${base}${MOBILE_API_ENDPOINTS[endpoint].route}`, ({ request, params }) =>
         this.handle(endpoint, String(params.enrollmentId ?? params.transactionId), request),
       ),
@@ -209,14 +278,48 @@ export class MobileApiMock {
         options.displayName !== undefined
           ? options.displayName
           : (this.options.displayName ?? null),
-      used: false,
     });
     return encodeCompactPayload({ kind: 'enrollment', format: 'compact', enrollmentId, secret });
+  }
+
+  /**
+   * Where the link of an enrollment code stands, as the website reads it; undefined for a code
+   * the mock did not make. `code` is the text `enrollmentCode()` returned, or its enrollment id.
+   */
+  enrollmentState(code: string): MockEnrollmentState | undefined {
+    const enrollment = this.enrollmentOf(code);
+    if (enrollment === undefined) return undefined;
+    const status = this.statusOf(enrollment);
+    return {
+      status,
+      deviceId: enrollment.link?.deviceId ?? null,
+      ...(status === 'confirm' && enrollment.link !== undefined
+        ? { compareCode: enrollment.link.compareCode }
+        : {}),
+    };
+  }
+
+  /**
+   * The website's user answered "Does your phone show this code?": `matches` confirms the link
+   * (the phone may log in), otherwise the phone that used the code is revoked (9002). Only once,
+   * and only while the link waits for it (`confirm`); false, and nothing changes, otherwise.
+   */
+  confirmLink(code: string, matches = true): boolean {
+    if (typeof matches !== 'boolean') throw new TypeError('matches must be true or false.');
+    const enrollment = this.enrollmentOf(code);
+    if (enrollment?.link === undefined || this.statusOf(enrollment) !== 'confirm') return false;
+    const device = this.devices.get(enrollment.link.deviceId);
+    if (device === undefined) return false;
+    enrollment.outcome = matches ? 'confirmed' : 'refused';
+    if (matches) device.confirmed = true;
+    else device.revoked = true;
+    return true;
   }
 
   /** Starts a login as a website would; `appUrl` is where the QR's URL points. */
   startLogin(appUrl = 'https://scan.example/', options: MockLoginOptions = {}): MockLogin {
     if (options.numberMatchCode !== undefined) checkMatchNumber(options.numberMatchCode);
+    if (options.proofOfPresence !== undefined) checkProofOfPresence(options.proofOfPresence);
     const transactionId = crypto.randomUUID();
     const otp = randomHex();
     const createdAt = this.now();
@@ -226,6 +329,7 @@ export class MobileApiMock {
       expiresAt: createdAt + (this.options.timeToLiveMs ?? 60_000),
       numberMatchCode: options.numberMatchCode,
       requiredUserId: options.userId,
+      proofOfPresence: options.proofOfPresence,
       state: 'pending',
     });
     const payload = { kind: 'authentication', format: 'compact', transactionId, otp } as const;
@@ -240,13 +344,39 @@ export class MobileApiMock {
     };
   }
 
-  /** Where a login stands: `pending`, `scanned`, `accepted`, `denied` or `expired`; undefined if unknown. */
-  loginState(transactionId: string): LoginState | 'expired' | undefined {
+  /**
+   * Where a login stands: `pending`, `scanned`, `confirm`, `accepted`, `denied` or `expired`;
+   * undefined if unknown.
+   */
+  loginState(transactionId: string): MockLoginState | 'expired' | undefined {
     const transaction = this.transactions.get(transactionId);
     if (transaction === undefined) return undefined;
     return isOpen(transaction) && this.now() >= transaction.expiresAt
       ? 'expired'
       : transaction.state;
+  }
+
+  /**
+   * The browser types the code the phone showed for a login that awaits proof of presence
+   * (`confirm`), as the website passes it on: the right code accepts the login; a wrong one
+   * costs one of {@link PRESENCE_TRIES} tries, and the last one denies it. A login that awaits no
+   * code is left as it is. Returns the login's state after the try; a code that is not six
+   * digits is a TypeError.
+   */
+  provePresence(transactionId: string, code: string): MockLoginState | 'expired' | undefined {
+    if (!v.is(ShortCode, code)) throw new TypeError('code must be six digits.');
+    const transaction = this.transactions.get(transactionId);
+    const presence = transaction?.presence;
+    if (this.loginState(transactionId) === 'confirm' && transaction && presence) {
+      if (code === presence.code) {
+        transaction.state = 'accepted';
+      } else {
+        presence.triesLeft -= 1;
+        if (presence.triesLeft <= 0) transaction.state = 'denied';
+      }
+      if (transaction.state !== 'confirm') transaction.presence = undefined;
+    }
+    return this.loginState(transactionId);
   }
 
   /** Revokes a linked phone, as the website may: its calls get 401 (9002). False if unknown. */
@@ -305,9 +435,9 @@ export class MobileApiMock {
     if (this.scenario === 'server-error') {
       return this.json({ error: 'server_error', error_description: 'The server failed.' }, 500);
     }
-    if (endpoint === 'enroll') {
+    if (endpoint === 'enroll' || endpoint === 'previewEnrollment') {
       parseEnrollmentIdParam(id);
-      return this.enroll(id, request);
+      return endpoint === 'enroll' ? this.enroll(id, request) : this.preview(id, request);
     }
     parseTransactionIdParam(id);
     if (this.scenario === 'device-deregistered') throw new MobileApiRefusal('device_deregistered');
@@ -316,39 +446,78 @@ export class MobileApiMock {
       (deviceId) => this.findDevice(deviceId),
       this.checks,
     );
+    // Only the phone itself learns that its link is pending: after its signature checked out.
+    if (!device.confirmed) throw new MobileApiRefusal('link_not_confirmed');
     return endpoint === 'redeem'
       ? this.redeem(id, device, request.body)
       : this.answer(id, device, request.body);
   }
 
+  /** What a code would link the phone to; changes nothing but the nonce. */
+  private async preview(enrollmentId: string, request: SignedHttpRequest): Promise<Response> {
+    // Checked as an enrollment is: the body, then the key that signs, then its signature.
+    const body = parseMobileApiBody(MobileEnrollPreviewRequest, request.body);
+    const publicKey = await importDevicePublicKey(body.public_key);
+    await checkSignature(
+      request,
+      webCryptoVerifier(publicKey),
+      `enroll:${body.public_key.x}`,
+      this.checks,
+    );
+    const enrollment = this.usableEnrollment(enrollmentId, body.secret);
+    const preview: MobileEnrollPreviewResponse = {
+      user_id: enrollment.userId,
+      display_name: enrollment.displayName,
+      site: this.site,
+      ...this.requester,
+      expires_at: new Date(enrollment.expiresAt).toISOString(),
+    };
+    return this.json(preview, MOBILE_API_ENDPOINTS.previewEnrollment.status);
+  }
+
   private async enroll(enrollmentId: string, request: SignedHttpRequest): Promise<Response> {
     const { body, publicKey } = await verifyEnrollmentCall(request, this.checks);
-    const enrollment = this.enrollments.get(enrollmentId);
-    if (enrollment?.secret !== body.secret) {
-      throw new MobileApiRefusal('request_not_found', 'This code to link a phone is unknown.');
-    }
-    if (enrollment.used) throw new MobileApiRefusal('device_already_enrolled');
-    if (this.now() >= enrollment.expiresAt) {
-      throw new MobileApiRefusal('request_expired', 'This code to link a phone expired.');
-    }
-    enrollment.used = true;
+    const enrollment = this.usableEnrollment(enrollmentId, body.secret);
+    const autoConfirm = this.options.autoConfirmLinks === true;
     const device: Device = {
       id: randomHex(),
       key: publicKey,
       userId: enrollment.userId,
+      confirmed: autoConfirm,
       revoked: false,
     };
     this.devices.set(device.id, device);
+    enrollment.link = { deviceId: device.id, compareCode: randomShortCode() };
+    enrollment.expiresAt = this.now() + (this.options.enrollmentConfirmTimeToLiveMs ?? 300_000);
+    if (autoConfirm) enrollment.outcome = 'confirmed';
     const linked: MobileEnrollResponse = {
       device_id: device.id,
       user_id: device.userId,
       display_name: enrollment.displayName,
-      site: this.options.site ?? 'Demo Bank',
+      site: this.site,
+      compare_code: enrollment.link.compareCode,
     };
     return this.json(linked, MOBILE_API_ENDPOINTS.enroll.status);
   }
 
-  private redeem(transactionId: string, device: Device, bytes: Uint8Array): Response {
+  /** The enrollment of a code that may still link a phone; the refusal of enrolling otherwise. */
+  private usableEnrollment(enrollmentId: string, secret: string): Enrollment {
+    const enrollment = this.enrollments.get(enrollmentId);
+    if (enrollment?.secret !== secret) {
+      throw new MobileApiRefusal('request_not_found', 'This code to link a phone is unknown.');
+    }
+    if (enrollment.link !== undefined) throw new MobileApiRefusal('device_already_enrolled');
+    if (this.now() >= enrollment.expiresAt) {
+      throw new MobileApiRefusal('request_expired', 'This code to link a phone expired.');
+    }
+    return enrollment;
+  }
+
+  private async redeem(
+    transactionId: string,
+    device: Device,
+    bytes: Uint8Array,
+  ): Promise<Response> {
     const { otp } = parseMobileApiBody(MobileRedeemRequest, bytes);
     const transaction = this.transactions.get(transactionId);
     if (transaction?.otp !== otp) throw new MobileApiRefusal('request_not_found');
@@ -363,45 +532,110 @@ export class MobileApiMock {
     if (!retry && transaction.requiredUserId !== undefined) {
       if (transaction.requiredUserId !== device.userId) throw new MobileApiRefusal('wrong_user');
     }
+    // A retry gets the very details of the first redemption, which the answer must sign.
+    if (transaction.shown === undefined) {
+      const details = this.shownDetails(transactionId, transaction);
+      transaction.shown = { details, digest: await shownDigest(details) };
+    }
     transaction.state = 'scanned';
     transaction.deviceId = device.id;
+    return this.json(transaction.shown.details, MOBILE_API_ENDPOINTS.redeem.status);
+  }
+
+  /** Everything the phone's confirmation screen shows. */
+  private shownDetails(transactionId: string, transaction: Transaction): MobileRedeemResponse {
     const numberMatchCode = this.numberMatchCodeOf(transaction);
-    const details: MobileRedeemResponse = {
+    const requester = this.requester;
+    const proofOfPresence = transaction.proofOfPresence ?? this.options.proofOfPresence ?? 'never';
+    return {
       transaction_id: transactionId,
       message: this.options.message ?? 'Log in to Demo Bank',
-      site: this.options.site ?? 'Demo Bank',
-      browser: this.options.browser === undefined ? 'Firefox 128' : this.options.browser,
-      os: this.options.os === undefined ? 'Windows 10' : this.options.os,
-      same_network: this.options.sameNetwork === undefined ? true : this.options.sameNetwork,
+      site: this.site,
+      ...requester,
+      presence_required:
+        proofOfPresence === 'always' ||
+        (proofOfPresence === 'unless_same_network' && requester.same_network !== true),
       requested_at: new Date(transaction.createdAt).toISOString(),
       expires_at: new Date(transaction.expiresAt).toISOString(),
       ...(numberMatchCode === undefined
         ? {}
         : { number_match_choices: numberMatchChoices(numberMatchCode) }),
     };
-    return this.json(details, MOBILE_API_ENDPOINTS.redeem.status);
   }
 
   private answer(transactionId: string, device: Device, bytes: Uint8Array): Response {
     const body = parseMobileApiBody(MobileAnswerRequest, bytes);
     const transaction = this.transactions.get(transactionId);
     if (transaction === undefined) throw new MobileApiRefusal('request_not_found');
-    if (transaction.state === 'accepted' || transaction.state === 'denied') {
+    if (transaction.state !== 'pending' && transaction.state !== 'scanned') {
       throw new MobileApiRefusal('already_handled');
     }
     if (this.scenario === 'expire-before-answer' || this.now() >= transaction.expiresAt) {
       throw new MobileApiRefusal('request_expired', 'The login request expired.');
     }
-    if (transaction.state === 'pending') throw new MobileApiRefusal('not_in_progress');
+    if (transaction.state === 'pending' || transaction.shown === undefined) {
+      throw new MobileApiRefusal('not_in_progress');
+    }
     if (transaction.deviceId !== device.id) {
       throw new MobileApiRefusal('already_handled', 'Another device is answering this request.');
     }
+    if (body.shown !== transaction.shown.digest) throw new MobileApiRefusal('shown_mismatch');
     const numberMatchCode = this.numberMatchCodeOf(transaction);
     const rightNumber = numberMatchCode === undefined || body.number === numberMatchCode;
     const accepted = body.answer === 'accept' && rightNumber && this.scenario !== 'deny';
-    transaction.state = accepted ? 'accepted' : 'denied';
-    const recorded: MobileAnswerResponse = { status: transaction.state };
+    if (!accepted) {
+      transaction.state = 'denied';
+      return this.answered({ status: 'denied' });
+    }
+    if (!transaction.shown.details.presence_required) {
+      transaction.state = 'accepted';
+      return this.answered({ status: 'accepted' });
+    }
+    // Proof of presence: the login waits for the browser to type the code the phone shows.
+    const presence = { code: randomShortCode(), triesLeft: PRESENCE_TRIES };
+    transaction.state = 'confirm';
+    transaction.presence = presence;
+    transaction.expiresAt = this.now() + (this.options.presenceTimeToLiveMs ?? 120_000);
+    return this.answered({ status: 'accepted', presence_code: presence.code });
+  }
+
+  private answered(recorded: MobileAnswerResponse): Response {
     return this.json(recorded, MOBILE_API_ENDPOINTS.answer.status);
+  }
+
+  private get site(): string {
+    return this.options.site ?? 'Demo Bank';
+  }
+
+  /** The browser that asks, as the Token Server describes it to the phone. */
+  private get requester(): Pick<MobileRedeemResponse, 'browser' | 'os' | 'same_network' | 'place'> {
+    const { browser, os, sameNetwork, place } = this.options;
+    return {
+      browser: browser === undefined ? 'Firefox 128' : browser,
+      os: os === undefined ? 'Windows 10' : os,
+      same_network: sameNetwork === undefined ? true : sameNetwork,
+      place: place ?? null,
+    };
+  }
+
+  private statusOf(enrollment: Enrollment): EnrollmentStatus {
+    if (enrollment.outcome === 'confirmed') return 'accepted';
+    if (enrollment.outcome === 'refused') return 'denied';
+    if (this.now() >= enrollment.expiresAt) return 'expired';
+    return enrollment.link === undefined ? 'pending' : 'confirm';
+  }
+
+  private enrollmentOf(code: string): Enrollment | undefined {
+    if (typeof code !== 'string') throw new TypeError('code must be an enrollment code or id.');
+    if (v.is(Hex128, code)) return this.enrollments.get(code);
+    let payload;
+    try {
+      payload = decodeEnrollmentPayload(code);
+    } catch (cause) {
+      throw new TypeError('Not an enrollment code.', { cause });
+    }
+    const enrollment = this.enrollments.get(payload.enrollmentId);
+    return enrollment?.secret === payload.secret ? enrollment : undefined;
   }
 
   /** The login's own number, else the scenario's (which may be switched on later). */
@@ -443,11 +677,23 @@ export class MobileApiMock {
 }
 
 function isOpen(transaction: Transaction): boolean {
-  return transaction.state === 'pending' || transaction.state === 'scanned';
+  return ['pending', 'scanned', 'confirm'].includes(transaction.state);
 }
 
 function checkMatchNumber(code: string): void {
   if (!v.is(MatchNumber, code)) throw new TypeError('numberMatchCode must be two digits.');
+}
+
+function checkPlace(place: RequesterPlace): void {
+  if (!v.is(RequesterPlace, place)) {
+    throw new TypeError('place must be {city, country, operator, distance_km}, each may be null.');
+  }
+}
+
+function checkProofOfPresence(rule: MockProofOfPresence): void {
+  if (!['always', 'unless_same_network', 'never'].includes(rule)) {
+    throw new TypeError("proofOfPresence must be 'always', 'unless_same_network' or 'never'.");
+  }
 }
 
 function parseJson(bytes: Uint8Array): unknown {
@@ -456,10 +702,4 @@ function parseJson(bytes: Uint8Array): unknown {
   } catch {
     return undefined;
   }
-}
-
-function randomHex(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) =>
-    byte.toString(16).padStart(2, '0'),
-  ).join('');
 }

@@ -14,6 +14,7 @@ import {
   type MobileAnswerRequest,
   type MobileAnswerResponse,
   type MobileApiEndpoint,
+  type MobileEnrollPreviewResponse,
   type MobileEnrollRequest,
   type MobileEnrollResponse,
   type MobileRedeemResponse,
@@ -59,6 +60,18 @@ export class MobileApiClient {
     private readonly clock: ServerClock,
   ) {}
 
+  /**
+   * What an enrollment code would link the device to, without linking it (signed, like the
+   * enrollment, by the key that will be linked).
+   */
+  previewEnrollment(
+    enrollmentId: string,
+    body: Omit<EnrollBody, 'device_name'>,
+    privateKey: CryptoKey,
+  ): Promise<MobileEnrollPreviewResponse> {
+    return this.call('previewEnrollment', enrollmentId, body, { privateKey, deviceId: '' });
+  }
+
   /** Links the device key to the user of an enrollment code (signed by the new key itself). */
   enroll(
     enrollmentId: string,
@@ -73,14 +86,20 @@ export class MobileApiClient {
     return this.call('redeem', transactionId, { otp }, signer);
   }
 
-  /** The user's answer; `number` is the picked number for number matching. */
+  /**
+   * The user's answer to what the phone showed: `shown` is `shownDigest()` of the redeem answer,
+   * and `number` the picked number for number matching.
+   */
   answer(
     signer: CallSigner,
     transactionId: string,
-    answer: MobileAnswerRequest['answer'],
-    number?: string,
+    answer: Omit<MobileAnswerRequest, 'number'> & { readonly number?: string | undefined },
   ): Promise<MobileAnswerResponse> {
-    const body = number === undefined ? { answer } : { answer, number };
+    const body: MobileAnswerRequest = {
+      answer: answer.answer,
+      ...(answer.number === undefined ? {} : { number: answer.number }),
+      shown: answer.shown,
+    };
     return this.call('answer', transactionId, body, signer);
   }
 

@@ -32,6 +32,24 @@ export abstract class OneginiEventListener {
   abstract closeAuthOtp(context: BuildContext): void;
 
   /**
+   * Proof of presence: the user accepted, and the Token Server wants the browser that is logging in
+   * to type `presenceCode` (six digits) before the website logs it in. Show the code, with the
+   * warning never to read it out or send it to anyone: someone who relays a login code needs it.
+   * Fires at most once per flow, after the accept was recorded and before `closeAuthOtp`;
+   * `mobileAuthWithOtp` then resolves as for any accept. Does nothing unless overridden.
+   */
+  showPresenceCode(
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- a no-op default to override
+    _context: BuildContext,
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- a no-op default to override
+    _presenceCode: string,
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- a no-op default to override
+    _request: OtpAuthenticationRequest,
+  ): void {
+    // Nothing by default: an app written for Onegini's plugin has no screen for it.
+  }
+
+  /**
    * A flow failed. Fires once for every rejection of `mobileAuthWithOtp` or
    * `enrollMobileAuthentication`, just before the promise rejects with the same error. The promise
    * is the place to handle it; this hook is for logging. Does nothing unless overridden.

@@ -1,4 +1,4 @@
-import { SDK_ERRORS } from '../protocol/index.js';
+import { SDK_ERRORS, shownDigest } from '../protocol/index.js';
 import { OneginiError, oneginiError } from './onegini-error.js';
 import type { BuildContext } from './onegini-event-listener.js';
 import { Onegini } from './onegini.js';
@@ -66,16 +66,25 @@ async function answer(
   choice: 'accept' | 'deny',
   number?: string,
 ): Promise<void> {
-  const { client } = runtime.requireStarted();
-  const request = flow.request;
-  const signer = flow.signer;
-  if (request === undefined || signer === undefined) {
+  const { client, listener } = runtime.requireStarted();
+  const { request, shown, signer } = flow;
+  if (request === undefined || shown === undefined || signer === undefined) {
     throw oneginiError('OTP_AUTHENTICATION_NOT_IN_PROGRESS');
   }
   flow.startAnswer();
   try {
-    const { status } = await client.answer(signer, request.transactionId, choice, number);
+    const recorded = await client.answer(signer, request.transactionId, {
+      answer: choice,
+      number,
+      shown: await shownDigest(shown),
+    });
+    const status = recorded.status;
     if (status === 'accepted' && choice === 'accept') {
+      // Proof of presence: the browser needs this code before the website logs it in. The
+      // screen that shows it comes before closeAuthOtp, so that the app can show it in place.
+      if (recorded.presence_code !== undefined) {
+        runtime.showPresenceCode(listener, recorded.presence_code, request);
+      }
       flow.finish({ transactionId: request.transactionId });
     } else if (status === 'denied') {
       flow.finish({

@@ -20,3 +20,13 @@ export interface OneginiUserProfile {
   readonly siteName?: string;
   readonly enrolledAt: Date;
 }
+
+/**
+ * The profile `enrollMobileAuthentication` resolves with: the new link, and the code to compare.
+ * The link is pending until the user confirms on the website's linking page that it shows the same
+ * code; until then the phone's logins are refused with 10102.
+ */
+export interface OneginiEnrolledUserProfile extends OneginiUserProfile {
+  /** Six digits the phone shows; the linking page shows the same, and the user confirms there. */
+  readonly compareCode: string;
+}

@@ -1,4 +1,5 @@
 import type { OneginiUserProfile } from './onegini-user-profile.js';
+import type { RequesterPlaceInfo } from './requester-place-info.js';
 
 /** A browser or operating system as the Token Server recognised it from the website's request. */
 export interface SoftwareName {
@@ -26,6 +27,14 @@ export interface OtpAuthenticationRequest {
    * undefined when the server could not tell.
    */
   readonly sameNetwork: boolean | undefined;
+  /** Where that browser seems to be; absent when the server does not know. */
+  readonly place?: RequesterPlaceInfo;
+  /**
+   * Whether an accept needs proof of presence: after Accept the phone shows a code (the listener's
+   * `showPresenceCode`) that the user types in the browser that is logging in. Say so on the
+   * screen before the user accepts.
+   */
+  readonly presenceRequired: boolean;
   readonly requestedAt: Date;
   /** When the request expires, on the Token Server's clock. */
   readonly expiresAt: Date;

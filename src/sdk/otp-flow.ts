@@ -1,3 +1,4 @@
+import type { MobileRedeemResponse } from '../protocol/index.js';
 import type { CallSigner } from './mobile-api-client.js';
 import type { OneginiError } from './onegini-error.js';
 import type { OtpAuthenticationRequest } from './otp-authentication-request.js';
@@ -12,6 +13,11 @@ export type OtpFlowState = 'redeeming' | 'waiting' | 'answering' | 'done';
 export class OtpFlow {
   state: OtpFlowState = 'redeeming';
   request: OtpAuthenticationRequest | undefined;
+  /**
+   * The redeem answer as received and checked: what the screen shows. The answer signs its
+   * digest (`shownDigest`), so that the Token Server records what the user approved.
+   */
+  shown: MobileRedeemResponse | undefined;
   signer: CallSigner | undefined;
   /** Settles with the transaction id (accepted and confirmed) or the error that ended the flow. */
   readonly outcome: Promise<string>;
@@ -32,11 +38,13 @@ export class OtpFlow {
   /** The request is on screen: wait for the answer, at most until `localDeadline` (ms). */
   wait(
     request: OtpAuthenticationRequest,
+    shown: MobileRedeemResponse,
     signer: CallSigner,
     localDeadline: number,
     onExpiry: () => void,
   ): void {
     this.request = request;
+    this.shown = shown;
     this.signer = signer;
     this.state = 'waiting';
     const delay = Math.min(Math.max(localDeadline - Date.now(), 0), MAX_TIMER_MS);

@@ -1,7 +1,14 @@
-import { isDisplayName, type MobileRedeemResponse } from '../protocol/index.js';
+import {
+  isDisplayName,
+  type MobileEnrollPreviewResponse,
+  type MobileRedeemResponse,
+  type RequesterPlace,
+} from '../protocol/index.js';
 import type { StoredProfile } from './device-storage.js';
+import type { OneginiEnrollmentPreview } from './onegini-enrollment-preview.js';
 import type { OneginiUserProfile } from './onegini-user-profile.js';
 import type { OtpAuthenticationRequest, SoftwareName } from './otp-authentication-request.js';
+import type { RequesterPlaceInfo } from './requester-place-info.js';
 
 // Internal: turns stored and wire data into the SDK's public types.
 
@@ -28,6 +35,8 @@ export function toRequest(
     browser: softwareName(redeemed.browser),
     os: softwareName(redeemed.os),
     sameNetwork: redeemed.same_network ?? undefined,
+    ...optional('place', placeInfo(redeemed.place)),
+    presenceRequired: redeemed.presence_required,
     requestedAt: new Date(redeemed.requested_at),
     expiresAt: new Date(redeemed.expires_at),
     ...(redeemed.number_match_choices === undefined
@@ -50,4 +59,46 @@ export function softwareName(text: string | null): SoftwareName | undefined {
     return { name: match[1], version: match[2] };
   }
   return { name: text.trim() };
+}
+
+export function toEnrollmentPreview(
+  preview: MobileEnrollPreviewResponse,
+): OneginiEnrollmentPreview {
+  return {
+    siteName: preview.site,
+    userId: preview.user_id,
+    // As at enrollment: a name that could read as something else is not shown.
+    ...(isDisplayName(preview.display_name) ? { displayName: preview.display_name } : {}),
+    ...optional('browser', softwareName(preview.browser)),
+    ...optional('os', softwareName(preview.os)),
+    ...optional('sameNetwork', preview.same_network ?? undefined),
+    ...optional('place', placeInfo(preview.place)),
+    expiresAt: new Date(preview.expires_at),
+  };
+}
+
+/**
+ * The server's place without its nulls; undefined when it knows nothing. A name that breaks the
+ * rule of display names is left out, as for the browser: the phone shows it as evidence.
+ */
+export function placeInfo(place: RequesterPlace | null): RequesterPlaceInfo | undefined {
+  if (place === null) return undefined;
+  const info: RequesterPlaceInfo = {
+    ...optional('city', shownName(place.city)),
+    ...optional('country', place.country ?? undefined),
+    ...optional('operator', shownName(place.operator)),
+    ...optional('distanceKm', place.distance_km ?? undefined),
+  };
+  return Object.keys(info).length === 0 ? undefined : info;
+}
+
+function shownName(text: string | null): string | undefined {
+  if (text === null) return undefined;
+  const trimmed = text.trim();
+  return isDisplayName(trimmed) ? trimmed : undefined;
+}
+
+/** `{ [key]: value }`, or `{}` for undefined: an optional property that is absent, not undefined. */
+function optional<K extends string, T>(key: K, value: T | undefined): { [P in K]?: T } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: T };
 }

@@ -15,6 +15,17 @@ export interface StartedApplication {
 }
 
 /**
+ * A code the app previewed, and the key that signed the preview: the enrollment of that code
+ * links this key, so that the key the server saw in the preview is the one it links. Only the
+ * last preview is kept, in memory; the private key is not extractable.
+ */
+export interface PreviewedLink {
+  readonly enrollmentId: string;
+  readonly secret: string;
+  readonly keys: CryptoKeyPair;
+}
+
+/**
  * The state one `Onegini` instance shares between its user client and the accept/deny callback.
  * Internal: not exported from the package.
  */
@@ -25,6 +36,8 @@ export class SdkRuntime {
   flow: OtpFlow | undefined;
   /** Whether an enrollment is running; there is at most one. */
   enrolling = false;
+  /** The key the last preview was signed with, for the enrollment of the same code. */
+  previewedLink: PreviewedLink | undefined;
 
   start(listener: OneginiEventListener, config: ResolvedConfig): void {
     const clock = new ServerClock();
@@ -50,6 +63,16 @@ export class SdkRuntime {
   openAuthOtp(listener: OneginiEventListener, request: OtpAuthenticationRequest): void {
     callListener(() => {
       listener.openAuthOtp(this.context, request.message, request);
+    });
+  }
+
+  showPresenceCode(
+    listener: OneginiEventListener,
+    presenceCode: string,
+    request: OtpAuthenticationRequest,
+  ): void {
+    callListener(() => {
+      listener.showPresenceCode(this.context, presenceCode, request);
     });
   }
 

@@ -9,9 +9,10 @@ import {
 import { exportPublicJwk, generateDeviceKey, newNonce } from './device-key.js';
 import type { StoredProfile } from './device-storage.js';
 import { OneginiError, oneginiError } from './onegini-error.js';
-import type { OneginiUserProfile } from './onegini-user-profile.js';
+import type { OneginiEnrollmentPreview } from './onegini-enrollment-preview.js';
+import type { OneginiEnrolledUserProfile, OneginiUserProfile } from './onegini-user-profile.js';
 import { OtpFlow } from './otp-flow.js';
-import { toPublicProfile, toRequest } from './profile-mapping.js';
+import { toEnrollmentPreview, toPublicProfile, toRequest } from './profile-mapping.js';
 import { defaultDeviceName } from './resolved-config.js';
 import type { SdkRuntime, StartedApplication } from './sdk-runtime.js';
 
@@ -80,7 +81,7 @@ export class UserClient {
       }
       const request = toRequest(redeemed, toPublicProfile(profile));
       const deadline = application.clock.toLocal(request.expiresAt.getTime()) + EXPIRY_GRACE_MS;
-      flow.wait(request, signer, deadline, () => {
+      flow.wait(request, redeemed, signer, deadline, () => {
         flow.finish({
           error: oneginiError(
             'MOBILE_AUTHENTICATION_REQUEST_EXPIRED',
@@ -101,16 +102,52 @@ export class UserClient {
   }
 
   /**
-   * Links this device to the user of a website's "Link your phone" code: makes a new
-   * non-extractable device key, registers its public key with the Token Server, and stores the
-   * profile. The first profile becomes the authenticated one. Rejects with 10018 for a code that
-   * is not an enrollment code (before any network call), 9016 for a used code, 10100 when expired,
-   * 10013 for an unknown one, 9007 while another enrollment or a login runs.
+   * What a website's "Link your phone" code would link this device to, for the app to ask "Link
+   * this phone to {account} at {site}?" before it links: the account, the site, and the browser,
+   * network and place of the linking page. Links nothing and changes nothing on the server.
+   *
+   * The call is signed by a new device key, which `enrollMobileAuthentication` of the same code
+   * then links: the server sees the same key ask and link. Rejects as enrolling does: 10018 for a
+   * code that is not an enrollment code (before any network call), 9016 for a used code, 10100
+   * when expired, 10013 for an unknown one.
    */
-  async enrollMobileAuthentication(qrText: string): Promise<OneginiUserProfile> {
-    if (typeof qrText !== 'string') {
-      throw new TypeError('qrText must be the scanned text (a string).');
+  async previewEnrollment(qrText: string): Promise<OneginiEnrollmentPreview> {
+    checkQrText(qrText);
+    const application = this.requireStarted();
+    try {
+      const payload = decodeEnrollmentCode(qrText);
+      const keys = await generateDeviceKey();
+      const preview = await application.client.previewEnrollment(
+        payload.enrollmentId,
+        { secret: payload.secret, public_key: await exportPublicJwk(keys.publicKey) },
+        keys.privateKey,
+      );
+      this.runtime.previewedLink = {
+        enrollmentId: payload.enrollmentId,
+        secret: payload.secret,
+        keys,
+      };
+      return toEnrollmentPreview(preview);
+    } catch (error) {
+      return this.fail(application, asOneginiError(error));
     }
+  }
+
+  /**
+   * Links this device to the user of a website's "Link your phone" code: registers a new
+   * non-extractable device key with the Token Server (the one that signed the preview of this
+   * code, if the app previewed it), and stores the profile. The first profile becomes the
+   * authenticated one.
+   *
+   * Resolves with the profile and its `compareCode`: the phone shows it, the linking page shows
+   * the same, and the user confirms there. Until the website confirmed, the phone's logins are
+   * refused with 10102; if the user says the codes differ, the website revokes the link (9002).
+   * Rejects with 10018 for a code that is not an enrollment code (before any network call), 9016
+   * for a used code, 10100 when expired, 10013 for an unknown one, 9007 while another enrollment
+   * or a login runs.
+   */
+  async enrollMobileAuthentication(qrText: string): Promise<OneginiEnrolledUserProfile> {
+    checkQrText(qrText);
     const application = this.requireStarted();
     if (this.runtime.busy) {
       return this.fail(
@@ -121,7 +158,7 @@ export class UserClient {
     this.runtime.enrolling = true;
     try {
       const payload = decodeEnrollmentCode(qrText);
-      const keys = await generateDeviceKey();
+      const keys = this.takePreviewedKeys(payload) ?? (await generateDeviceKey());
       const enrolled = await application.client.enroll(
         payload.enrollmentId,
         {
@@ -147,7 +184,7 @@ export class UserClient {
       if ((await this.currentProfile(application))?.profileId === stored.profileId) {
         await storage.setAuthenticatedProfileId(stored.profileId);
       }
-      return toPublicProfile(stored);
+      return { ...toPublicProfile(stored), compareCode: enrolled.compare_code };
     } catch (error) {
       return this.fail(application, asOneginiError(error));
     } finally {
@@ -204,6 +241,15 @@ export class UserClient {
     }
   }
 
+  /** The key of the last preview, if it was of this very code; used once. */
+  private takePreviewedKeys(payload: EnrollmentPayload): CryptoKeyPair | undefined {
+    const previewed = this.runtime.previewedLink;
+    this.runtime.previewedLink = undefined;
+    const same =
+      previewed?.enrollmentId === payload.enrollmentId && previewed.secret === payload.secret;
+    return same ? previewed.keys : undefined;
+  }
+
   private requireStarted(): StartedApplication {
     return this.runtime.requireStarted();
   }
@@ -226,6 +272,12 @@ export class UserClient {
   private fail(application: StartedApplication, error: OneginiError): never {
     this.runtime.eventError(application.listener, error);
     throw error;
+  }
+}
+
+function checkQrText(qrText: unknown): asserts qrText is string {
+  if (typeof qrText !== 'string') {
+    throw new TypeError('qrText must be the scanned text (a string).');
   }
 }
 

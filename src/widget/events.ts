@@ -1,3 +1,4 @@
+import type { ConfirmKind } from '../protocol/website-contract.js';
 import type { OtpLoginQrStatus } from './login-poll-controller.js';
 import type { OtpLoginQrError } from './otp-login-qr-error.js';
 
@@ -10,6 +11,16 @@ export interface OtpLoginQrStatusDetail {
 /** `otp-login-qr-scanned`: a phone redeemed the code; `code` is the number to pick there. */
 export interface OtpLoginQrScannedDetail {
   readonly code: string | undefined;
+}
+
+/**
+ * `otp-login-qr-confirm`: the phone is done, and the element asks the user to confirm in the
+ * browser: `enter_code`, type the code the phone shows (a login's proof of presence), or
+ * `compare_code`, say whether the phone shows `compareCode` too (linking a phone).
+ */
+export interface OtpLoginQrConfirmDetail {
+  readonly kind: ConfirmKind;
+  readonly compareCode?: string | undefined;
 }
 
 /**
@@ -34,6 +45,7 @@ export interface OtpLoginQrErrorDetail {
 export interface OtpLoginQrEventMap {
   'otp-login-qr-status': CustomEvent<OtpLoginQrStatusDetail>;
   'otp-login-qr-scanned': CustomEvent<OtpLoginQrScannedDetail>;
+  'otp-login-qr-confirm': CustomEvent<OtpLoginQrConfirmDetail>;
   'otp-login-qr-accepted': CustomEvent<OtpLoginQrAcceptedDetail>;
   'otp-login-qr-denied': CustomEvent<Record<string, never>>;
   'otp-login-qr-expired': CustomEvent<OtpLoginQrExpiredDetail>;

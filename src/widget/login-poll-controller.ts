@@ -6,17 +6,28 @@ import {
   parseStartLoginResponse,
   WebsiteContractError,
   type LoginStatusResponse,
+  type SlowDownResponse,
   type StartLoginResponse,
 } from '../protocol/website-contract.js';
+import type { ConfirmRequest } from '../protocol/website-contract-schemas.js';
 import { OtpLoginQrError } from './otp-login-qr-error.js';
 import { readJson } from './read-json.js';
 
 /**
  * Where the element stands: `idle` before it starts or after `stop()`, `loading` while it asks for
- * a first code, then the login's own statuses, or `error` when the website breaks the contract.
+ * a first code, then the login's own statuses (`confirm`: the browser's user must confirm what the
+ * phone shows), or `error` when the website breaks the contract.
  */
 export type OtpLoginQrStatus =
-  'idle' | 'loading' | 'pending' | 'scanned' | 'accepted' | 'denied' | 'expired' | 'error';
+  | 'idle'
+  | 'loading'
+  | 'pending'
+  | 'scanned'
+  | 'confirm'
+  | 'accepted'
+  | 'denied'
+  | 'expired'
+  | 'error';
 
 /** What the controller needs from its element. */
 export interface LoginPollOptions {
@@ -77,6 +88,11 @@ export class LoginPollController implements ReactiveController {
   redirectTo: string | undefined;
   /** Why the status is `error`. */
   error: OtpLoginQrError | undefined;
+  /**
+   * The website's last `confirm` answer in this run: its `confirm` says what to ask,
+   * `compare_code` the code to compare, `tries_left` the tries left after a wrong code.
+   */
+  confirmation: LoginStatusResponse | undefined;
 
   private readonly _host: ReactiveControllerHost;
   private readonly _options: LoginPollOptions;
@@ -142,7 +158,7 @@ export class LoginPollController implements ReactiveController {
     // Out of the page nothing runs; connecting starts the login.
     this._syncedEndpoint = this._connected ? this._options.endpoint() : undefined;
     if (!this._connected) return;
-    this.login = this.redirectTo = this.error = undefined;
+    this.login = this.redirectTo = this.error = this.confirmation = undefined;
     this.rotations = this._failures = 0;
     if (this._syncedEndpoint) {
       this._setStatus('loading');
@@ -168,6 +184,43 @@ export class LoginPollController implements ReactiveController {
     return this.rotations >= this._options.maxRotations();
   }
 
+  /**
+   * Sends the user's confirmation while the status is `confirm`: the code typed from the phone
+   * (`{code}`, six digits) or whether the phone shows the page's code (`{matches}`). The answer
+   * counts as a status answer. False, and nothing sent, when the website asks for no such thing,
+   * when the code is not six digits, or while an earlier confirmation is on its way.
+   */
+  confirm(confirmation: ConfirmRequest): boolean {
+    const { login } = this;
+    const body =
+      'code' in confirmation
+        ? /^\d{6}$/.test(confirmation.code) && { code: confirmation.code }
+        : typeof confirmation.matches === 'boolean' && { matches: confirmation.matches };
+    if (
+      !login ||
+      !body ||
+      this.status !== 'confirm' ||
+      this.confirmation?.confirm !== ('code' in body ? 'enter_code' : 'compare_code') ||
+      (this._request && !this._requestIsPoll)
+    )
+      return false;
+    const sentAt = Date.now();
+    // The held poll is aborted: one request at a time, and the confirmation's answer is newer.
+    void this._send(
+      `${this._statusUrl(login)}/confirm`,
+      [200],
+      readStatus,
+      (answer) => {
+        this._handleAnswer(answer, sentAt);
+      },
+      (cause) => {
+        this._fail(asNetworkError(cause));
+      },
+      JSON.stringify(body),
+    );
+    return true;
+  }
+
   /** Seconds before the current QR's end at which it is replaced; 0 for the last one. */
   private _lead(): number {
     return this.login && !this.isLastCode() ? rotationLead(this.login.expires_in) : 0;
@@ -175,7 +228,11 @@ export class LoginPollController implements ReactiveController {
 
   /** Whether a QR is on screen and the controller polls for its status. */
   private _isPolling(): boolean {
-    return this.status === 'pending' || this.status === 'scanned';
+    return this.status === 'pending' || this.status === 'scanned' || this.status === 'confirm';
+  }
+
+  private _statusUrl(login: StartLoginResponse): string {
+    return `${this._options.endpoint()}/${encodeURIComponent(login.id)}`;
   }
 
   private _cancel(): void {
@@ -219,6 +276,7 @@ export class LoginPollController implements ReactiveController {
   /**
    * One request to the website, in place of any other (never two in flight), JSON wanted;
    * credentials are fetch's default, `same-origin`: the website's own cookies, nobody else's.
+   * With a `body` (JSON, or '' for none), a POST.
    * A failed network, a timeout, 429 or a server error goes to `retry`, with the answer if there
    * is one. Any other status than `expected`, or a body that `read` refuses, is the error state.
    * A body that `read` accepts goes to `handle`. An answer to a request that is no longer the
@@ -230,18 +288,19 @@ export class LoginPollController implements ReactiveController {
     read: (body: unknown, response: Response) => T,
     handle: (value: T) => void,
     retry: (cause: unknown, response?: Response) => void,
-    method?: 'POST',
+    body?: string,
   ): Promise<void> {
     this._abortRequest();
     clearTimeout(this._timer);
     const request = (this._request = new AbortController());
-    this._requestIsPoll = !method;
+    this._requestIsPoll = body === undefined;
     let response: Response | undefined;
     let value: T;
     try {
       response = await fetch(url, {
-        method,
-        headers: { accept: 'application/json' },
+        method: body === undefined ? 'GET' : 'POST',
+        headers: body ? { accept: JSON_TYPE, 'content-type': JSON_TYPE } : { accept: JSON_TYPE },
+        body: body || null,
         signal: request.signal,
       });
       if (isRetryable(response) || !expected.includes(response.status)) {
@@ -249,9 +308,9 @@ export class LoginPollController implements ReactiveController {
         void response.body?.cancel();
         throw httpError(response);
       }
-      const body = await readJson(response);
+      const json = await readJson(response);
       if (this._request !== request) return;
-      value = read(body, response);
+      value = read(json, response);
     } catch (cause) {
       if (this._request !== request) return;
       this._request = undefined;
@@ -297,14 +356,10 @@ export class LoginPollController implements ReactiveController {
             void this._requestLogin();
           });
         } else {
-          this._fail(
-            cause instanceof OtpLoginQrError
-              ? cause
-              : new OtpLoginQrError('network', 'The website cannot be reached.', { cause }),
-          );
+          this._fail(asNetworkError(cause));
         }
       },
-      'POST',
+      '',
     );
   }
 
@@ -334,20 +389,11 @@ export class LoginPollController implements ReactiveController {
         : wanted;
     const sentAt = Date.now();
     void this._send(
-      `${this._options.endpoint()}/${encodeURIComponent(login.id)}?wait=${wait}`,
+      `${this._statusUrl(login)}?wait=${wait}`,
       [200, 400],
-      (body, response) => {
-        const answer = parseLoginStatusResponse(body);
-        if (response.status === 400 && !isSlowDown(answer)) throw httpError(response);
-        return answer;
-      },
+      readStatus,
       (answer) => {
-        if (isSlowDown(answer)) {
-          this._intervalSeconds = answer.interval ?? this._intervalSeconds + SLOW_DOWN_STEP_SECONDS;
-          this._pollIn(this._intervalSeconds);
-        } else {
-          this._handleStatus(answer, sentAt);
-        }
+        this._handleAnswer(answer, sentAt);
       },
       (_cause, response) => {
         this._pollIn(
@@ -365,9 +411,19 @@ export class LoginPollController implements ReactiveController {
     });
   }
 
+  private _handleAnswer(answer: LoginStatusResponse | SlowDownResponse, sentAt: number): void {
+    if (isSlowDown(answer)) {
+      this._intervalSeconds = answer.interval ?? this._intervalSeconds + SLOW_DOWN_STEP_SECONDS;
+      this._pollIn(this._intervalSeconds);
+    } else {
+      this._handleStatus(answer, sentAt);
+    }
+  }
+
   private _handleStatus(answer: LoginStatusResponse, sentAt: number): void {
     if (answer.interval !== undefined) this._intervalSeconds = answer.interval;
     const { status, redirect_to: redirectTo } = answer;
+    if (status === 'confirm') this.confirmation = answer;
     if (status === 'accepted') {
       if (redirectTo === undefined || this._options.isSafeRedirect(redirectTo)) {
         this.redirectTo = redirectTo;
@@ -418,6 +474,37 @@ export class LoginPollController implements ReactiveController {
     if (this.status === 'pending' && this.secondsLeft() <= this._lead()) this._rotateOrExpire();
     else this._poll();
   }
+}
+
+const JSON_TYPE = 'application/json';
+
+/**
+ * Reads the answer to a status request or a confirmation: a status, or (with 400) a `slow_down`.
+ * A `confirm` status must say what to confirm, and name the code to compare when it asks for a
+ * comparison: a page that asked "Does your phone show this code?" without a code would let any
+ * phone through.
+ */
+function readStatus(body: unknown, response: Response): LoginStatusResponse | SlowDownResponse {
+  const answer = parseLoginStatusResponse(body);
+  if (response.status === 400 && !isSlowDown(answer)) throw httpError(response);
+  if (
+    !isSlowDown(answer) &&
+    ((answer.status === 'confirm') !== (answer.confirm !== undefined) ||
+      (answer.confirm === 'compare_code') !== (answer.compare_code !== undefined))
+  )
+    throw new WebsiteContractError(
+      'invalid_field',
+      'A confirm status, and only that, says what to confirm; a comparison, and only that, names compare_code.',
+      'confirm',
+    );
+  return answer;
+}
+
+/** A failure to reach the website, unless it is already one of the element's errors. */
+function asNetworkError(cause: unknown): OtpLoginQrError {
+  return cause instanceof OtpLoginQrError
+    ? cause
+    : new OtpLoginQrError('network', 'The website cannot be reached.', { cause });
 }
 
 function isPageHidden(): boolean {

@@ -20,6 +20,17 @@ export interface WidgetMessages {
   readonly newCode: string;
   readonly tryAgain: string;
   readonly openApp: string;
+  /** `confirm: 'compare_code'`: the question beside the code, and its two equal answers. */
+  readonly compare: string;
+  readonly matches: string;
+  readonly differs: string;
+  /** `confirm: 'enter_code'`: what to do, the input's label, its button, and a wrong code. */
+  readonly enterCode: string;
+  readonly codeLabel: string;
+  readonly submitCode: string;
+  readonly wrongCode: (triesLeft: number) => string;
+  /** Denied after the code was typed wrong too often. */
+  readonly wrongCodes: string;
 }
 
 const en: WidgetMessages = {
@@ -38,6 +49,15 @@ const en: WidgetMessages = {
   newCode: 'Get a new code',
   tryAgain: 'Try again',
   openApp: 'Open the app on this device',
+  compare: 'Does your phone show this code?',
+  matches: 'Yes, it shows this code',
+  differs: 'No, it shows something else',
+  enterCode: 'Type the code your phone shows.',
+  codeLabel: 'Code from your phone',
+  submitCode: 'Confirm',
+  wrongCode: (tries) =>
+    `That code is not the one on your phone. ${tries} ${tries === 1 ? 'try' : 'tries'} left.`,
+  wrongCodes: 'Too many wrong codes: you are not logged in.',
 };
 
 // Linking a phone: only the sentences that speak of logging in, laid over the login catalogue
@@ -47,8 +67,11 @@ const enLink: Partial<WidgetMessages> = {
   qrLabel: 'QR code to link your phone: scan it with the app on your phone',
   pending: 'Scan this code with the app on your phone to link it.',
   accepted: 'Your phone is linked.',
-  denied: 'Linking was refused on your phone.',
+  // Refused on the phone, or the codes differed: then another phone scanned this one's code.
+  denied:
+    'Nothing was linked. Another phone may have scanned the code: try again, with your own phone.',
   stopped: 'Linking with a code is paused.',
+  matches: 'Yes, link this phone',
 };
 
 const nl: WidgetMessages = {
@@ -67,6 +90,15 @@ const nl: WidgetMessages = {
   newCode: 'Nieuwe code',
   tryAgain: 'Opnieuw proberen',
   openApp: 'Open de app op dit apparaat',
+  compare: 'Toont je telefoon deze code?',
+  matches: 'Ja, dezelfde code',
+  differs: 'Nee, hij toont iets anders',
+  enterCode: 'Typ de code die je telefoon toont.',
+  codeLabel: 'Code van je telefoon',
+  submitCode: 'Bevestigen',
+  wrongCode: (tries) =>
+    `Dat is niet de code op je telefoon. Nog ${tries} ${tries === 1 ? 'poging' : 'pogingen'}.`,
+  wrongCodes: 'Te vaak een verkeerde code: je bent niet ingelogd.',
 };
 
 // Dutch for linking, laid over `nl` in the same way.
@@ -75,8 +107,10 @@ const nlLink: Partial<WidgetMessages> = {
   qrLabel: 'QR-code om te koppelen: scan hem met de app op je telefoon',
   pending: 'Scan deze code met de app op je telefoon om hem te koppelen.',
   accepted: 'Je telefoon is gekoppeld.',
-  denied: 'Het koppelen is op je telefoon geweigerd.',
+  denied:
+    'Er is niets gekoppeld. Misschien heeft een andere telefoon de code gescand: probeer het opnieuw, met je eigen telefoon.',
   stopped: 'Koppelen met een code is gepauzeerd.',
+  matches: 'Ja, koppel deze telefoon',
 };
 
 /** The languages the element speaks; the first is the fallback. */
@@ -101,6 +135,11 @@ export function messagesFor(lang: string | null | undefined, purpose?: string): 
   const dutch = (lang ?? '').trim().toLowerCase().split('-')[0] === 'nl';
   const base = dutch ? nl : en;
   return purpose === 'link' ? { ...base, ...(dutch ? nlLink : enLink) } : base;
+}
+
+/** A six-digit code in two groups, `482 193`, the way people read and compare it. */
+export function groupDigits(code: string): string {
+  return `${code.slice(0, 3)} ${code.slice(3)}`;
 }
 
 /** `m:ss`, the way a countdown is read. */

@@ -118,7 +118,34 @@ export const otpLoginQrStyles = unsafeCSS(`
     cursor: pointer;
   }
 
-  [part~='button']:focus-visible {
+  form,
+  .answers {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: center;
+    align-items: center;
+    gap: 0.5rem;
+  }
+
+  label {
+    flex-basis: 100%;
+  }
+
+  [part='input'] {
+    width: 5.5em;
+    padding: 0.25rem;
+    border: 1px solid var(--otp-login-qr-muted-color, #4d5561);
+    border-radius: var(--otp-login-qr-button-radius, 0.375rem);
+    background: none;
+    color: inherit;
+    font: inherit;
+    font-size: 1.5em;
+    letter-spacing: 0.1em;
+    text-align: center;
+  }
+
+  [part~='button']:focus-visible,
+  [part='input']:focus-visible {
     outline: 3px solid var(--otp-login-qr-focus-ring, #0b57d0);
     outline-offset: 2px;
   }

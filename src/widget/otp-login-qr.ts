@@ -3,6 +3,7 @@ import type { OtpLoginQrEventMap } from './events.js';
 import { LoginPollController, type OtpLoginQrStatus } from './login-poll-controller.js';
 import {
   formatCountdown,
+  groupDigits,
   messagesFor,
   type WidgetMessages,
   type WidgetPurpose,
@@ -28,7 +29,11 @@ export type SameDeviceMode = 'auto' | 'always' | 'never';
  *   the user is confirming there.
  * @fires {CustomEvent<OtpLoginQrAcceptedDetail>} otp-login-qr-accepted - The user confirmed.
  *   Cancelable: unless prevented, the element goes to `detail.redirectTo`.
- * @fires {CustomEvent<Record<string, never>>} otp-login-qr-denied - The user refused on the phone.
+ * @fires {CustomEvent<OtpLoginQrConfirmDetail>} otp-login-qr-confirm - The phone is done and the
+ *   element asks the user to confirm in the browser: `kind` `enter_code` (type the code the phone
+ *   shows) or `compare_code` (say whether the phone shows `compareCode`, when linking a phone).
+ * @fires {CustomEvent<Record<string, never>>} otp-login-qr-denied - The user refused on the phone
+ *   (or, linking a phone, said that its code differs).
  * @fires {CustomEvent<OtpLoginQrExpiredDetail>} otp-login-qr-expired - The last code ran out.
  * @fires {CustomEvent<OtpLoginQrErrorDetail>} otp-login-qr-error - The website broke the contract
  *   or cannot be reached; `detail.error` has a stable `code` and the `cause`.
@@ -37,8 +42,11 @@ export type SameDeviceMode = 'auto' | 'always' | 'never';
  * @csspart qr - The QR code (an SVG) or its placeholder while loading.
  * @csspart status - The sentence that says what is happening (a polite live region).
  * @csspart countdown - The time left on the current code.
- * @csspart code - The number-matching code to pick on the phone.
- * @csspart button - "Get a new code" / "Try again", and "Open the app on this device".
+ * @csspart code - The number-matching code to pick on the phone, or the code to compare with the
+ *   phone's when linking it.
+ * @csspart button - "Get a new code" / "Try again", "Open the app on this device", the two answers
+ *   to "Does your phone show this code?" and the button that sends a typed code.
+ * @csspart input - The field for the code the phone shows (proof of presence).
  *
  * @cssproperty [--otp-login-qr-foreground=#000000] - The QR code's dark modules.
  * @cssproperty [--otp-login-qr-background=#ffffff] - The QR code's light modules and quiet zone.
@@ -159,7 +167,10 @@ export class OtpLoginQr extends LitElement {
     }
   }
 
-  protected override updated(): void {
+  protected override updated(changed: PropertyValues<this>): void {
+    // The website asks for the code the phone shows: the user's next step is typing it here.
+    if (changed.has('status') && this.status === 'confirm')
+      this.renderRoot.querySelector('input')?.focus();
     // The countdown ticks while a code waits to be scanned.
     if (this.status === 'pending') {
       this._countdownTimer ??= setInterval(() => {
@@ -176,10 +187,15 @@ export class OtpLoginQr extends LitElement {
   }
 
   private _handleStatusChange(status: OtpLoginQrStatus, previous: OtpLoginQrStatus): void {
-    const { login, rotations, error, redirectTo } = this._poller;
+    const { login, rotations, error, redirectTo, confirmation } = this._poller;
     this.status = status;
     emit(this, 'otp-login-qr-status', { status, previous });
     if (status === 'scanned') emit(this, 'otp-login-qr-scanned', { code: login?.code });
+    if (status === 'confirm' && confirmation?.confirm)
+      emit(this, 'otp-login-qr-confirm', {
+        kind: confirmation.confirm,
+        compareCode: confirmation.compare_code,
+      });
     if (status === 'denied') emit(this, 'otp-login-qr-denied', {});
     if (status === 'expired') emit(this, 'otp-login-qr-expired', { rotations });
     if (status === 'error' && error) emit(this, 'otp-login-qr-error', { error });
@@ -197,10 +213,31 @@ export class OtpLoginQr extends LitElement {
     this.restart();
   };
 
+  private readonly _handleMatchesClick = () => {
+    this._poller.confirm({ matches: true });
+  };
+
+  private readonly _handleDiffersClick = () => {
+    this._poller.confirm({ matches: false });
+  };
+
+  private readonly _handleCodeSubmit = (event: SubmitEvent) => {
+    event.preventDefault();
+    const input = this.renderRoot.querySelector('input');
+    if (!input) return;
+    // Typed as the phone groups it ("482 193") or not.
+    this._poller.confirm({ code: input.value.replace(/\s/g, '') });
+    // A wrong code is typed over.
+    input.select();
+  };
+
   override render(): TemplateResult {
     const { status, sameDevice } = this;
-    const { login } = this._poller;
+    const { login, confirmation } = this._poller;
     const code = login?.code;
+    const asked = status === 'confirm' ? confirmation : undefined;
+    const compareCode = asked?.compare_code;
+    const triesLeft = asked?.tries_left;
     const t = messagesFor(
       this.closest('[lang]')?.getAttribute('lang') ?? document.documentElement.lang,
       this.purpose,
@@ -219,8 +256,33 @@ export class OtpLoginQr extends LitElement {
       webUrl(login.same_device_url);
     const time = formatCountdown(this._poller.secondsLeft());
     // Each part on its own, so that the build can squeeze the whitespace out of every template.
-    const codePart =
-      status === 'scanned' && code !== undefined ? html`<p part="code">${code}</p>` : nothing;
+    const shownCode = compareCode ? groupDigits(compareCode) : status === 'scanned' && code;
+    const codePart = shownCode ? html`<p part="code">${shownCode}</p>` : nothing;
+    // Two answers of equal weight, and neither focused: Enter must not link a stranger's phone.
+    const confirmPart = compareCode
+      ? html`<div class="answers">
+          <button part="button" type="button" @click=${this._handleMatchesClick}>
+            ${t.matches}
+          </button>
+          <button part="button" type="button" @click=${this._handleDiffersClick}>
+            ${t.differs}
+          </button>
+        </div>`
+      : asked
+        ? html`<form @submit=${this._handleCodeSubmit}>
+            <label for="code">${t.codeLabel}</label>
+            <input
+              part="input"
+              id="code"
+              inputmode="numeric"
+              autocomplete="one-time-code"
+              pattern="[0-9]{3} ?[0-9]{3}"
+              maxlength="7"
+              required
+            />
+            <button part="button">${t.submitCode}</button>
+          </form>`
+        : nothing;
     const countdown =
       status === 'pending'
         ? html`<p part="countdown">
@@ -240,12 +302,21 @@ export class OtpLoginQr extends LitElement {
         ? this.endpoint.trim() && t.stopped
         : status === 'scanned' && code !== undefined
           ? t.scannedWithCode(code)
-          : // Every other status has a sentence of its own name.
-            t[status];
+          : status === 'confirm'
+            ? compareCode
+              ? t.compare
+              : triesLeft
+                ? t.wrongCode(triesLeft)
+                : t.enterCode
+            : status === 'denied' && confirmation?.confirm === 'enter_code'
+              ? t.wrongCodes
+              : // Every other status has a sentence of its own name.
+                t[status];
+    // While the browser confirms, the QR is gone: it was used, and nothing should be scanned.
     return html`<div part="base">
-      ${this._renderQr(t)} ${codePart}
+      ${asked ? nothing : this._renderQr(t)} ${codePart}
       <p part="status" role="status">${sentence}</p>
-      ${countdown} ${buttonPart} ${sameDevicePart}
+      ${confirmPart} ${countdown} ${buttonPart} ${sameDevicePart}
     </div>`;
   }
 

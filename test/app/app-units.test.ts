@@ -2,6 +2,12 @@ import { expect } from 'chai';
 import { describe, it } from '#spec';
 import { AppConfigError, loadAppConfig, parseAppConfig } from '../../src/app/app-config.js';
 import { outcomeOfError } from '../../src/app/app-session.js';
+import {
+  FAR_FROM_PHONE_KM,
+  groupedCode,
+  isFarFromPhone,
+  placeLine,
+} from '../../src/app/place-text.js';
 import { messagesEn } from '../../src/app/i18n/messages-en.js';
 import { messagesNl } from '../../src/app/i18n/messages-nl.js';
 import { pickLocale, setLocale, t } from '../../src/app/i18n/locale.js';
@@ -157,7 +163,9 @@ describe('outcomeOfError', () => {
     ['SERVER_NOT_REACHABLE', 'login', 'offline'],
     ['MOBILE_AUTHENTICATION_NOT_ENROLLED', 'login', 'not-linked'],
     ['DEVICE_DEREGISTERED', 'login', 'not-linked'],
-    ['DEVICE_ALREADY_ENROLLED', 'link', 'handled'],
+    // A used "Link your phone" code: another phone may be waiting for the website's confirmation.
+    ['DEVICE_ALREADY_ENROLLED', 'link', 'link-used'],
+    ['DEVICE_LINK_NOT_CONFIRMED', 'login', 'link-not-confirmed'],
     ['MOBILE_AUTHENTICATION_REQUEST_EXPIRED', 'link', 'expired'],
     ['GENERAL_ERROR', 'login', 'error'],
     ['GENERAL_ERROR', 'link', 'link-failed'],
@@ -176,5 +184,36 @@ describe('outcomeOfError', () => {
     });
     const expired = new OneginiError(SDK_ERRORS.MOBILE_AUTHENTICATION_REQUEST_EXPIRED.code, 'x');
     expect(outcomeOfError(expired, 'login').detail).to.equal(undefined);
+  });
+});
+
+describe('the place of the browser that asks', () => {
+  it('reads as "city, country · operator", with what is known', () => {
+    expect(placeLine({ city: 'Amsterdam', country: 'NL', operator: 'KPN' })).to.equal(
+      'Amsterdam, NL · KPN',
+    );
+    expect(placeLine({ country: 'NL', operator: 'KPN' })).to.equal('NL · KPN');
+    expect(placeLine({ city: 'Amsterdam', country: 'NL' })).to.equal('Amsterdam, NL');
+    expect(placeLine({ operator: 'KPN' })).to.equal('KPN');
+    expect(placeLine({ city: ' ', distanceKm: 3 })).to.equal(undefined);
+    expect(placeLine(undefined)).to.equal(undefined);
+  });
+
+  it(`is far from the phone from ${FAR_FROM_PHONE_KM} km on`, () => {
+    expect(isFarFromPhone({ distanceKm: FAR_FROM_PHONE_KM - 1 })).to.equal(false);
+    expect(isFarFromPhone({ distanceKm: FAR_FROM_PHONE_KM })).to.equal(true);
+    expect(isFarFromPhone({ city: 'Lagos' }), 'no distance, no verdict').to.equal(false);
+    expect(isFarFromPhone(undefined)).to.equal(false);
+  });
+});
+
+describe('groupedCode', () => {
+  it('shows six digits as two groups of three', () => {
+    expect(groupedCode('482193')).to.equal('482 193');
+  });
+
+  it('leaves anything else as it is', () => {
+    expect(groupedCode('48219')).to.equal('48219');
+    expect(groupedCode('48219x')).to.equal('48219x');
   });
 });

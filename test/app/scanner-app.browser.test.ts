@@ -54,14 +54,58 @@ describe('<scanner-app> with a mocked Token Server', () => {
     }
   }
 
-  /** Links a phone the way an earlier visit would have. */
-  async function linkBeforehand(): Promise<void> {
+  /**
+   * Links a phone the way an earlier visit would have: the phone used the code, and (unless
+   * `confirmed` is false) the user then confirmed on the website that the codes matched.
+   */
+  async function linkBeforehand({ confirmed = true } = {}): Promise<void> {
     await onegini.startApplication(new QuietListener(), {
       tokenServerUrl: mock.tokenServerUrl,
       storage,
     });
-    await onegini.userClient.enrollMobileAuthentication(mock.enrollmentCode());
+    const code = mock.enrollmentCode();
+    await onegini.userClient.enrollMobileAuthentication(code);
+    if (confirmed) expect(mock.confirmLink(code), 'the website confirms the link').to.equal(true);
   }
+
+  /** Another phone (its own SDK and storage) uses a "Link your phone" code. */
+  async function anotherPhoneLinks(code: string): Promise<void> {
+    const other = new Onegini();
+    await other.startApplication(new QuietListener(), {
+      tokenServerUrl: mock.tokenServerUrl,
+      storage: new MemoryDeviceStorage(),
+    });
+    await other.userClient.enrollMobileAuthentication(code);
+  }
+
+  /** Types a code on the first-run screen, as a user without a camera would. */
+  async function typeOnFirstRun(code: string): Promise<void> {
+    buttonIn(await screen('first-run'), 'Type the code instead').click();
+    const scanner = await screen('scanner');
+    const input = scanner.shadowRoot?.querySelector<HTMLInputElement>('#code');
+    if (input === null || input === undefined) throw new Error('no code field');
+    input.value = code;
+    buttonIn(scanner, 'Use this code').click();
+  }
+
+  /** The value shown for a label in a question's list of details. */
+  function detail(view: Element, label: string): HTMLElement {
+    const row = Array.from(view.shadowRoot?.querySelectorAll('dl > div') ?? []).find(
+      (candidate) => asRead(candidate.querySelector('dt')?.textContent ?? '') === label,
+    );
+    const value = row?.querySelector('dd');
+    if (value === null || value === undefined) throw new Error(`no detail "${label}"`);
+    return value;
+  }
+
+  /** Two buttons the same size: no answer is easier to hit than the other. */
+  function expectSameSize(first: HTMLElement, second: HTMLElement): void {
+    const [a, b] = [first.getBoundingClientRect(), second.getBoundingClientRect()];
+    expect(Math.round(a.width)).to.equal(Math.round(b.width));
+    expect(Math.round(a.height)).to.equal(Math.round(b.height));
+  }
+
+  const AMSTERDAM_KPN = { city: 'Amsterdam', country: 'NL', operator: 'KPN', distance_km: 12 };
 
   async function mount(): Promise<ScannerApp> {
     const element = document.createElement('scanner-app');
@@ -142,21 +186,110 @@ describe('<scanner-app> with a mocked Token Server', () => {
     expect(document.documentElement.lang).to.equal('nl');
   });
 
-  it('links the phone with a typed "Link your phone" code and shows the account', async () => {
+  it('asks before linking, then shows the code to compare with the linking page', async () => {
+    await useMock({ place: AMSTERDAM_KPN, sameNetwork: null });
+    const code = mock.enrollmentCode();
     await mount();
-    buttonIn(await screen('first-run'), 'Type the code instead').click();
-    const scanner = await screen('scanner');
+    await typeOnFirstRun(code);
     expect(camera.opened, 'typing needs no camera').to.deep.equal([]);
-    const input = scanner.shadowRoot?.querySelector<HTMLInputElement>('#code');
-    if (input === null || input === undefined) throw new Error('no code field');
-    input.value = mock.enrollmentCode();
-    buttonIn(scanner, 'Use this code').click();
+
+    const question = await screen('link-question');
+    const text = textOf(question);
+    expect(text).to.include('Link this phone to alice@example.com at Demo Bank?');
+    // What the linking page's browser says of itself, the network and the place, as for a login.
+    expect(text).to.include('Browser of the linking page (as it calls itself)');
+    expect(text).to.include('Firefox 128 on Windows 10');
+    expect(
+      asRead(detail(question, 'Place (a guess from its internet address)').textContent),
+    ).to.equal('Amsterdam, NL · KPN');
+    const network = detail(question, 'Network');
+    expect(network.textContent).to.include('Not known');
+    expect(network.classList.contains('warn'), 'an unknown network is a warning').to.equal(true);
+    expect(text).to.include('If someone sent you this code or asked you to scan it, cancel');
+    expectSameSize(buttonIn(question, 'Cancel'), buttonIn(question, 'Link'));
+    expect(
+      mock.calls.map((call) => call.endpoint),
+      'nothing linked yet',
+    ).to.deep.equal(['previewEnrollment']);
+    expect(await storage.listProfiles()).to.deep.equal([]);
+    await expectAxeClean(app as ScannerApp);
+
+    buttonIn(question, 'Link').click();
+    const compare = await screen('compare-code');
+    const compareCode = mock.enrollmentState(code)?.compareCode ?? '';
+    expect(compareCode).to.match(/^\d{6}$/);
+    expect(textOf(compare)).to.include(`${compareCode.slice(0, 3)} ${compareCode.slice(3)}`);
+    expect(textOf(compare)).to.include(
+      'Check that the linking page shows the same code, and confirm there. If it shows another code or none, say so there: this phone will not be linked.',
+    );
+    expect(mock.calls.map((call) => call.endpoint)).to.deep.equal(['previewEnrollment', 'enroll']);
+    await expectAxeClean(app as ScannerApp);
+
+    buttonIn(compare, 'Done').click();
     const home = await screen('home');
     expect(textOf(home)).to.include('alice@example.com at Demo Bank');
-    expect(textOf(home)).to.include('This phone is now linked to Demo Bank.');
-    expect(mock.calls.map((call) => call.endpoint)).to.deep.equal(['enroll']);
-    await expectAxeClean(app as ScannerApp);
+    expect(textOf(home)).to.include(
+      'Confirm on the linking page of Demo Bank that it shows the same code.',
+    );
+    expect(mock.enrollmentState(code)?.status, 'the website now asks its user').to.equal('confirm');
   });
+
+  it('links nothing when the user cancels the question', async () => {
+    const code = mock.enrollmentCode();
+    await mount();
+    await typeOnFirstRun(code);
+    buttonIn(await screen('link-question'), 'Cancel').click();
+    await screen('first-run');
+    expect(mock.calls.map((call) => call.endpoint)).to.deep.equal(['previewEnrollment']);
+    expect(mock.enrollmentState(code)?.status).to.equal('pending');
+    expect(await storage.listProfiles()).to.deep.equal([]);
+  });
+
+  it('asks before linking from a deep link too', async () => {
+    deepLink(mock.enrollmentCode());
+    await mount();
+    const question = await screen('link-question');
+    expect(location.hash, 'the code leaves the address bar').to.equal('');
+    expect(textOf(question)).to.include('Link this phone to alice@example.com at Demo Bank?');
+    expect(mock.calls.map((call) => call.endpoint)).to.deep.equal(['previewEnrollment']);
+  });
+
+  it('asks in Dutch on a Dutch phone', async () => {
+    setLocale('nl');
+    await useMock({ place: AMSTERDAM_KPN });
+    deepLink(mock.enrollmentCode());
+    await mount();
+    const question = await screen('link-question');
+    expect(textOf(question)).to.include(
+      'Deze telefoon koppelen aan alice@example.com bij Demo Bank?',
+    );
+    expect(textOf(question)).to.include('Heeft iemand je deze code gestuurd');
+    buttonIn(question, 'Koppelen').click();
+    expect(textOf(await screen('compare-code'))).to.include(
+      'Controleer dat de koppelpagina dezelfde code toont',
+    );
+  });
+
+  for (const when of ['before the question', 'while the user read the question'] as const) {
+    it(`says that another phone used the link code (${when}), and what to do`, async () => {
+      const code = mock.enrollmentCode();
+      if (when === 'before the question') await anotherPhoneLinks(code);
+      deepLink(code);
+      await mount();
+      if (when === 'while the user read the question') {
+        const question = await screen('link-question');
+        await anotherPhoneLinks(code);
+        buttonIn(question, 'Link').click();
+      }
+      const result = await screen('result');
+      expect(textOf(result)).to.include('Another phone used this code');
+      expect(textOf(result)).to.include(
+        'On the linking page, say that the codes do not match (No), so that the other phone is not linked. Then link again with a new code.',
+      );
+      expect(await storage.listProfiles(), 'this phone is not linked').to.deep.equal([]);
+      await expectAxeClean(app as ScannerApp);
+    });
+  }
 
   it('goes from a deep link straight to the confirmation, and accepting logs in', async () => {
     await linkBeforehand();
@@ -196,6 +329,78 @@ describe('<scanner-app> with a mocked Token Server', () => {
     expect(network?.classList.contains('warn'), 'shown as a warning').to.equal(true);
   });
 
+  it('shows the place and operator of the browser that logs in', async () => {
+    await useMock({ place: AMSTERDAM_KPN });
+    await linkBeforehand();
+    deepLink(mock.startLogin().code);
+    await mount();
+    const place = detail(await screen('confirm'), 'Place (a guess from its internet address)');
+    expect(asRead(place.textContent)).to.equal('Amsterdam, NL · KPN');
+    expect(place.classList.contains('warn'), 'near is no warning').to.equal(false);
+  });
+
+  it('warns when the browser that logs in is far from this phone', async () => {
+    await useMock({
+      place: { city: 'Lagos', country: 'NG', operator: 'MTN Nigeria', distance_km: 4_870 },
+    });
+    await linkBeforehand();
+    deepLink(mock.startLogin().code);
+    await mount();
+    const place = detail(await screen('confirm'), 'Place (a guess from its internet address)');
+    expect(asRead(place.textContent)).to.equal(
+      'Lagos, NG · MTN Nigeria — far from this phone (about 4870 km)',
+    );
+    expect(place.classList.contains('warn'), 'shown as a warning').to.equal(true);
+  });
+
+  it('with proof of presence, shows after Accept the code to type in the browser', async () => {
+    await useMock({ proofOfPresence: 'always' });
+    await linkBeforehand();
+    const login = mock.startLogin();
+    deepLink(login.code);
+    await mount();
+    const confirmation = await screen('confirm');
+    expect(textOf(confirmation)).to.include(
+      'After you accept, this phone shows a code: type it in the browser that is logging in.',
+    );
+    buttonIn(confirmation, 'Yes, log in').click();
+    const presence = await screen('presence');
+    const text = textOf(presence);
+    expect(text).to.include(
+      'Type this code in the browser that is logging in. Never read it out or send it to anyone: nobody from Demo Bank will ask you for it.',
+    );
+    expect(text, 'not logged in yet').not.to.include('You are logged in');
+    const shown = asRead(presence.shadowRoot?.querySelector('.code')?.textContent ?? '').trim();
+    expect(shown).to.match(/^\d{3} \d{3}$/);
+    expect(mock.loginState(login.transactionId)).to.equal('confirm');
+    await expectAxeClean(app as ScannerApp);
+    // The code on screen is the one the browser must type: the website logs it in with it.
+    expect(mock.provePresence(login.transactionId, shown.replace(' ', ''))).to.equal('accepted');
+    buttonIn(presence, 'Done').click();
+    await screen('home');
+  });
+
+  it('says nothing of a code to type when the login needs none', async () => {
+    await linkBeforehand();
+    deepLink(mock.startLogin().code);
+    await mount();
+    const confirmation = await screen('confirm');
+    expect(textOf(confirmation)).not.to.include('this phone shows a code');
+    buttonIn(confirmation, 'Yes, log in').click();
+    expect(textOf(await screen('result'))).to.include('You are logged in');
+  });
+
+  it('tells a phone whose link the website has not confirmed to confirm it there first', async () => {
+    await linkBeforehand({ confirmed: false });
+    deepLink(mock.startLogin().code);
+    await mount();
+    const result = await screen('result');
+    expect(textOf(result)).to.include('Confirm the link on the website first');
+    expect(textOf(result)).to.include('The account stays on this phone.');
+    expect(await storage.listProfiles()).to.have.length(1);
+    await expectAxeClean(app as ScannerApp);
+  });
+
   it('shows the name the website gave the account, not its user id, on home and on a login', async () => {
     await useMock({ userId: 'u-7f3a9c21', displayName: 'Alice Example' });
     await linkBeforehand();
@@ -230,10 +435,7 @@ describe('<scanner-app> with a mocked Token Server', () => {
     await mount();
     const confirmation = await screen('confirm');
     const deny = buttonIn(confirmation, 'No, deny');
-    const accept = buttonIn(confirmation, 'Yes, log in');
-    const [denyBox, acceptBox] = [deny.getBoundingClientRect(), accept.getBoundingClientRect()];
-    expect(Math.round(denyBox.width)).to.equal(Math.round(acceptBox.width));
-    expect(Math.round(denyBox.height)).to.equal(Math.round(acceptBox.height));
+    expectSameSize(deny, buttonIn(confirmation, 'Yes, log in'));
     deny.click();
     const result = await screen('result');
     expect(textOf(result)).to.include('Login denied');

@@ -16,13 +16,18 @@ import {
   mobileApiPath,
   MobileApiErrorBody,
   NUMBER_MATCH_CHOICE_COUNT,
+  PRESENCE_TRIES,
+  shownDigest,
   SIGNATURE_HEADERS,
   TRANSACTION_ID_PATTERN,
   toBase64Url,
   type EnrollmentPayload,
+  type EnrollmentStatus,
   type LoginStatus,
   type MobileApiEndpoint,
   type MobileApiRefusalCode,
+  type MobileRedeemResponse,
+  type RequesterPlace,
 } from '../../src/protocol/index.js';
 import { ContractPhone, type CallOptions } from './mobile-api-phone.js';
 
@@ -46,12 +51,39 @@ export interface MobileApiSide {
   /** Moves the side's clock on. */
   advance(ms: number): void;
   fetch(request: Request): Promise<Response>;
+  /**
+   * Where the browser of the side's logins seems to be, as its IP database says (the phones of
+   * the suite have no place that the side knows: `distance_km` is null); null without one.
+   */
+  readonly browserPlace: RequesterPlace | null;
   /** A "Link your phone" code for `userId`, as a website starts it. */
   enrollmentCode(userId: string, displayName?: string): Promise<EnrollmentPayload>;
-  /** A login, as a website starts it: with number matching, or for one user (second factor). */
-  startLogin(options?: { numberMatching?: boolean; userId?: string }): Promise<SideLogin>;
+  /** Where the link of a code stands, as the linking page learns it; undefined if unknown. */
+  linkState(
+    enrollmentId: string,
+  ): Promise<{ status: EnrollmentStatus; compareCode?: string } | undefined>;
+  /**
+   * The website's user answered "Does your phone show this code?" for a used code: `matches`
+   * confirms the link, otherwise the phone that used the code is revoked. Fails if the link does
+   * not wait for it.
+   */
+  confirmLink(enrollmentId: string, matches: boolean): Promise<void>;
+  /**
+   * A login, as a website starts it: with number matching, for one user (second factor), or of
+   * a type that always asks for proof of presence.
+   */
+  startLogin(options?: {
+    numberMatching?: boolean;
+    userId?: string;
+    proofOfPresence?: boolean;
+  }): Promise<SideLogin>;
   /** What the website would see. */
   loginState(transactionId: string): Promise<LoginStatus | undefined>;
+  /**
+   * The browser's user types a code for a login that awaits proof of presence, and the website
+   * passes it on; resolves to the login's state afterwards.
+   */
+  typePresenceCode(transactionId: string, code: string): Promise<LoginStatus | undefined>;
   /** The website revokes a linked phone. */
   revokeDevice(deviceId: string): Promise<void>;
   /** From now on, this caller is over the rate limit. */
@@ -64,6 +96,8 @@ const BOB = 'bob@example.com';
 const NEVER_ISSUED = '0123456789abcdef0123456789abcdef';
 /** A well-formed transaction id (a UUID v4) that no login ever had. */
 const NEVER_ISSUED_TRANSACTION = '3f2b6c1e-9d4a-4e8b-a1c7-52f0e6d9b834';
+/** A well-formed `shown` digest of no details a phone was sent. */
+const NEVER_SHOWN = 'e'.repeat(64);
 
 type AnswerOf<E extends MobileApiEndpoint> = v.InferOutput<
   (typeof MOBILE_API_ENDPOINTS)[E]['response']
@@ -138,8 +172,10 @@ export function mobileApiContract(createSide: () => Promise<MobileApiSide>): voi
     return { secret: code.secret, public_key: phone.publicJwk, device_name: 'Pixel 8', ...change };
   }
 
-  /** A phone linked to `userId` through a code the side made. */
-  async function linkedPhone(userId = ALICE): Promise<ContractPhone> {
+  /** A phone that used a code the side made for `userId`; the website has not confirmed it. */
+  async function pendingPhone(
+    userId = ALICE,
+  ): Promise<{ phone: ContractPhone; code: EnrollmentPayload; compareCode: string }> {
     const phone = await ContractPhone.create();
     const code = await side.enrollmentCode(userId);
     const linked = await expectAnswer(
@@ -147,20 +183,38 @@ export function mobileApiContract(createSide: () => Promise<MobileApiSide>): voi
       'enroll',
     );
     phone.deviceId = linked.device_id;
+    return { phone, code, compareCode: linked.compare_code };
+  }
+
+  /** A phone linked to `userId` through a code the side made, confirmed on the website. */
+  async function linkedPhone(userId = ALICE): Promise<ContractPhone> {
+    const { phone, code } = await pendingPhone(userId);
+    await side.confirmLink(code.enrollmentId, true);
     return phone;
   }
 
-  /** A login that `phone` has redeemed. */
+  /** A login that `phone` has redeemed, with the digest of what it was shown. */
   async function redeemedBy(
     phone: ContractPhone,
-    options?: { numberMatching?: boolean },
-  ): Promise<SideLogin & { choices: readonly string[] | undefined }> {
+    options?: { numberMatching?: boolean; proofOfPresence?: boolean },
+  ): Promise<
+    SideLogin & {
+      details: MobileRedeemResponse;
+      shown: string;
+      choices: readonly string[] | undefined;
+    }
+  > {
     const login = await side.startLogin(options);
     const details = await expectAnswer(
       await send(phone, 'redeem', login.transactionId, { otp: login.otp }),
       'redeem',
     );
-    return { ...login, choices: details.number_match_choices };
+    return {
+      ...login,
+      details,
+      shown: await shownDigest(details),
+      choices: details.number_match_choices,
+    };
   }
 
   describe('enroll: POST /enrollments/{enrollment_id}', () => {
@@ -318,6 +372,110 @@ export function mobileApiContract(createSide: () => Promise<MobileApiSide>): voi
     });
   });
 
+  describe('preview: POST /enrollments/{enrollment_id}/preview', () => {
+    it('names the account and the site before the phone links, and changes nothing', async () => {
+      const phone = await ContractPhone.create();
+      const code = await side.enrollmentCode(ALICE, 'Alice Example');
+      const madeAt = side.now();
+      const body = { secret: code.secret, public_key: phone.publicJwk };
+      const preview = await expectAnswer(
+        await send(phone, 'previewEnrollment', code.enrollmentId, body),
+        'previewEnrollment',
+      );
+      expect(preview.user_id).to.equal(ALICE);
+      expect(preview.display_name).to.equal('Alice Example');
+      expect(Date.parse(preview.expires_at)).to.equal(madeAt + side.enrollmentTimeToLiveMs);
+      // Asked again, as a user who looks twice: the same, and the code is still unused.
+      const again = await expectAnswer(
+        await send(phone, 'previewEnrollment', code.enrollmentId, body),
+        'previewEnrollment',
+      );
+      expect(again).to.deep.equal(preview);
+      expect((await side.linkState(code.enrollmentId))?.status).to.equal('pending');
+      const linked = await expectAnswer(
+        await send(phone, 'enroll', code.enrollmentId, enrollBody(code, phone)),
+        'enroll',
+      );
+      expect(linked.site).to.equal(preview.site);
+    });
+
+    it('refuses what the link would refuse: an unknown code, a wrong secret, a used or expired code', async () => {
+      const phone = await ContractPhone.create();
+      const code = await side.enrollmentCode(ALICE);
+      const body = { secret: code.secret, public_key: phone.publicJwk };
+      const previewOf = (id: string, change = {}) =>
+        send(phone, 'previewEnrollment', id, { ...body, ...change });
+      await expectRefusal(await previewOf(NEVER_ISSUED), 'request_not_found');
+      await expectRefusal(
+        await previewOf(code.enrollmentId, { secret: NEVER_ISSUED }),
+        'request_not_found',
+      );
+      await expectRefusal(
+        await send(await ContractPhone.create(), 'previewEnrollment', code.enrollmentId, body),
+        'invalid_signature',
+      );
+      await expectRefusal(
+        await previewOf(code.enrollmentId, { device_name: 'Pixel 8' }),
+        'invalid_body',
+      );
+      await expectAnswer(
+        await send(phone, 'enroll', code.enrollmentId, enrollBody(code, phone)),
+        'enroll',
+      );
+      await expectRefusal(await previewOf(code.enrollmentId), 'device_already_enrolled');
+      const later = await side.enrollmentCode(ALICE);
+      side.advance(side.enrollmentTimeToLiveMs);
+      await expectRefusal(
+        await send(phone, 'previewEnrollment', later.enrollmentId, {
+          secret: later.secret,
+          public_key: phone.publicJwk,
+        }),
+        'request_expired',
+      );
+    });
+  });
+
+  describe('a link the website confirms', () => {
+    it('shows the same code on the phone and on the linking page', async () => {
+      const { code, compareCode } = await pendingPhone();
+      expect(compareCode).to.match(/^\d{6}$/);
+      expect(await side.linkState(code.enrollmentId)).to.deep.equal({
+        status: 'confirm',
+        compareCode,
+      });
+    });
+
+    it('answers no login (link_not_confirmed) until the website confirms it', async () => {
+      const { phone, code } = await pendingPhone();
+      const login = await side.startLogin();
+      const body = { otp: login.otp };
+      await expectRefusal(
+        await send(phone, 'redeem', login.transactionId, body),
+        'link_not_confirmed',
+      );
+      await expectRefusal(
+        await send(phone, 'answer', login.transactionId, { answer: 'accept', shown: NEVER_SHOWN }),
+        'link_not_confirmed',
+      );
+      expect(await side.loginState(login.transactionId)).to.equal('pending');
+      await side.confirmLink(code.enrollmentId, true);
+      expect((await side.linkState(code.enrollmentId))?.status).to.equal('accepted');
+      await expectAnswer(await send(phone, 'redeem', login.transactionId, body), 'redeem');
+    });
+
+    it('revokes the phone when the website’s user says the codes differ', async () => {
+      const { phone, code } = await pendingPhone();
+      await side.confirmLink(code.enrollmentId, false);
+      expect((await side.linkState(code.enrollmentId))?.status).to.equal('denied');
+      const login = await side.startLogin();
+      await expectRefusal(
+        await send(phone, 'redeem', login.transactionId, { otp: login.otp }),
+        'device_deregistered',
+      );
+      expect(await side.loginState(login.transactionId)).to.equal('pending');
+    });
+  });
+
   describe('redeem: POST /transactions/{transaction_id}/redeem', () => {
     it('knows each login by a random UUID (version 4, lowercase), as Onegini documents it', async () => {
       const ids = [
@@ -341,6 +499,8 @@ export function mobileApiContract(createSide: () => Promise<MobileApiSide>): voi
       expect(Date.parse(details.requested_at)).to.equal(requestedAt);
       expect(Date.parse(details.expires_at)).to.equal(requestedAt + side.loginTimeToLiveMs);
       expect(details.number_match_choices).to.equal(undefined);
+      expect(details.presence_required).to.equal(false);
+      expect(details.place).to.deep.equal(side.browserPlace);
       expect(await side.loginState(login.transactionId)).to.equal('scanned');
     });
 
@@ -445,7 +605,7 @@ export function mobileApiContract(createSide: () => Promise<MobileApiSide>): voi
       const phone = await linkedPhone();
       const login = await redeemedBy(phone);
       const answered = await expectAnswer(
-        await send(phone, 'answer', login.transactionId, { answer: 'accept' }),
+        await send(phone, 'answer', login.transactionId, { answer: 'accept', shown: login.shown }),
         'answer',
       );
       expect(answered).to.deep.equal({ status: 'accepted' });
@@ -456,7 +616,7 @@ export function mobileApiContract(createSide: () => Promise<MobileApiSide>): voi
       const phone = await linkedPhone();
       const login = await redeemedBy(phone);
       const answered = await expectAnswer(
-        await send(phone, 'answer', login.transactionId, { answer: 'deny' }),
+        await send(phone, 'answer', login.transactionId, { answer: 'deny', shown: login.shown }),
         'answer',
       );
       expect(answered).to.deep.equal({ status: 'denied' });
@@ -467,9 +627,11 @@ export function mobileApiContract(createSide: () => Promise<MobileApiSide>): voi
       const phone = await linkedPhone();
       const login = await redeemedBy(phone);
       const id = login.transactionId;
-      await expectAnswer(await send(phone, 'answer', id, { answer: 'accept' }), 'answer');
-      await expectRefusal(await send(phone, 'answer', id, { answer: 'deny' }), 'already_handled');
-      await expectRefusal(await send(phone, 'answer', id, { answer: 'accept' }), 'already_handled');
+      const { shown } = login;
+      await expectAnswer(await send(phone, 'answer', id, { answer: 'accept', shown }), 'answer');
+      for (const answer of ['deny', 'accept']) {
+        await expectRefusal(await send(phone, 'answer', id, { answer, shown }), 'already_handled');
+      }
       await expectRefusal(await send(phone, 'redeem', id, { otp: login.otp }), 'already_handled');
       expect(await side.loginState(id)).to.equal('accepted');
     });
@@ -478,7 +640,7 @@ export function mobileApiContract(createSide: () => Promise<MobileApiSide>): voi
       const phone = await linkedPhone();
       const login = await side.startLogin();
       await expectRefusal(
-        await send(phone, 'answer', login.transactionId, { answer: 'accept' }),
+        await send(phone, 'answer', login.transactionId, { answer: 'accept', shown: NEVER_SHOWN }),
         'not_in_progress',
       );
       expect(await side.loginState(login.transactionId)).to.equal('pending');
@@ -489,7 +651,7 @@ export function mobileApiContract(createSide: () => Promise<MobileApiSide>): voi
       const other = await linkedPhone();
       const login = await redeemedBy(phone);
       await expectRefusal(
-        await send(other, 'answer', login.transactionId, { answer: 'accept' }),
+        await send(other, 'answer', login.transactionId, { answer: 'accept', shown: login.shown }),
         'already_handled',
       );
       expect(await side.loginState(login.transactionId)).to.equal('scanned');
@@ -500,7 +662,7 @@ export function mobileApiContract(createSide: () => Promise<MobileApiSide>): voi
       const login = await redeemedBy(phone);
       side.advance(side.loginTimeToLiveMs);
       await expectRefusal(
-        await send(phone, 'answer', login.transactionId, { answer: 'accept' }),
+        await send(phone, 'answer', login.transactionId, { answer: 'accept', shown: login.shown }),
         'request_expired',
       );
       expect(await side.loginState(login.transactionId)).to.equal('expired');
@@ -509,7 +671,10 @@ export function mobileApiContract(createSide: () => Promise<MobileApiSide>): voi
     it('refuses an answer for an unknown login as request_not_found', async () => {
       const phone = await linkedPhone();
       await expectRefusal(
-        await send(phone, 'answer', NEVER_ISSUED_TRANSACTION, { answer: 'accept' }),
+        await send(phone, 'answer', NEVER_ISSUED_TRANSACTION, {
+          answer: 'accept',
+          shown: NEVER_SHOWN,
+        }),
         'request_not_found',
       );
     });
@@ -528,6 +693,7 @@ export function mobileApiContract(createSide: () => Promise<MobileApiSide>): voi
         const response = await send(phone, 'answer', login.transactionId, {
           answer: 'accept',
           number,
+          shown: login.shown,
         });
         expect((await expectAnswer(response, 'answer')).status, what).to.equal(status);
         expect(await side.loginState(login.transactionId), what).to.equal(status);
@@ -540,6 +706,7 @@ export function mobileApiContract(createSide: () => Promise<MobileApiSide>): voi
       const response = await send(phone, 'answer', login.transactionId, {
         answer: 'accept',
         number: '12',
+        shown: login.shown,
       });
       expect(await expectAnswer(response, 'answer')).to.deep.equal({ status: 'accepted' });
     });
@@ -547,12 +714,16 @@ export function mobileApiContract(createSide: () => Promise<MobileApiSide>): voi
     it('refuses an answer of another shape with invalid_body, and the login waits on', async () => {
       const phone = await linkedPhone();
       const login = await redeemedBy(phone);
+      const { shown } = login;
       const bodies: Record<string, unknown> = {
-        'another answer': { answer: 'maybe' },
-        'no answer': { number: '42' },
-        'a one-digit number': { answer: 'accept', number: '7' },
-        'a number as a number': { answer: 'accept', number: 42 },
-        'an unknown field': { answer: 'accept', reason: 'x' },
+        'another answer': { answer: 'maybe', shown },
+        'no answer': { number: '42', shown },
+        'a one-digit number': { answer: 'accept', number: '7', shown },
+        'a number as a number': { answer: 'accept', number: 42, shown },
+        'an unknown field': { answer: 'accept', reason: 'x', shown },
+        'no shown digest': { answer: 'accept' },
+        'an upper-case shown digest': { answer: 'accept', shown: shown.toUpperCase() },
+        'a short shown digest': { answer: 'accept', shown: shown.slice(1) },
       };
       for (const [what, body] of Object.entries(bodies)) {
         const response = await send(phone, 'answer', login.transactionId, body);
@@ -560,6 +731,93 @@ export function mobileApiContract(createSide: () => Promise<MobileApiSide>): voi
         await expectRefusal(response, 'invalid_body');
       }
       expect(await side.loginState(login.transactionId)).to.equal('scanned');
+    });
+  });
+
+  describe('what the phone signs: the answer\'s shown digest', () => {
+    it('refuses an answer to other details than the phone was sent (shown_mismatch), and records nothing', async () => {
+      const phone = await linkedPhone();
+      const login = await redeemedBy(phone);
+      const forged = [
+        { ...login.details, message: 'Send 10,000 EUR to Mallory' },
+        { ...login.details, same_network: !login.details.same_network },
+        { ...login.details, presence_required: !login.details.presence_required },
+      ];
+      for (const details of forged) {
+        const shown = await shownDigest(details);
+        await expectRefusal(
+          await send(phone, 'answer', login.transactionId, { answer: 'accept', shown }),
+          'shown_mismatch',
+        );
+      }
+      await expectRefusal(
+        await send(phone, 'answer', login.transactionId, { answer: 'accept', shown: NEVER_SHOWN }),
+        'shown_mismatch',
+      );
+      expect(await side.loginState(login.transactionId)).to.equal('scanned');
+      await expectAnswer(
+        await send(phone, 'answer', login.transactionId, { answer: 'accept', shown: login.shown }),
+        'answer',
+      );
+      expect(await side.loginState(login.transactionId)).to.equal('accepted');
+    });
+  });
+
+  describe('proof of presence', () => {
+    /** A login of a type that always asks for it, accepted on the phone: the code it shows. */
+    async function acceptedWithCode(phone: ContractPhone) {
+      const login = await redeemedBy(phone, { proofOfPresence: true });
+      expect(login.details.presence_required).to.equal(true);
+      const answered = await expectAnswer(
+        await send(phone, 'answer', login.transactionId, { answer: 'accept', shown: login.shown }),
+        'answer',
+      );
+      expect(answered.status).to.equal('accepted');
+      expect(answered.presence_code).to.match(/^\d{6}$/);
+      return { ...login, code: answered.presence_code ?? '' };
+    }
+
+    it('gives the phone a code on Accept, and the login counts once the browser types it', async () => {
+      const phone = await linkedPhone();
+      const login = await acceptedWithCode(phone);
+      expect(await side.loginState(login.transactionId)).to.equal('confirm');
+      expect(await side.typePresenceCode(login.transactionId, login.code)).to.equal('accepted');
+      expect(await side.loginState(login.transactionId)).to.equal('accepted');
+    });
+
+    it(`ends the login after ${PRESENCE_TRIES} wrong codes, and the right one then counts for nothing`, async () => {
+      const phone = await linkedPhone();
+      const login = await acceptedWithCode(phone);
+      const wrong = String((Number(login.code) + 1) % 1_000_000).padStart(6, '0');
+      const states = [];
+      for (let attempt = 0; attempt < PRESENCE_TRIES; attempt += 1) {
+        states.push(await side.typePresenceCode(login.transactionId, wrong));
+      }
+      expect(states).to.deep.equal([...Array(PRESENCE_TRIES - 1).fill('confirm'), 'denied']);
+      expect(await side.typePresenceCode(login.transactionId, login.code)).to.equal('denied');
+    });
+
+    it('answers once: the phone cannot deny or accept again while the browser types', async () => {
+      const phone = await linkedPhone();
+      const login = await acceptedWithCode(phone);
+      for (const answer of ['deny', 'accept']) {
+        await expectRefusal(
+          await send(phone, 'answer', login.transactionId, { answer, shown: login.shown }),
+          'already_handled',
+        );
+      }
+      expect(await side.loginState(login.transactionId)).to.equal('confirm');
+    });
+
+    it('gives no code for a deny', async () => {
+      const phone = await linkedPhone();
+      const login = await redeemedBy(phone, { proofOfPresence: true });
+      const answered = await expectAnswer(
+        await send(phone, 'answer', login.transactionId, { answer: 'deny', shown: login.shown }),
+        'answer',
+      );
+      expect(answered).to.deep.equal({ status: 'denied' });
+      expect(await side.loginState(login.transactionId)).to.equal('denied');
     });
   });
 

@@ -7,7 +7,14 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { describe } from '#spec';
-import { decodeEnrollmentPayload, type LoginStatus } from '../../src/protocol/index.js';
+import {
+  decodeEnrollmentPayload,
+  isLoginStatus,
+  type EnrollmentStatus,
+  type LoginStatus,
+  type RequesterPlace,
+} from '../../src/protocol/index.js';
+import type { IpLocator } from '../../src/server/token-server/ip-location/ip-locator.js';
 import { TokenServerFixture } from '../server/token-server-fixture.js';
 import { mobileApiContract, type MobileApiSide } from './mobile-api-contract.js';
 
@@ -18,16 +25,37 @@ const ENROLLMENT_TIME_TO_LIVE_MS = 300_000;
 /** Calls a phone address may make; used up on purpose by exceedRateLimit. */
 const PER_IP_POINTS = 3;
 const PHONE_IP = '198.51.100.7';
+/** Where the website says the browsers of its logins are, and the place this side's database knows. */
+const BROWSER_IP = '203.0.113.7';
+const BROWSER_PLACE: RequesterPlace = {
+  city: 'Amsterdam',
+  country: 'NL',
+  operator: 'KPN B.V.',
+  // The phones call from loopback, which says nothing of a place.
+  distance_km: null,
+};
+/** An IP database that knows one address. */
+const ipLocator: IpLocator = {
+  locate: (ip) =>
+    ip === BROWSER_IP
+      ? { city: 'Amsterdam', country: 'NL', latitude: 52.37, longitude: 4.89, operator: 'KPN B.V.' }
+      : null,
+};
 
 async function tokenServerSide(): Promise<MobileApiSide> {
-  const fixture = new TokenServerFixture(undefined, {
-    clockSkewMs: CLOCK_SKEW_MS,
-    enrollmentTimeToLiveMs: ENROLLMENT_TIME_TO_LIVE_MS,
-    rateLimits: {
-      perIp: { points: PER_IP_POINTS, durationSeconds: 60 },
-      perClient: { points: 6000, durationSeconds: 60 },
+  const fixture = new TokenServerFixture(
+    undefined,
+    {
+      clockSkewMs: CLOCK_SKEW_MS,
+      enrollmentTimeToLiveMs: ENROLLMENT_TIME_TO_LIVE_MS,
+      rateLimits: {
+        perIp: { points: PER_IP_POINTS, durationSeconds: 60 },
+        perClient: { points: 6000, durationSeconds: 60 },
+      },
     },
-  });
+    undefined,
+    ipLocator,
+  );
   fixture.now = Date.now();
   // The fixture takes the caller's address from x-test-ip; without one, no per-IP limit applies.
   let phoneIp: string | undefined;
@@ -53,6 +81,7 @@ async function tokenServerSide(): Promise<MobileApiSide> {
     clockSkewMs: CLOCK_SKEW_MS,
     loginTimeToLiveMs: LOGIN_TIME_TO_LIVE_MS,
     enrollmentTimeToLiveMs: ENROLLMENT_TIME_TO_LIVE_MS,
+    browserPlace: BROWSER_PLACE,
     now: () => fixture.now,
     advance: (ms) => {
       fixture.now += ms;
@@ -68,9 +97,22 @@ async function tokenServerSide(): Promise<MobileApiSide> {
       if (response.status !== 200) throw new Error(`enrollments: ${await response.text()}`);
       return decodeEnrollmentPayload(((await response.json()) as { code: string }).code);
     },
+    async linkState(enrollmentId) {
+      const { status, body } = await fixture.linkStatus(enrollmentId);
+      if (status !== 200) return undefined;
+      return {
+        status: body.status as EnrollmentStatus,
+        ...(typeof body.compare_code === 'string' ? { compareCode: body.compare_code } : {}),
+      };
+    },
+    async confirmLink(enrollmentId, matches) {
+      const { status, body } = await fixture.confirmLink(enrollmentId, matches);
+      if (status !== 200) throw new Error(`confirm: ${status} ${JSON.stringify(body)}`);
+    },
     async startLogin(options = {}) {
-      const fields: Record<string, string> = {};
+      const fields: Record<string, string> = { ip_address: BROWSER_IP };
       if (options.numberMatching === true) fields.type = 'otp_match';
+      if (options.proofOfPresence === true) fields.type = 'otp_presence';
       if (options.userId !== undefined) {
         fields.type = 'second_factor';
         fields.user_id = options.userId;
@@ -87,6 +129,12 @@ async function tokenServerSide(): Promise<MobileApiSide> {
     async loginState(transactionId) {
       const { status, body } = await fixture.result(transactionId);
       return status === 200 ? (body.status as LoginStatus) : undefined;
+    },
+    async typePresenceCode(transactionId, code) {
+      const { status, body } = await fixture.typePresenceCode(transactionId, code);
+      // A code that counted answers the login's result; one that did not, an error: read it.
+      if (status === 200 && isLoginStatus(body.status)) return body.status;
+      return side.loginState(transactionId);
     },
     async revokeDevice(deviceId) {
       const response = await fixture.relyingParty(`/devices/${deviceId}`, { method: 'DELETE' });

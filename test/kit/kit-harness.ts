@@ -166,6 +166,28 @@ export class TestBrowser {
       body: (await response.json()) as Record<string, unknown>,
     };
   }
+
+  /**
+   * Confirms login `id` from the site's own page: the code the phone shows (`{code}`), or whether
+   * it shows the page's code (`{matches}`). `body` is sent as it is when it is a string.
+   */
+  async confirm(
+    endpoint: string,
+    id: string,
+    body: unknown,
+    headers: Record<string, string> = { Origin: SITE, 'Content-Type': 'application/json' },
+  ) {
+    const response = await this.request(`${endpoint}/${id}/confirm`, {
+      method: 'POST',
+      headers: { 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return {
+      response,
+      status: response.status,
+      body: (await response.json()) as Record<string, unknown>,
+    };
+  }
 }
 
 /** The phone scans `qr` and answers. */

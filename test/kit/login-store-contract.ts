@@ -83,7 +83,12 @@ export function describeLoginStoreContract(name: string, factory: LoginStoreFact
 
       it('keeps what a linking or a second factor needs', async () => {
         const { store } = subject;
-        const record = login({ flow: 'enrollment', userId: 'dave', knownDeviceIds: ['d1', 'd2'] });
+        const record = login({
+          flow: 'enrollment',
+          userId: 'dave',
+          status: 'confirm',
+          compareCode: '042917',
+        });
         await store.put('e', record, subject.now() + 120_000);
         assert.deepEqual(await store.get('e'), record);
       });

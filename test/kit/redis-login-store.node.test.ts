@@ -30,7 +30,9 @@ function instanceClient(): Redis {
 }
 
 /** Two website instances' stores on one Redis, under a key prefix of their own. */
-function twoInstances(): LoginStoreSubject & { keyPrefix: string } {
+function twoInstances(
+  options: { maxEntries?: number } = {},
+): LoginStoreSubject & { keyPrefix: string } {
   const keyPrefix = `test-${randomBytes(6).toString('hex')}:`;
   let offset = 0;
   const now = () => Date.now() + offset;
@@ -38,8 +40,8 @@ function twoInstances(): LoginStoreSubject & { keyPrefix: string } {
   const otherRedis = instanceClient();
   return {
     keyPrefix,
-    store: new RedisLoginStore({ redis, keyPrefix, clock: now }),
-    other: new RedisLoginStore({ redis: otherRedis, keyPrefix, clock: now }),
+    store: new RedisLoginStore({ redis, keyPrefix, clock: now, ...options }),
+    other: new RedisLoginStore({ redis: otherRedis, keyPrefix, clock: now, ...options }),
     now,
     // Redis forgets a key by its own clock: time passes for it when the keys' expiry comes closer.
     elapse: async (ms) => {
@@ -93,6 +95,43 @@ describe('RedisLoginStore', () => {
     const { store, keyPrefix } = twoInstances();
     await instanceClient().hset(`${keyPrefix}h`, 'flow', 'login');
     await assert.rejects(store.get('h'), isStoreError('unreadable'));
+  });
+
+  it('holds at most maxEntries logins over all instances together, however their starts race', async () => {
+    const { store, other, elapse, now } = twoInstances({ maxEntries: 5 });
+    const forgetAt = now() + 60_000;
+    // Twelve browsers start at once, their starts spread over two instances.
+    const puts = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) =>
+        (i % 2 === 0 ? store : other).put(`login-${i}`, loginFields(), forgetAt),
+      ),
+    );
+    assert.equal(puts.filter((put) => put.status === 'fulfilled').length, 5);
+    for (const put of puts)
+      if (put.status === 'rejected') assert.ok(isStoreError('full')(put.reason));
+    const held = puts.flatMap((put, i) => (put.status === 'fulfilled' ? [`login-${i}`] : []));
+
+    // At the cap, a login it holds may still change; a new one may not.
+    const [first = '', second = ''] = held;
+    await other.replace(first, { ...loginFields(), status: 'scanned' }, forgetAt);
+    await store.put(first, { ...loginFields(), status: 'scanned' }, forgetAt);
+    await assert.rejects(other.put('newcomer', loginFields(), forgetAt), isStoreError('full'));
+
+    // A login taken makes room, on every instance.
+    assert.ok(await store.take(second));
+    await other.put('newcomer', loginFields(), now() + 120_000);
+    await assert.rejects(store.put('late', loginFields(), forgetAt), isStoreError('full'));
+
+    // So does a login whose time has come.
+    await elapse(60_000);
+    await store.put('late', loginFields(), now() + 60_000);
+    assert.ok(await other.get('late'));
+  });
+
+  it('refuses a Redis Cluster key prefix without a hash tag, which the count could not share a slot with', () => {
+    const cluster = { isCluster: true } as unknown as Redis;
+    assert.throws(() => new RedisLoginStore({ redis: cluster }), /hash tag/);
+    assert.ok(new RedisLoginStore({ redis: cluster, keyPrefix: '{www}:otp-login:' }));
   });
 
   it('is `unavailable` while Redis cannot be reached', async () => {

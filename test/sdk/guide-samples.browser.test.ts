@@ -28,7 +28,10 @@ async function startApp(): Promise<MobileApiMock> {
     tokenServerUrl: mock.tokenServerUrl,
     storage: new MemoryDeviceStorage(),
   });
-  await Onegini.instance.userClient.enrollMobileAuthentication(mock.enrollmentCode());
+  const linkCode = mock.enrollmentCode();
+  await Onegini.instance.userClient.enrollMobileAuthentication(linkCode);
+  // The website's user confirms that the linking page shows the phone's code.
+  mock.confirmLink(linkCode);
   screens.shown = [];
   screens.closed = 0;
   return mock;

@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import { afterEach, describe, it } from '#spec';
 import { SDK_ERRORS } from '../../src/protocol/index.js';
+import { listedProfile } from './listed-profile.js';
 import { createHarness, rejectionOf } from './sdk-harness.js';
 import { expectNoUnhandledRequests } from '../support/mock-server.js';
 import { nothingHappensFor, until } from '../support/until.js';
@@ -36,7 +37,8 @@ describe('SDK flow events (mocked Token Server)', () => {
       browser: { name: 'Firefox', version: '128' },
       os: { name: 'Windows', version: '10' },
       sameNetwork: true,
-      profile,
+      presenceRequired: false,
+      profile: listedProfile(profile),
     });
     expect(open.request.expiresAt.getTime() - open.request.requestedAt.getTime()).to.equal(60_000);
     expect(h.mock.loginState(login.transactionId)).to.equal('accepted');

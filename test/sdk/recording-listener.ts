@@ -18,6 +18,12 @@ export type RecordedEvent =
       message: string;
       request: OtpAuthenticationRequest;
     }
+  | {
+      name: 'showPresenceCode';
+      context: BuildContext;
+      presenceCode: string;
+      request: OtpAuthenticationRequest;
+    }
   | { name: 'closeAuthOtp'; context: BuildContext }
   | { name: 'eventError'; context: BuildContext; error: OneginiError };
 
@@ -56,6 +62,14 @@ export class RecordingListener extends OneginiEventListener {
           )
         : callback.denyAuthenticationRequest(),
     );
+  }
+
+  override showPresenceCode(
+    context: BuildContext,
+    presenceCode: string,
+    request: OtpAuthenticationRequest,
+  ): void {
+    this.events.push({ name: 'showPresenceCode', context, presenceCode, request });
   }
 
   override closeAuthOtp(context: BuildContext): void {

@@ -11,7 +11,7 @@ import {
   OneginiOtpAcceptDenyCallback,
   type DeviceStorage,
   type OneginiConfig,
-  type OneginiUserProfile,
+  type OneginiEnrolledUserProfile,
 } from '../../src/sdk/index.js';
 import { mockServer, startMockServer } from '../support/mock-server.js';
 import { RecordingListener } from './recording-listener.js';
@@ -26,7 +26,8 @@ export interface Harness {
   callback: OneginiOtpAcceptDenyCallback;
   /** Requests that reached fetch, as `METHOD path`. */
   fetched: string[];
-  enroll(): Promise<OneginiUserProfile>;
+  /** Links the phone with a new code, and confirms the link as the website's user does. */
+  enroll(): Promise<OneginiEnrolledUserProfile>;
 }
 
 /** Sets up a started SDK over a fresh mock; the worker starts on the first call. */
@@ -61,7 +62,12 @@ export async function createHarness(
     storage,
     fetched,
     callback: new OneginiOtpAcceptDenyCallback(onegini),
-    enroll: () => onegini.userClient.enrollMobileAuthentication(mock.enrollmentCode()),
+    enroll: async () => {
+      const code = mock.enrollmentCode();
+      const profile = await onegini.userClient.enrollMobileAuthentication(code);
+      expect(mock.confirmLink(code), 'the website confirms the link').to.equal(true);
+      return profile;
+    },
   };
 }
 

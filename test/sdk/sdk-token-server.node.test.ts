@@ -10,12 +10,14 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { serve } from '@hono/node-server';
 import {
   decodeAuthenticationPayload,
+  decodeEnrollmentPayload,
   encodeOneginiOtp,
   encodeQrText,
   SDK_ERRORS,
 } from '../../src/protocol/index.js';
 import { MemoryDeviceStorage, Onegini, OneginiOtpAcceptDenyCallback } from '../../src/sdk/index.js';
 import { TokenServerFixture } from '../server/token-server-fixture.js';
+import { listedProfile } from './listed-profile.js';
 import { RecordingListener } from './recording-listener.js';
 import { rejection } from './rejection.js';
 
@@ -69,8 +71,12 @@ afterEach(async () => {
   await fixture.server.close();
 });
 
-async function enrollmentCode(userId = 'alice', displayName?: string): Promise<string> {
-  const form = new URLSearchParams({ user_id: userId });
+async function enrollmentCode(
+  userId = 'alice',
+  displayName?: string,
+  fields: Record<string, string> = {},
+): Promise<string> {
+  const form = new URLSearchParams({ user_id: userId, ...fields });
   if (displayName !== undefined) form.set('display_name', displayName);
   const response = await fixture.relyingParty('/enrollments', {
     method: 'POST',
@@ -80,8 +86,13 @@ async function enrollmentCode(userId = 'alice', displayName?: string): Promise<s
   return ((await response.json()) as { code: string }).code;
 }
 
+/** Links this phone to `userId`, and confirms the link as the website's user does. */
 async function enroll(userId = 'alice') {
-  return onegini.userClient.enrollMobileAuthentication(await enrollmentCode(userId));
+  const code = await enrollmentCode(userId);
+  const profile = await onegini.userClient.enrollMobileAuthentication(code);
+  const confirmed = await fixture.confirmLink(decodeEnrollmentPayload(code).enrollmentId, true);
+  assert.equal(confirmed.body.status, 'accepted');
+  return profile;
 }
 
 describe('SDK ↔ Token Server: enrollment', () => {
@@ -97,7 +108,8 @@ describe('SDK ↔ Token Server: enrollment', () => {
   });
 
   it('links the device through the website’s enrollment code and keeps the profile', async () => {
-    const profile = await enroll('alice@example.com');
+    const { compareCode, ...profile } = await enroll('alice@example.com');
+    assert.match(compareCode, /^\d{6}$/);
     assert.equal(profile.userId, 'alice@example.com');
     assert.equal(profile.siteName, 'Demo Bank');
     assert.equal(profile.tokenServerUrl, url);
@@ -123,7 +135,7 @@ describe('SDK ↔ Token Server: enrollment', () => {
 
 describe('SDK ↔ Token Server: login with mobileAuthWithOtp', () => {
   it('accepts: resolves only after the server confirmed, and the website sees the login', async () => {
-    const profile = await enroll();
+    const profile = listedProfile(await enroll());
     const started = await fixture.initialize({ message: 'Log in to Demo Bank, please' });
     listener.action = { answer: 'accept' };
     const result = await onegini.userClient.mobileAuthWithOtp(started.otp);
@@ -260,5 +272,122 @@ describe('SDK ↔ Token Server: login with mobileAuthWithOtp', () => {
     const started = await fixture.initialize({ type: 'second_factor', user_id: 'alice' });
     const error = await rejection(onegini.userClient.mobileAuthWithOtp(started.otp));
     assert.equal(error.code, SDK_ERRORS.MOBILE_AUTHENTICATION_NOT_ENROLLED.code);
+  });
+});
+
+describe('SDK ↔ Token Server: a link the website confirms', () => {
+  it('previews a code: the account, the site and the linking page’s browser; nothing changes', async () => {
+    const code = await enrollmentCode('alice@example.com', 'Alice Example', {
+      user_agent: 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0',
+    });
+    const { enrollmentId } = decodeEnrollmentPayload(code);
+    const preview = await onegini.userClient.previewEnrollment(code);
+    assert.equal(preview.siteName, 'Demo Bank');
+    assert.equal(preview.userId, 'alice@example.com');
+    assert.equal(preview.displayName, 'Alice Example');
+    assert.equal(preview.browser?.name, 'Firefox');
+    assert.ok(preview.expiresAt.getTime() > Date.now());
+    assert.equal((await fixture.linkStatus(enrollmentId)).body.status, 'pending');
+    assert.deepEqual(await onegini.userClient.getUserProfiles(), []);
+    // The code still links, and the compare code is the one the linking page reads.
+    const profile = await onegini.userClient.enrollMobileAuthentication(code);
+    const status = await fixture.linkStatus(enrollmentId);
+    assert.equal(status.body.status, 'confirm');
+    assert.equal(status.body.compare_code, profile.compareCode);
+    assert.equal(status.body.device_id, profile.deviceId);
+  });
+
+  it('previews a used code as 9016, and a code of the wrong kind as 10018 without a request', async () => {
+    const code = await enrollmentCode();
+    await onegini.userClient.enrollMobileAuthentication(code);
+    const used = await rejection(onegini.userClient.previewEnrollment(code));
+    assert.equal(used.code, SDK_ERRORS.DEVICE_ALREADY_ENROLLED.code);
+    const started = await fixture.initialize();
+    const wrongKind = await rejection(onegini.userClient.previewEnrollment(started.otp));
+    assert.equal(wrongKind.code, SDK_ERRORS.NOT_HANDLEABLE.code);
+  });
+
+  it('a phone whose link the website has not confirmed gets 10102 and keeps its profile', async () => {
+    const code = await enrollmentCode();
+    const profile = listedProfile(await onegini.userClient.enrollMobileAuthentication(code));
+    const started = await fixture.initialize();
+    listener.action = { answer: 'accept' };
+    const error = await rejection(onegini.userClient.mobileAuthWithOtp(started.otp));
+    assert.equal(error.code, SDK_ERRORS.DEVICE_LINK_NOT_CONFIRMED.code);
+    assert.deepEqual(listener.names, ['eventError']);
+    assert.deepEqual(await onegini.userClient.getUserProfiles(), [profile]);
+    assert.equal((await fixture.result(started.transaction_id)).body.status, 'pending');
+
+    // The user compares the codes on the website: the same login code now works.
+    await fixture.confirmLink(decodeEnrollmentPayload(code).enrollmentId, true);
+    assert.equal(await onegini.userClient.mobileAuthWithOtp(started.otp), started.transaction_id);
+  });
+
+  it('a link the website’s user refused (the codes differ) is revoked: 9002', async () => {
+    const code = await enrollmentCode();
+    await onegini.userClient.enrollMobileAuthentication(code);
+    const refused = await fixture.confirmLink(decodeEnrollmentPayload(code).enrollmentId, false);
+    assert.equal(refused.body.status, 'denied');
+    const started = await fixture.initialize();
+    const error = await rejection(onegini.userClient.mobileAuthWithOtp(started.otp));
+    assert.equal(error.code, SDK_ERRORS.DEVICE_DEREGISTERED.code);
+  });
+});
+
+describe('SDK ↔ Token Server: what the phone showed, and proof of presence', () => {
+  it('the answer signs what the phone showed; a proxy that changed the details gets 10103', async () => {
+    // A proxy between phone and server rewrites the message the phone shows.
+    await onegini.startApplication(listener, {
+      tokenServerUrl: url,
+      storage: new MemoryDeviceStorage(),
+      deviceName: 'Node test phone',
+      fetch: async (input, init) => {
+        const response = await fetch(input, init);
+        const target = input instanceof Request ? input.url : input.toString();
+        if (!target.endsWith('/redeem') || response.status !== 200) return response;
+        const details = (await response.json()) as Record<string, unknown>;
+        return Response.json({ ...details, message: 'Log in to see your parcel' });
+      },
+    });
+    await enroll();
+    const started = await fixture.initialize();
+    listener.action = { answer: 'accept' };
+    const error = await rejection(onegini.userClient.mobileAuthWithOtp(started.otp));
+    assert.equal(error.code, SDK_ERRORS.SHOWN_DETAILS_CHANGED.code);
+    assert.deepEqual(listener.names, ['openAuthOtp', 'closeAuthOtp', 'eventError']);
+    const outcome = await fixture.result(started.transaction_id);
+    assert.equal(outcome.body.is_authenticated, false);
+    assert.notEqual(outcome.body.status, 'accepted');
+  });
+
+  it('shows the presence code before closeAuthOtp; the browser types it and is logged in', async () => {
+    await enroll();
+    const started = await fixture.initialize({ type: 'otp_presence' });
+    listener.action = { answer: 'accept' };
+    assert.equal(await onegini.userClient.mobileAuthWithOtp(started.otp), started.transaction_id);
+    assert.deepEqual(listener.names, ['openAuthOtp', 'showPresenceCode', 'closeAuthOtp']);
+    const [open, shown] = listener.events;
+    assert.ok(open?.name === 'openAuthOtp' && shown?.name === 'showPresenceCode');
+    assert.equal(open.request.presenceRequired, true);
+    assert.equal(shown.request, open.request);
+    assert.match(shown.presenceCode, /^\d{6}$/);
+    const waiting = await fixture.result(started.transaction_id);
+    assert.equal(waiting.body.status, 'confirm');
+    assert.equal(waiting.body.is_authenticated, false);
+    const typed = await fixture.typePresenceCode(started.transaction_id, shown.presenceCode);
+    assert.equal(typed.body.status, 'accepted');
+    assert.equal(typed.body.is_authenticated, true);
+  });
+
+  it('a login type without proof of presence shows no code', async () => {
+    await enroll();
+    const started = await fixture.initialize();
+    listener.action = { answer: 'accept' };
+    await onegini.userClient.mobileAuthWithOtp(started.otp);
+    const open = listener.events[0];
+    assert.ok(open?.name === 'openAuthOtp');
+    assert.equal(open.request.presenceRequired, false);
+    assert.equal(open.request.place, undefined);
+    assert.deepEqual(listener.names, ['openAuthOtp', 'closeAuthOtp']);
   });
 });

@@ -9,6 +9,7 @@ import { nothingHappensFor, until } from '../support/until.js';
 import {
   describeStoreContract,
   isStoreError,
+  SHOWN_DIGEST,
   transactionFixture,
   type StoredKind,
 } from './store-contract.js';
@@ -155,6 +156,7 @@ describe('the PostgreSQL store across instances', () => {
         deviceId: 'device-1',
         userId: 'alice',
         now: record.createdAt + 1,
+        shownDigest: SHOWN_DIGEST,
       });
       assert.ok(redeemed.ok);
 
@@ -250,6 +252,7 @@ describe('the PostgreSQL store across a restart of PostgreSQL', () => {
         deviceId: 'device-1',
         userId: 'alice',
         now: record.createdAt + 1,
+        shownDigest: SHOWN_DIGEST,
       });
       assert.ok(redeemed.ok);
       await until(() => heard.includes(record.key), 'the change after the restart heard');

@@ -10,6 +10,7 @@ import { unreachableRedis } from './redis-store-clients.js';
 import {
   describeStoreContract,
   isStoreError,
+  SHOWN_DIGEST,
   transactionFixture,
   type StoredKind,
 } from './store-contract.js';
@@ -124,6 +125,7 @@ describe('the Redis store across instances', () => {
         deviceId: 'device-1',
         userId: 'alice',
         now: record.createdAt + 1,
+        shownDigest: SHOWN_DIGEST,
       });
       assert.ok(redeemed.ok);
 

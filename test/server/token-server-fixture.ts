@@ -3,7 +3,9 @@ import type { Logger } from 'pino';
 import {
   decodeEnrollmentPayload,
   decodeQrPayload,
+  shownDigest,
   type EnrollmentPayload,
+  type MobileRedeemResponse,
 } from '../../src/protocol/index.js';
 import {
   parseTokenServerConfig,
@@ -11,6 +13,7 @@ import {
   type TokenServerConfigInput,
 } from '../../src/server/token-server/config.js';
 import { createTokenServer, type TokenServer } from '../../src/server/token-server/app.js';
+import type { IpLocator } from '../../src/server/token-server/ip-location/ip-locator.js';
 import { MemoryStore } from '../../src/server/store/memory-store.js';
 import type { Store } from '../../src/server/store/store.js';
 import { createTestDevice, type TestDevice } from '../support/test-device.js';
@@ -32,7 +35,7 @@ export function testConfig(overrides: Partial<TokenServerConfigInput> = {}): Tok
         secretSha256: sha(CLIENT_SECRET),
         name: 'Demo Bank',
         callbackUris: ['http://127.0.0.1:9/callback'],
-        types: ['otp', 'otp_match', 'second_factor'],
+        types: ['otp', 'otp_match', 'second_factor', 'otp_presence', 'otp_local'],
       },
       {
         id: 'other',
@@ -46,6 +49,8 @@ export function testConfig(overrides: Partial<TokenServerConfigInput> = {}): Tok
       { name: 'otp', messages: { en: 'Log in to Demo Bank', nl: 'Inloggen bij Demo Bank' } },
       { name: 'otp_match', numberMatching: true, messages: { en: 'Log in' } },
       { name: 'second_factor', secondFactor: true, messages: { en: 'Confirm your login' } },
+      { name: 'otp_presence', proofOfPresence: 'always', messages: { en: 'Log in' } },
+      { name: 'otp_local', proofOfPresence: 'unless_same_network', messages: { en: 'Log in' } },
     ],
     appOrigins: ['https://scan.example'],
     ...overrides,
@@ -55,6 +60,11 @@ export function testConfig(overrides: Partial<TokenServerConfigInput> = {}): Tok
 /** Speaks the Token Server's two APIs, as a website and as a phone, to a server anywhere. */
 export class TokenServerClient {
   now = Date.now();
+  /**
+   * shownDigest() of the details each login's last redemption gave, by transaction id: an answer
+   * sent through `mobile()` without `shown` signs these, as the SDK does.
+   */
+  private readonly shown = new Map<string, string>();
 
   constructor(
     readonly base: string,
@@ -111,13 +121,55 @@ export class TokenServerClient {
   }
 
   /** The website starts linking a phone; returns the decoded enrollment code. */
-  async startEnrollment(userId = 'alice'): Promise<EnrollmentPayload> {
+  async startEnrollment(
+    userId = 'alice',
+    fields: Record<string, string> = {},
+  ): Promise<EnrollmentPayload> {
     const started = await this.relyingParty('/enrollments', {
       method: 'POST',
-      body: new URLSearchParams({ user_id: userId }).toString(),
+      body: new URLSearchParams({ user_id: userId, ...fields }).toString(),
     });
+    if (started.status !== 200)
+      throw new Error(`enrollments: ${started.status} ${await started.text()}`);
     const { code } = (await started.json()) as { code: string };
     return decodeEnrollmentPayload(code);
+  }
+
+  /** What the linking page learns of a link: `GET /enrollments/{id}`. */
+  async linkStatus(
+    enrollmentId: string,
+    clientId = 'demo',
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
+    const response = await this.relyingParty(`/enrollments/${enrollmentId}`, {
+      ...(clientId === 'demo' ? {} : { clientId, secret: OTHER_SECRET }),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  }
+
+  /** The website's user says whether the phone shows the page's code: `POST …/confirm`. */
+  async confirmLink(
+    enrollmentId: string,
+    matches: boolean,
+    clientId = 'demo',
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
+    const response = await this.relyingParty(`/enrollments/${enrollmentId}/confirm`, {
+      method: 'POST',
+      body: new URLSearchParams({ matches: String(matches) }).toString(),
+      ...(clientId === 'demo' ? {} : { clientId, secret: OTHER_SECRET }),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  }
+
+  /** The browser's user types the phone's code: `POST …/presence`. */
+  async typePresenceCode(
+    transactionId: string,
+    code: string,
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
+    const response = await this.relyingParty(`/authenticate/transaction/${transactionId}/presence`, {
+      method: 'POST',
+      body: new URLSearchParams({ code }).toString(),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   }
 
   /** The phone uses an enrollment code, signing with its key; `publicKey` is what it claims. */
@@ -136,33 +188,64 @@ export class TokenServerClient {
     );
   }
 
-  /** Links a new phone to `userId` through an enrollment code, as the PWA does. */
+  /**
+   * Links a new phone to `userId` through an enrollment code, as the PWA does, and confirms the
+   * link as the website does once its user saw the same code on both.
+   */
   async enrollDevice(userId = 'alice'): Promise<TestDevice> {
-    const device = await createTestDevice();
-    const response = await this.completeEnrollment(device, await this.startEnrollment(userId));
-    if (response.status !== 201)
-      throw new Error(`enroll: ${response.status} ${await response.text()}`);
-    device.deviceId = ((await response.json()) as { device_id: string }).device_id;
+    const device = await this.enrollPendingDevice(userId);
+    const confirmed = await this.confirmLink(device.enrollmentId, true);
+    if (confirmed.status !== 200 || confirmed.body.status !== 'accepted')
+      throw new Error(`confirm: ${confirmed.status} ${JSON.stringify(confirmed.body)}`);
     return device;
   }
 
+  /** Links a new phone to `userId` through an enrollment code; the website has not confirmed it. */
+  async enrollPendingDevice(
+    userId = 'alice',
+  ): Promise<TestDevice & { enrollmentId: string; compareCode: string }> {
+    const device = await createTestDevice();
+    const enrollment = await this.startEnrollment(userId);
+    const response = await this.completeEnrollment(device, enrollment);
+    if (response.status !== 201)
+      throw new Error(`enroll: ${response.status} ${await response.text()}`);
+    const linked = (await response.json()) as { device_id: string; compare_code: string };
+    device.deviceId = linked.device_id;
+    return Object.assign(device, {
+      enrollmentId: enrollment.enrollmentId,
+      compareCode: linked.compare_code,
+    });
+  }
+
+  /**
+   * A signed call of the mobile API. An answer without `shown` signs the details of the login's
+   * last redemption through this client, as the SDK signs what it displayed.
+   */
   async mobile(
     device: TestDevice,
     path: string,
     body: unknown,
     options: { timestamp?: number; nonce?: string } = {},
   ) {
-    const request = await device.signedRequest(`${this.base}/api/mobile/v1${path}`, body, {
+    const transactionId = /^\/transactions\/([^/]+)\/(redeem|answer)$/.exec(path);
+    const signing =
+      transactionId?.[2] === 'answer' &&
+      typeof body === 'object' &&
+      body !== null &&
+      !('shown' in body)
+        ? { ...body, shown: this.shown.get(transactionId[1] ?? '') ?? '0'.repeat(64) }
+        : body;
+    const request = await device.signedRequest(`${this.base}/api/mobile/v1${path}`, signing, {
       timestamp: this.now,
       ...options,
     });
     const replay = request.clone();
     const response = await this.fetch(request);
-    return {
-      status: response.status,
-      body: (await response.json()) as Record<string, unknown>,
-      replay,
-    };
+    const answer = (await response.json()) as Record<string, unknown>;
+    if (transactionId?.[2] === 'redeem' && response.status === 200) {
+      this.shown.set(transactionId[1] ?? '', await shownDigest(answer as MobileRedeemResponse));
+    }
+    return { status: response.status, body: answer, replay };
   }
 }
 
@@ -174,6 +257,8 @@ export class TokenServerFixture extends TokenServerClient {
     readonly store: Store = new MemoryStore(),
     config: Partial<TokenServerConfigInput> = {},
     logger?: Logger,
+    /** Where browsers seem to be; without it the phone is shown no place. */
+    ipLocator?: IpLocator,
   ) {
     // The client needs the server and the server the client's clock: tie them through a holder.
     const holder: { server?: TokenServer } = {};
@@ -186,6 +271,7 @@ export class TokenServerFixture extends TokenServerClient {
       store,
       clock: () => this.now,
       ...(logger === undefined ? {} : { logger }),
+      ipLocator,
       // Tests name the caller's address in a header; without it, per-IP limits do not apply.
       clientIp: (c) => c.req.header('x-test-ip') ?? null,
     });

@@ -8,6 +8,8 @@ import { afterEach, beforeEach, describe, it } from '#spec';
 import { otpLoginHandlers, type OtpLoginHandlersOptions } from '../../src/mocks/index.js';
 import type { OtpLoginQr, OtpLoginQrStatus } from '../../src/widget/index.js';
 import { mockServer } from '../support/mock-server.js';
+import { until } from '../support/until.js';
+import { confirmWebsite } from './confirm-website.js';
 import { axe } from './fixtures/axe.bundle.js';
 import { mount, part, tearDownWidgets, untilStatus, useMockServer } from './widget-fixture.js';
 
@@ -76,6 +78,34 @@ describe('<otp-login-qr> accessibility', () => {
       await expectNoViolations(element);
     });
   }
+
+  it('has no axe violations when it asks whether the phone shows the same code', async () => {
+    mockServer.use(...confirmWebsite({ kind: 'compare_code', code: '482193' }).handlers);
+    const element = mount({ endpoint: '/otp-login', purpose: 'link' });
+    await untilStatus(element, 'confirm');
+
+    await expectNoViolations(element);
+    expect(part(element, 'status')?.getAttribute('role')).to.equal('status');
+    expect(part(element, 'code')?.textContent.trim()).to.equal('482 193');
+  });
+
+  it('has no axe violations when it asks for the code the phone shows, and after a wrong one', async () => {
+    mockServer.use(...confirmWebsite({ kind: 'enter_code', code: '271828' }).handlers);
+    const element = mount({ endpoint: '/otp-login' });
+    await untilStatus(element, 'confirm');
+    const input = part(element, 'input') as HTMLInputElement;
+    const region = part(element, 'status');
+
+    await expectNoViolations(element);
+    expect(input.labels?.length).to.equal(1);
+    expect(element.shadowRoot?.activeElement).to.equal(input);
+
+    input.value = '000000';
+    input.form?.requestSubmit();
+    await until(() => /tries left/.test(region?.textContent ?? ''), 'the wrong code announced');
+    expect(part(element, 'status'), 'announced by the same live region').to.equal(region);
+    await expectNoViolations(element);
+  });
 
   it('has no axe violations when it links a phone, in Dutch', async () => {
     mockServer.use(...otpLoginHandlers({ scenario: 'pending', holdPending: true }));

@@ -111,6 +111,45 @@ const cases: {
     code: 'http_status',
   },
   {
+    name: 'a confirm status that does not say what to confirm',
+    handlers: () => pollAnswering({ status: 'confirm' }),
+    code: 'malformed_response',
+    field: 'confirm',
+  },
+  {
+    // "Does your phone show this code?" beside no code would let any phone through.
+    name: 'a comparison without the code to compare',
+    handlers: () => pollAnswering({ status: 'confirm', confirm: 'compare_code' }),
+    code: 'malformed_response',
+    field: 'confirm',
+  },
+  {
+    name: 'a code to compare with a code to type',
+    handlers: () =>
+      pollAnswering({ status: 'confirm', confirm: 'enter_code', compare_code: '123456' }),
+    code: 'malformed_response',
+    field: 'confirm',
+  },
+  {
+    name: 'a pending status that asks to confirm',
+    handlers: () => pollAnswering({ status: 'pending', confirm: 'enter_code' }),
+    code: 'malformed_response',
+    field: 'confirm',
+  },
+  {
+    name: 'a code to compare that is not six digits',
+    handlers: () =>
+      pollAnswering({ status: 'confirm', confirm: 'compare_code', compare_code: '12345<b>' }),
+    code: 'malformed_response',
+    field: 'compare_code',
+  },
+  {
+    name: 'a confirm that does not know the kind',
+    handlers: () => pollAnswering({ status: 'confirm', confirm: 'sign_here' }),
+    code: 'malformed_response',
+    field: 'confirm',
+  },
+  {
     name: 'a javascript: redirect_to',
     handlers: () => pollAnswering({ status: 'accepted', redirect_to: 'javascript:alert(1)' }),
     code: 'unsafe_redirect',

@@ -9,6 +9,7 @@ import { otpLoginHandlers } from '../../src/mocks/index.js';
 import type { OtpLoginQr, OtpLoginQrAcceptedDetail } from '../../src/widget/index.js';
 import { expectNoUnhandledRequests, mockServer } from '../support/mock-server.js';
 import { until } from '../support/until.js';
+import { confirmWebsite } from './confirm-website.js';
 import { renderReactPage } from './fixtures/react-page.bundle.js';
 import { mountVuePage } from './fixtures/vue-page.bundle.js';
 import '../../src/widget/define.js';
@@ -140,6 +141,42 @@ describe('<otp-login-qr> in real pages', () => {
     expect(`${where.pathname}${where.search}`).to.equal(
       '/test/widget/fixtures/landed.html?from=login',
     );
+  });
+
+  it('goes to redirect_to once the user says the phone shows the same code, under a strict CSP', async () => {
+    const website = confirmWebsite({
+      kind: 'compare_code',
+      code: '482193',
+      endpoint: '/csp/otp-login',
+      redirectTo: '/test/widget/fixtures/landed.html?from=link',
+    });
+    mockServer.use(...website.handlers);
+    const frame = await loadFrame('/test/widget/fixtures/strict-csp.html');
+    const view = frameWindow(frame);
+    const element = elementIn(view.document);
+    await until(() => element.status === 'confirm', 'the code to compare', 15_000);
+    await element.updateComplete;
+    expect(part(element, 'code')?.textContent.trim()).to.equal('482 193');
+    // The confirmation screen (its form and input too) needs nothing the policy refuses.
+    expect(view.cspViolations).to.deep.equal([]);
+    const landed = new Promise<void>((resolve) => {
+      frame.addEventListener(
+        'load',
+        () => {
+          resolve();
+        },
+        { once: true },
+      );
+    });
+
+    element.shadowRoot?.querySelector('button')?.click();
+
+    await landed;
+    const where = frameWindow(frame).location;
+    expect(`${where.pathname}${where.search}`).to.equal(
+      '/test/widget/fixtures/landed.html?from=link',
+    );
+    expect(website.confirmations).to.deep.equal([{ matches: true }]);
   });
 
   it('works in a React 19 page: properties, events and the default that React prevents', async () => {

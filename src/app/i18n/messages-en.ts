@@ -39,6 +39,9 @@ export const messagesEn = {
     `Unlink ${user} at ${site}? You can link it again from the website.`,
   unlinked: (site: string) => `This phone is no longer linked to ${site}.`,
   linkedTo: (site: string) => `This phone is now linked to ${site}.`,
+  linkAwaitsWebsite: (site: string) =>
+    `Confirm on the linking page of ${site} that it shows the same code. Until then this phone answers no login there.`,
+  linkCanceled: 'Nothing was linked.',
   cameraLabel: 'Camera',
   cameraDefault: 'Back camera (default)',
   cameraUnnamed: (n: number) => `Camera ${n}`,
@@ -75,6 +78,7 @@ export const messagesEn = {
   // Working
   gettingDetails: 'Getting the login details…',
   linking: 'Linking this phone…',
+  gettingLinkDetails: 'Getting the details of the link…',
   sendingAnswer: 'Sending your answer…',
 
   // Confirmation
@@ -91,12 +95,37 @@ export const messagesEn = {
   timeLabel: 'Time',
   messageLabel: 'Message from the website',
   accountLabel: 'Account',
+  placeLabel: 'Place (a guess from its internet address)',
+  farFromPhone: (place: string, km: number) => `${place} — far from this phone (about ${km} km)`,
+  presenceNote:
+    'After you accept, this phone shows a code: type it in the browser that is logging in.',
   numberQuestion: 'Which number does the website show?',
   numberRequired: 'Pick the number the website shows, or deny.',
   denyHint:
     'If you did not just try to log in, deny. If someone sent you this code or asked you to scan it, deny: they are trying to get into your account.',
   accept: 'Yes, log in',
   deny: 'No, deny',
+
+  // Link this phone?
+  linkTitle: (account: string, site: string) => `Link this phone to ${account} at ${site}?`,
+  linkIntro:
+    'Link only if you asked for this yourself, on the linking page of the website that is open in front of you now.',
+  linkBrowserLabel: 'Browser of the linking page (as it calls itself)',
+  linkHint:
+    'If someone sent you this code or asked you to scan it, cancel: they are trying to get into your account.',
+  link: 'Link',
+
+  // The compare code
+  linkCodeTitle: 'Compare this code with the linking page',
+  linkCodeLabel: 'Code to compare',
+  linkCodeHelp:
+    'Check that the linking page shows the same code, and confirm there. If it shows another code or none, say so there: this phone will not be linked.',
+
+  // The code of proof of presence
+  presenceTitle: 'Type this code in the browser',
+  presenceCodeLabel: 'Code to type',
+  presenceHelp: (site: string) =>
+    `Type this code in the browser that is logging in. Never read it out or send it to anyone: nobody from ${site} will ask you for it.`,
 
   // Result
   acceptedTitle: 'You are logged in',
@@ -116,6 +145,12 @@ export const messagesEn = {
   errorNext: 'Scan the code again. If it keeps failing, ask the website for a new code.',
   linkFailedTitle: 'This phone could not be linked',
   linkFailedNext: 'Ask the website for a new “Link your phone” code and scan it again.',
+  linkUsedTitle: 'Another phone used this code',
+  linkUsedNext:
+    'A phone linked with this code before yours: someone may have seen it. On the linking page, say that the codes do not match (No), so that the other phone is not linked. Then link again with a new code.',
+  linkNotConfirmedTitle: 'Confirm the link on the website first',
+  linkNotConfirmedNext:
+    'This phone is linked, but the website has not confirmed it yet. On the linking page, confirm that it shows the same code as this phone did, then scan the login code again. The account stays on this phone.',
   details: (text: string) => `Details: ${text}`,
   done: 'Done',
   scanAgain: 'Scan again',

@@ -36,6 +36,9 @@ export const messagesNl: Messages = {
     `${user} bij ${site} ontkoppelen? Je kunt het later weer koppelen via de website.`,
   unlinked: (site) => `Deze telefoon is niet meer gekoppeld aan ${site}.`,
   linkedTo: (site) => `Deze telefoon is nu gekoppeld aan ${site}.`,
+  linkAwaitsWebsite: (site) =>
+    `Bevestig op de koppelpagina van ${site} dat die dezelfde code toont. Tot dan beantwoordt deze telefoon daar geen logins.`,
+  linkCanceled: 'Er is niets gekoppeld.',
   cameraLabel: 'Camera',
   cameraDefault: 'Camera aan de achterkant (standaard)',
   cameraUnnamed: (n) => `Camera ${n}`,
@@ -72,6 +75,7 @@ export const messagesNl: Messages = {
 
   gettingDetails: 'De gegevens van de login worden opgehaald…',
   linking: 'Deze telefoon wordt gekoppeld…',
+  gettingLinkDetails: 'De gegevens van de koppeling worden opgehaald…',
   sendingAnswer: 'Je antwoord wordt verstuurd…',
 
   confirmTitle: (site) => `Inloggen bij ${site}?`,
@@ -87,12 +91,33 @@ export const messagesNl: Messages = {
   timeLabel: 'Tijd',
   messageLabel: 'Bericht van de website',
   accountLabel: 'Account',
+  placeLabel: 'Plaats (geschat uit het internetadres)',
+  farFromPhone: (place, km) => `${place} — ver van deze telefoon (ongeveer ${km} km)`,
+  presenceNote: 'Na het accepteren toont deze telefoon een code: typ die in de browser die inlogt.',
   numberQuestion: 'Welk getal toont de website?',
   numberRequired: 'Kies het getal dat de website toont, of weiger.',
   denyHint:
     'Probeerde je niet net in te loggen? Weiger dan. Heeft iemand je deze code gestuurd of gevraagd hem te scannen? Weiger: die persoon probeert in je account te komen.',
   accept: 'Ja, inloggen',
   deny: 'Nee, weigeren',
+
+  linkTitle: (account, site) => `Deze telefoon koppelen aan ${account} bij ${site}?`,
+  linkIntro:
+    'Koppel alleen als je hier zelf om vroeg, op de koppelpagina van de website die nu voor je openstaat.',
+  linkBrowserLabel: 'Browser van de koppelpagina (zoals die zichzelf noemt)',
+  linkHint:
+    'Heeft iemand je deze code gestuurd of gevraagd hem te scannen? Annuleer: die persoon probeert in je account te komen.',
+  link: 'Koppelen',
+
+  linkCodeTitle: 'Vergelijk deze code met de koppelpagina',
+  linkCodeLabel: 'Code om te vergelijken',
+  linkCodeHelp:
+    'Controleer dat de koppelpagina dezelfde code toont, en bevestig het daar. Toont die een andere code of geen code? Zeg dat daar: dan wordt deze telefoon niet gekoppeld.',
+
+  presenceTitle: 'Typ deze code in de browser',
+  presenceCodeLabel: 'Code om te typen',
+  presenceHelp: (site) =>
+    `Typ deze code in de browser die inlogt. Lees hem nooit voor en stuur hem aan niemand: niemand van ${site} zal erom vragen.`,
 
   acceptedTitle: 'Je bent ingelogd',
   acceptedNext: (site) => `Ga terug naar ${site}: de website gaat vanzelf verder.`,
@@ -112,6 +137,12 @@ export const messagesNl: Messages = {
   errorNext: 'Scan de code opnieuw. Lukt het steeds niet? Vraag de website dan om een nieuwe code.',
   linkFailedTitle: 'Deze telefoon kon niet worden gekoppeld',
   linkFailedNext: 'Vraag de website om een nieuwe code “Koppel je telefoon” en scan die opnieuw.',
+  linkUsedTitle: 'Een andere telefoon gebruikte deze code',
+  linkUsedNext:
+    'Er is al een telefoon met deze code gekoppeld: misschien heeft iemand hem gezien. Zeg op de koppelpagina dat de codes niet overeenkomen (Nee), zodat die andere telefoon niet gekoppeld wordt. Koppel daarna opnieuw met een nieuwe code.',
+  linkNotConfirmedTitle: 'Bevestig eerst de koppeling op de website',
+  linkNotConfirmedNext:
+    'Deze telefoon is gekoppeld, maar de website heeft dat nog niet bevestigd. Bevestig op de koppelpagina dat die dezelfde code toont als deze telefoon, en scan daarna de inlogcode opnieuw. Het account blijft op deze telefoon.',
   details: (text) => `Details: ${text}`,
   done: 'Klaar',
   scanAgain: 'Opnieuw scannen',

@@ -12,7 +12,10 @@ export interface AppEventMap {
   'app-scanner-code': CustomEvent<{ text: string; payload: QrPayload }>;
   'app-scanner-cancel': CustomEvent<undefined>;
   'app-scanner-camera': CustomEvent<{ deviceId: string }>;
+  'app-link-question-answer': CustomEvent<{ link: boolean }>;
+  'app-compare-code-done': CustomEvent<undefined>;
   'app-confirmation-answer': CustomEvent<AnswerDetail>;
+  'app-presence-proof-done': CustomEvent<undefined>;
   'app-result-done': CustomEvent<undefined>;
   'app-result-scan': CustomEvent<undefined>;
   'app-update-reload': CustomEvent<undefined>;

@@ -1,33 +1,10 @@
 import { css } from 'lit';
 
+/** The login question's own parts; the rest is questionStyles. */
 export const confirmationStyles = css`
-  dl {
-    margin: 0;
-    display: flex;
-    flex-direction: column;
-    gap: 0.5rem;
-  }
-  dl > div {
-    display: flex;
-    flex-direction: column;
-    padding-bottom: 0.5rem;
-    border-bottom: 1px solid #dde3ea;
-  }
-  dt {
-    font-size: 0.875rem;
-    color: #4a5563;
-  }
-  dd {
-    margin: 0;
-    font-weight: 600;
-    overflow-wrap: anywhere;
-  }
   .message {
     font-weight: 400;
     white-space: pre-wrap;
-  }
-  .warn {
-    color: #8a4b00;
   }
   .numbers {
     border: none;
@@ -70,26 +47,9 @@ export const confirmationStyles = css`
     outline: 3px solid #b35c00;
     outline-offset: 2px;
   }
-  .hint {
-    color: #4a5563;
-  }
-  /* Deny and Accept: the same size, the same weight, side by side at the bottom. */
-  .answer {
-    display: grid;
-    grid-template-columns: 1fr 1fr;
-    gap: 0.75rem;
-  }
-  .answer button {
-    min-height: 3.75rem;
-    font-size: 1.125rem;
-    color: #ffffff;
-  }
-  .deny {
-    background: #a4262c;
-    border-color: #a4262c;
-  }
-  .accept {
-    background: #1e6b30;
-    border-color: #1e6b30;
+  .presence {
+    padding: 0.75rem 1rem;
+    border-radius: 0.75rem;
+    background: #e8f0fb;
   }
 `;

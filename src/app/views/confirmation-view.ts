@@ -4,15 +4,18 @@ import { currentLocale, t } from '../i18n/locale.js';
 import type { LoginRequestView } from '../view-models.js';
 import { screenStyles } from './shared-styles.js';
 import { confirmationStyles } from './confirmation-view.styles.js';
+import { questionStyles } from './question-styles.js';
+import { renderRequesterRows } from './requester-rows.js';
 
 /**
  * @summary The question "Log in to this site?", with what the Token Server says about the login:
- * site, browser and OS, network, time and the website's message (as text). Deny is as large and
- * as near as Accept. With number matching, Accept needs the number the website shows.
+ * site, browser and OS, network, place, time and the website's message (as text). Deny is as
+ * large and as near as Accept. With number matching, Accept needs the number the website shows.
+ * With proof of presence, it says that a code to type in the browser follows the Accept.
  * @fires app-confirmation-answer - `detail.accept`, and `detail.number` with number matching.
  */
 export class ConfirmationView extends LitElement {
-  static override styles = [screenStyles, confirmationStyles];
+  static override styles = [screenStyles, questionStyles, confirmationStyles];
 
   /** The login to answer. */
   @property({ attribute: false }) request: LoginRequestView | undefined;
@@ -59,13 +62,6 @@ export class ConfirmationView extends LitElement {
       dateStyle: 'medium',
       timeStyle: 'medium',
     }).format(request.requestedAt);
-    const browser = describeBrowser(request.browser, request.os);
-    const network =
-      request.sameNetwork === true
-        ? m.sameNetwork
-        : request.sameNetwork === false
-          ? m.otherNetwork
-          : m.networkUnknown;
     const choices = request.numberMatchChoices ?? [];
     return html`
       <h1>${m.confirmTitle(request.siteName)}</h1>
@@ -83,14 +79,7 @@ export class ConfirmationView extends LitElement {
                 <dd>${request.account}</dd>
               </div>`
         }
-        <div>
-          <dt>${m.browserLabel}</dt>
-          <dd>${browser}</dd>
-        </div>
-        <div>
-          <dt>${m.networkLabel}</dt>
-          <dd class=${request.sameNetwork === true ? '' : 'warn'}>${network}</dd>
-        </div>
+        ${renderRequesterRows(request, m.browserLabel)}
         <div>
           <dt>${m.timeLabel}</dt>
           <dd><time datetime=${request.requestedAt.toISOString()}>${time}</time></dd>
@@ -121,6 +110,7 @@ export class ConfirmationView extends LitElement {
             </fieldset>`
       }
       ${this.needNumber ? html`<p class="error" role="alert">${m.numberRequired}</p>` : nothing}
+      ${request.presenceRequired ? html`<p class="presence">${m.presenceNote}</p>` : nothing}
       <p class="hint">${m.denyHint}</p>
       <div class="actions answer">
         <button class="deny" ?disabled=${this.busy} @click=${this.handleDeny}>${m.deny}</button>
@@ -131,10 +121,4 @@ export class ConfirmationView extends LitElement {
       ${this.busy ? html`<p role="status">${m.sendingAnswer}</p>` : nothing}
     `;
   }
-}
-
-function describeBrowser(browser: string | undefined, os: string | undefined): string {
-  const m = t();
-  if (browser !== undefined && os !== undefined) return m.browserOnOs(browser, os);
-  return browser ?? os ?? m.unknown;
 }

@@ -13,7 +13,8 @@ export const resultStyles = css`
   }
   :host([kind='expired']) .mark,
   :host([kind='offline']) .mark,
-  :host([kind='handled']) .mark {
+  :host([kind='handled']) .mark,
+  :host([kind='link-not-confirmed']) .mark {
     background: #8a4b00;
   }
   h1:focus {

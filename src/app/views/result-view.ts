@@ -45,8 +45,11 @@ export class ResultView extends LitElement {
       offline: [m.offlineTitle, m.offlineNext],
       error: [m.errorTitle, m.errorNext],
       'link-failed': [m.linkFailedTitle, m.linkFailedNext],
+      'link-used': [m.linkUsedTitle, m.linkUsedNext],
+      'link-not-confirmed': [m.linkNotConfirmedTitle, m.linkNotConfirmedNext],
     }[outcome.kind];
-    const canRetry = outcome.kind !== 'accepted' && outcome.kind !== 'denied';
+    // After a stolen link code the next step is on the website (say No, link anew), not a scan.
+    const canRetry = !['accepted', 'denied', 'link-used'].includes(outcome.kind);
     return html`
       <div class="mark" aria-hidden="true"></div>
       <h1 tabindex="-1">${title}</h1>

@@ -12,7 +12,15 @@ import {
   type CameraChoice,
   type CameraSource,
 } from '../scanner/camera-source.js';
-import type { AccountView, AnswerDetail, LoginRequestView, OutcomeView } from '../view-models.js';
+import type {
+  AccountView,
+  AnswerDetail,
+  LinkPreviewView,
+  LoginRequestView,
+  OutcomeView,
+  PendingLinkView,
+  PresenceCodeView,
+} from '../view-models.js';
 import type { AppEventMap } from './app-events.js';
 
 /**
@@ -35,13 +43,26 @@ export type AppScreen =
   | 'home'
   | 'scanner'
   | 'working'
+  | 'link-question'
+  | 'compare-code'
   | 'confirm'
+  | 'presence'
   | 'result';
+
+/** Screens whose question or code a new deep link must not replace under the user's eyes. */
+const BUSY_SCREENS: readonly AppScreen[] = [
+  'working',
+  'link-question',
+  'compare-code',
+  'confirm',
+  'presence',
+];
 
 /**
  * @summary The scanner app: starts the SDK from ./config.json, and moves between the screens
- * (first run, home, scanner, confirmation, result). Offline it still opens and says that a login
- * needs the network; a waiting new version shows the update prompt.
+ * (first run, home, scanner, "Link this phone?", the code to compare, confirmation, the code to
+ * type, result). Offline it still opens and says that a login needs the network; a waiting new
+ * version shows the update prompt.
  * @fires app-ready - the app has started (or failed to) and shows its first screen.
  */
 export class ScannerApp extends LitElement {
@@ -131,10 +152,15 @@ export class ScannerApp extends LitElement {
   @state() private request: LoginRequestView | undefined;
   @state() private answering = false;
   @state() private outcome: OutcomeView | undefined;
+  @state() private linkPreview: LinkPreviewView | undefined;
+  @state() private pendingLink: PendingLinkView | undefined;
+  @state() private presence: PresenceCodeView | undefined;
   @state() private offline = typeof navigator !== 'undefined' && !navigator.onLine;
 
   private session: AppSession | undefined;
   private scannerOpened = false;
+  /** The "Link your phone" code the question on screen is about; taken by the first answer. */
+  private linkText: string | undefined;
 
   constructor() {
     super();
@@ -156,7 +182,16 @@ export class ScannerApp extends LitElement {
     this.listen('app-scanner-cancel', () => {
       this.showHome();
     });
+    this.listen('app-link-question-answer', (event) => void this.answerLink(event.detail.link));
+    this.listen('app-compare-code-done', () => {
+      this.notice =
+        this.pendingLink === undefined ? '' : t().linkAwaitsWebsite(this.pendingLink.siteName);
+      this.showHome();
+    });
     this.listen('app-confirmation-answer', (event) => void this.answer(event.detail));
+    this.listen('app-presence-proof-done', () => {
+      this.showHome();
+    });
     this.listen('app-result-done', () => {
       this.showHome();
     });
@@ -234,9 +269,7 @@ export class ScannerApp extends LitElement {
   };
 
   private readonly handleHashChange = (): void => {
-    if (this.session === undefined || this.screen === 'confirm' || this.screen === 'working') {
-      return;
-    }
+    if (this.session === undefined || BUSY_SCREENS.includes(this.screen)) return;
     const deepLink = takeDeepLink();
     if (deepLink !== undefined) void this.handleCode(deepLink);
   };
@@ -256,6 +289,10 @@ export class ScannerApp extends LitElement {
   private showHome(): void {
     this.request = undefined;
     this.outcome = undefined;
+    this.linkPreview = undefined;
+    this.linkText = undefined;
+    this.pendingLink = undefined;
+    this.presence = undefined;
     this.screen = this.accounts.length === 0 ? 'first-run' : 'home';
     prefetchScannerView();
     // Camera names show only after the camera was allowed, i.e. after a scan.
@@ -287,16 +324,18 @@ export class ScannerApp extends LitElement {
       return;
     }
     if (kind === 'link') {
-      this.workingLabel = t().linking;
+      // Ask first, scan and deep link alike: a code someone else saw must not link with one tap.
+      this.workingLabel = t().gettingLinkDetails;
       this.screen = 'working';
-      const linked = await session.link(text);
-      this.accounts = await session.accounts();
-      if ('kind' in linked) {
-        this.showOutcome(linked);
+      const preview = await session.previewLink(text);
+      if ('kind' in preview) {
+        this.showOutcome(preview);
         return;
       }
-      this.notice = t().linkedTo(linked.siteName);
-      this.showHome();
+      this.linkText = text;
+      this.linkPreview = preview;
+      this.offline = false;
+      this.screen = 'link-question';
       return;
     }
     if (this.accounts.length === 0) {
@@ -306,7 +345,38 @@ export class ScannerApp extends LitElement {
     this.workingLabel = t().gettingDetails;
     this.screen = 'working';
     const outcome = await session.login(text);
+    if ('presenceCode' in outcome) {
+      this.request = undefined;
+      this.answering = false;
+      this.offline = false;
+      this.presence = outcome;
+      this.screen = 'presence';
+      return;
+    }
     this.showOutcome(outcome);
+  }
+
+  private async answerLink(link: boolean): Promise<void> {
+    const session = this.session;
+    const text = this.linkText;
+    if (session === undefined || text === undefined) return;
+    this.linkText = undefined;
+    if (!link) {
+      this.notice = t().linkCanceled;
+      this.showHome();
+      return;
+    }
+    this.workingLabel = t().linking;
+    this.screen = 'working';
+    const linked = await session.link(text);
+    this.accounts = await session.accounts();
+    this.linkPreview = undefined;
+    if ('kind' in linked) {
+      this.showOutcome(linked);
+      return;
+    }
+    this.pendingLink = linked;
+    this.screen = 'compare-code';
   }
 
   private async answer(detail: AnswerDetail): Promise<void> {
@@ -395,6 +465,12 @@ export class ScannerApp extends LitElement {
         ></app-scanner>`;
       case 'working':
         return html`<app-working .label=${this.workingLabel}></app-working>`;
+      case 'link-question':
+        return html`<app-link-question .preview=${this.linkPreview}></app-link-question>`;
+      case 'compare-code':
+        return html`<app-compare-code .link=${this.pendingLink}></app-compare-code>`;
+      case 'presence':
+        return html`<app-presence-proof .presence=${this.presence}></app-presence-proof>`;
       case 'confirm':
         return html`<app-confirmation
           .request=${this.request}

@@ -91,7 +91,13 @@ export function runInit(args: readonly string[], cwd: string): InitResult {
       },
     ],
     types: [
-      { name: 'otp', messages: { en: `Log in to ${name}` } },
+      // Passwordless: the phone is the whole login, so a login relayed from another network
+      // needs the code the phone shows typed in the browser (proof of presence).
+      {
+        name: 'otp',
+        messages: { en: `Log in to ${name}` },
+        proofOfPresence: 'unless_same_network',
+      },
       {
         name: 'otp_second_factor',
         secondFactor: true,

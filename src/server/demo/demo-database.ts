@@ -15,7 +15,21 @@ export type SessionStage = 'full' | 'second_factor';
 export interface DemoSession {
   userId: string;
   stage: SessionStage;
+  /** When the user last proved who they are in this session (a login, a password typed again). */
+  authenticatedAt: number;
 }
+
+/** A change to how an account can log in, as the account page lists it. */
+export interface DemoSecurityEvent {
+  type: 'phone-linked' | 'phone-link-refused' | 'phone-revoked';
+  deviceName: string | null;
+  ipAddress: string | null;
+  userAgent: string | null;
+  at: number;
+}
+
+/** The account page lists this many of the latest security events. */
+export const SECURITY_EVENTS_SHOWN = 20;
 
 /** Sessions last this long. */
 export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
@@ -47,7 +61,22 @@ export class DemoDatabase {
         stage TEXT NOT NULL,
         expires_at INTEGER NOT NULL
       );
+      CREATE TABLE IF NOT EXISTS security_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        type TEXT NOT NULL,
+        device_name TEXT,
+        ip_address TEXT,
+        user_agent TEXT,
+        at INTEGER NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS security_events_by_user ON security_events (user_id, at);
     `);
+    // Databases of an earlier demo have sessions without the time of their last proof: those
+    // read as proved long ago, so that linking a phone asks for the password again.
+    const columns = this.db.prepare('PRAGMA table_info(sessions)').all() as { name: string }[];
+    if (!columns.some((column) => column.name === 'authenticated_at'))
+      this.db.exec('ALTER TABLE sessions ADD COLUMN authenticated_at INTEGER NOT NULL DEFAULT 0');
   }
 
   /** Creates a user; returns undefined when the email is taken. */
@@ -78,17 +107,62 @@ export class DemoDatabase {
     this.deleteExpiredSessions();
     const token = randomBytes(32).toString('base64url');
     const ttl = stage === 'full' ? SESSION_TTL_MS : PENDING_SESSION_TTL_MS;
+    const now = Date.now();
     this.db
-      .prepare('INSERT INTO sessions (token_hash, user_id, stage, expires_at) VALUES (?, ?, ?, ?)')
-      .run(hashToken(token), userId, stage, Date.now() + ttl);
+      .prepare(
+        'INSERT INTO sessions (token_hash, user_id, stage, expires_at, authenticated_at) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(hashToken(token), userId, stage, now + ttl, now);
     return token;
   }
 
   session(token: string): DemoSession | undefined {
     const row = this.db
-      .prepare('SELECT user_id, stage FROM sessions WHERE token_hash = ? AND expires_at > ?')
-      .get(hashToken(token), Date.now()) as { user_id: string; stage: SessionStage } | undefined;
-    return row === undefined ? undefined : { userId: row.user_id, stage: row.stage };
+      .prepare(
+        'SELECT user_id, stage, authenticated_at FROM sessions WHERE token_hash = ? AND expires_at > ?',
+      )
+      .get(hashToken(token), Date.now()) as
+      { user_id: string; stage: SessionStage; authenticated_at: number } | undefined;
+    return row === undefined
+      ? undefined
+      : { userId: row.user_id, stage: row.stage, authenticatedAt: row.authenticated_at };
+  }
+
+  /** The user typed their password again in this session. */
+  markAuthenticated(token: string): void {
+    this.db
+      .prepare('UPDATE sessions SET authenticated_at = ? WHERE token_hash = ?')
+      .run(Date.now(), hashToken(token));
+  }
+
+  addSecurityEvent(userId: string, event: DemoSecurityEvent): void {
+    this.db
+      .prepare(
+        'INSERT INTO security_events (user_id, type, device_name, ip_address, user_agent, at) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run(userId, event.type, event.deviceName, event.ipAddress, event.userAgent, event.at);
+  }
+
+  /** The latest security events of a user, newest first. */
+  securityEvents(userId: string): DemoSecurityEvent[] {
+    const rows = this.db
+      .prepare(
+        'SELECT type, device_name, ip_address, user_agent, at FROM security_events WHERE user_id = ? ORDER BY at DESC, id DESC LIMIT ?',
+      )
+      .all(userId, SECURITY_EVENTS_SHOWN) as {
+      type: DemoSecurityEvent['type'];
+      device_name: string | null;
+      ip_address: string | null;
+      user_agent: string | null;
+      at: number;
+    }[];
+    return rows.map((row) => ({
+      type: row.type,
+      deviceName: row.device_name,
+      ipAddress: row.ip_address,
+      userAgent: row.user_agent,
+      at: row.at,
+    }));
   }
 
   deleteSession(token: string): void {

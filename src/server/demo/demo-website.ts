@@ -14,9 +14,11 @@ import {
   type OtpLoginKit,
 } from '../kit/index.js';
 import { DemoDatabase, SESSION_TTL_MS, type DemoSession, type DemoUser } from './demo-database.js';
+import { isActivePhone } from './linked-phones.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './passwords.js';
 import {
   accountPage,
+  confirmPasswordPage,
   errorPage,
   homePage,
   linkPhonePage,
@@ -72,6 +74,11 @@ export interface DemoWebsite {
 
 const STYLES_URL = new URL('./assets/styles.css', import.meta.url);
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,189}$/;
+/**
+ * Linking a phone asks for a password typed (or a login made) this recently: whoever finds a
+ * logged-in browser, or a stolen password's session, cannot quietly link their own phone.
+ */
+export const RECENT_AUTHENTICATION_MS = 5 * 60 * 1000;
 /** The bodies an HTML form sends (`enctype`), the only ones the password forms read. */
 const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'];
 
@@ -102,6 +109,15 @@ export function createDemoWebsite(options: DemoWebsiteOptions): DemoWebsite {
     const found = sessionOf(request);
     if (found?.session.stage !== 'full') return undefined;
     return database.userById(found.session.userId);
+  }
+
+  /** The user proved who they are in this session recently enough to link a phone. */
+  function recentlyAuthenticated(request: Request): boolean {
+    const found = sessionOf(request);
+    return (
+      found?.session.stage === 'full' &&
+      Date.now() - found.session.authenticatedAt < RECENT_AUTHENTICATION_MS
+    );
   }
 
   function newSessionCookie(userId: string, stage: DemoSession['stage']): string {
@@ -165,7 +181,20 @@ export function createDemoWebsite(options: DemoWebsiteOptions): DemoWebsite {
         const email = fullUser(request)?.email;
         return isDisplayName(email) ? email : undefined;
       },
+      recentlyAuthenticated: (userId, request) =>
+        recentlyAuthenticated(request) && fullUser(request)?.id === userId,
       redirectTo: '/account?linked=1',
+    },
+    // Every link, refused link and revoke goes on the account's list of security events, where
+    // an owner sees a phone they did not link (a real site would also send an email).
+    onSecurityEvent: (event) => {
+      database.addSecurityEvent(event.userId, {
+        type: event.type,
+        deviceName: event.deviceName,
+        ipAddress: event.ipAddress,
+        userAgent: event.userAgent,
+        at: event.at.getTime(),
+      });
     },
     onError: report,
   });
@@ -191,7 +220,7 @@ export function createDemoWebsite(options: DemoWebsiteOptions): DemoWebsite {
 
   // A brake on password guessing: password forms per IP address.
   const passwordAttempts = new RateLimiterMemory({ points: 20, duration: 300, keyPrefix: 'pw' });
-  for (const path of ['/login', '/signup']) {
+  for (const path of ['/login', '/signup', '/account/reauthenticate']) {
     app.post(path, async (c, next) => {
       // Only what the site's own forms send; anything else is refused unread, and is no attempt.
       if (!FORM_TYPES.includes(mediaType(c.req.header('content-type')))) {
@@ -286,7 +315,7 @@ export function createDemoWebsite(options: DemoWebsiteOptions): DemoWebsite {
     const previous = sessionOf(c.req.raw);
     if (previous) database.deleteSession(previous.token);
     // An account with a linked phone needs the phone as a second factor.
-    const needsPhone = devices.some((device) => device.revokedAt === null);
+    const needsPhone = devices.some(isActivePhone);
     c.header('Set-Cookie', newSessionCookie(user.id, needsPhone ? 'second_factor' : 'full'));
     return c.redirect(needsPhone ? '/login/confirm' : '/account', 303);
   });
@@ -323,24 +352,41 @@ export function createDemoWebsite(options: DemoWebsiteOptions): DemoWebsite {
         : c.req.query('revoked') !== undefined
           ? 'The phone is revoked. It can no longer log in.'
           : undefined;
-    return c.html(accountPage({ user, devices, ...(notice === undefined ? {} : { notice }) }));
+    const events = database.securityEvents(user.id);
+    return c.html(
+      accountPage({ user, devices, events, ...(notice === undefined ? {} : { notice }) }),
+    );
   });
 
   app.get('/account/link', (c) => {
     const user = fullUser(c.req.raw);
     if (user === undefined) return c.redirect('/login', 303);
+    if (!recentlyAuthenticated(c.req.raw)) return c.html(confirmPasswordPage(user));
     return c.html(linkPhonePage(user));
+  });
+
+  app.post('/account/reauthenticate', async (c) => {
+    const found = sessionOf(c.req.raw);
+    const user = fullUser(c.req.raw);
+    if (found === undefined || user === undefined) return c.redirect('/login', 303);
+    const form = await c.req.parseBody();
+    const password = typeof form['password'] === 'string' ? form['password'] : '';
+    if (!(await verifyPassword(password.slice(0, 200), user.passwordHash)))
+      return c.html(confirmPasswordPage(user, { error: 'That password is wrong.' }), 401);
+    database.markAuthenticated(found.token);
+    return c.redirect('/account/link', 303);
   });
 
   app.post('/account/devices/:deviceId/revoke', async (c) => {
     const user = fullUser(c.req.raw);
     if (user === undefined) return c.redirect('/login', 303);
     const deviceId = c.req.param('deviceId');
-    // Only the user's own phones: the Token Server would revoke any phone of this client.
+    // The kit revokes only a phone of this user (the Token Server would revoke any phone of this
+    // client) and reports the revoke to onSecurityEvent.
     const devices = await kit.relyingParty.listDevices(user.id);
     if (!devices.some((device) => device.deviceId === deviceId && device.revokedAt === null))
       return c.html(notFoundPage(user), 404);
-    await kit.relyingParty.revokeDevice(deviceId);
+    await kit.revokePhone(user.id, deviceId, c.req.raw);
     return c.redirect('/account?revoked=1', 303);
   });
 

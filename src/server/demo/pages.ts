@@ -1,5 +1,7 @@
 import { html } from 'hono/html';
 import type { LinkedDevice } from '../kit/index.js';
+import type { DemoSecurityEvent } from './demo-database.js';
+import { isActivePhone, isPendingPhone } from './linked-phones.js';
 
 /*
  * The demo website's pages. `html` from hono/html escapes every interpolated value, so text from
@@ -36,7 +38,9 @@ export function layout(options: LayoutOptions, content: Markup): Markup {
           <nav aria-label="Account">
             ${
               options.user
-                ? html`<a href="/account">${options.user.email}</a>
+                ? html`<span class="signed-in-as"
+                      >Logged in as <a href="/account">${options.user.email}</a></span
+                    >
                     <form method="post" action="/logout" class="inline">
                       <button type="submit" class="link">Log out</button>
                     </form>`
@@ -161,12 +165,32 @@ export function secondFactorPage(email: string): Markup {
   );
 }
 
+const EVENT_TEXT: Record<DemoSecurityEvent['type'], string> = {
+  'phone-linked': 'Phone linked',
+  'phone-link-refused': 'Link refused: the codes did not match',
+  'phone-revoked': 'Phone revoked',
+};
+
+/** A security event as one line: what, which phone, from where, when (UTC). */
+function securityEventItem(event: DemoSecurityEvent): Markup {
+  const from = [event.ipAddress, event.userAgent].filter((part) => part !== null).join(' · ');
+  return html`<li>
+    <strong>${EVENT_TEXT[event.type]}</strong>${event.deviceName ? html`: ${event.deviceName}` : ''}
+    <small
+      >${new Date(event.at).toISOString().slice(0, 16).replace('T', ' ')}
+      UTC${from ? html` · from ${from}` : ''}</small
+    >
+  </li>`;
+}
+
 export function accountPage(options: {
   user: PageUser;
   devices: LinkedDevice[] | undefined;
+  events: DemoSecurityEvent[];
   notice?: string;
 }): Markup {
-  const active = options.devices?.filter((device) => device.revokedAt === null);
+  const active = options.devices?.filter(isActivePhone);
+  const pending = options.devices?.filter(isPendingPhone) ?? [];
   return layout(
     { title: 'Your account', user: options.user },
     html`<h1>Your account</h1>
@@ -195,8 +219,63 @@ export function accountPage(options: {
                   )}
                 </ul>`
         }
+        ${
+          pending.length === 0
+            ? ''
+            : html`<p class="notice">
+                ${pending.length === 1 ? 'A phone' : `${pending.length} phones`} used a link code
+                without the link being confirmed here: ${pending.length === 1 ? 'it' : 'they'}
+                cannot log in. If you did not scan a link code just now, someone else may have seen
+                it.
+              </p>`
+        }
         <p><a class="button" href="/account/link">Link your phone</a></p>
+      </section>
+      <section class="card">
+        <h2>Security events</h2>
+        ${
+          options.events.length === 0
+            ? html`<p>No phone was linked or revoked yet.</p>`
+            : html`<ul class="events">
+                ${options.events.map(securityEventItem)}
+              </ul>`
+        }
+        <p>
+          <small
+            >Every link and revoke of a phone is listed here. Revoke any phone you do not
+            know.</small
+          >
+        </p>
       </section>`,
+  );
+}
+
+/** Before a phone is linked, the user types their password again (or logs in again). */
+export function confirmPasswordPage(user: PageUser, options: { error?: string } = {}): Markup {
+  return layout(
+    { title: 'Confirm it is you', user },
+    html`<section class="card narrow">
+      <h1>Confirm it is you</h1>
+      <p>
+        Linking a phone lets it log in as ${user.email}. Type your password again first, or log out
+        and log in again with a phone you linked before.
+      </p>
+      ${errorBox(options.error)}
+      <form method="post" action="/account/reauthenticate" class="stack">
+        <input type="email" name="email" autocomplete="username" value="${user.email}" hidden />
+        <label
+          >Password
+          <input
+            type="password"
+            name="password"
+            required
+            maxlength="200"
+            autocomplete="current-password"
+        /></label>
+        <button type="submit">Continue</button>
+      </form>
+      <p><a href="/account">Back to your account</a></p>
+    </section>`,
   );
 }
 
@@ -206,9 +285,13 @@ export function linkPhonePage(user: PageUser): Markup {
     html`<section class="card narrow">
       <h1>Link your phone</h1>
       <ol>
-        <li>Open the scanner app on your phone.</li>
-        <li>Scan this code. The app links itself to ${user.email}.</li>
+        <li>Open the scanner app on your phone and scan this code.</li>
+        <li>
+          The app asks whether to link itself to ${user.email}: check the details and tap Link.
+        </li>
+        <li>Check that the phone shows the same code as this page, and confirm here.</li>
       </ol>
+      <p>Never scan a link code that someone else sent you, and never show this code to anyone.</p>
       <otp-login-qr endpoint="/otp-link" purpose="link"></otp-login-qr>
       <p><a href="/account">Back to your account</a></p>
     </section>`,

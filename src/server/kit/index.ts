@@ -4,6 +4,8 @@ export * from './kit-errors.js';
 export * from './login-store.js';
 export * from './redis-login-store.js';
 export * from './otp-login-kit.js';
+export * from './phone-link-events.js';
+export type { RevokePhone } from './revoke-phone.js';
 export * from './relying-party-client.js';
 export * from './same-origin.js';
 export * from './transaction-waker.js';

@@ -1,6 +1,11 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { LoginStatus, LoginStatusResponse, StartLoginResponse } from '../../protocol/index.js';
+import type {
+  ConfirmKind,
+  LoginStatus,
+  LoginStatusResponse,
+  StartLoginResponse,
+} from '../../protocol/index.js';
 import { StoreError } from '../store/store-error.js';
 import type { LoginOutcome } from './kit-config.js';
 
@@ -20,9 +25,31 @@ export function started(c: Context, body: StartLoginResponse, bindingCookie: str
   return answer(c, 201, body, { 'Set-Cookie': bindingCookie });
 }
 
-/** 200: the login's status, when it is not (or not yet) a log-in. */
-export function reportStatus(c: Context, status: Exclude<LoginStatus, 'accepted'>): Response {
-  const body: LoginStatusResponse = { status };
+/** What the browser's user must do while a login's status is `confirm`. */
+export type ConfirmDetails =
+  | { kind: Extract<ConfirmKind, 'compare_code'>; compareCode: string }
+  | { kind: Extract<ConfirmKind, 'enter_code'>; triesLeft?: number };
+
+/** 200: the login's status, when it is not (or not yet) a log-in; with `confirm`, what to do. */
+export function reportStatus(
+  c: Context,
+  status: Exclude<LoginStatus, 'accepted' | 'confirm'>,
+): Response;
+export function reportStatus(c: Context, status: 'confirm', confirm: ConfirmDetails): Response;
+export function reportStatus(
+  c: Context,
+  status: Exclude<LoginStatus, 'accepted'>,
+  confirm?: ConfirmDetails,
+): Response {
+  let body: LoginStatusResponse = { status };
+  if (confirm?.kind === 'compare_code')
+    body = { status, confirm: confirm.kind, compare_code: confirm.compareCode };
+  else if (confirm?.kind === 'enter_code')
+    body = {
+      status,
+      confirm: confirm.kind,
+      ...(confirm.triesLeft === undefined ? {} : { tries_left: confirm.triesLeft }),
+    };
   return answer(c, 200, body);
 }
 
@@ -55,6 +82,25 @@ export function forbidden(c: Context): Response {
 /** 401: a second factor or a link, and nobody is logged in. */
 export function unauthorized(c: Context): Response {
   return answer(c, 401, { error: 'unauthorized', error_description: 'Log in first.' });
+}
+
+/**
+ * 401: a phone link asked for by a user who has not authenticated recently enough: the website
+ * asks for the password (or a scan) again first.
+ */
+export function reauthenticationRequired(c: Context): Response {
+  return answer(c, 401, {
+    error: 'reauthentication_required',
+    error_description: 'Sign in again before you link a phone.',
+  });
+}
+
+/** 400: a confirmation that is not one this login waits for; nothing changed. */
+export function invalidConfirmation(c: Context): Response {
+  return answer(c, 400, {
+    error: 'invalid_request',
+    error_description: 'This login does not wait for that confirmation.',
+  });
 }
 
 /** 429: over a rate limit; back in `seconds`. */

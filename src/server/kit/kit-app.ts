@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { BrowserBundle } from './browser-bundle.js';
 import type { CallbackHandler } from './callback-handler.js';
+import type { ConfirmHandler } from './confirm-handler.js';
 import { failed, notKitPath } from './kit-answers.js';
 import type { KitRequestContext } from './kit-config.js';
 import type { KitFlow } from './kit-flow.js';
@@ -19,7 +20,7 @@ export interface KitApp {
 
 /**
  * The kit as a Hono app: the element's script, the Token Server's callback, and for each flow
- * its start and its polls. Where two routes could match, the first wins, in that order. Paths
+ * its start, its polls and its confirmations. Where two routes could match, the first wins, in that order. Paths
  * are matched as they come (percent-encoded), and `handles` asks the same router, so an adapter
  * passes on exactly what the kit would not answer.
  */
@@ -29,9 +30,10 @@ export function kitApp(parts: {
   bundle: BrowserBundle | undefined;
   start: StartHandler;
   status: StatusHandler;
+  confirm: ConfirmHandler;
   callback: CallbackHandler;
 }): KitApp {
-  const { settings, flows, bundle, start, status, callback } = parts;
+  const { settings, flows, bundle, start, status, confirm, callback } = parts;
   const app = new Hono<KitEnv>({ getPath: pathOf });
   if (bundle !== undefined) app.on(['GET', 'HEAD'], bundle.path, (c) => bundle.serve(c.req.raw));
   app.post(settings.callbackPath, (c) => callback(c, c.env.context));
@@ -43,6 +45,14 @@ export function kitApp(parts: {
       c.req.method === 'GET'
         ? status(c, c.env.context, flow, pathOf(c.req.raw).slice(flow.path.length + 1))
         : notKitPath(c),
+    );
+    app.post(`${flow.path}/:id{[^/]*}/confirm`, (c) =>
+      confirm(
+        c,
+        c.env.context,
+        flow,
+        pathOf(c.req.raw).slice(flow.path.length + 1, -'/confirm'.length),
+      ),
     );
   }
   app.notFound(notKitPath);

@@ -2,6 +2,7 @@ import type { LongPollMode } from './relying-party-client.js';
 import type { CookieOptions } from './binding-cookie.js';
 import type { LinkedDevice } from './relying-party-client.js';
 import type { LoginStore } from './login-store.js';
+import type { OnSecurityEvent } from './phone-link-events.js';
 
 /** What the website's hook returns when a browser has logged in: its session, and where to go. */
 export interface LoginOutcome {
@@ -18,6 +19,16 @@ export type OnLogin = (userId: string, request: Request) => LoginOutcome | Promi
 
 /** Reads the website's user from a request (its session), or null when nobody is logged in. */
 export type UserOfRequest = (request: Request) => string | null | Promise<string | null>;
+
+/**
+ * Whether `userId` proved who they are recently enough to link a phone: signed in, or entered the
+ * password again (or scanned with a phone already linked), a few minutes ago. A linked phone
+ * logs in for good, so a stolen session or password must not be enough to add one.
+ */
+export type RecentlyAuthenticated = (
+  userId: string,
+  request: Request,
+) => boolean | Promise<boolean>;
 
 /** A limit: `points` requests per `durationSeconds`, per key. */
 export interface KitRateLimit {
@@ -93,11 +104,22 @@ export interface OtpLoginKitConfig {
     userId: UserOfRequest;
     onLogin: OnLogin;
   };
-  /** Linking a phone to the logged-in user (needs the reference server's enrollment extension). */
+  /**
+   * Linking a phone to the logged-in user (needs the reference server's enrollment extension).
+   * The link is made only for the phone that used this very code, and only after the user
+   * confirms on the linking page that the phone shows the page's code:
+   * `POST {path}/{id}/confirm` `{matches}`.
+   */
   enrollment?: {
     path: string;
     /** The logged-in user, or null (then start answers 401). */
     userId: UserOfRequest;
+    /**
+     * Required. Whether the user authenticated recently enough to link a phone; false makes the
+     * start answer 401 `reauthentication_required` and start nothing: ask for the password (or
+     * a scan with a linked phone) again, then let the page start the link.
+     */
+    recentlyAuthenticated: RecentlyAuthenticated;
     /**
      * The name the phone shows for the account instead of the user id (an email address, a full
      * name): 1 to 64 characters, no control or bidi characters (`isDisplayName`). Default none.
@@ -106,7 +128,7 @@ export interface OtpLoginKitConfig {
       userId: string,
       request: Request,
     ) => string | undefined | Promise<string | undefined>;
-    /** Called once when the phone is linked; returns where to go. */
+    /** Called once when the user confirmed the link (the codes match); returns where to go. */
     onEnrolled?: (
       userId: string,
       device: LinkedDevice,
@@ -115,6 +137,13 @@ export interface OtpLoginKitConfig {
     /** Where to go after linking when there is no `onEnrolled`. Default `/`. */
     redirectTo?: string;
   };
+  /**
+   * Hears of every phone linked (the user confirmed the codes), every link refused (the user said
+   * the codes differ: another phone used the code), and every phone revoked with `revokePhone`:
+   * tell the account's owner (an email, a list on the account page). A hook that throws is
+   * reported to `onError` and changes nothing about the link.
+   */
+  onSecurityEvent?: OnSecurityEvent;
   /** The binding cookie's name and lifetime. It is HttpOnly, SameSite=Strict, Secure on https. */
   cookie?: CookieOptions;
   /** Seconds the browser waits between two status requests. Default 2. */
@@ -142,6 +171,13 @@ export interface OtpLoginKitConfig {
     statusPerLogin?: KitRateLimit;
     /** Callbacks per caller IP. Default 600 per 60 s. */
     callbackPerIp?: KitRateLimit;
+    /** Confirmations (a typed code, a comparison) per browser IP. Default 30 per 60 s. */
+    confirmPerIp?: KitRateLimit;
+    /**
+     * Confirmations per login. Default 10 per 60 s. (The Token Server ends a login after 3 wrong
+     * codes; this stops a browser hammering it with anything else.)
+     */
+    confirmPerLogin?: KitRateLimit;
   };
   /** Where logins live between start and status. Default a bounded in-memory store. */
   store?: LoginStore;
@@ -161,6 +197,9 @@ export interface OtpLoginKitConfig {
   clientIp?: (request: Request, context: KitRequestContext) => string | undefined;
   /** Serve the element's one-file browser bundle at a path of the website. Default not served. */
   browserBundle?: KitBrowserBundle;
-  /** Failures the kit answered with 5xx (Token Server down, hook threw). Default: console.error. */
+  /**
+   * Failures the kit answered with 5xx (Token Server down, hook threw), and those it went on
+   * after (`onSecurityEvent` threw). Default: console.error.
+   */
   onError?: (error: unknown) => void;
 }

@@ -4,10 +4,13 @@ export type KitErrorCode =
   /** The Token Server refused the call (its `error_code` is in `tokenServerCode`). */
   | 'token_server_refused'
   /** The Token Server answered with something that is not its API. */
-  | 'token_server_bad_response';
+  | 'token_server_bad_response'
+  /** `revokePhone`: the user has no linked phone of that id (another user's, or revoked). */
+  | 'phone_not_found';
 
 /**
- * A failure of the relying-party kit's calls to the Token Server, with a stable `code`. The login
+ * A failure of the relying-party kit's calls to the Token Server (or of what the website asked of
+ * the kit itself, such as revoking a phone that is not the user's), with a stable `code`. The login
  * stores fail with a `StoreError` (store/store-error.ts), as the Token Server's stores do.
  */
 export class KitError extends Error {

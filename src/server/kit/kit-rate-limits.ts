@@ -16,6 +16,10 @@ export interface KitRateLimits {
   readonly statusPerLogin: RateLimiterAbstract;
   /** Callbacks per caller address. */
   readonly callbackPerIp: RateLimiterAbstract;
+  /** Confirmations (a typed code, a comparison) per browser address. */
+  readonly confirmPerIp: RateLimiterAbstract;
+  /** Confirmations per login. */
+  readonly confirmPerLogin: RateLimiterAbstract;
 }
 
 /**
@@ -41,6 +45,11 @@ export function kitRateLimits(
     statusPerIp: limiter('ip', limits.statusPerIp ?? { points: 300, durationSeconds: 60 }),
     statusPerLogin: limiter('login', limits.statusPerLogin ?? { points: 60, durationSeconds: 60 }),
     callbackPerIp: limiter('cb', limits.callbackPerIp ?? { points: 600, durationSeconds: 60 }),
+    confirmPerIp: limiter('confirm', limits.confirmPerIp ?? { points: 30, durationSeconds: 60 }),
+    confirmPerLogin: limiter(
+      'confirm-login',
+      limits.confirmPerLogin ?? { points: 10, durationSeconds: 60 },
+    ),
   };
 }
 

@@ -3,7 +3,7 @@ import type { OnLogin } from './kit-config.js';
 import type { KitFlow } from './kit-flow.js';
 import type { RelyingPartyClient } from './relying-party-client.js';
 import { requesterDetails } from './requester-details.js';
-import type { TransactionObserver } from './transaction-observer.js';
+import { observationOf, type TransactionObserver } from './transaction-observer.js';
 
 /** A login type of the Token Server, as the website configured it. */
 export interface LoginType {
@@ -29,7 +29,9 @@ export function loginFlow(
 
 /**
  * A flow that runs on a Token Server transaction (login, second factor). `who.userId`, when
- * given, binds the transaction to that user (`user_id`).
+ * given, binds the transaction to that user (`user_id`). A type with proof of presence makes the
+ * phone's accept a `confirm`: the browser types the code the phone shows, and the Token Server
+ * says whether it is the one.
  */
 export function transactionFlow(
   kind: 'login' | 'second_factor',
@@ -58,7 +60,12 @@ export function transactionFlow(
           : { numberMatchCode: started.numberMatchCode }),
       };
     },
+    confirmKind: 'enter_code',
     observe,
+    async confirm(record, confirmation) {
+      if (!('code' in confirmation)) throw new TypeError('A login is confirmed with a code.');
+      return observationOf(await client.provePresence(record.transactionId, confirmation.code));
+    },
     async conclude(userId, _observation, request) {
       return login.onLogin(userId, request);
     },

@@ -18,8 +18,10 @@ export interface LoginRecord {
   status: LoginStatus;
   /** Second factor and enrollment: the website's user this login is for. */
   userId?: string;
-  /** Enrollment: the phones the user had before, so that a new one shows the link is made. */
-  knownDeviceIds?: string[];
+  /** Enrollment, while `confirm`: the code the phone shows, which the page shows beside it. */
+  compareCode?: string;
+  /** Proof of presence, while `confirm`: the codes the browser may still type, when known. */
+  triesLeft?: number;
 }
 
 /**

@@ -3,6 +3,7 @@ import { BindingCookie } from './binding-cookie.js';
 import { loadBrowserBundle } from './browser-bundle.js';
 import { callbackHandler } from './callback-handler.js';
 import { clientAddress } from './client-address.js';
+import { confirmHandler } from './confirm-handler.js';
 import { enrollmentFlow } from './enrollment-flow.js';
 import { kitApp } from './kit-app.js';
 import type { KitRequestContext, OtpLoginKitConfig } from './kit-config.js';
@@ -10,10 +11,13 @@ import type { KitFlow } from './kit-flow.js';
 import { kitRateLimits } from './kit-rate-limits.js';
 import { kitPath, kitSettings } from './kit-settings.js';
 import { loginFlow } from './login-flow.js';
+import { loginSettlement } from './login-settlement.js';
 import { MemoryLoginStore, type LoginStore } from './login-store.js';
+import { phoneLinkEvents } from './phone-link-events.js';
 import { PollPacer } from './poll-pacer.js';
 import { RelyingPartyClient } from './relying-party-client.js';
 import { ResultWaitBatcher } from './result-wait-batcher.js';
+import { revokePhone, type RevokePhone } from './revoke-phone.js';
 import { secondFactorFlow } from './second-factor-flow.js';
 import { startHandler } from './start-handler.js';
 import { statusHandler } from './status-handler.js';
@@ -26,8 +30,17 @@ export interface OtpLoginKit {
   fetch(request: Request, context?: KitRequestContext): Promise<Response>;
   /** True when `request` is for one of the kit's paths (adapters pass others on). */
   handles(request: Request): boolean;
-  /** The Token Server client, for the website's own calls (list and revoke phones). */
+  /**
+   * The Token Server client, for the website's own calls (list phones). Revoke with
+   * `revokePhone`, which checks the phone is the user's and reports it.
+   */
   readonly relyingParty: RelyingPartyClient;
+  /**
+   * Revokes phone `deviceId` of `userId` and fires `onSecurityEvent`'s `phone-revoked` (with the
+   * address and User-Agent of `request`, the browser that asked). A phone that is not the user's,
+   * or no longer linked, is a `KitError` `phone_not_found`, and nothing changes.
+   */
+  readonly revokePhone: RevokePhone;
   /**
    * With `browserBundle`: the URL path of the element's script with its version,
    * `{path}?v={version}`, for pages rendered on the server (cached for a year). Else undefined.
@@ -36,12 +49,20 @@ export interface OtpLoginKit {
 }
 
 /**
- * Creates the relying-party kit: start, status (long-poll) and callback handlers for login,
- * second factor and enrollment, bound to the browser that started them by an HttpOnly cookie.
+ * Creates the relying-party kit: start, status (long-poll), confirm and callback handlers for
+ * login, second factor and enrollment, bound to the browser that started them by an HttpOnly
+ * cookie.
  * This puts the parts together; each is a file of its own (see docs/website-kit.md).
  */
 export function createOtpLoginKit(config: OtpLoginKitConfig): OtpLoginKit {
   const settings = kitSettings(config);
+  if (
+    config.enrollment !== undefined &&
+    typeof config.enrollment.recentlyAuthenticated !== 'function'
+  )
+    throw new TypeError(
+      'enrollment.recentlyAuthenticated is required: pass (userId, request) => boolean, true only when the user signed in (or entered the password again) in the last few minutes. A linked phone logs in for good, so a stolen session must not be enough to link one.',
+    );
   const bundle =
     config.browserBundle === undefined
       ? undefined
@@ -68,6 +89,8 @@ export function createOtpLoginKit(config: OtpLoginKitConfig): OtpLoginKit {
     upstreamPollMs: settings.upstreamPollMs,
   });
   const callbackUri = settings.callbackUri;
+  const events = phoneLinkEvents(config.onSecurityEvent, settings.report);
+  const address = clientAddress(config.clientIp, settings.trustedProxies);
 
   const flows: KitFlow[] = [];
   if (config.login)
@@ -88,13 +111,20 @@ export function createOtpLoginKit(config: OtpLoginKitConfig): OtpLoginKit {
     flows.push(
       enrollmentFlow(
         { ...config.enrollment, path: kitPath(config.enrollment.path) },
-        { client, waker, upstreamPollMs: settings.upstreamPollMs, report: settings.report },
+        {
+          client,
+          waker,
+          upstreamPollMs: settings.upstreamPollMs,
+          report: settings.report,
+          events,
+        },
       ),
     );
   if (flows.length === 0)
     throw new TypeError('Configure at least one of login, secondFactor, enrollment.');
 
-  const address = clientAddress(config.clientIp, settings.trustedProxies);
+  const pacer = new PollPacer(settings.interval);
+  const settle = loginSettlement({ settings, store, pacer });
   const app = kitApp({
     settings,
     flows,
@@ -105,13 +135,16 @@ export function createOtpLoginKit(config: OtpLoginKitConfig): OtpLoginKit {
       store,
       binding,
       limits,
-      pacer: new PollPacer(settings.interval),
+      pacer,
       clientAddress: address,
+      settle,
     }),
+    confirm: confirmHandler({ settings, store, binding, limits, clientAddress: address, settle }),
     callback: callbackHandler({ callbackUri, limits, waker, clientAddress: address }),
   });
   return {
     relyingParty: client,
+    revokePhone: revokePhone({ client, clientAddress: address, events }),
     browserBundleUrl: bundle?.url,
     handles: (request) => app.handles(request),
     fetch: (request, context = {}) => app.fetch(request, context),

@@ -4,6 +4,7 @@ import * as v from 'valibot';
 import { LOGIN_STATUSES } from '../../protocol/index.js';
 import type { RateCounters } from '../security/rate-counters.js';
 import { redisFailure } from '../store/redis-failure.js';
+import { StoreError } from '../store/store-error.js';
 import { readStoredJson } from '../store/stored-records.js';
 import type { LoginRecord, LoginStore } from './login-store.js';
 
@@ -13,8 +14,17 @@ export interface RedisLoginStoreOptions {
    * client can serve the website's sessions and its logins.
    */
   redis: Redis | Cluster;
-  /** Put before every key, so that logins stay apart from the website's other data. */
+  /**
+   * Put before every key, so that logins stay apart from the website's other data. On a Redis
+   * Cluster it must hold a hash tag (`{www}:otp-login:`): a login and the count of logins held
+   * change in one step, so they must live in one slot.
+   */
   keyPrefix?: string;
+  /**
+   * At most this many logins at a time, over all instances; a start beyond it is refused (503
+   * busy), as the memory store refuses. Default 10 000.
+   */
+  maxEntries?: number;
   clock?: () => number;
 }
 
@@ -30,8 +40,50 @@ const StoredLoginRecord = v.object({
   expiresAt: v.pipe(v.number(), v.safeInteger()),
   status: v.picklist(LOGIN_STATUSES),
   userId: v.optional(v.string()),
-  knownDeviceIds: v.optional(v.array(v.string())),
+  compareCode: v.optional(v.pipe(v.string(), v.regex(/^\d{6}$/))),
+  triesLeft: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0))),
 }) satisfies v.GenericSchema<unknown, LoginRecord>;
+
+/*
+ * The logins held are counted in a sorted set beside them (member: the login's id, score: its
+ * forgetAt), changed in the same script as the login's key: a count that every instance shares,
+ * and that no two instances can both pass at once. Entries past their time are dropped before
+ * each count, as Redis drops the keys themselves.
+ */
+
+/**
+ * KEYS: the login, the count. ARGV: id, value, forgetAt, now, maxEntries. 1 put, 0 full. The
+ * login's SET is the first write: Redis checks `maxmemory` there (a script that wrote once may
+ * write on), so a full Redis refuses it; the entries past their time are dropped after.
+ */
+const PUT = `
+if redis.call('EXISTS', KEYS[1]) == 0
+  and redis.call('ZCOUNT', KEYS[2], '(' .. ARGV[4], '+inf') >= tonumber(ARGV[5]) then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[2], 'PXAT', ARGV[3])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[4])
+return 1`;
+
+/** KEYS: the login, the count. ARGV: id, value, forgetAt. Only a login that is still kept. */
+const REPLACE = `
+if redis.call('SET', KEYS[1], ARGV[2], 'PXAT', ARGV[3], 'XX') then
+  redis.call('ZADD', KEYS[2], 'XX', ARGV[3], ARGV[1])
+end
+return 1`;
+
+/** KEYS: the login, the count. ARGV: id. The login's value, or nil; it is gone either way. */
+const TAKE = `
+local value = redis.call('GETDEL', KEYS[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+return value`;
+
+/** KEYS: the login, the count. ARGV: id. */
+const FORGET = `
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+return 1`;
 
 /**
  * A {@link LoginStore} in Redis, for a website that runs several instances: a browser's polls
@@ -39,18 +91,30 @@ const StoredLoginRecord = v.object({
  * GETDEL (Redis 6.2 and later), so of two instances taking the same accepted login at the same
  * moment exactly one gets it. The kit's rate limits are counted here too.
  *
- * The memory store refuses new logins when full rather than evicting live ones. In Redis that is
- * the `noeviction` policy with a `maxmemory`: a full Redis then refuses the write, which is the
- * store error `full`, and the kit answers 503 busy, as it does for the memory store's.
+ * Like the memory store, it holds at most `maxEntries` logins and refuses more (`full`: the kit
+ * answers 503 busy) rather than evicting live ones, counted for all instances together. Redis
+ * itself should refuse rather than evict too: the `noeviction` policy with a `maxmemory`, where a
+ * full Redis refuses the write, which is also `full`.
  */
 export class RedisLoginStore implements LoginStore {
   private readonly redis: Redis | Cluster;
   private readonly keyPrefix: string;
+  private readonly maxEntries: number;
+  /** The sorted set that counts the logins held; `#` is in no login id. */
+  private readonly heldKey: string;
   private readonly clock: () => number;
 
   constructor(options: RedisLoginStoreOptions) {
     this.redis = options.redis;
     this.keyPrefix = options.keyPrefix ?? 'otp-login:login:';
+    this.maxEntries = options.maxEntries ?? 10_000;
+    if (!Number.isInteger(this.maxEntries) || this.maxEntries < 1)
+      throw new TypeError('maxEntries must be a positive integer.');
+    if (isCluster(options.redis) && !hasHashTag(this.keyPrefix))
+      throw new TypeError(
+        `On a Redis Cluster, keyPrefix must hold a hash tag, e.g. "{otp-login}:login:", so that a login and the count of logins are in one slot: ${this.keyPrefix}`,
+      );
+    this.heldKey = `${this.keyPrefix}#held`;
     this.clock = options.clock ?? Date.now;
   }
 
@@ -74,27 +138,43 @@ export class RedisLoginStore implements LoginStore {
   }
 
   async put(id: string, record: LoginRecord, forgetAt: number): Promise<void> {
-    if (forgetAt <= this.clock()) {
-      await this.call(this.redis.del(this.key(id)), 'forget a login');
+    const now = this.clock();
+    if (forgetAt <= now) {
+      await this.call(this.script(FORGET, id), 'forget a login');
       return;
     }
-    await this.call(
-      this.redis.set(this.key(id), JSON.stringify(record), 'PXAT', Math.ceil(forgetAt)),
+    const put = await this.call(
+      this.script(
+        PUT,
+        id,
+        JSON.stringify(record),
+        String(Math.ceil(forgetAt)),
+        String(now),
+        String(this.maxEntries),
+      ),
       'store a login',
     );
+    // Refuse rather than evict: evicting would let a flood of starts push out real logins.
+    if (put !== 1) throw new StoreError('full', 'Too many logins are in progress.');
   }
 
   async replace(id: string, record: LoginRecord, forgetAt: number): Promise<void> {
     if (forgetAt <= this.clock()) return;
     // XX: only a key that still exists, in the same step as the write.
     await this.call(
-      this.redis.set(this.key(id), JSON.stringify(record), 'PXAT', Math.ceil(forgetAt), 'XX'),
+      this.script(REPLACE, id, JSON.stringify(record), String(Math.ceil(forgetAt))),
       'record a status',
     );
   }
 
   async take(id: string): Promise<LoginRecord | undefined> {
-    return this.parse(id, await this.call(this.redis.getdel(this.key(id)), 'take a login'));
+    const value = await this.call(this.script(TAKE, id), 'take a login');
+    return this.parse(id, typeof value === 'string' ? value : null);
+  }
+
+  /** Runs `source` on the login `id` and the count of logins, in one step. */
+  private script(source: string, id: string, ...rest: string[]): Promise<unknown> {
+    return this.redis.eval(source, 2, this.key(id), this.heldKey, id, ...rest);
   }
 
   private key(id: string): string {
@@ -113,4 +193,14 @@ export class RedisLoginStore implements LoginStore {
   private parse(id: string, value: string | null): LoginRecord | undefined {
     return value === null ? undefined : readStoredJson(StoredLoginRecord, value, `login ${id}`);
   }
+}
+
+function isCluster(redis: Redis | Cluster): boolean {
+  return (redis as { isCluster?: unknown }).isCluster === true;
+}
+
+/** True when Redis Cluster would hash keys with this prefix by a tag in it: `{…}`, not empty. */
+function hasHashTag(prefix: string): boolean {
+  const open = prefix.indexOf('{');
+  return open >= 0 && prefix.indexOf('}', open + 1) > open + 1;
 }

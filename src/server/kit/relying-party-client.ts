@@ -1,4 +1,11 @@
-import { isLoginStatus, type LoginStatus } from '../../protocol/index.js';
+import * as v from 'valibot';
+import {
+  EnrollmentStatusResponse,
+  isLoginStatus,
+  PRESENCE_TRIES,
+  type EnrollmentStatus,
+  type LoginStatus,
+} from '../../protocol/index.js';
 import { readTextUpTo } from '../security/bounded-body.js';
 import { KitError } from './kit-errors.js';
 
@@ -45,6 +52,11 @@ export interface TransactionResult {
   status: LoginStatus;
   userId: string | null;
   isAuthenticated: boolean;
+  /**
+   * With `confirm` (the phone accepted; the browser must type the phone's code): the codes the
+   * browser may still type, when the server said (reference-server extension).
+   */
+  presenceTriesLeft?: number;
 }
 
 /** What one batched wait learned: the logins whose status differs, and the ids the server lacks. */
@@ -59,12 +71,43 @@ export interface EnrollmentStart {
   timeToLive: number;
 }
 
+/** What the Token Server is told when a phone link starts. */
+export interface EnrollmentFields {
+  /** The name the phone shows for the account (isDisplayName); default none. */
+  displayName?: string;
+  /** The address of the browser that shows the linking page, which the phone shows before it links. */
+  ipAddress?: string;
+  /** That browser's User-Agent, as it sent it. */
+  userAgent?: string;
+}
+
+/** Where one phone link stands (`GET /enrollments/{id}`, reference-server extension). */
+export interface EnrollmentState {
+  enrollmentId: string;
+  status: EnrollmentStatus;
+  /** The website's user the link is for. */
+  userId: string;
+  /** The device that used the code; null while none has. */
+  deviceId: string | null;
+  deviceName: string | null;
+  /** While `confirm`: the code the phone shows, which the linking page must show beside it. */
+  compareCode: string | undefined;
+  /** Epoch ms: when the code, or the wait for the website's confirmation, runs out. */
+  expiresAt: number;
+}
+
 export interface LinkedDevice {
   deviceId: string;
   userId: string;
   name: string;
   createdAt: string;
   revokedAt: string | null;
+  /**
+   * When the website confirmed the link (its user compared the codes); null while the link is
+   * pending, when the phone answers no login. A server that does not say (one from before links
+   * were confirmed) links phones at once: then it is `createdAt`.
+   */
+  confirmedAt: string | null;
 }
 
 const API = '/oauth/api/v4';
@@ -209,10 +252,15 @@ export class RelyingPartyClient {
     };
   }
 
-  /** Starts linking a phone to `userId`, shown on it as `displayName` (reference-server extension). */
-  async startEnrollment(userId: string, displayName?: string): Promise<EnrollmentStart> {
+  /**
+   * Starts linking a phone to `userId` (reference-server extension): shown on the phone as
+   * `displayName`, with the browser that shows the linking page.
+   */
+  async startEnrollment(userId: string, fields: EnrollmentFields = {}): Promise<EnrollmentStart> {
     const form = new URLSearchParams({ user_id: userId });
-    if (displayName !== undefined) form.set('display_name', displayName);
+    if (fields.displayName !== undefined) form.set('display_name', fields.displayName);
+    if (fields.ipAddress !== undefined) form.set('ip_address', fields.ipAddress);
+    if (fields.userAgent !== undefined) form.set('user_agent', fields.userAgent);
     const body = await this.call('POST', '/enrollments', { form });
     const timeToLive = body['time_to_live'];
     if (typeof timeToLive !== 'number' || !(timeToLive > 0))
@@ -222,6 +270,43 @@ export class RelyingPartyClient {
       code: stringField(body, 'code'),
       timeToLive,
     };
+  }
+
+  /** Where phone link `enrollmentId` stands (reference-server extension). */
+  async enrollmentStatus(enrollmentId: string, signal?: AbortSignal): Promise<EnrollmentState> {
+    const body = await this.call('GET', `/enrollments/${encodeURIComponent(enrollmentId)}`, {
+      signal,
+    });
+    return toEnrollmentState(body, enrollmentId);
+  }
+
+  /**
+   * The website's user's word on phone link `enrollmentId`: whether the phone shows the code the
+   * linking page shows. `true` lets the phone answer logins; `false` revokes it. Only once, while
+   * the link is `confirm` (reference-server extension).
+   */
+  async confirmEnrollment(enrollmentId: string, matches: boolean): Promise<EnrollmentState> {
+    const body = await this.call(
+      'POST',
+      `/enrollments/${encodeURIComponent(enrollmentId)}/confirm`,
+      { form: new URLSearchParams({ matches: String(matches) }) },
+    );
+    return toEnrollmentState(body, enrollmentId);
+  }
+
+  /**
+   * Proof of presence: the code the browser's user typed for a login whose phone accepted
+   * (status `confirm`). The right one makes it `accepted`; a wrong one leaves it `confirm` with
+   * one try fewer, or `denied` after the last (reference-server extension).
+   */
+  async provePresence(transactionId: string, code: string): Promise<TransactionResult> {
+    if (!/^\d{6}$/.test(code)) throw new TypeError('A presence code is six digits.');
+    const body = await this.call(
+      'POST',
+      `/authenticate/transaction/${encodeURIComponent(transactionId)}/presence`,
+      { form: new URLSearchParams({ code }) },
+    );
+    return toResult(body, undefined, Date.now());
   }
 
   /** The phones linked to `userId`, revoked ones included (reference-server extension). */
@@ -236,12 +321,17 @@ export class RelyingPartyClient {
         throw badResponse('A device is not an object.');
       const device = value as Record<string, unknown>;
       const revokedAt = device['revoked_at'];
+      const createdAt = stringField(device, 'created_at');
+      const confirmedAt = device['confirmed_at'];
       return {
         deviceId: stringField(device, 'device_id'),
         userId: stringField(device, 'user_id'),
         name: typeof device['name'] === 'string' ? device['name'] : '',
-        createdAt: stringField(device, 'created_at'),
+        createdAt,
         revokedAt: typeof revokedAt === 'string' ? revokedAt : null,
+        // Only an explicit null is a pending link; a server that does not say links at once.
+        confirmedAt:
+          confirmedAt === null ? null : typeof confirmedAt === 'string' ? confirmedAt : createdAt,
       };
     });
   }
@@ -337,7 +427,38 @@ function toResult(
   else status = userId === null ? 'pending' : 'scanned';
   // Never trust an accepted without is_authenticated, whatever the status field says.
   if (status === 'accepted' && !isAuthenticated) status = 'denied';
-  return { status, userId, isAuthenticated };
+  const triesLeft = body['presence_tries_left'];
+  return {
+    status,
+    userId,
+    isAuthenticated,
+    ...(status === 'confirm' &&
+    typeof triesLeft === 'number' &&
+    Number.isInteger(triesLeft) &&
+    triesLeft >= 1 &&
+    triesLeft <= PRESENCE_TRIES
+      ? { presenceTriesLeft: triesLeft }
+      : {}),
+  };
+}
+
+/** An enrollment's status as the kit reads it: the protocol's schema, and the id it asked for. */
+function toEnrollmentState(body: Record<string, unknown>, enrollmentId: string): EnrollmentState {
+  const parsed = v.safeParse(EnrollmentStatusResponse, body);
+  if (!parsed.success) throw badResponse(`the enrollment: ${v.summarize(parsed.issues)}`);
+  const state = parsed.output;
+  if (state.enrollment_id !== enrollmentId) throw badResponse('it is about another enrollment.');
+  if (state.status === 'confirm' && state.compare_code === undefined)
+    throw badResponse('a link to confirm has no compare_code.');
+  return {
+    enrollmentId: state.enrollment_id,
+    status: state.status,
+    userId: state.user_id,
+    deviceId: state.device_id,
+    deviceName: state.device_name,
+    compareCode: state.status === 'confirm' ? state.compare_code : undefined,
+    expiresAt: Date.parse(state.expires_at),
+  };
 }
 
 function stringField(body: Record<string, unknown>, field: string): string {

@@ -1,5 +1,6 @@
 import type { UserOfRequest } from './kit-config.js';
-import type { KitFlow } from './kit-flow.js';
+import type { KitFlow, Observation } from './kit-flow.js';
+import type { LoginRecord } from './login-store.js';
 import { transactionFlow, type LoginType } from './login-flow.js';
 import type { RelyingPartyClient } from './relying-party-client.js';
 import type { TransactionObserver } from './transaction-observer.js';
@@ -18,10 +19,15 @@ export function secondFactorFlow(
     ...flow,
     userOf: secondFactor.userId,
     async observe(record, waitSeconds, signal) {
-      const seen = await flow.observe(record, waitSeconds, signal);
-      return seen.status === 'accepted' && seen.userId !== record.userId
-        ? { status: 'denied' }
-        : seen;
+      return ofTheUser(record, await flow.observe(record, waitSeconds, signal));
+    },
+    async confirm(record, confirmation, request, who) {
+      return ofTheUser(record, await flow.confirm(record, confirmation, request, who));
     },
   };
+}
+
+/** An accepted login of another user than the one who passed the first factor is denied. */
+function ofTheUser(record: LoginRecord, seen: Observation): Observation {
+  return seen.status === 'accepted' && seen.userId !== record.userId ? { status: 'denied' } : seen;
 }

@@ -1,14 +1,20 @@
-import { randomBytes } from 'node:crypto';
 import { networkOf } from '../security/network-prefix.js';
 import type { Context } from 'hono';
 import { formatAppUrl, type StartLoginResponse } from '../../protocol/index.js';
 import { BindingCookie } from './binding-cookie.js';
 import type { ClientAddress } from './client-address.js';
-import { forbidden, rateLimited, started, unauthorized } from './kit-answers.js';
+import {
+  forbidden,
+  rateLimited,
+  reauthenticationRequired,
+  started,
+  unauthorized,
+} from './kit-answers.js';
 import type { KitRequestContext } from './kit-config.js';
 import type { FlowBeginning, KitFlow } from './kit-flow.js';
 import { secondsOverLimit, type KitRateLimits } from './kit-rate-limits.js';
 import type { KitSettings } from './kit-settings.js';
+import { newLoginId } from './login-id.js';
 import { forgetAtOf } from './login-lifetime.js';
 import type { LoginRecord, LoginStore } from './login-store.js';
 import { isSameOriginRequest } from './same-origin.js';
@@ -22,7 +28,8 @@ export type StartHandler = (
 
 /**
  * The start, the same for every flow: only from the website's own pages (CSRF), within the rate
- * limit per address, for the flow's user if it has one; then the flow asks the Token Server for
+ * limit per address, for the flow's user if it has one (and, to link a phone, only after a recent
+ * authentication); then the flow asks the Token Server for
  * a code, the login is kept under an id of the kit's own (128 bits, not the transaction id), and
  * the browser gets the QR and the binding cookie that its polls must carry. A browser that has a
  * binding cookie keeps it, so that two tabs can each log in.
@@ -52,9 +59,15 @@ export function startHandler(parts: {
     if (flow.userOf) {
       userId = (await flow.userOf(request)) ?? undefined;
       if (userId === undefined) return unauthorized(c);
+      // A linked phone logs in for good: a stolen session alone must not be enough to add one.
+      if (
+        flow.recentlyAuthenticated &&
+        (await flow.recentlyAuthenticated(userId, request)) !== true
+      )
+        return reauthenticationRequired(c);
     }
     const secret = binding.read(request) ?? BindingCookie.newSecret();
-    const id = randomBytes(16).toString('base64url');
+    const id = newLoginId();
     const now = Date.now();
     const begun = await flow.begin(request, { userId, ip });
     const record: LoginRecord = {
@@ -64,7 +77,6 @@ export function startHandler(parts: {
       expiresAt: now + begun.timeToLive,
       status: 'pending',
       ...(userId === undefined ? {} : { userId }),
-      ...(begun.knownDeviceIds === undefined ? {} : { knownDeviceIds: begun.knownDeviceIds }),
     };
     await store.put(id, record, forgetAtOf(record));
     return started(c, startResponse(id, begun, settings), binding.serialize(secret));

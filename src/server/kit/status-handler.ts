@@ -1,21 +1,15 @@
 import type { Context } from 'hono';
 import type { BindingCookie } from './binding-cookie.js';
 import type { ClientAddress } from './client-address.js';
-import {
-  browserGone,
-  loggedIn,
-  noSuchLogin,
-  rateLimited,
-  reportStatus,
-  tooSoon,
-} from './kit-answers.js';
+import { noSuchLogin, rateLimited, tooSoon } from './kit-answers.js';
 import type { KitRequestContext } from './kit-config.js';
 import { KitError } from './kit-errors.js';
 import type { KitFlow } from './kit-flow.js';
 import { secondsOverLimit, type KitRateLimits } from './kit-rate-limits.js';
 import type { KitSettings } from './kit-settings.js';
-import { forgetAtOf } from './login-lifetime.js';
-import type { LoginRecord, LoginStore } from './login-store.js';
+import { isLoginId } from './login-id.js';
+import type { SettleLogin } from './login-settlement.js';
+import type { LoginStore } from './login-store.js';
 import type { PollPacer } from './poll-pacer.js';
 
 /** `GET {path}/{id}?wait=N`: a poll of login `id` of `flow`. */
@@ -26,16 +20,12 @@ export type StatusHandler = (
   id: string,
 ) => Promise<Response>;
 
-/** The kit's login ids: 128 bits, base64url. */
-const LOGIN_ID = /^[A-Za-z0-9_-]{22}$/;
-
 /**
  * The poll, the same for every flow. In order: the rate limit per address; the login must exist,
  * be of this flow and be bound to this browser's cookie (else one 404 for every reason); the rate
  * limit per login; the pace of its polls (one held at a time, `interval` apart). Then the flow
- * waits up to `wait` seconds for a change. A new status is recorded and reported; an accepted
- * login is taken from the store (of racing polls, one wins) and the website's hook gives the
- * session, once.
+ * waits up to `wait` seconds for a change, and `settle` records and answers it (an accepted login
+ * logs the browser in once).
  */
 export function statusHandler(parts: {
   settings: KitSettings;
@@ -44,34 +34,15 @@ export function statusHandler(parts: {
   limits: KitRateLimits;
   pacer: PollPacer;
   clientAddress: ClientAddress;
+  settle: SettleLogin;
 }): StatusHandler {
-  const { settings, store, binding, limits, pacer, clientAddress } = parts;
-
-  async function answer(c: Context, flow: KitFlow, id: string, record: LoginRecord) {
-    const request = c.req.raw;
-    const seen = await flow.observe(record, waitOf(request, settings), request.signal);
-    if (seen.status !== 'accepted') {
-      if (seen.status !== record.status)
-        await store.replace(id, { ...record, status: seen.status }, forgetAtOf(record));
-      return reportStatus(c, seen.status);
-    }
-    // A browser that went away would never get its session: leave the login for its next poll.
-    if (request.signal.aborted) return browserGone(c, settings.interval);
-    // Exactly one poll takes the accepted login; a replay or a racing poll finds nothing.
-    const taken = await store.take(id);
-    pacer.forget(id);
-    if (taken === undefined || seen.userId === undefined) return noSuchLogin(c);
-    return loggedIn(c, await flow.conclude(seen.userId, seen, request));
-  }
-
+  const { settings, store, binding, limits, pacer, clientAddress, settle } = parts;
   return async (c, context, flow, id) => {
     const request = c.req.raw;
-    const overIp = await secondsOverLimit(
-      limits.statusPerIp,
-      clientAddress(request, context) ?? 'unknown',
-    );
+    const ip = clientAddress(request, context);
+    const overIp = await secondsOverLimit(limits.statusPerIp, ip ?? 'unknown');
     if (overIp !== undefined) return rateLimited(c, overIp);
-    if (!LOGIN_ID.test(id)) return noSuchLogin(c);
+    if (!isLoginId(id)) return noSuchLogin(c);
     const record = await store.get(id);
     // No cookie, another browser's cookie, another flow's id, or a finished login: one answer.
     if (record?.flow !== flow.kind || !binding.matches(request, record.bindingHash)) {
@@ -85,7 +56,8 @@ export function statusHandler(parts: {
     const done = pacer.admit(id);
     if (done === undefined) return tooSoon(c, settings.interval);
     try {
-      return await answer(c, flow, id, record);
+      const seen = await flow.observe(record, waitOf(request, settings), request.signal);
+      return await settle(c, flow, id, record, seen, { userId: record.userId, ip });
     } catch (error) {
       // The Token Server no longer knows the transaction (purged): the login is gone.
       if (!request.signal.aborted && error instanceof KitError && error.status === 404)

@@ -1,3 +1,4 @@
+import { PRESENCE_TRIES } from '../../protocol/index.js';
 import type { Observation } from './kit-flow.js';
 import type { LoginRecord } from './login-store.js';
 import type { RelyingPartyClient, TransactionResult } from './relying-party-client.js';
@@ -29,7 +30,7 @@ export function transactionObserver(parts: {
     if (client.longPollMode === 'auto' && batcher.available && wait >= 1) {
       const outcome = await batcher.wait(record.transactionId, record.status, wait * 1000, signal);
       if (outcome.kind === 'unchanged') return { status: record.status };
-      if (outcome.kind === 'changed') return observed(outcome.result);
+      if (outcome.kind === 'changed') return observationOf(outcome.result);
       // read-alone: the batch could not tell; this login's own read below says what it is.
     }
     for (;;) {
@@ -48,7 +49,7 @@ export function transactionObserver(parts: {
         signal.aborted ||
         (longPoll && client.supportsLongPoll === true) ||
         deadline - performance.now() < 50;
-      if (done) return observed(result);
+      if (done) return observationOf(result);
       // No long-poll on this server: read again soon, or at once when the callback arrives.
       const reason = await waker.wait(
         record.transactionId,
@@ -60,10 +61,15 @@ export function transactionObserver(parts: {
   };
 }
 
-/** A read result as a poll reports it: the user only once the login is authenticated. */
-function observed(result: TransactionResult): Observation {
+/**
+ * A result as a poll reports it: the user only once the login is authenticated; the tries left of
+ * a proof of presence only after a wrong code (the page need not count down from the start).
+ */
+export function observationOf(result: TransactionResult): Observation {
+  const triesLeft = result.status === 'confirm' ? result.presenceTriesLeft : undefined;
   return {
     status: result.status,
     ...(result.isAuthenticated && result.userId !== null ? { userId: result.userId } : {}),
+    ...(triesLeft !== undefined && triesLeft < PRESENCE_TRIES ? { triesLeft } : {}),
   };
 }

@@ -7,7 +7,14 @@ import type {
   TransitionResult,
 } from './records.js';
 import { StoreError } from './store-error.js';
-import { answer, isUnchanged, redeem, redeemEnrollmentCode } from './transitions.js';
+import {
+  answer,
+  confirmEnrollmentLink,
+  isUnchanged,
+  provePresence,
+  redeem,
+  redeemEnrollmentCode,
+} from './transitions.js';
 
 /** Keeps everything in this process's memory. For unit tests: nothing survives a restart. */
 export class MemoryStore implements Store {
@@ -37,14 +44,21 @@ export class MemoryStore implements Store {
     key: string,
     change: Parameters<Store['redeemTransaction']>[1],
   ): Promise<TransitionResult<TransactionRecord>> {
-    return Promise.resolve(this.commit(key, redeem(this.transactions.get(key), change)));
+    return this.commit(key, () => redeem(this.transactions.get(key), change));
   }
 
   answerTransaction(
     key: string,
     change: Parameters<Store['answerTransaction']>[1],
   ): Promise<TransitionResult<TransactionRecord>> {
-    return Promise.resolve(this.commit(key, answer(this.transactions.get(key), change)));
+    return this.commit(key, () => answer(this.transactions.get(key), change));
+  }
+
+  provePresence(
+    key: string,
+    change: Parameters<Store['provePresence']>[1],
+  ): Promise<TransitionResult<TransactionRecord>> {
+    return this.commit(key, () => provePresence(this.transactions.get(key), change));
   }
 
   insertEnrollment(record: EnrollmentRecord): Promise<void> {
@@ -63,14 +77,36 @@ export class MemoryStore implements Store {
     key: string,
     change: Parameters<Store['redeemEnrollment']>[1],
   ): Promise<TransitionResult<EnrollmentRecord>> {
-    const result = redeemEnrollmentCode(this.enrollments.get(key), change);
-    if (result.ok && this.devices.has(change.device.id))
-      return Promise.reject(new StoreError('duplicate', 'A device with this id exists.'));
-    if (result.ok) {
-      this.enrollments.set(key, result.record);
-      this.devices.set(change.device.id, change.device);
+    try {
+      const result = redeemEnrollmentCode(this.enrollments.get(key), change);
+      if (result.ok && this.devices.has(change.device.id))
+        return Promise.reject(new StoreError('duplicate', 'A device with this id exists.'));
+      if (result.ok) {
+        this.enrollments.set(key, result.record);
+        this.devices.set(change.device.id, change.device);
+      }
+      return Promise.resolve(result);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    return Promise.resolve(result);
+  }
+
+  confirmEnrollment(
+    key: string,
+    change: Parameters<Store['confirmEnrollment']>[1],
+  ): Promise<TransitionResult<EnrollmentRecord>> {
+    try {
+      const enrollment = this.enrollments.get(key);
+      const deviceId = enrollment?.deviceId ?? null;
+      const device = deviceId === null ? undefined : this.devices.get(deviceId);
+      const result = confirmEnrollmentLink(enrollment, device, change);
+      if (!result.ok) return Promise.resolve(result);
+      this.enrollments.set(key, result.record.enrollment);
+      this.devices.set(result.record.device.id, result.record.device);
+      return Promise.resolve({ ok: true, record: result.record.enrollment });
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   getDevice(id: string): Promise<DeviceRecord | undefined> {
@@ -119,14 +155,21 @@ export class MemoryStore implements Store {
     return Promise.resolve();
   }
 
+  /** Applies a transition; a bad argument (a TypeError) rejects, as with the other stores. */
   private commit(
     key: string,
-    result: TransitionResult<TransactionRecord>,
-  ): TransitionResult<TransactionRecord> {
+    apply: () => TransitionResult<TransactionRecord>,
+  ): Promise<TransitionResult<TransactionRecord>> {
+    let result;
+    try {
+      result = apply();
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (result.ok && !isUnchanged(result, this.transactions.get(key))) {
       this.transactions.set(key, result.record);
       this.changes.emit('change', key);
     }
-    return result;
+    return Promise.resolve(result);
   }
 }

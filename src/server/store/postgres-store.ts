@@ -12,7 +12,14 @@ import type {
 import { isConnectionFailure, postgresFailure } from './postgres-failure.js';
 import { StoreError } from './store-error.js';
 import { storedDevice, storedEnrollment, storedTransaction } from './stored-records.js';
-import { answer, isUnchanged, redeem, redeemEnrollmentCode } from './transitions.js';
+import {
+  answer,
+  confirmEnrollmentLink,
+  isUnchanged,
+  provePresence,
+  redeem,
+  redeemEnrollmentCode,
+} from './transitions.js';
 
 // pg (node-postgres) is an optional peer dependency: this module is the one place that needs it.
 const { default: pg } = await importOptionalPeer<{ default: typeof Pg }>(
@@ -240,6 +247,13 @@ export class PostgresStore implements Store {
     return this.transition(key, (record) => answer(record, change));
   }
 
+  provePresence(
+    key: string,
+    change: Parameters<Store['provePresence']>[1],
+  ): Promise<TransitionResult<TransactionRecord>> {
+    return this.transition(key, (record) => provePresence(record, change));
+  }
+
   async insertEnrollment(record: EnrollmentRecord): Promise<void> {
     await this.query(
       this.sql.insertEnrollment,
@@ -276,10 +290,56 @@ export class PostgresStore implements Store {
           device.userId,
           device.createdAt,
           JSON.stringify(device),
+          result.record.expiresAt,
         ],
         'link a device',
       );
       if (rowCount === 1) return result;
+      checkAttempts(attempt, `enrollment ${key}`);
+    }
+  }
+
+  /**
+   * Reads the enrollment and its device, then writes both in one transaction, each with its
+   * compare-and-set on the row's version: if either moved meanwhile (a confirmation that raced,
+   * the device revoked), nothing is written and it reads again.
+   */
+  async confirmEnrollment(
+    key: string,
+    change: Parameters<Store['confirmEnrollment']>[1],
+  ): Promise<TransitionResult<EnrollmentRecord>> {
+    for (let attempt = 1; ; attempt += 1) {
+      const { rows } = await this.query(this.sql.getEnrollment, [key], 'read an enrollment');
+      const row = rows[0];
+      const current = toEnrollment(row);
+      const deviceId = current?.deviceId ?? null;
+      const deviceRow =
+        deviceId === null
+          ? undefined
+          : (await this.query(this.sql.getDevice, [deviceId], 'read a device')).rows[0];
+      const device = toDevice(deviceRow);
+      const result = confirmEnrollmentLink(current, device, change);
+      if (!result.ok) return result;
+      const { enrollment, device: next } = result.record;
+      const written = await this.inTransaction('confirm a link', async (client) => {
+        const enrollmentWrite = await client.query(this.sql.updateEnrollment, [
+          key,
+          row?.version,
+          enrollment.version,
+          JSON.stringify(enrollment),
+          enrollment.expiresAt,
+        ]);
+        if (enrollmentWrite.rowCount !== 1) return false;
+        // A device that was revoked already is left as it is (nothing un-revokes one).
+        if (next === device) return true;
+        const deviceWrite = await client.query(this.sql.updateDevice, [
+          next.id,
+          deviceRow?.version,
+          JSON.stringify(next),
+        ]);
+        return deviceWrite.rowCount === 1;
+      });
+      if (written) return { ok: true, record: enrollment };
       checkAttempts(attempt, `enrollment ${key}`);
     }
   }
@@ -406,7 +466,14 @@ export class PostgresStore implements Store {
       try {
         const { rowCount } = await this.query(
           this.sql.updateTransaction,
-          [key, row.version, result.record.version, JSON.stringify(result.record), this.channel],
+          [
+            key,
+            row.version,
+            result.record.version,
+            JSON.stringify(result.record),
+            this.channel,
+            result.record.expiresAt,
+          ],
           'change a transaction',
         );
         written = rowCount === 1;
@@ -447,6 +514,40 @@ export class PostgresStore implements Store {
   /** Lets every transition that waits for its notification go on. */
   private endEchoes(): void {
     for (const finish of [...this.echoes.values()]) finish();
+  }
+
+  /**
+   * Runs `work` in a transaction on a connection of the pool: committed if it returns true,
+   * rolled back if it returns false (a compare-and-set that found its row moved) or fails.
+   */
+  private async inTransaction(
+    what: string,
+    work: (client: PoolClient) => Promise<boolean>,
+  ): Promise<boolean> {
+    if (this.closed) throw closedError();
+    await this.ensureTables();
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw this.failure(error, what);
+    }
+    let failure: unknown;
+    try {
+      await client.query('BEGIN');
+      const done = await work(client);
+      await client.query(done ? 'COMMIT' : 'ROLLBACK');
+      this.poolProblem = undefined;
+      return done;
+    } catch (error) {
+      failure = error;
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw this.failure(error, what);
+    } finally {
+      // A connection that failed is not given back to be used again (PostgreSQL rolls back
+      // whatever it left open when it closes).
+      client.release(failure instanceof Error ? failure : undefined);
+    }
   }
 
   /** Runs one statement through the pool, once the tables exist; failures as the store's errors. */
@@ -693,10 +794,12 @@ function statements(schema: string) {
     getTransaction: `SELECT version::text AS version, data FROM ${transactions} WHERE key = $1`,
     getTransactions: `SELECT key, version::text AS version, data FROM ${transactions} WHERE key = ANY($1::text[])`,
     // The compare-and-set, and its announcement (`<key>:<version>`): pg_notify runs only for the
-    // row written, and the notification goes out when (and only if) the statement commits.
+    // row written, and the notification goes out when (and only if) the statement commits. A
+    // transition may move `expires_at` (proof of presence): the purge's column moves with it.
     updateTransaction: `
       WITH changed AS (
-        UPDATE ${transactions} SET version = $3, data = $4 WHERE key = $1 AND version = $2
+        UPDATE ${transactions} SET version = $3, data = $4, expires_at = $6
+        WHERE key = $1 AND version = $2
         RETURNING key
       )
       SELECT pg_notify($5, key || ':' || $3::text) FROM changed`,
@@ -707,11 +810,13 @@ function statements(schema: string) {
     // changed, and a device id that exists (a unique violation) undoes the enrollment's change.
     redeemEnrollment: `
       WITH redeemed AS (
-        UPDATE ${enrollments} SET version = $3, data = $4 WHERE key = $1 AND version = $2
+        UPDATE ${enrollments} SET version = $3, data = $4, expires_at = $10
+        WHERE key = $1 AND version = $2
         RETURNING key
       )
       INSERT INTO ${devices} (id, client_id, user_id, created_at, version, data)
       SELECT $5, $6, $7, $8, 1, $9 FROM redeemed`,
+    updateEnrollment: `UPDATE ${enrollments} SET version = $3, data = $4, expires_at = $5 WHERE key = $1 AND version = $2`,
     getDevice: `SELECT version::text AS version, data FROM ${devices} WHERE id = $1`,
     listDevices: `SELECT version::text AS version, data FROM ${devices} WHERE client_id = $1 AND user_id = $2 ORDER BY created_at, id`,
     updateDevice: `UPDATE ${devices} SET version = version + 1, data = $3 WHERE id = $1 AND version = $2`,

@@ -197,7 +197,10 @@ export const TransactionRecordSchema = v.object({
   // Absent in records written before these fields: read as null.
   shownDigest: v.optional(v.nullable(Sha256Hex), null),
   presenceCodeHash: v.optional(v.nullable(Sha256Hex), null),
-  presenceTriesLeft: v.optional(v.nullable(v.pipe(v.number(), v.safeInteger(), v.minValue(0))), null),
+  presenceTriesLeft: v.optional(
+    v.nullable(v.pipe(v.number(), v.safeInteger(), v.minValue(0))),
+    null,
+  ),
 }) satisfies v.GenericSchema<unknown, TransactionRecord>;
 
 export const EnrollmentRecordSchema = v.object({

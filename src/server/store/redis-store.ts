@@ -22,7 +22,14 @@ import { redisFailure } from './redis-failure.js';
 import { settledWithin } from './settled-within.js';
 import { StoreError } from './store-error.js';
 import { storedDevice, storedEnrollment, storedTransaction } from './stored-records.js';
-import { answer, isUnchanged, redeem, redeemEnrollmentCode } from './transitions.js';
+import {
+  answer,
+  confirmEnrollmentLink,
+  isUnchanged,
+  provePresence,
+  redeem,
+  redeemEnrollmentCode,
+} from './transitions.js';
 
 /** Which Redis: a URL the store connects to itself, or a client of the application's. */
 export type RedisStoreConnection =
@@ -105,12 +112,21 @@ return 1
 
 /**
  * Compare-and-set: replaces the value only if it is still, byte for byte, the JSON that the
- * caller read (which includes the record's `version`), keeps the TTL, and publishes the change
- * in the same atomic step. Returns 0 when somebody else changed (or deleted) the key meanwhile.
+ * caller read (which includes the record's `version`), and publishes the change in the same
+ * atomic step. Returns 0 when somebody else changed (or deleted) the key meanwhile.
+ *
+ * It keeps the TTL, unless given a new one (ARGV[5], PXAT) with the record's new `expiresAt`
+ * (ARGV[6]) for its expiry index (KEYS[2]): a transition that moves `expiresAt` (proof of
+ * presence) moves the TTL and the purge's score with it.
  */
 const COMPARE_AND_SET = new LuaScript(`
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
+if ARGV[5] == nil or ARGV[5] == '' then
+  redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
+else
+  redis.call('SET', KEYS[1], ARGV[2], 'PXAT', ARGV[5])
+  redis.call('ZADD', KEYS[2], ARGV[6], KEYS[1])
+end
 if ARGV[3] ~= '' then redis.call('PUBLISH', ARGV[3], ARGV[4]) end
 return 1
 `);
@@ -118,15 +134,32 @@ return 1
 /** What REDEEM_ENROLLMENT answers for a device id that is taken: the store's `duplicate`. */
 const DEVICE_EXISTS = 'a device with this id exists';
 
-/** Compare-and-set on an enrollment, storing the device it enrolls in the same step. */
+/**
+ * Compare-and-set on an enrollment, storing the device it enrolls in the same step. The
+ * enrollment now waits for the website's confirmation: its TTL (ARGV[6], PXAT) and its score in
+ * the expiry index (KEYS[4], ARGV[7]) move to that deadline.
+ */
 const REDEEM_ENROLLMENT = new LuaScript(`
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 if redis.call('EXISTS', KEYS[2]) == 1 then
   return redis.error_reply('ERR ${DEVICE_EXISTS}')
 end
-redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
+redis.call('SET', KEYS[1], ARGV[2], 'PXAT', ARGV[6])
+redis.call('ZADD', KEYS[4], ARGV[7], KEYS[1])
 redis.call('SET', KEYS[2], ARGV[3])
 redis.call('ZADD', KEYS[3], ARGV[4], ARGV[5])
+return 1
+`);
+
+/**
+ * Compare-and-set on an enrollment and its device together, both as the caller read them: the
+ * website's word on a link. The device is written only if it changed (ARGV[4] not empty).
+ */
+const CONFIRM_ENROLLMENT = new LuaScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if redis.call('GET', KEYS[2]) ~= ARGV[3] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
+if ARGV[4] ~= '' then redis.call('SET', KEYS[2], ARGV[4], 'KEEPTTL') end
 return 1
 `);
 
@@ -247,6 +280,15 @@ export class RedisStore implements Store {
     return this.transition(this.transactionKey(key), key, (record) => answer(record, change));
   }
 
+  provePresence(
+    key: string,
+    change: Parameters<Store['provePresence']>[1],
+  ): Promise<TransitionResult<TransactionRecord>> {
+    return this.transition(this.transactionKey(key), key, (record) =>
+      provePresence(record, change),
+    );
+  }
+
   async insertEnrollment(record: EnrollmentRecord): Promise<void> {
     const inserted = await this.insert(this.enrollmentKey(record.key), 'enr', record);
     if (!inserted) throw new StoreError('duplicate', 'An enrollment with this key exists.');
@@ -268,16 +310,59 @@ export class RedisStore implements Store {
       if (!result.ok || stored === null) return result;
       const written = await this.runScript(
         REDEEM_ENROLLMENT,
-        [redisKey, this.deviceKey(device.id), this.userDevicesKey(device.clientId, device.userId)],
+        [
+          redisKey,
+          this.deviceKey(device.id),
+          this.userDevicesKey(device.clientId, device.userId),
+          this.expiryIndexKey('enr'),
+        ],
         [
           stored,
           JSON.stringify(result.record),
           JSON.stringify(device),
           device.createdAt,
           device.id,
+          this.expireAt(result.record.expiresAt),
+          result.record.expiresAt,
         ],
       );
       if (written === 1) return result;
+      checkAttempts(attempt, redisKey);
+    }
+  }
+
+  /** Reads the enrollment and its device, and writes both only if neither changed meanwhile. */
+  async confirmEnrollment(
+    key: string,
+    change: Parameters<Store['confirmEnrollment']>[1],
+  ): Promise<TransitionResult<EnrollmentRecord>> {
+    const redisKey = this.enrollmentKey(key);
+    for (let attempt = 1; ; attempt += 1) {
+      const stored = await this.call(() => this.redis.get(redisKey), 'read');
+      const current = parseEnrollment(stored);
+      const deviceId = current?.deviceId ?? null;
+      const deviceKey = deviceId === null ? undefined : this.deviceKey(deviceId);
+      const storedDevice =
+        deviceKey === undefined ? null : await this.call(() => this.redis.get(deviceKey), 'read');
+      const device = parseDevice(storedDevice);
+      const result = confirmEnrollmentLink(current, device, change);
+      if (!result.ok) return result;
+      if (stored === null || storedDevice === null || deviceKey === undefined) {
+        // A transition that succeeded read both records; anything else is a bug, not a race.
+        throw new StoreError('conflict', `The link of ${redisKey} changed under its confirmation.`);
+      }
+      const { enrollment, device: next } = result.record;
+      const written = await this.runScript(
+        CONFIRM_ENROLLMENT,
+        [redisKey, deviceKey],
+        [
+          stored,
+          JSON.stringify(enrollment),
+          storedDevice,
+          next === device ? '' : JSON.stringify(next),
+        ],
+      );
+      if (written === 1) return { ok: true, record: enrollment };
       checkAttempts(attempt, redisKey);
     }
   }
@@ -519,10 +604,19 @@ export class RedisStore implements Store {
       const current = parseTransaction(stored);
       const result = apply(current);
       if (!result.ok || stored === null || isUnchanged(result, current)) return result;
+      const { expiresAt } = result.record;
+      const moved = expiresAt !== current?.expiresAt;
       const written = await this.runScript(
         COMPARE_AND_SET,
-        [redisKey],
-        [stored, JSON.stringify(result.record), this.channel, key],
+        [redisKey, this.expiryIndexKey('tx')],
+        [
+          stored,
+          JSON.stringify(result.record),
+          this.channel,
+          key,
+          moved ? this.expireAt(expiresAt) : '',
+          expiresAt,
+        ],
       );
       if (written === 1) return result;
       checkAttempts(attempt, redisKey);
@@ -536,15 +630,19 @@ export class RedisStore implements Store {
     record: { expiresAt: number },
     value = JSON.stringify(record),
   ): Promise<boolean> {
-    // By the larger of the two clocks, so that a record whose time is already up (or an instance
-    // whose clock runs behind Redis's) still gets its grace period. PXAT must be positive.
-    const expireAt = Math.max(record.expiresAt, Date.now(), 0) + Math.max(this.graceMs, 1);
     const inserted = await this.runScript(
       INSERT,
       [redisKey, this.expiryIndexKey(kind)],
-      [value, Math.ceil(expireAt), record.expiresAt],
+      [value, this.expireAt(record.expiresAt), record.expiresAt],
     );
     return inserted === 1;
+  }
+
+  /** When Redis is to drop a record that expires at `expiresAt` (PXAT): after the grace period. */
+  private expireAt(expiresAt: number): number {
+    // By the larger of the two clocks, so that a record whose time is already up (or an instance
+    // whose clock runs behind Redis's) still gets its grace period. PXAT must be positive.
+    return Math.ceil(Math.max(expiresAt, Date.now(), 0) + Math.max(this.graceMs, 1));
   }
 
   private subscribe(): void {

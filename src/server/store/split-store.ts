@@ -14,7 +14,8 @@ import type { ChangeListener, RateCounters, Store, StoreReadiness } from './stor
  * linked phone.
  *
  * Nothing needs both at once: a transition of a login names its device by id only, and an
- * enrollment stores its device in the same step, inside `durable`. Waits hear changes from
+ * enrollment stores (and later confirms or revokes) its device in the same step, inside
+ * `durable`. Waits hear changes from
  * `fast`, and rate limits count there when it shares them.
  */
 export class SplitStore implements Store {
@@ -53,6 +54,13 @@ export class SplitStore implements Store {
     return this.fast.answerTransaction(key, change);
   }
 
+  provePresence(
+    key: string,
+    change: Parameters<Store['provePresence']>[1],
+  ): Promise<TransitionResult<TransactionRecord>> {
+    return this.fast.provePresence(key, change);
+  }
+
   insertEnrollment(record: EnrollmentRecord): Promise<void> {
     return this.durable.insertEnrollment(record);
   }
@@ -66,6 +74,14 @@ export class SplitStore implements Store {
     change: Parameters<Store['redeemEnrollment']>[1],
   ): Promise<TransitionResult<EnrollmentRecord>> {
     return this.durable.redeemEnrollment(key, change);
+  }
+
+  /** Both records it changes, the enrollment and its device, are in `durable`. */
+  confirmEnrollment(
+    key: string,
+    change: Parameters<Store['confirmEnrollment']>[1],
+  ): Promise<TransitionResult<EnrollmentRecord>> {
+    return this.durable.confirmEnrollment(key, change);
   }
 
   getDevice(id: string): Promise<DeviceRecord | undefined> {

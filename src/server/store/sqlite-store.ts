@@ -13,7 +13,14 @@ import { SqliteCheckpointer, type CheckpointResult } from './sqlite-checkpointer
 import { openDatabaseFile, plainOpenError } from './sqlite-open.js';
 import { StoreError } from './store-error.js';
 import { storedDevice, storedEnrollment, storedTransaction } from './stored-records.js';
-import { answer, isUnchanged, redeem, redeemEnrollmentCode } from './transitions.js';
+import {
+  answer,
+  confirmEnrollmentLink,
+  isUnchanged,
+  provePresence,
+  redeem,
+  redeemEnrollmentCode,
+} from './transitions.js';
 
 // better-sqlite3 is an optional peer dependency: this module is the one place that needs it.
 const { default: Database } = await importOptionalPeer<{ default: typeof BetterSqlite3 }>(
@@ -130,8 +137,10 @@ export class SqliteStore implements Store {
       getTransaction: this.db.prepare<[string], DataRow>(
         'SELECT data FROM transactions WHERE key = ?',
       ),
+      // A transition may move `expires_at` (proof of presence gives the browser its own time):
+      // the column that the purge reads moves with the record.
       updateTransaction: this.db.prepare(
-        'UPDATE transactions SET version = ?, data = ? WHERE key = ? AND version = ?',
+        'UPDATE transactions SET version = ?, expires_at = ?, data = ? WHERE key = ? AND version = ?',
       ),
       insertEnrollment: this.db.prepare(
         'INSERT INTO enrollments (key, version, expires_at, data) VALUES (?, ?, ?, ?)',
@@ -140,7 +149,7 @@ export class SqliteStore implements Store {
         'SELECT data FROM enrollments WHERE key = ?',
       ),
       updateEnrollment: this.db.prepare(
-        'UPDATE enrollments SET version = ?, data = ? WHERE key = ? AND version = ?',
+        'UPDATE enrollments SET version = ?, expires_at = ?, data = ? WHERE key = ? AND version = ?',
       ),
       insertDevice: this.db.prepare(
         'INSERT INTO devices (id, client_id, user_id, data) VALUES (?, ?, ?, ?)',
@@ -165,6 +174,7 @@ export class SqliteStore implements Store {
       }
       const { changes } = this.statements.updateTransaction.run(
         result.record.version,
+        result.record.expiresAt,
         JSON.stringify(result.record),
         key,
         current.version,
@@ -211,6 +221,15 @@ export class SqliteStore implements Store {
     return this.run(() => this.transitionTransaction(key, (record) => answer(record, change)));
   }
 
+  provePresence(
+    key: string,
+    change: Parameters<Store['provePresence']>[1],
+  ): Promise<TransitionResult<TransactionRecord>> {
+    return this.run(() =>
+      this.transitionTransaction(key, (record) => provePresence(record, change)),
+    );
+  }
+
   insertEnrollment(record: EnrollmentRecord): Promise<void> {
     return this.run(() => {
       this.statements.insertEnrollment.run(
@@ -234,12 +253,7 @@ export class SqliteStore implements Store {
       const current = toEnrollment(this.statements.getEnrollment.get(key));
       const result = redeemEnrollmentCode(current, change);
       if (!result.ok || current === undefined) return result;
-      this.statements.updateEnrollment.run(
-        result.record.version,
-        JSON.stringify(result.record),
-        key,
-        current.version,
-      );
+      this.updateEnrollment(key, current.version, result.record);
       const { device } = change;
       this.statements.insertDevice.run(
         device.id,
@@ -248,6 +262,29 @@ export class SqliteStore implements Store {
         JSON.stringify(device),
       );
       return result;
+    });
+    return this.run(() => transition.immediate());
+  }
+
+  confirmEnrollment(
+    key: string,
+    change: Parameters<Store['confirmEnrollment']>[1],
+  ): Promise<TransitionResult<EnrollmentRecord>> {
+    // IMMEDIATE: the enrollment and its device are read and written under one write lock.
+    const transition = this.db.transaction((): TransitionResult<EnrollmentRecord> => {
+      const current = toEnrollment(this.statements.getEnrollment.get(key));
+      const deviceId = current?.deviceId ?? null;
+      const device =
+        deviceId === null ? undefined : toDevice(this.statements.getDevice.get(deviceId));
+      const result = confirmEnrollmentLink(current, device, change);
+      if (!result.ok) return result;
+      // A transition that succeeded had an enrollment to change (else: no row, a conflict).
+      this.updateEnrollment(key, current?.version ?? 0, result.record.enrollment);
+      if (result.record.device !== device) {
+        const written = result.record.device;
+        this.statements.updateDevice.run(JSON.stringify(written), written.id);
+      }
+      return { ok: true, record: result.record.enrollment };
     });
     return this.run(() => transition.immediate());
   }
@@ -309,6 +346,20 @@ export class SqliteStore implements Store {
     } catch (error) {
       throw sqliteFailure(error);
     }
+  }
+
+  /** Writes an enrollment that a transition changed, inside the caller's IMMEDIATE transaction. */
+  private updateEnrollment(key: string, readVersion: number, next: EnrollmentRecord): void {
+    const { changes } = this.statements.updateEnrollment.run(
+      next.version,
+      next.expiresAt,
+      JSON.stringify(next),
+      key,
+      readVersion,
+    );
+    // The write lock is held from the read on, so the row cannot have moved.
+    if (changes !== 1)
+      throw new StoreError('conflict', 'The enrollment changed during a transition.');
   }
 
   private readTransaction(key: string): TransactionRecord | undefined {

@@ -10,6 +10,7 @@ import { DeviceAuthenticator } from './device-authenticator.js';
 import { EnrollmentService } from './enrollment-service.js';
 import { TokenServerError } from './errors.js';
 import { socketIp } from './client-ip.js';
+import type { IpLocator } from './ip-location/ip-locator.js';
 import { countInProcess } from '../security/rate-counters.js';
 import { FailureLimiter, rateLimit } from './rate-limit.js';
 import { requestLog } from './request-log.js';
@@ -41,6 +42,11 @@ export interface TokenServerOptions {
   clientIp?: (c: Context) => string | null;
   /** Certificates (PEM) to trust for https callbacks instead of Node's CAs; see callback-sender.ts. */
   callbackCa?: string | Buffer;
+  /**
+   * Where browsers seem to be (openIpLocator() of the configuration's `ipLocation`), for the
+   * place the phone shows; without it, the phone is shown no place.
+   */
+  ipLocator?: IpLocator;
 }
 
 export interface TokenServer {
@@ -65,11 +71,17 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
     config,
     waiter,
     clock,
+    ipLocator: options.ipLocator,
     onAnswered: (record, transactionId) => {
       sendCallback(record.callbackUri, transactionId);
     },
   });
-  const enrollments = new EnrollmentService({ store, config, clock });
+  const enrollments = new EnrollmentService({
+    store,
+    config,
+    clock,
+    ipLocator: options.ipLocator,
+  });
   const authenticator = new DeviceAuthenticator({ store, clockSkewMs: config.clockSkewMs, clock });
   const ipOf = options.clientIp ?? socketIp;
   // Instances that share their store share their rate limits too (Redis); else per process.

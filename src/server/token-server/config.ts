@@ -6,6 +6,10 @@ import * as v from 'valibot';
  * docs/token-server-api.md describes every field.
  */
 
+/** When a login type asks for proof of presence (see `proofOfPresence`). */
+export const PROOF_OF_PRESENCE_POLICIES = ['always', 'unless_same_network', 'never'] as const;
+export type ProofOfPresencePolicy = (typeof PROOF_OF_PRESENCE_POLICIES)[number];
+
 const sha256Hex = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hex digest'));
 // http is allowed for development on this machine; production configurations use https.
 const absoluteUrl = v.pipe(v.string(), v.url());
@@ -43,6 +47,45 @@ const TypeSchema = v.strictObject({
   numberMatching: v.optional(v.boolean(), false),
   /** Second factor: the request names a user, and only that user's devices may answer. */
   secondFactor: v.optional(v.boolean(), false),
+  /**
+   * Proof of presence: after Accept, the phone shows a six-digit code that the browser that
+   * started the login must type before the login counts, so that a relayed QR is not enough.
+   * `always`; `unless_same_network`, skipped only when the browser and the phone share a network
+   * (an unknown verdict asks for the code); `never` (the default: Onegini's behaviour).
+   */
+  proofOfPresence: v.optional(v.picklist(PROOF_OF_PRESENCE_POLICIES), 'never'),
+  /** How long the browser has to type the phone's code after Accept, in milliseconds. */
+  presenceTimeToLiveMs: v.optional(
+    v.pipe(v.number(), v.integer(), v.minValue(10_000), v.maxValue(600_000)),
+    120_000,
+  ),
+});
+
+/**
+ * Where an IP database is: a path on this machine, or a list of them (ip-location-db's files come
+ * as one for IPv4 and one for IPv6).
+ */
+const FilePath = v.pipe(v.string(), v.minLength(1), v.maxLength(4096));
+const DatabasePath = v.union([FilePath, v.pipe(v.array(FilePath), v.minLength(1), v.maxLength(8))]);
+
+/**
+ * The IP databases that tell the phone where the browser that asked seems to be (place and
+ * network operator): MaxMind DB files (GeoIP2 / GeoLite2 or ip-location-db's), read by the
+ * `maxmind` reader.
+ */
+const IpLocationSchema = v.strictObject({
+  /** A city database (GeoIP2-City layout, MMDB); the embedded one when left out. */
+  cityDatabase: v.optional(DatabasePath),
+  /**
+   * The network operators: an ASN database (GeoLite2-ASN layout, MMDB) or ip-location-db's ASN
+   * CSV (`.csv`); the embedded one when left out.
+   */
+  asnDatabase: v.optional(DatabasePath),
+  /**
+   * Use the openly licensed databases that come with the package (@ip-location-db, CC BY 4.0
+   * DB-IP and CC0) for what the files above do not give.
+   */
+  embedded: v.optional(v.boolean(), true),
 });
 
 const RateLimitSchema = v.strictObject({
@@ -71,6 +114,20 @@ export const TokenServerConfigSchema = v.strictObject({
   appOrigins: v.array(absoluteUrl),
   /** How long an enrollment code lives, in milliseconds. */
   enrollmentTimeToLiveMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(10_000)), 300_000),
+  /**
+   * How long the website has, once a phone used an enrollment code, to confirm that its user
+   * sees the same code on the phone and on the linking page, in milliseconds. Until then the
+   * phone answers no login.
+   */
+  enrollmentConfirmTimeToLiveMs: v.optional(
+    v.pipe(v.number(), v.integer(), v.minValue(10_000), v.maxValue(3_600_000)),
+    300_000,
+  ),
+  /**
+   * The IP databases for the place and network operator of the browser that asks (shown on the
+   * phone); `false` for none, and the phone shows no place. The embedded databases by default.
+   */
+  ipLocation: v.optional(v.union([v.literal(false), IpLocationSchema]), { embedded: true }),
   /** How far a phone's clock may be from ours, in milliseconds. */
   clockSkewMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1_000)), 120_000),
   /**
@@ -112,6 +169,7 @@ export type TokenServerConfig = v.InferOutput<typeof TokenServerConfigSchema>;
 export type TokenServerConfigInput = v.InferInput<typeof TokenServerConfigSchema>;
 export type ClientConfig = TokenServerConfig['clients'][number];
 export type LoginTypeConfig = TokenServerConfig['types'][number];
+export type IpLocationConfig = Exclude<TokenServerConfig['ipLocation'], false>;
 
 /** Validates a configuration object; throws a TypeError that names every problem. */
 export function parseTokenServerConfig(input: unknown): TokenServerConfig {

@@ -1,14 +1,20 @@
 import {
+  checkSignature,
+  importDevicePublicKey,
+  MobileApiRefusal,
+  MobileEnrollPreviewRequest,
   parseDevicePublicJwk,
+  parseMobileApiBody,
   verifyDeviceCall,
   verifyEnrollmentCall,
+  webCryptoVerifier,
   type KnownDevice,
   type MobileEnrollRequest,
   type SignatureCheckOptions,
   type SignatureVerifier,
   type SignedHttpRequest,
 } from '../../protocol/index.js';
-import type { DeviceRecord } from '../store/records.js';
+import { isActiveDevice, type DeviceRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { nodeVerifierFor, sha256Base64UrlSync } from './device-key.js';
 
@@ -18,7 +24,8 @@ const MAX_KEY_CACHE = 10_000;
  * Verifies the signature on every mobile API call with the checks of src/protocol
  * (mobile-api-checks.ts, which the MSW mock runs too): the device's key over method, path, body
  * hash, timestamp and nonce. Refuses unknown or revoked devices, bad signatures, timestamps
- * outside the allowed clock skew and nonces used before, with a MobileApiRefusal.
+ * outside the allowed clock skew and nonces used before, and devices whose link the website has
+ * not confirmed, with a MobileApiRefusal.
  */
 export class DeviceAuthenticator {
   private readonly verifiers = new Map<string, SignatureVerifier>();
@@ -35,14 +42,36 @@ export class DeviceAuthenticator {
     };
   }
 
-  /** Verifies a call of an enrolled device and returns that device. */
-  verify(request: SignedHttpRequest): Promise<DeviceRecord> {
-    return verifyDeviceCall(request, (deviceId) => this.find(deviceId), this.checks);
+  /**
+   * Verifies a call of an enrolled device and returns that device: one whose link is still
+   * pending is refused (`link_not_confirmed`) once its signature has verified, so that only the
+   * phone itself learns where its link stands.
+   */
+  async verify(request: SignedHttpRequest): Promise<DeviceRecord> {
+    const device = await verifyDeviceCall(request, (deviceId) => this.find(deviceId), this.checks);
+    if (!isActiveDevice(device)) throw new MobileApiRefusal('link_not_confirmed');
+    return device;
   }
 
   /** Verifies an enrollment call, which the key being enrolled signs, and returns its body. */
   async verifyEnrollment(request: SignedHttpRequest): Promise<MobileEnrollRequest> {
     return (await verifyEnrollmentCall(request, this.checks)).body;
+  }
+
+  /**
+   * Verifies a preview of an enrollment, signed like the enrollment by the key that will link
+   * (checked in the enrollment's order: body, key, signature), and returns its body.
+   */
+  async verifyEnrollmentPreview(request: SignedHttpRequest): Promise<MobileEnrollPreviewRequest> {
+    const body = parseMobileApiBody(MobileEnrollPreviewRequest, request.body);
+    const publicKey = await importDevicePublicKey(body.public_key);
+    await checkSignature(
+      request,
+      webCryptoVerifier(publicKey),
+      `enroll:${body.public_key.x}`,
+      this.checks,
+    );
+    return body;
   }
 
   /** A device that is not revoked, with its verifier; undefined for any other. */

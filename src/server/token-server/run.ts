@@ -12,6 +12,8 @@ import { createPwaServer } from '../app-host/pwa-static-server.js';
 import type { Store } from '../store/store.js';
 import { createTokenServer } from './app.js';
 import { clientIpBehindProxies } from './client-ip.js';
+import type { IpLocator } from './ip-location/ip-locator.js';
+import { openIpLocator } from './ip-location/open-ip-locator.js';
 import { loadTokenServerEnvironment, type TokenServerEnvironment } from './load-config.js';
 import { openStore } from './open-store.js';
 import { LOGGER_REDACTIONS, LOGGER_SERIALIZERS } from './request-log.js';
@@ -55,10 +57,24 @@ export async function runTokenServerProcess(env: NodeJS.ProcessEnv): Promise<voi
     console.error(`The Token Server cannot open its store: ${(error as Error).message}`);
     process.exit(1);
   }
+  let ipLocator: IpLocator | undefined;
+  const { ipLocation } = environment.config;
+  if (ipLocation !== false) {
+    try {
+      ipLocator = (await openIpLocator(ipLocation)) ?? undefined;
+    } catch (error) {
+      // A database file named in the configuration that cannot be read: say so, do not start
+      // without the places the operator asked for.
+      console.error(`The Token Server cannot open its IP databases: ${(error as Error).message}`);
+      await store.close();
+      process.exit(1);
+    }
+  }
   const tokenServer = createTokenServer({
     config: environment.config,
     store,
     logger,
+    ipLocator,
     ...(environment.trustedProxyHops > 0
       ? { clientIp: clientIpBehindProxies(environment.trustedProxyHops) }
       : {}),

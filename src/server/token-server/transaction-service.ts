@@ -2,15 +2,18 @@ import { randomUUID } from 'node:crypto';
 import {
   encodeCompactPayload,
   MobileApiRefusal,
-  numberMatchChoices,
+  PRESENCE_TRIES,
   randomNumberMatchCode,
+  shownDigest,
   type LoginStatus,
   type MobileAnswerResponse,
   type MobileRedeemResponse,
 } from '../../protocol/index.js';
-import { randomId128, sha256Hex } from '../security/hashing.js';
+import { digestsEqual, randomId128, sha256Hex } from '../security/hashing.js';
 import {
+  isActiveDevice,
   newTransactionRecord,
+  type DeniedReason,
   type DeviceRecord,
   type TransactionRecord,
   type TransitionFailure,
@@ -18,7 +21,10 @@ import {
 import type { Store } from '../store/store.js';
 import type { ClientConfig, LoginTypeConfig, TokenServerConfig } from './config.js';
 import { relyingPartyError } from './errors.js';
-import { describeUserAgent, sameNetwork } from './requester-context.js';
+import type { IpLocator } from './ip-location/ip-locator.js';
+import { loginDetails } from './login-details.js';
+import { presenceCodeHash } from './proof-of-presence.js';
+import { randomShortCode } from './short-code.js';
 import type { StatusWaiter } from './status-waiter.js';
 
 /** A validated initialize request (Onegini's form fields). */
@@ -50,20 +56,28 @@ export interface TransactionResultResponse {
   is_authenticated: boolean;
   authentication_method: string;
   status: LoginStatus;
+  /** While `confirm`: the codes the browser may still type (our extension). */
+  presence_tries_left?: number;
   not_authenticated_reason?: { reason: string; description: string };
 }
 
 const DENIED_DESCRIPTIONS = {
   not_accepted: 'The user denied the request.',
   invalid_answer: 'The user picked the wrong number.',
-} as const;
+  presence_failed: "The browser typed a wrong code from the phone too often.",
+} as const satisfies Record<DeniedReason, string>;
 
 export interface TransactionServiceOptions {
   store: Store;
   config: TokenServerConfig;
   waiter: StatusWaiter;
   clock?: () => number;
-  /** Called after an answer, to post Onegini's callback to the client. */
+  /** Where browsers seem to be; without it, the phone is shown no place. */
+  ipLocator?: IpLocator;
+  /**
+   * Called after every change an answer makes (the phone's answer, each code the browser types),
+   * to post Onegini's callback to the client.
+   */
   onAnswered?: (record: TransactionRecord, transactionId: string) => void;
 }
 
@@ -87,7 +101,8 @@ export class TransactionService {
         throw relyingPartyError('INVALID_PARAMETER', `The type ${type.name} needs a user_id.`);
       }
       const devices = await this.options.store.listDevices(client.id, request.userId);
-      if (!devices.some((device) => device.revokedAt === null)) {
+      // A phone whose link the website has not confirmed yet cannot answer: it does not count.
+      if (!devices.some(isActiveDevice)) {
         throw relyingPartyError('NO_AUTHENTICATION_POSSIBILITIES');
       }
     } else if (request.userId !== null) {
@@ -207,7 +222,8 @@ export class TransactionService {
 
   /**
    * A device redeems the OTP it scanned: the transaction becomes `scanned`. What the phone learns
-   * here is all it shows, never the QR's. Throws a MobileApiRefusal.
+   * here is all it shows, never the QR's, and the store keeps its digest: the answer must sign
+   * the same (what you see is what you sign). Throws a MobileApiRefusal.
    */
   async redeem(
     device: DeviceRecord,
@@ -217,60 +233,150 @@ export class TransactionService {
   ): Promise<MobileRedeemResponse> {
     const key = sha256Hex(transactionId);
     const existing = await this.options.store.getTransaction(key);
-    if (existing !== undefined && existing.clientId !== device.clientId)
-      throw redeemFailure('not_found');
+    if (existing?.clientId !== device.clientId) throw redeemFailure('not_found');
+    // Built from what the login stored when it started, which redemption does not change: the
+    // details are known before the store is asked, and a repeat gets the same.
+    const details = this.detailsFor(existing, transactionId, phoneIp);
     const result = await this.options.store.redeemTransaction(key, {
       otpHash: sha256Hex(otp),
       deviceId: device.id,
       userId: device.userId,
       now: this.clock(),
+      shownDigest: await shownDigest(details),
     });
     if (!result.ok) throw redeemFailure(result.reason);
-    const record = result.record;
-    const client = this.options.config.clients.find(
-      (candidate) => candidate.id === record.clientId,
-    );
-    const { browser, os } = describeUserAgent(record.requester.userAgent);
-    return {
-      transaction_id: transactionId,
-      message: record.message,
-      site: client?.name ?? record.clientId,
-      browser,
-      os,
-      same_network: sameNetwork(record.requester.ipAddress, phoneIp),
-      requested_at: new Date(record.createdAt).toISOString(),
-      expires_at: new Date(record.expiresAt).toISOString(),
-      ...(record.numberMatchCode === null
-        ? {}
-        : { number_match_choices: numberMatchChoices(record.numberMatchCode) }),
-    };
+    return details;
   }
 
   /**
-   * The device that redeemed answers: accept (with the picked number, if asked) or deny. Throws a
-   * MobileApiRefusal.
+   * The device that redeemed answers: accept (with the picked number, if asked) or deny, signing
+   * the digest of the details it showed. An accept of a login that needs proof of presence gets
+   * the code the phone shows. Throws a MobileApiRefusal.
    */
   async answer(
     device: DeviceRecord,
     transactionId: string,
-    accept: boolean,
-    pickedNumber: string | null,
+    answer: {
+      accept: boolean;
+      pickedNumber: string | null;
+      /** shownDigest() of the details the phone showed. */
+      shown: string;
+      phoneIp: string | null;
+    },
   ): Promise<MobileAnswerResponse> {
     const key = sha256Hex(transactionId);
     const existing = await this.options.store.getTransaction(key);
     if (existing === undefined || existing.clientId !== device.clientId)
       throw answerFailure('not_found');
+    const now = this.clock();
+    // An answer before the redemption changes nothing; refused here, before the digest check,
+    // so that the store never takes an answer whose digest was not compared (a login moves on
+    // from `redeemed` only by an answer).
+    if (existing.state === 'created') {
+      throw answerFailure(now >= existing.expiresAt ? 'expired' : 'not_in_progress');
+    }
+    // The digest counts for the phone that redeemed, while the answer can still count; any
+    // other answer is refused by the store for what it is (another phone, answered, expired).
+    if (
+      existing.state === 'redeemed' &&
+      existing.deviceId === device.id &&
+      now < existing.expiresAt &&
+      !digestsEqual(existing.shownDigest ?? '', answer.shown)
+    ) {
+      throw new MobileApiRefusal('shown_mismatch');
+    }
     const wrongNumber =
-      accept && existing.numberMatchCode !== null && pickedNumber !== existing.numberMatchCode;
+      answer.accept &&
+      existing.numberMatchCode !== null &&
+      answer.pickedNumber !== existing.numberMatchCode;
+    const accepted = answer.accept && !wrongNumber;
+    const presenceCode =
+      accepted && (await this.presenceWasRequired(existing, transactionId, answer))
+        ? randomShortCode()
+        : null;
     const result = await this.options.store.answerTransaction(key, {
       deviceId: device.id,
-      accepted: accept && !wrongNumber,
-      now: this.clock(),
+      accepted,
+      now,
       ...(wrongNumber ? { deniedReason: 'invalid_answer' as const } : {}),
+      ...(presenceCode === null
+        ? {}
+        : {
+            presence: {
+              codeHash: presenceCodeHash(transactionId, presenceCode),
+              tries: PRESENCE_TRIES,
+              expiresAt: now + this.presenceTimeToLive(existing),
+            },
+          }),
     });
     if (!result.ok) throw answerFailure(result.reason);
     this.options.onAnswered?.(result.record, transactionId);
+    if (result.record.state === 'awaiting_presence' && presenceCode !== null) {
+      return { status: 'accepted', presence_code: presenceCode };
+    }
     return { status: result.record.state === 'accepted' ? 'accepted' : 'denied' };
+  }
+
+  /**
+   * The browser of a login that awaits proof of presence types the phone's code (the website
+   * passes it on): the right one makes the login `accepted`; a wrong one costs a try, and the
+   * last one makes it `denied` (`presence_failed`). Of racing calls with the right code, one
+   * wins; the others are refused, so that the website logs its browser in once.
+   */
+  async provePresence(
+    client: ClientConfig,
+    transactionId: string,
+    code: string,
+  ): Promise<TransactionResultResponse> {
+    const key = sha256Hex(transactionId);
+    await this.recordOf(client, key);
+    const now = this.clock();
+    const result = await this.options.store.provePresence(key, {
+      codeHash: presenceCodeHash(transactionId, code),
+      now,
+    });
+    if (!result.ok) throw presenceFailure(result.reason);
+    this.options.onAnswered?.(result.record, transactionId);
+    return toResult(result.record, transactionId, now);
+  }
+
+  /** The details `record` shows the phone at `phoneIp`. */
+  private detailsFor(
+    record: TransactionRecord,
+    transactionId: string,
+    phoneIp: string | null,
+  ): MobileRedeemResponse {
+    return loginDetails(record, transactionId, {
+      config: this.options.config,
+      locator: this.options.ipLocator,
+      phoneIp,
+    });
+  }
+
+  /**
+   * Whether the details the phone signed said that an accept needs proof of presence. The store
+   * keeps their digest, not the details, so they are built again for the phone's address now:
+   * where that gives the signed digest, their word counts. Where it does not (the phone moved to
+   * another network since it redeemed), the verdict it was shown is not known, and the code is
+   * asked for unless the type never asks: the stricter reading.
+   */
+  private async presenceWasRequired(
+    record: TransactionRecord,
+    transactionId: string,
+    answer: { shown: string; phoneIp: string | null },
+  ): Promise<boolean> {
+    const type = this.options.config.types.find((candidate) => candidate.name === record.type);
+    const policy = type?.proofOfPresence ?? 'always';
+    if (policy !== 'unless_same_network') return policy === 'always';
+    const details = this.detailsFor(record, transactionId, answer.phoneIp);
+    if (digestsEqual(await shownDigest(details), answer.shown)) return details.presence_required;
+    return true;
+  }
+
+  /** How long the browser has to type the code after an accept of `record`. */
+  private presenceTimeToLive(record: TransactionRecord): number {
+    const type = this.options.config.types.find((candidate) => candidate.name === record.type);
+    return type?.presenceTimeToLiveMs ?? 120_000;
   }
 
   private typeFor(client: ClientConfig, name: string): LoginTypeConfig {
@@ -293,6 +399,7 @@ export class TransactionService {
 export function statusOf(record: TransactionRecord, now: number): LoginStatus {
   if (record.state === 'accepted' || record.state === 'denied') return record.state;
   if (now >= record.expiresAt) return 'expired';
+  if (record.state === 'awaiting_presence') return 'confirm';
   return record.state === 'redeemed' ? 'scanned' : 'pending';
 }
 
@@ -310,6 +417,9 @@ function toResult(
     is_authenticated: status === 'accepted',
     authentication_method: record.type,
     status,
+    ...(status === 'confirm' && record.presenceTriesLeft !== null
+      ? { presence_tries_left: record.presenceTriesLeft }
+      : {}),
     ...(status === 'denied' && record.deniedReason !== null
       ? {
           not_authenticated_reason: {
@@ -340,6 +450,20 @@ function redeemFailure(reason: TransitionFailure): MobileApiRefusal {
       return new MobileApiRefusal('already_handled');
     default:
       return new MobileApiRefusal('request_not_found');
+  }
+}
+
+/** Why the browser's code was not looked at: nothing about the login changed. */
+function presenceFailure(reason: TransitionFailure) {
+  switch (reason) {
+    case 'not_in_progress':
+      return relyingPartyError('INVALID_PARAMETER', 'This login is not waiting for a code.');
+    case 'expired':
+      return relyingPartyError('INVALID_PARAMETER', 'The time to type the code ran out.');
+    case 'already_handled':
+      return relyingPartyError('INVALID_PARAMETER', 'This login has its outcome already.');
+    default:
+      return relyingPartyError('INVALID_TRANSACTION_ID');
   }
 }
 

@@ -10,6 +10,8 @@ export interface IpLocation {
   readonly longitude: number | null;
   /** The network operator: the organisation of the address's autonomous system. */
   readonly operator: string | null;
+  /** That autonomous system's number (`13335` for AS13335), for logs; absent when not looked up. */
+  readonly asn?: number | null;
 }
 
 /** Looks addresses up in the Token Server's IP databases (ip-location/open-ip-locator.ts). */

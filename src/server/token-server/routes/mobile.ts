@@ -15,7 +15,7 @@ import type { EnrollmentService } from '../enrollment-service.js';
 import { TokenServerError } from '../errors.js';
 import type { TransactionService } from '../transaction-service.js';
 
-const { enroll, redeem, answer } = MOBILE_API_ENDPOINTS;
+const { previewEnrollment, enroll, redeem, answer } = MOBILE_API_ENDPOINTS;
 
 /**
  * The mobile API that the SDK calls; every call is signed by the device key. Its requests,
@@ -29,6 +29,20 @@ export function mobileRoutes(options: {
   clientIp: (c: Context) => string | null;
 }): Hono {
   const app = new Hono();
+
+  // Before the phone asks its user "Link this phone to …?". Changes nothing.
+  app.post(previewEnrollment.route, (c) =>
+    answering(async () => {
+      const enrollmentId = parseEnrollmentIdParam(c.req.param('enrollmentId'));
+      const body = await options.authenticator.verifyEnrollmentPreview(await signedRequest(c));
+      const preview = await options.enrollments.preview(
+        enrollmentId,
+        body.secret,
+        options.clientIp(c),
+      );
+      return c.json(preview, previewEnrollment.status);
+    }),
+  );
 
   app.post(enroll.route, (c) =>
     answering(async () => {
@@ -65,9 +79,12 @@ export function mobileRoutes(options: {
   app.post(answer.route, (c) =>
     answering(async () => {
       const { transactionId, device, body } = await deviceCall(c, MobileAnswerRequest);
-      const accept = body.answer === 'accept';
-      const number = body.number ?? null;
-      const recorded = await options.transactions.answer(device, transactionId, accept, number);
+      const recorded = await options.transactions.answer(device, transactionId, {
+        accept: body.answer === 'accept',
+        pickedNumber: body.number ?? null,
+        shown: body.shown,
+        phoneIp: options.clientIp(c),
+      });
       return c.json(recorded, answer.status);
     }),
   );

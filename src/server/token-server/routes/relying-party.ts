@@ -2,9 +2,12 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import * as v from 'valibot';
 import { isIP } from 'node:net';
 import {
+  EnrollmentConfirmForm,
   isDisplayName,
   isLoginStatus,
   isTransactionId,
+  PresenceCodeForm,
+  PRESENCE_TRIES,
   TransactionId,
   LOGIN_STATUSES,
   type LoginStatus,
@@ -12,31 +15,57 @@ import {
 import type { ClientConfig } from '../config.js';
 import { digestsEqual, sha256Hex } from '../../security/hashing.js';
 import { invalidClient, relyingPartyError } from '../errors.js';
-import type { EnrollmentService } from '../enrollment-service.js';
+import { unknownEnrollment, type EnrollmentService } from '../enrollment-service.js';
 import type { RateCounters } from '../../store/store.js';
 import { rateLimit, type FailureLimiter, type RateLimit } from '../rate-limit.js';
 import type { TransactionService } from '../transaction-service.js';
 
 type Env = { Variables: { client: ClientConfig } };
 
-/** A device id: 128 bits as 32 lowercase hex characters. */
+/** A device or enrollment id: 128 bits as 32 lowercase hex characters. */
 const DEVICE_ID = /^[0-9a-f]{32}$/;
+const ENROLLMENT_ID = DEVICE_ID;
 const USER_ID = /^[A-Za-z0-9._@+-]{1,128}$/;
+
+/** The browser's address, as the website saw it: what the phone's network verdict compares. */
+const IpAddressField = v.optional(
+  v.pipe(
+    v.string(),
+    v.check((value) => isIP(value) !== 0, 'not an IP address'),
+  ),
+);
+/** The browser's user agent, as the website received it. */
+const UserAgentField = v.optional(v.pipe(v.string(), v.maxLength(512)));
 
 const InitializeForm = v.strictObject({
   type: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
   callback_uri: v.pipe(v.string(), v.maxLength(2048), v.url()),
   message: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(1000))),
-  ip_address: v.optional(
-    v.pipe(
-      v.string(),
-      v.check((value) => isIP(value) !== 0, 'not an IP address'),
-    ),
-  ),
-  user_agent: v.optional(v.pipe(v.string(), v.maxLength(512))),
+  ip_address: IpAddressField,
+  user_agent: UserAgentField,
   language_code: v.optional(v.pipe(v.string(), v.regex(/^[a-z]{2}(?:-[A-Za-z]{2})?$/))),
   user_id: v.optional(v.pipe(v.string(), v.regex(USER_ID))),
 });
+
+const EnrollmentStartForm = v.strictObject({
+  user_id: v.pipe(v.string(), v.regex(USER_ID)),
+  display_name: v.optional(
+    v.pipe(
+      v.string(),
+      v.check((text: string) => isDisplayName(text)),
+    ),
+  ),
+  ip_address: IpAddressField,
+  user_agent: UserAgentField,
+});
+
+/**
+ * Calls of `POST …/presence` one client may make for one login in ten minutes (the longest a
+ * login may wait for its code). The store's {@link PRESENCE_TRIES} tries are the real limit; this
+ * bounds the calls that come after them, or before the phone accepted.
+ */
+export const PRESENCE_CALLS_PER_TRANSACTION = PRESENCE_TRIES * 3;
+const PRESENCE_CALL_WINDOW_SECONDS = 600;
 
 /** Transactions one batched wait may hold: 250 entries keep the body under the 16 KB cap. */
 export const MAX_BATCH_WAIT_TRANSACTIONS = 250;
@@ -137,24 +166,60 @@ export function relyingPartyRoutes(options: {
     return c.json(answer, 200, { 'Cache-Control': 'no-store' });
   });
 
+  // Proof of presence (our extension): the browser's user typed the code the phone shows.
+  app.post(
+    '/authenticate/transaction/:transactionId/presence',
+    rateLimit<Env>(
+      { points: PRESENCE_CALLS_PER_TRANSACTION, durationSeconds: PRESENCE_CALL_WINDOW_SECONDS },
+      // Hashed: rate counters may live in a shared Redis, and the id is the website's secret.
+      (c) => `${c.var.client.id} ${sha256Hex(c.req.param('transactionId') ?? '').slice(0, 32)}`,
+      'presence',
+      options.rateCounters,
+    ),
+    async (c) => {
+      const transactionId = c.req.param('transactionId');
+      if (!isTransactionId(transactionId)) throw relyingPartyError('INVALID_TRANSACTION_ID');
+      const form = parseForm(PresenceCodeForm, await c.req.text());
+      const result = await options.transactions.provePresence(
+        c.var.client,
+        transactionId,
+        form.code,
+      );
+      return c.json(result, 200, { 'Cache-Control': 'no-store' });
+    },
+  );
+
   app.post('/enrollments', async (c) => {
-    const form = parseForm(
-      v.strictObject({
-        user_id: v.pipe(v.string(), v.regex(USER_ID)),
-        display_name: v.optional(
-          v.pipe(
-            v.string(),
-            v.check((text: string) => isDisplayName(text)),
-          ),
-        ),
-      }),
-      await c.req.text(),
-    );
+    const form = parseForm(EnrollmentStartForm, await c.req.text());
     return c.json(
-      await options.enrollments.start(c.var.client, form.user_id, form.display_name),
+      await options.enrollments.start(c.var.client, form.user_id, form.display_name, {
+        ipAddress: form.ip_address ?? null,
+        userAgent: form.user_agent ?? null,
+      }),
       200,
       { 'Cache-Control': 'no-store' },
     );
+  });
+
+  app.get('/enrollments/:enrollmentId', async (c) => {
+    const enrollmentId = c.req.param('enrollmentId');
+    if (!ENROLLMENT_ID.test(enrollmentId)) throw unknownEnrollment();
+    return c.json(await options.enrollments.status(c.var.client, enrollmentId), 200, {
+      'Cache-Control': 'no-store',
+    });
+  });
+
+  // The website's user compared the codes on the phone and the linking page.
+  app.post('/enrollments/:enrollmentId/confirm', async (c) => {
+    const enrollmentId = c.req.param('enrollmentId');
+    if (!ENROLLMENT_ID.test(enrollmentId)) throw unknownEnrollment();
+    const form = parseForm(EnrollmentConfirmForm, await c.req.text());
+    const status = await options.enrollments.confirm(
+      c.var.client,
+      enrollmentId,
+      form.matches === 'true',
+    );
+    return c.json(status, 200, { 'Cache-Control': 'no-store' });
   });
 
   app.get('/users/:userId/devices', async (c) => {
