@@ -21,6 +21,16 @@ export const UNAUTHORIZED = {
   error_description: 'Log in first.',
 } as const satisfies WebsiteErrorResponse;
 
+export const REAUTHENTICATION_REQUIRED = {
+  error: 'reauthentication_required',
+  error_description: 'Sign in again before you link a phone.',
+} as const satisfies WebsiteErrorResponse;
+
+export const INVALID_CONFIRMATION = {
+  error: 'invalid_request',
+  error_description: 'This login does not wait for that confirmation.',
+} as const satisfies WebsiteErrorResponse;
+
 export const BUSY = {
   error: 'busy',
   error_description: 'Too many logins right now; try again.',

@@ -1,10 +1,13 @@
 import { http, HttpResponse, type RequestHandler } from 'msw';
 import * as v from 'valibot';
 import {
+  ConfirmRequestSchema,
   LoginStatusResponseSchema,
   MAX_STATUS_WAIT_SECONDS,
+  PRESENCE_TRIES,
   SlowDownResponseSchema,
   StartLoginResponseSchema,
+  type ConfirmKind,
   type LoginStatus,
   type LoginStatusResponse,
   type SlowDownResponse,
@@ -13,8 +16,10 @@ import {
 import {
   BUSY,
   FORBIDDEN,
+  INVALID_CONFIRMATION,
   jsonAnswer,
   NOT_FOUND,
+  REAUTHENTICATION_REQUIRED,
   UNAUTHORIZED,
   UNAVAILABLE,
 } from './website-answers.js';
@@ -37,8 +42,18 @@ import { isSentFromOrigin } from './website-origin.js';
  * - `offline`: every request fails as if offline, starting a login too;
  * - `forbidden_origin`: starting a login answers 403 `{error: "forbidden"}`, as a website whose
  *   `publicOrigin` is not the page's origin does;
+ * - `compare_code`: linking a phone. `pending` until poll `polls`, which answers `confirm` with
+ *   `confirm: "compare_code"` and `compare_code` (option `compareCode`), as every later poll, until
+ *   the page posts `{matches}` to `{endpoint}/{id}/confirm`: `true` answers `accepted` (once),
+ *   `false` answers `denied` (and so does every later poll);
+ * - `enter_code`: a login with proof of presence. Like `accept`, but poll `polls` answers
+ *   `confirm` with `confirm: "enter_code"`, until the page posts `{code}` to
+ *   `{endpoint}/{id}/confirm`: the phone's code (option `presenceCode`) answers `accepted` (once);
+ *   a wrong one answers `confirm` with `tries_left`, and the third wrong one `denied`;
  * - `unauthorized`: starting answers 401 `{error: "unauthorized"}`, as a second factor or a
  *   phone link does when nobody is logged in;
+ * - `reauthentication_required`: starting answers 401 `{error: "reauthentication_required"}`, as
+ *   a phone link does when the user has not signed in recently enough;
  * - `busy`: starting answers 503 `{error: "busy"}` with `Retry-After: 10` (too many logins);
  * - `unavailable`: starting answers 503 `{error: "unavailable"}` with `Retry-After: 5` (the Token
  *   Server cannot be reached).
@@ -54,7 +69,10 @@ export type OtpLoginScenario =
   | 'network_error'
   | 'offline'
   | 'forbidden_origin'
+  | 'compare_code'
+  | 'enter_code'
   | 'unauthorized'
+  | 'reauthentication_required'
   | 'busy'
   | 'unavailable';
 
@@ -71,6 +89,10 @@ export interface OtpLoginHandlersOptions {
   readonly redirectTo?: string;
   /** A number-matching code to send with every new login. */
   readonly code?: string;
+  /** `compare_code`: the code the phone shows, which the page is asked to compare. Default `123456`. */
+  readonly compareCode?: string;
+  /** `enter_code`: the code the phone shows, which the page must type. Default `246810`. */
+  readonly presenceCode?: string;
   /** A `same_device_url` to send with every new login. */
   readonly sameDeviceUrl?: string;
   /** `expires_in` of every new login, seconds. Default 60. */
@@ -110,7 +132,14 @@ interface MockLogin {
   nextPollAt: number;
   /** The status the last poll got; a held poll waits for another. */
   lastStatus: LoginStatus;
+  /** `enter_code`: the codes the page may still type. */
+  triesLeft: number;
+  /** What the page's confirmation decided; later polls answer it. */
+  confirmed?: 'denied';
 }
+
+/** The largest confirmation body the kit reads, in bytes. */
+const CONFIRM_BODY_LIMIT = 256;
 
 /**
  * MSW handlers for the website ↔ widget contract, for testing a page that uses `<otp-login-qr>`
@@ -133,6 +162,10 @@ export function otpLoginHandlers(options: OtpLoginHandlersOptions = {}): Request
   };
   const pace: SlowDownResponse = { error: 'slow_down', interval };
   const rateLimited: SlowDownResponse = { error: 'slow_down', interval: Math.min(retryAfter, 600) };
+  const compareCode = options.compareCode ?? '123456';
+  const presenceCode = options.presenceCode ?? '246810';
+  const confirmKind: ConfirmKind | undefined =
+    scenario === 'compare_code' || scenario === 'enter_code' ? scenario : undefined;
   const extras = {
     ...(options.code === undefined ? {} : { code: options.code }),
     ...(options.sameDeviceUrl === undefined ? {} : { same_device_url: options.sameDeviceUrl }),
@@ -147,7 +180,13 @@ export function otpLoginHandlers(options: OtpLoginHandlersOptions = {}): Request
     },
     [slowDown, rateLimited],
     redirectTo,
+    [
+      { status: 'confirm', confirm: 'compare_code', compare_code: compareCode },
+      { status: 'confirm', confirm: 'enter_code', tries_left: 1 },
+    ],
   );
+  if (!/^\d{6}$/.test(presenceCode))
+    throw new TypeError('otpLoginHandlers: presenceCode must be six digits, as the phone shows.');
   if (!Number.isInteger(retryAfter) || retryAfter < 1)
     throw new TypeError(
       'otpLoginHandlers: retryAfter must be a whole number of seconds, at least 1.',
@@ -162,6 +201,8 @@ export function otpLoginHandlers(options: OtpLoginHandlersOptions = {}): Request
       if (scenario === 'forbidden_origin' || !isSentFromOrigin(request, publicOrigin))
         return jsonAnswer(403, FORBIDDEN);
       if (scenario === 'unauthorized') return jsonAnswer(401, UNAUTHORIZED);
+      if (scenario === 'reauthentication_required')
+        return jsonAnswer(401, REAUTHENTICATION_REQUIRED);
       if (scenario === 'busy') return jsonAnswer(503, BUSY, { 'Retry-After': '10' });
       if (scenario === 'unavailable') return jsonAnswer(503, UNAVAILABLE, { 'Retry-After': '5' });
 
@@ -176,6 +217,7 @@ export function otpLoginHandlers(options: OtpLoginHandlersOptions = {}): Request
         polls: 0,
         nextPollAt: 0,
         lastStatus: 'pending',
+        triesLeft: PRESENCE_TRIES,
       });
       const body: StartLoginResponse = {
         id,
@@ -228,6 +270,7 @@ export function otpLoginHandlers(options: OtpLoginHandlersOptions = {}): Request
         logins.delete(id);
         return jsonAnswer(404, NOT_FOUND);
       }
+      if (login.confirmed !== undefined) return jsonAnswer(200, { status: login.confirmed });
       let status: LoginStatus =
         final && scenario !== 'pending'
           ? finalStatus(scenario)
@@ -244,6 +287,7 @@ export function otpLoginHandlers(options: OtpLoginHandlersOptions = {}): Request
       if ((status === 'pending' || status === 'scanned') && Date.now() >= login.expiresAt)
         status = 'expired';
       login.lastStatus = status;
+      if (status === 'confirm') return jsonAnswer(200, confirmStatus(login));
       if (status === 'accepted') {
         // Once: the session cookie is set in this answer, and a replayed poll finds nothing.
         logins.delete(id);
@@ -254,13 +298,75 @@ export function otpLoginHandlers(options: OtpLoginHandlersOptions = {}): Request
       }
       return jsonAnswer(200, { status } satisfies LoginStatusResponse);
     }),
+
+    http.post(`${endpoint}/:id/confirm`, async ({ params, request, cookies }) => {
+      if (scenario === 'offline') return HttpResponse.error();
+      const publicOrigin = options.publicOrigin ?? new URL(request.url).origin;
+      if (!isSentFromOrigin(request, publicOrigin)) return jsonAnswer(403, FORBIDDEN);
+      const id = String(params['id']);
+      const login = logins.get(id);
+      const sent = request.credentials === 'omit' ? {} : cookies;
+      if (login === undefined || readBindingSecret(sent, request.url) !== login.secret)
+        return jsonAnswer(404, NOT_FOUND);
+      const confirmation = await confirmationOf(request);
+      const fits =
+        confirmation !== undefined &&
+        confirmKind !== undefined &&
+        ('code' in confirmation ? 'enter_code' : 'compare_code') === confirmKind;
+      if (!fits || login.lastStatus !== 'confirm' || login.confirmed !== undefined)
+        return jsonAnswer(400, INVALID_CONFIRMATION);
+      const right =
+        'matches' in confirmation ? confirmation.matches : confirmation.code === presenceCode;
+      if (right) {
+        // Once: the session cookie is set in this answer, and the login is gone.
+        logins.delete(id);
+        return jsonAnswer(200, {
+          status: 'accepted',
+          redirect_to: redirectTo,
+        } satisfies LoginStatusResponse);
+      }
+      if ('code' in confirmation && login.triesLeft > 1) {
+        login.triesLeft -= 1;
+        return jsonAnswer(200, confirmStatus(login));
+      }
+      login.confirmed = 'denied';
+      return jsonAnswer(200, { status: 'denied' } satisfies LoginStatusResponse);
+    }),
   ];
+
+  /** A `confirm` status as the kit answers it. */
+  function confirmStatus(login: MockLogin): LoginStatusResponse {
+    return confirmKind === 'compare_code'
+      ? { status: 'confirm', confirm: 'compare_code', compare_code: compareCode }
+      : {
+          status: 'confirm',
+          confirm: 'enter_code',
+          ...(login.triesLeft < PRESENCE_TRIES ? { tries_left: login.triesLeft } : {}),
+        };
+  }
 }
 
 function finalStatus(scenario: OtpLoginScenario): LoginStatus {
   if (scenario === 'deny') return 'denied';
   if (scenario === 'expire') return 'expired';
+  if (scenario === 'compare_code' || scenario === 'enter_code') return 'confirm';
   return 'accepted';
+}
+
+/** The confirmation in a JSON body within the kit's cap; undefined for anything else. */
+async function confirmationOf(request: Request) {
+  const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') return undefined;
+  const text = await request.text();
+  if (new TextEncoder().encode(text).length > CONFIRM_BODY_LIMIT) return undefined;
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const parsed = v.safeParse(ConfirmRequestSchema, body);
+  return parsed.success ? parsed.output : undefined;
 }
 
 /** The `wait` asked for, at most the kit's hold and the time left on the code. */
@@ -292,11 +398,13 @@ function checkOptions(
   start: StartLoginResponse,
   slowDowns: SlowDownResponse[],
   redirectTo: string,
+  confirms: unknown[],
 ): void {
   const checks: [v.GenericSchema, unknown][] = [
     [StartLoginResponseSchema, start],
     [LoginStatusResponseSchema, { status: 'accepted', redirect_to: redirectTo }],
     ...slowDowns.map((body): [v.GenericSchema, unknown] => [SlowDownResponseSchema, body]),
+    ...confirms.map((body): [v.GenericSchema, unknown] => [LoginStatusResponseSchema, body]),
   ];
   for (const [schema, body] of checks) {
     const result = v.safeParse(schema, body);

@@ -107,7 +107,8 @@ export class UserClient {
    * network and place of the linking page. Links nothing and changes nothing on the server.
    *
    * The call is signed by a new device key, which `enrollMobileAuthentication` of the same code
-   * then links: the server sees the same key ask and link. Rejects as enrolling does: 10018 for a
+   * then links: the server sees the same key ask and link. (Only the last code previewed keeps
+   * its key, in memory; the key is not extractable.) Rejects as enrolling does: 10018 for a
    * code that is not an enrollment code (before any network call), 9016 for a used code, 10100
    * when expired, 10013 for an unknown one.
    */
@@ -116,7 +117,8 @@ export class UserClient {
     const application = this.requireStarted();
     try {
       const payload = decodeEnrollmentCode(qrText);
-      const keys = await generateDeviceKey();
+      // The same code previewed again (the app's screen was rebuilt) keeps its key.
+      const keys = this.takePreviewedKeys(payload) ?? (await generateDeviceKey());
       const preview = await application.client.previewEnrollment(
         payload.enrollmentId,
         { secret: payload.secret, public_key: await exportPublicJwk(keys.publicKey) },

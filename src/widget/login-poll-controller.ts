@@ -494,7 +494,7 @@ function readStatus(body: unknown, response: Response): LoginStatusResponse | Sl
   )
     throw new WebsiteContractError(
       'invalid_field',
-      'A confirm status, and only that, says what to confirm; a comparison, and only that, names compare_code.',
+      'confirm does not fit status or compare_code.',
       'confirm',
     );
   return answer;

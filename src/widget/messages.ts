@@ -21,9 +21,9 @@ export interface WidgetMessages {
   readonly tryAgain: string;
   readonly openApp: string;
   /** `confirm: 'compare_code'`: the question beside the code, and its two equal answers. */
-  readonly compare: string;
-  readonly matches: string;
-  readonly differs: string;
+  readonly compareQuestion: string;
+  readonly sameCode: string;
+  readonly otherCode: string;
   /** `confirm: 'enter_code'`: what to do, the input's label, its button, and a wrong code. */
   readonly enterCode: string;
   readonly codeLabel: string;
@@ -49,9 +49,9 @@ const en: WidgetMessages = {
   newCode: 'Get a new code',
   tryAgain: 'Try again',
   openApp: 'Open the app on this device',
-  compare: 'Does your phone show this code?',
-  matches: 'Yes, it shows this code',
-  differs: 'No, it shows something else',
+  compareQuestion: 'Does your phone show this code?',
+  sameCode: 'Yes, it shows this code',
+  otherCode: 'No, it shows something else',
   enterCode: 'Type the code your phone shows.',
   codeLabel: 'Code from your phone',
   submitCode: 'Confirm',
@@ -71,7 +71,7 @@ const enLink: Partial<WidgetMessages> = {
   denied:
     'Nothing was linked. Another phone may have scanned the code: try again, with your own phone.',
   stopped: 'Linking with a code is paused.',
-  matches: 'Yes, link this phone',
+  sameCode: 'Yes, link this phone',
 };
 
 const nl: WidgetMessages = {
@@ -90,9 +90,9 @@ const nl: WidgetMessages = {
   newCode: 'Nieuwe code',
   tryAgain: 'Opnieuw proberen',
   openApp: 'Open de app op dit apparaat',
-  compare: 'Toont je telefoon deze code?',
-  matches: 'Ja, dezelfde code',
-  differs: 'Nee, hij toont iets anders',
+  compareQuestion: 'Toont je telefoon deze code?',
+  sameCode: 'Ja, dezelfde code',
+  otherCode: 'Nee, hij toont iets anders',
   enterCode: 'Typ de code die je telefoon toont.',
   codeLabel: 'Code van je telefoon',
   submitCode: 'Bevestigen',
@@ -110,7 +110,7 @@ const nlLink: Partial<WidgetMessages> = {
   denied:
     'Er is niets gekoppeld. Misschien heeft een andere telefoon de code gescand: probeer het opnieuw, met je eigen telefoon.',
   stopped: 'Koppelen met een code is gepauzeerd.',
-  matches: 'Ja, koppel deze telefoon',
+  sameCode: 'Ja, koppel deze telefoon',
 };
 
 /** The languages the element speaks; the first is the fallback. */

@@ -123,7 +123,6 @@ export const otpLoginQrStyles = unsafeCSS(`
     display: flex;
     flex-wrap: wrap;
     justify-content: center;
-    align-items: center;
     gap: 0.5rem;
   }
 
@@ -140,7 +139,6 @@ export const otpLoginQrStyles = unsafeCSS(`
     color: inherit;
     font: inherit;
     font-size: 1.5em;
-    letter-spacing: 0.1em;
     text-align: center;
   }
 

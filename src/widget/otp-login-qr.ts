@@ -261,12 +261,8 @@ export class OtpLoginQr extends LitElement {
     // Two answers of equal weight, and neither focused: Enter must not link a stranger's phone.
     const confirmPart = compareCode
       ? html`<div class="answers">
-          <button part="button" type="button" @click=${this._handleMatchesClick}>
-            ${t.matches}
-          </button>
-          <button part="button" type="button" @click=${this._handleDiffersClick}>
-            ${t.differs}
-          </button>
+          <button part="button" @click=${this._handleMatchesClick}>${t.sameCode}</button>
+          <button part="button" @click=${this._handleDiffersClick}>${t.otherCode}</button>
         </div>`
       : asked
         ? html`<form @submit=${this._handleCodeSubmit}>
@@ -277,7 +273,6 @@ export class OtpLoginQr extends LitElement {
               inputmode="numeric"
               autocomplete="one-time-code"
               pattern="[0-9]{3} ?[0-9]{3}"
-              maxlength="7"
               required
             />
             <button part="button">${t.submitCode}</button>
@@ -304,7 +299,7 @@ export class OtpLoginQr extends LitElement {
           ? t.scannedWithCode(code)
           : status === 'confirm'
             ? compareCode
-              ? t.compare
+              ? t.compareQuestion
               : triesLeft
                 ? t.wrongCode(triesLeft)
                 : t.enterCode

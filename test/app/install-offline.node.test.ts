@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { formatAppUrl } from '../../src/protocol/index.js';
 import { startAppHarness, type AppHarness } from './support/app-harness.js';
+import { linkPhone } from './support/link-phone.js';
 import { CHROMIUM_PATH, fakeCameraFlags } from './support/fake-camera-browser.js';
 import { asRead } from '../support/as-read.js';
 
@@ -126,8 +127,7 @@ describe('the built scanner app in Chromium', () => {
 
   it('opens offline from the precache and says that a login needs the network', async () => {
     // Online: link the phone, and let the service worker (now in control) keep config.json.
-    await page.goto(formatAppUrl(harness.appUrl, await harness.website.startEnrollment()));
-    await screen('home');
+    await linkPhone(page, harness, 'alice@example.com');
     assert.equal(
       await page.evaluate(() => navigator.serviceWorker.controller !== null),
       true,

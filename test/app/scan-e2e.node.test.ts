@@ -1,6 +1,7 @@
 /*
  * End to end in Chromium: the built app, a fake camera that shows a login QR made by the test,
- * and a real Token Server. Link the phone, scan, confirm; the website sees the answer.
+ * a real Token Server, and the website kit for the linking page. Link the phone (ask, compare
+ * the code, confirm on the page), scan, answer; the website sees the answer.
  */
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -12,6 +13,12 @@ import type { Page } from 'playwright-core';
 import { formatAppUrl } from '../../src/protocol/index.js';
 import { startAppHarness, type AppHarness } from './support/app-harness.js';
 import { launchWithFakeCamera, type FakeCameraBrowser } from './support/fake-camera-browser.js';
+import {
+  confirmOnTheLinkingPage,
+  linkPhone,
+  linkUpToTheCode,
+  shownCode,
+} from './support/link-phone.js';
 import { qrFrame, writeY4m } from './support/qr-frames.js';
 import { asRead } from '../support/as-read.js';
 
@@ -92,16 +99,35 @@ describe('the scanner app, end to end with a fake camera and a real Token Server
     await browser.close();
   }
 
-  it('links through a deep link, scans, accepts: the website sees the login accepted', async () => {
+  it('links through a deep link after asking and comparing codes, scans, accepts: the website sees the login accepted', async () => {
     const { login, browser } = await scenario('accept');
     const { page } = browser;
     try {
-      const enrollment = await harness.website.startEnrollment('alice@example.com');
-      // A phone's camera app opens the QR's URL: the app starts with the code in the fragment.
-      await page.goto(formatAppUrl(harness.appUrl, enrollment));
+      // A phone's camera app opens the linking page's QR: the app starts with the code in the
+      // fragment, and asks before it links.
+      const { id, compareCode } = await linkUpToTheCode(
+        page,
+        harness,
+        'alice@example.com',
+        async () => {
+          const question = await shadowText(page, 'app-link-question');
+          assert.match(question, /Link this phone to alice@example\.com at Demo Bank\?/);
+          assert.match(question, /Browser of the linking page \(as it calls itself\)/);
+          assert.match(question, /Firefox 128 on Windows 10/);
+          // Loopback addresses say nothing about a network: the honest verdict is "not known".
+          assert.match(question, /Not known: it may be another network than this phone/);
+          assert.match(question, /If someone sent you this code or asked you to scan it, cancel/);
+          assert.equal(new URL(page.url()).hash, '', 'the code leaves the address bar');
+          await expectAxeClean(page, 'link question');
+        },
+      );
+      assert.match(compareCode, /^\d{6}$/);
+      assert.match(await shadowText(page, 'app-compare-code'), /Check that the linking page/);
+      await expectAxeClean(page, 'compare code');
+      await confirmOnTheLinkingPage(harness, id, compareCode);
+      await page.getByRole('button', { name: 'Done' }).click();
       await screen(page, 'home');
       assert.match(await shadowText(page, 'app-home'), /alice@example\.com at Demo Bank/);
-      assert.equal(new URL(page.url()).hash, '', 'the code leaves the address bar');
       await expectAxeClean(page, 'home');
 
       await holdCamera(page);
@@ -115,6 +141,7 @@ describe('the scanner app, end to end with a fake camera and a real Token Server
       assert.match(confirmation, /Log in to Demo Bank\?/);
       assert.match(confirmation, /Firefox 128 on Windows 10/);
       assert.match(confirmation, /Log in to Demo Bank/);
+      assert.doesNotMatch(confirmation, /this phone shows a code/, 'no proof of presence asked');
       await expectAxeClean(page, 'confirmation');
 
       await page.getByRole('button', { name: 'Yes, log in' }).click();
@@ -137,12 +164,20 @@ describe('the scanner app, end to end with a fake camera and a real Token Server
       await page.goto(harness.appUrl);
       await screen(page, 'first-run');
       await expectAxeClean(page, 'first run');
+      const link = await harness.linkingPage.start('bob@example.com');
       await page.getByRole('button', { name: 'Type the code instead' }).click();
       await screen(page, 'scanner');
-      await page
-        .getByLabel('Type or paste the code')
-        .fill(await harness.website.startEnrollment('bob@example.com'));
+      await page.getByLabel('Type or paste the code').fill(link.qr);
       await page.getByRole('button', { name: 'Use this code' }).click();
+      await screen(page, 'link-question');
+      assert.match(
+        await shadowText(page, 'app-link-question'),
+        /Link this phone to bob@example\.com at Demo Bank\?/,
+      );
+      await page.getByRole('button', { name: 'Link', exact: true }).click();
+      await screen(page, 'compare-code');
+      await confirmOnTheLinkingPage(harness, link.id, await shownCode(page, 'app-compare-code'));
+      await page.getByRole('button', { name: 'Done' }).click();
       await screen(page, 'home');
 
       await page.getByRole('button', { name: 'Scan to log in' }).click();
@@ -159,6 +194,114 @@ describe('the scanner app, end to end with a fake camera and a real Token Server
       );
       assert.deepEqual(await cspViolations(page), []);
     } finally {
+      await closeBrowser(browser);
+    }
+  });
+
+  it('answers no login before the website confirmed the link, and says why', async () => {
+    const browser = await launchWithFakeCamera();
+    const { page } = browser;
+    try {
+      const { id, compareCode } = await linkUpToTheCode(page, harness, 'carol@example.com');
+      await page.getByRole('button', { name: 'Done' }).click();
+      await screen(page, 'home');
+      assert.match(
+        await shadowText(page, 'app-home'),
+        /Confirm on the linking page of Demo Bank that it shows the same code/,
+      );
+
+      const early = await harness.website.startLogin();
+      await page.goto(formatAppUrl(harness.appUrl, early.code));
+      await screen(page, 'result');
+      const refused = await shadowText(page, 'app-result');
+      assert.match(refused, /Confirm the link on the website first/);
+      assert.match(refused, /The account stays on this phone/);
+      await expectAxeClean(page, 'link not confirmed');
+      assert.equal((await harness.website.result(early.transactionId)).is_authenticated, false);
+
+      await confirmOnTheLinkingPage(harness, id, compareCode);
+      const login = await harness.website.startLogin();
+      await page.goto(formatAppUrl(harness.appUrl, login.code));
+      await screen(page, 'confirm');
+      await page.getByRole('button', { name: 'Yes, log in' }).click();
+      await screen(page, 'result');
+      assert.equal((await harness.website.result(login.transactionId)).is_authenticated, true);
+    } finally {
+      await closeBrowser(browser);
+    }
+  });
+
+  it('with proof of presence, logs in only when the browser types the code the phone shows', async () => {
+    const browser = await launchWithFakeCamera();
+    const { page } = browser;
+    try {
+      await linkPhone(page, harness, 'dave@example.com');
+      const login = await harness.website.startLogin('otp_presence');
+      await page.goto(formatAppUrl(harness.appUrl, login.code));
+      await screen(page, 'confirm');
+      assert.match(
+        await shadowText(page, 'app-confirmation'),
+        /After you accept, this phone shows a code: type it in the browser that is logging in/,
+      );
+      await page.getByRole('button', { name: 'Yes, log in' }).click();
+      await screen(page, 'presence');
+      assert.match(
+        await shadowText(page, 'app-presence-proof'),
+        /Never read it out or send it to anyone: nobody from Demo Bank will ask you for it/,
+      );
+      await expectAxeClean(page, 'presence code');
+      const code = await shownCode(page, 'app-presence-proof');
+      assert.match(code, /^\d{6}$/);
+      const waiting = await harness.website.result(login.transactionId);
+      assert.equal(waiting.is_authenticated, false, 'accepted on the phone is not logged in yet');
+      assert.equal(waiting.status, 'confirm');
+
+      const proven = await harness.website.provePresence(login.transactionId, code);
+      assert.equal(proven.is_authenticated, true);
+      assert.equal(proven.user_id, 'dave@example.com');
+      assert.deepEqual(await cspViolations(page), []);
+    } finally {
+      await closeBrowser(browser);
+    }
+  });
+
+  it('a stolen link code: the owner’s phone says another phone used it, and the owner’s No unlinks that phone', async () => {
+    const browser = await launchWithFakeCamera();
+    const { page } = browser;
+    // The thief's phone: the app in a browser of its own (its own storage, its own key).
+    const thiefContext = await browser.browser.newContext();
+    const thief = await thiefContext.newPage();
+    try {
+      const link = await harness.linkingPage.start('erin@example.com');
+      // Someone who saw the QR (over a shoulder, in a screen share) links first.
+      await thief.goto(link.qr);
+      await screen(thief, 'link-question');
+      await thief.getByRole('button', { name: 'Link', exact: true }).click();
+      await screen(thief, 'compare-code');
+      const thiefCode = await shownCode(thief, 'app-compare-code');
+
+      await page.goto(link.qr);
+      await screen(page, 'result');
+      const used = await shadowText(page, 'app-result');
+      assert.match(used, /Another phone used this code/);
+      assert.match(used, /On the linking page, say that the codes do not match \(No\)/);
+      await expectAxeClean(page, 'link code used');
+
+      // The page shows the thief's code, which the owner's phone never showed: they say No.
+      const asked = await harness.linkingPage.status(link.id, 5);
+      assert.equal(asked.status, 'confirm');
+      assert.equal(asked.compare_code, thiefCode);
+      assert.equal((await harness.linkingPage.confirm(link.id, false)).status, 'denied');
+
+      await thief.getByRole('button', { name: 'Done' }).click();
+      await screen(thief, 'home');
+      const login = await harness.website.startLogin();
+      await thief.goto(formatAppUrl(harness.appUrl, login.code));
+      await screen(thief, 'result');
+      assert.match(await shadowText(thief, 'app-result'), /This phone is not linked yet/);
+      assert.equal((await harness.website.result(login.transactionId)).is_authenticated, false);
+    } finally {
+      await thiefContext.close();
       await closeBrowser(browser);
     }
   });

@@ -225,8 +225,9 @@ export function mobileApiContract(createSide: () => Promise<MobileApiSide>): voi
       const linked = await expectAnswer(response, 'enroll');
       expect(linked.user_id).to.equal(ALICE);
       expect(linked.display_name).to.equal('Alice Example');
-      // The new device id signs the next call.
+      // The new device id signs the next call, once the website confirmed the link.
       phone.deviceId = linked.device_id;
+      await side.confirmLink(code.enrollmentId, true);
       const login = await side.startLogin();
       const body = { otp: login.otp };
       await expectAnswer(await send(phone, 'redeem', login.transactionId, body), 'redeem');
@@ -734,7 +735,7 @@ export function mobileApiContract(createSide: () => Promise<MobileApiSide>): voi
     });
   });
 
-  describe('what the phone signs: the answer\'s shown digest', () => {
+  describe("what the phone signs: the answer's shown digest", () => {
     it('refuses an answer to other details than the phone was sent (shown_mismatch), and records nothing', async () => {
       const phone = await linkedPhone();
       const login = await redeemedBy(phone);
@@ -793,7 +794,10 @@ export function mobileApiContract(createSide: () => Promise<MobileApiSide>): voi
       for (let attempt = 0; attempt < PRESENCE_TRIES; attempt += 1) {
         states.push(await side.typePresenceCode(login.transactionId, wrong));
       }
-      expect(states).to.deep.equal([...Array(PRESENCE_TRIES - 1).fill('confirm'), 'denied']);
+      expect(states).to.deep.equal([
+        ...Array<string>(PRESENCE_TRIES - 1).fill('confirm'),
+        'denied',
+      ]);
       expect(await side.typePresenceCode(login.transactionId, login.code)).to.equal('denied');
     });
 

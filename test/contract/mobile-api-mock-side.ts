@@ -4,12 +4,23 @@
  */
 import type { RequestHandler } from 'msw';
 import { MobileApiMock } from '../../src/mocks/index.js';
-import { decodeEnrollmentPayload, randomNumberMatchCode } from '../../src/protocol/index.js';
+import {
+  decodeEnrollmentPayload,
+  randomNumberMatchCode,
+  type RequesterPlace,
+} from '../../src/protocol/index.js';
 import type { MobileApiSide } from './mobile-api-contract.js';
 
 const CLOCK_SKEW_MS = 120_000;
 const LOGIN_TIME_TO_LIVE_MS = 60_000;
 const ENROLLMENT_TIME_TO_LIVE_MS = 300_000;
+/** Where the mocked website's browser seems to be; the mock knows no phone's place. */
+const BROWSER_PLACE: RequesterPlace = {
+  city: 'Amsterdam',
+  country: 'NL',
+  operator: 'KPN B.V.',
+  distance_km: null,
+};
 
 export function mockSide(
   install: (handlers: RequestHandler[]) => void | Promise<void>,
@@ -22,9 +33,11 @@ export function mockSide(
       clockSkewMs: CLOCK_SKEW_MS,
       timeToLiveMs: LOGIN_TIME_TO_LIVE_MS,
       enrollmentTimeToLiveMs: ENROLLMENT_TIME_TO_LIVE_MS,
+      place: BROWSER_PLACE,
     });
     await install(mock.handlers);
     return {
+      browserPlace: BROWSER_PLACE,
       tokenServerUrl: mock.tokenServerUrl,
       clockSkewMs: CLOCK_SKEW_MS,
       loginTimeToLiveMs: LOGIN_TIME_TO_LIVE_MS,
@@ -40,6 +53,18 @@ export function mockSide(
             mock.enrollmentCode({ userId, displayName: displayName ?? null }),
           ),
         ),
+      linkState: (enrollmentId) => {
+        const state = mock.enrollmentState(enrollmentId);
+        if (state === undefined) return Promise.resolve(undefined);
+        const { status, compareCode } = state;
+        return Promise.resolve(compareCode === undefined ? { status } : { status, compareCode });
+      },
+      confirmLink: (enrollmentId, matches) => {
+        if (!mock.confirmLink(enrollmentId, matches)) {
+          throw new Error(`the link of ${enrollmentId} does not wait for the website`);
+        }
+        return Promise.resolve();
+      },
       startLogin: (options = {}) =>
         Promise.resolve(
           mock.startLogin(undefined, {
@@ -47,9 +72,12 @@ export function mockSide(
               ? { numberMatchCode: randomNumberMatchCode() }
               : {}),
             ...(options.userId === undefined ? {} : { userId: options.userId }),
+            ...(options.proofOfPresence === true ? { proofOfPresence: 'always' } : {}),
           }),
         ),
       loginState: (transactionId) => Promise.resolve(mock.loginState(transactionId)),
+      typePresenceCode: (transactionId, code) =>
+        Promise.resolve(mock.provePresence(transactionId, code)),
       revokeDevice: (deviceId) => {
         if (!mock.revokeDevice(deviceId)) throw new Error(`no device ${deviceId}`);
         return Promise.resolve();

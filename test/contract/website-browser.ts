@@ -29,6 +29,15 @@ export class ContractBrowser {
     return this.request(`${this.website.endpoint}/${encodeURIComponent(id)}?wait=${wait}`);
   }
 
+  /** Confirms login `id` from the website's own page: `{code}` or `{matches}`, as JSON. */
+  confirm(id: string, body: unknown, origin = this.website.origin): Promise<BrowserAnswer> {
+    return this.request(`${this.website.endpoint}/${encodeURIComponent(id)}/confirm`, {
+      method: 'POST',
+      headers: { Origin: origin, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  }
+
   /** The Set-Cookie values of `answer`, as `name → attributes` (lower case, value left out). */
   static setCookies(answer: BrowserAnswer): Map<string, string[]> {
     const cookies = new Map<string, string[]>();

@@ -151,6 +151,12 @@ export function describeWebsiteContract(side: WebsiteSide): void {
         assertError(await browser.start(), 'unauthorized');
       });
 
+      it('reauthentication_required: a phone link without a recent sign-in answers 401, and no cookie', async () => {
+        const browser = new ContractBrowser(await open('reauthentication_required'));
+        assertError(await browser.start(), 'reauthentication_required');
+        assert.equal(browser.cookies.size, 0);
+      });
+
       it('busy: a website holding as many logins as it may answers 503 with Retry-After', async () => {
         const browser = new ContractBrowser(await open('busy'));
         const refused = await browser.start();
@@ -261,6 +267,125 @@ export function describeWebsiteContract(side: WebsiteSide): void {
           error: 'slow_down',
           interval: Math.min(seconds, 600),
         });
+      });
+    });
+
+    describe('confirming in the browser', () => {
+      /** A `confirm` status that asks for `kind`. */
+      function assertConfirm(answer: BrowserAnswer, kind: 'compare_code' | 'enter_code') {
+        const body = assertStatus(answer, 'confirm');
+        assert.equal(body.confirm, kind);
+        return body;
+      }
+
+      /** A link whose phone used the code: the page shows the phone's code and asks. */
+      async function linkUsed() {
+        const site = await open('compare_code');
+        const browser = new ContractBrowser(site);
+        const link = assertStarted(await browser.start());
+        assertStatus(await browser.poll(link.id), 'pending');
+        await site.scan(link.qr);
+        elapse(site, link.interval);
+        const asked = assertConfirm(await browser.poll(link.id), 'compare_code');
+        assert.equal(asked.compare_code, site.phoneCode());
+        return { site, browser, link };
+      }
+
+      /** A login whose phone accepted: the page asks for the phone's code. */
+      async function loginAccepted() {
+        const site = await open('enter_code');
+        const browser = new ContractBrowser(site);
+        const login = assertStarted(await browser.start());
+        assertStatus(await browser.poll(login.id), 'pending');
+        await site.scan(login.qr);
+        elapse(site, login.interval);
+        assertStatus(await browser.poll(login.id), 'scanned');
+        await site.answer('accept');
+        elapse(site, login.interval);
+        const asked = assertConfirm(await browser.poll(login.id), 'enter_code');
+        assert.equal(asked.tries_left, undefined, 'no count before a wrong code');
+        return { site, browser, login };
+      }
+
+      /** Six digits that are not `code`. */
+      function otherThan(code: string): string {
+        return String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+      }
+
+      it('compare_code: "they match" links the phone, once; the next poll gets 404', async () => {
+        const { site, browser, link } = await linkUsed();
+        elapse(site, link.interval);
+        assertConfirm(await browser.poll(link.id), 'compare_code');
+        const linked = assertStatus(await browser.confirm(link.id, { matches: true }), 'accepted');
+        assert.equal(typeof linked.redirect_to, 'string');
+        elapse(site, link.interval);
+        assertError(await browser.poll(link.id), 'not_found');
+        assertError(await browser.confirm(link.id, { matches: true }), 'not_found');
+      });
+
+      it('compare_code: "they differ" refuses the link: denied, and denied again', async () => {
+        const { site, browser, link } = await linkUsed();
+        assertStatus(await browser.confirm(link.id, { matches: false }), 'denied');
+        elapse(site, link.interval);
+        assertStatus(await browser.poll(link.id), 'denied');
+        assertError(await browser.confirm(link.id, { matches: true }), 'invalid_request');
+      });
+
+      it('compare_code: a code instead of an answer, or an outsider’s answer, changes nothing', async () => {
+        const { site, browser, link } = await linkUsed();
+        assertError(await browser.confirm(link.id, { code: site.phoneCode() }), 'invalid_request');
+        assertError(await browser.confirm(link.id, { matches: 'yes' }), 'invalid_request');
+        const outsider = new ContractBrowser(site, '203.0.113.9');
+        assertError(await outsider.confirm(link.id, { matches: false }), 'not_found');
+        assertError(
+          await browser.confirm(link.id, { matches: false }, 'https://evil.example'),
+          'forbidden',
+        );
+        elapse(site, link.interval);
+        assertConfirm(await browser.poll(link.id), 'compare_code');
+        assertStatus(await browser.confirm(link.id, { matches: true }), 'accepted');
+      });
+
+      it('enter_code: the phone’s code logs in, once; a wrong one first leaves tries_left', async () => {
+        const { site, browser, login } = await loginAccepted();
+        const wrong = assertConfirm(
+          await browser.confirm(login.id, { code: otherThan(site.phoneCode()) }),
+          'enter_code',
+        );
+        assert.equal(wrong.tries_left, 2);
+        const accepted = assertStatus(
+          await browser.confirm(login.id, { code: site.phoneCode() }),
+          'accepted',
+        );
+        assert.equal(typeof accepted.redirect_to, 'string');
+        elapse(site, login.interval);
+        assertError(await browser.poll(login.id), 'not_found');
+      });
+
+      it('enter_code: three wrong codes end the login: denied, and the right one then does nothing', async () => {
+        const { site, browser, login } = await loginAccepted();
+        const wrong = { code: otherThan(site.phoneCode()) };
+        assert.equal(
+          assertConfirm(await browser.confirm(login.id, wrong), 'enter_code').tries_left,
+          2,
+        );
+        assert.equal(
+          assertConfirm(await browser.confirm(login.id, wrong), 'enter_code').tries_left,
+          1,
+        );
+        assertStatus(await browser.confirm(login.id, wrong), 'denied');
+        assertError(await browser.confirm(login.id, { code: site.phoneCode() }), 'invalid_request');
+        elapse(site, login.interval);
+        assertStatus(await browser.poll(login.id), 'denied');
+      });
+
+      it('enter_code: an answer instead of a code, or an outsider’s code, changes nothing', async () => {
+        const { site, browser, login } = await loginAccepted();
+        assertError(await browser.confirm(login.id, { matches: true }), 'invalid_request');
+        assertError(await browser.confirm(login.id, { code: '12345' }), 'invalid_request');
+        const outsider = new ContractBrowser(site, '203.0.113.9');
+        assertError(await outsider.confirm(login.id, { code: site.phoneCode() }), 'not_found');
+        assertStatus(await browser.confirm(login.id, { code: site.phoneCode() }), 'accepted');
       });
     });
 

@@ -7,8 +7,10 @@ import {
   MemoryLoginStore,
   type OtpLoginKitConfig,
 } from '../../src/server/kit/index.js';
+import { decodeQrPayload } from '../../src/protocol/index.js';
 import { scan } from '../kit/kit-harness.js';
 import { CLIENT_SECRET, TokenServerFixture } from '../server/token-server-fixture.js';
+import { createTestDevice } from '../support/test-device.js';
 import { describeWebsiteContract } from './website-contract.js';
 import type { WebsiteStory, WebsiteUnderTest } from './website-side.js';
 
@@ -43,6 +45,16 @@ describeWebsiteContract({
     });
     if (story === 'unauthorized')
       config.secondFactor = { path: ENDPOINT, type: 'second_factor', userId: () => null, onLogin };
+    else if (story === 'compare_code' || story === 'reauthentication_required')
+      config.enrollment = {
+        path: ENDPOINT,
+        userId: () => 'alice',
+        recentlyAuthenticated: () => story === 'compare_code',
+        onEnrolled: onLogin,
+      };
+    // A type whose accept needs proof of presence.
+    else if (story === 'enter_code')
+      config.login = { path: ENDPOINT, type: 'otp_presence', onLogin };
     else config.login = { path: ENDPOINT, type: 'otp', onLogin };
     if (story === 'rate_limited')
       config.rateLimits = { statusPerIp: { points: 0, durationSeconds: 60 } };
@@ -59,16 +71,31 @@ describeWebsiteContract({
     }
 
     let scanned: Awaited<ReturnType<typeof scan>> | undefined;
+    let phoneCode: string | undefined;
     return {
       origin: ORIGIN,
       endpoint: ENDPOINT,
       send,
       async scan(qr) {
-        scanned = await scan(tokenServer, phone, qr);
+        const payload = decodeQrPayload(qr);
+        if (payload.kind === 'authentication') {
+          scanned = await scan(tokenServer, phone, qr);
+          return;
+        }
+        // A new phone uses the link code, and shows the code the page must compare.
+        const linked = await tokenServer.completeEnrollment(await createTestDevice(), payload);
+        if (linked.status !== 201) throw new Error(`enroll: ${linked.status}`);
+        phoneCode = ((await linked.json()) as { compare_code: string }).compare_code;
       },
       async answer(answer) {
         if (scanned === undefined) throw new Error('the phone has scanned nothing');
-        await scanned.answer(answer);
+        const answered = await scanned.answer(answer);
+        const code = answered['presence_code'];
+        if (typeof code === 'string') phoneCode = code;
+      },
+      phoneCode() {
+        if (phoneCode === undefined) throw new Error('the phone shows no code');
+        return phoneCode;
       },
       async forget(id) {
         await store.take(id);

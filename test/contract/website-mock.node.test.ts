@@ -20,7 +20,10 @@ const STORIES: Record<WebsiteStory, OtpLoginHandlersOptions> = {
   lost: { scenario: 'lost', polls: 2 },
   rate_limited: { scenario: 'rate_limited' },
   forbidden_origin: { scenario: 'forbidden_origin' },
+  compare_code: { scenario: 'compare_code', polls: 2, compareCode: '318054' },
+  enter_code: { scenario: 'enter_code', scannedAt: 2, polls: 3, presenceCode: '690241' },
   unauthorized: { scenario: 'unauthorized' },
+  reauthentication_required: { scenario: 'reauthentication_required' },
   busy: { scenario: 'busy' },
   unavailable: { scenario: 'unavailable' },
 };
@@ -46,6 +49,12 @@ describeWebsiteContract({
       // The mock's script moves on with every poll; the phone and the website do nothing.
       scan: () => Promise.resolve(),
       answer: () => Promise.resolve(),
+      phoneCode: () => {
+        const { compareCode, presenceCode } = STORIES[story];
+        const code = compareCode ?? presenceCode;
+        if (code === undefined) throw new Error('the phone shows no code');
+        return code;
+      },
       forget: () => Promise.resolve(),
       timePassed: () => undefined,
       close: () => {

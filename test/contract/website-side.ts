@@ -13,7 +13,12 @@
  * - `lost`: the website forgets the login (a restart) while the page polls it;
  * - `rate_limited`: the browser's address has made too many status requests;
  * - `forbidden_origin`: the website's public origin is not the origin of its own pages;
+ * - `compare_code`: linking a phone: the phone uses the code, and the page is asked whether the
+ *   phone shows the page's code;
+ * - `enter_code`: a login with proof of presence: after Accept, the page is asked for the code
+ *   the phone shows;
  * - `unauthorized`: a second factor (or phone link) started by nobody logged in;
+ * - `reauthentication_required`: a phone link started by a user who has not signed in recently;
  * - `busy`: the website holds as many logins as it may;
  * - `unavailable`: the Token Server behind the website cannot be reached.
  */
@@ -25,7 +30,10 @@ export type WebsiteStory =
   | 'lost'
   | 'rate_limited'
   | 'forbidden_origin'
+  | 'compare_code'
+  | 'enter_code'
   | 'unauthorized'
+  | 'reauthentication_required'
   | 'busy'
   | 'unavailable';
 
@@ -41,6 +49,11 @@ export interface WebsiteUnderTest {
   scan(qr: string): Promise<void>;
   /** The user answers on the phone that scanned. */
   answer(answer: 'accept' | 'deny'): Promise<void>;
+  /**
+   * The code the phone shows once it has linked (`compare_code`) or accepted (`enter_code`): the
+   * one the page compares, or the one the user types.
+   */
+  phoneCode(): string;
   /** The website forgets login `id`. */
   forget(id: string): Promise<void>;
   /**

@@ -148,7 +148,12 @@ describe('proof of presence', () => {
     assert.equal((await browser.confirm(LOGIN, body.id, { code: '123456' })).status, 400);
     const answered = await (await scan(setup.tokenServer, phone, body.qr)).answer('accept');
     assert.equal((await browser.poll(LOGIN, body.id)).body.status, 'confirm');
-    for (const misfit of [{ matches: true }, { code: '12345' }, { code: 123456 }, { code: '1234567' }])
+    for (const misfit of [
+      { matches: true },
+      { code: '12345' },
+      { code: 123456 },
+      { code: '1234567' },
+    ])
       assert.equal(
         (await browser.confirm(LOGIN, body.id, misfit)).body.error,
         'invalid_request',

@@ -7,6 +7,8 @@ import { RedisLoginStore } from '../../src/server/kit/index.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { unreachableRedis } from '../server/redis-store-clients.js';
 import { isStoreError } from '../server/store-contract.js';
+import { TokenServerFixture } from '../server/token-server-fixture.js';
+import { setUpKit, TestBrowser } from './kit-harness.js';
 import { describeLoginStoreContract, type LoginStoreSubject } from './login-store-contract.js';
 
 let server: RedisServer | undefined;
@@ -98,7 +100,9 @@ describe('RedisLoginStore', () => {
   });
 
   it('holds at most maxEntries logins over all instances together, however their starts race', async () => {
-    const { store, other, elapse, now } = twoInstances({ maxEntries: 5 });
+    const subject = twoInstances({ maxEntries: 5 });
+    const { store, other } = subject;
+    const now = () => subject.now();
     const forgetAt = now() + 60_000;
     // Twelve browsers start at once, their starts spread over two instances.
     const puts = await Promise.allSettled(
@@ -123,9 +127,23 @@ describe('RedisLoginStore', () => {
     await assert.rejects(store.put('late', loginFields(), forgetAt), isStoreError('full'));
 
     // So does a login whose time has come.
-    await elapse(60_000);
+    await subject.elapse(60_000);
     await store.put('late', loginFields(), now() + 60_000);
     assert.ok(await other.get('late'));
+  });
+
+  it('a website of two instances on one Redis holds at most maxEntries logins: beyond, 503 busy', async () => {
+    const { store, other } = twoInstances({ maxEntries: 2 });
+    const tokenServer = new TokenServerFixture();
+    const first = setUpKit({ store }, tokenServer).kit;
+    const second = setUpKit({ store: other }, tokenServer).kit;
+    await new TestBrowser(first, '198.51.100.1').start();
+    const { body } = await new TestBrowser(second, '198.51.100.2').start();
+    await new TestBrowser(first, '198.51.100.3').startRefusedAsBusy();
+    await new TestBrowser(second, '198.51.100.4').startRefusedAsBusy();
+    // A login that is over makes room.
+    assert.ok(await store.take(body.id));
+    assert.equal((await new TestBrowser(first, '198.51.100.3').start()).response.status, 201);
   });
 
   it('refuses a Redis Cluster key prefix without a hash tag, which the count could not share a slot with', () => {

@@ -49,6 +49,36 @@ describe('otp-login-qr/mocks in a page', () => {
     expect(anonymous.status).to.equal(404);
   });
 
+  it('compare_code: asks the page to compare the phone’s code, and takes its answer with the binding cookie', async () => {
+    mockServer.use(
+      ...otpLoginHandlers({ scenario: 'compare_code', polls: 1, compareCode: '402913' }),
+    );
+    const started = await fetch('/otp-login', { method: 'POST' });
+    const { id } = v.parse(StartLoginResponseSchema, await started.json());
+    const asked = v.parse(
+      LoginStatusResponseSchema,
+      await (await fetch(`/otp-login/${id}`)).json(),
+    );
+    expect(asked).to.deep.equal({
+      status: 'confirm',
+      confirm: 'compare_code',
+      compare_code: '402913',
+    });
+    const confirm = (init: RequestInit) =>
+      fetch(`/otp-login/${id}/confirm`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ matches: true }),
+        ...init,
+      });
+    expect((await confirm({ credentials: 'omit' })).status).to.equal(404);
+    const linked = await confirm({});
+    expect(v.parse(LoginStatusResponseSchema, await linked.json())).to.deep.equal({
+      status: 'accepted',
+      redirect_to: '/',
+    });
+  });
+
   it('refuses a start from a page that is not on the website’s publicOrigin', async () => {
     mockServer.use(...otpLoginHandlers({ publicOrigin: 'https://www.example.com' }));
 
@@ -61,6 +91,7 @@ describe('otp-login-qr/mocks in a page', () => {
   const refusals: [OtpLoginScenario, WebsiteErrorCode, string | null][] = [
     ['forbidden_origin', 'forbidden', null],
     ['unauthorized', 'unauthorized', null],
+    ['reauthentication_required', 'reauthentication_required', null],
     ['busy', 'busy', '10'],
     ['unavailable', 'unavailable', '5'],
   ];

@@ -38,6 +38,17 @@ describe('otp-login-qr/mocks in Node', () => {
     assert.equal(polled.status, 200);
   });
 
+  it('refuses confirmation codes that no phone would show', () => {
+    assert.throws(
+      () => otpLoginHandlers({ scenario: 'compare_code', compareCode: '12' }),
+      TypeError,
+    );
+    assert.throws(
+      () => otpLoginHandlers({ scenario: 'enter_code', presenceCode: 'abcdef' }),
+      TypeError,
+    );
+  });
+
   it('slow_down: answers with the interval it was given, or the login’s own', async () => {
     for (const [options, interval] of [
       [{ interval: 3 }, 3],

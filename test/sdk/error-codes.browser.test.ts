@@ -306,6 +306,23 @@ describe('every SDK error code', () => {
     expect(httpError(error).status).to.equal(429);
   });
 
+  it('10102: a phone whose link the website has not confirmed; its profile stays', async () => {
+    const h = await createHarness();
+    await h.onegini.userClient.enrollMobileAuthentication(h.mock.enrollmentCode());
+    const error = await rejectionOf(h.onegini.userClient.mobileAuthWithOtp(h.mock.startLogin().qr));
+    expectCode(error, SDK_ERRORS.DEVICE_LINK_NOT_CONFIRMED.code);
+    expect(httpError(error).status).to.equal(403);
+    expect(await h.onegini.userClient.getUserProfiles()).to.have.length(1);
+  });
+
+  it('10103: the details the phone showed are not those the server sent', async () => {
+    const { h, login } = await enrolled();
+    answerWith(h, 'answer', 400, SDK_ERRORS.SHOWN_DETAILS_CHANGED.code);
+    h.listener.action = { answer: 'accept' };
+    const error = await rejectionOf(h.onegini.userClient.mobileAuthWithOtp(login.qr));
+    expectCode(error, SDK_ERRORS.SHOWN_DETAILS_CHANGED.code);
+  });
+
   it('8053: accept or deny with no request waiting, or a server that got no redeem', async () => {
     const { h, login } = await enrolled();
     expectCode(

@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { afterEach, describe, it } from '#spec';
 import { MemoryDeviceStorage, Onegini } from '../../src/sdk/index.js';
-import { MobileApiMock } from '../../src/mocks/index.js';
+import { MobileApiMock, type MobileApiMockOptions } from '../../src/mocks/index.js';
 import { expectNoUnhandledRequests, mockServer, startMockServer } from '../support/mock-server.js';
 import {
   AppEventListener,
@@ -19,8 +19,8 @@ import { until } from '../support/until.js';
 
 let workerStarted = false;
 
-async function startApp(): Promise<MobileApiMock> {
-  const mock = new MobileApiMock({ message: 'Log in to Demo Bank' });
+async function startApp(options: MobileApiMockOptions = {}): Promise<MobileApiMock> {
+  const mock = new MobileApiMock({ message: 'Log in to Demo Bank', ...options });
   if (workerStarted) mockServer.resetHandlers(...mock.handlers);
   else await startMockServer(...mock.handlers);
   workerStarted = true;
@@ -88,5 +88,20 @@ describe("the guide's samples, as docs/sdk.md shows them", () => {
     ]);
     expect(screens.closed).to.equal(1);
     expect(mock.loginState(login.transactionId)).to.equal('denied');
+  });
+
+  it('a login that asks for proof of presence still ends in success (the guide shows no code)', async () => {
+    const mock = await startApp({ proofOfPresence: 'always' });
+    const login = mock.startLogin();
+    const lines = await printed(async () => {
+      const handled = handleScannedCode(login.qr);
+      await until(() => screens.shown.length === 1, 'the accept/deny screen');
+      await onAcceptTapped('confirmation screen');
+      await handled;
+    });
+    expect(lines).to.deep.equal(['OTP Mobile authentication request success!']);
+    expect(screens.closed).to.equal(1);
+    // The website still waits for the code that an app of the guide's never showed.
+    expect(mock.loginState(login.transactionId)).to.equal('confirm');
   });
 });

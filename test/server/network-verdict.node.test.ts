@@ -3,6 +3,7 @@
 // cannot, so that a relayed login cannot pass for a local one (issue 15, item 2).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { presenceRequired } from '../../src/server/token-server/proof-of-presence.js';
 import { sameNetwork } from '../../src/server/token-server/requester-context.js';
 import { isUninformativeAddress, networkOf } from '../../src/server/security/network-prefix.js';
 
@@ -44,5 +45,29 @@ describe("the phone's network verdict", () => {
     assert.equal(isUninformativeAddress('not an address'), true);
     assert.equal(networkOf('2001:db8:1:2:3:4:5:6'), '2001:0db8:0001:0002::/64');
     assert.equal(networkOf('192.0.2.77'), '192.0.2.0/24');
+  });
+});
+
+describe('the proof of presence that follows from the verdict', () => {
+  it("is skipped by 'unless_same_network' only for the same network, never for an unknown one", () => {
+    assert.equal(presenceRequired('unless_same_network', true), false);
+    assert.equal(presenceRequired('unless_same_network', false), true);
+    assert.equal(presenceRequired('unless_same_network', null), true);
+    // A relay across IP versions, or from behind carrier NAT, is what "unknown" looks like.
+    assert.equal(
+      presenceRequired('unless_same_network', sameNetwork('203.0.113.7', '2001:db8::1')),
+      true,
+    );
+    assert.equal(
+      presenceRequired('unless_same_network', sameNetwork('100.64.1.2', '100.64.1.3')),
+      true,
+    );
+  });
+
+  it("is always asked by 'always' and never by 'never', whatever the verdict", () => {
+    for (const verdict of [true, false, null]) {
+      assert.equal(presenceRequired('always', verdict), true);
+      assert.equal(presenceRequired('never', verdict), false);
+    }
   });
 });

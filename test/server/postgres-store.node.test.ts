@@ -8,6 +8,8 @@ import { startPostgresServer, type PostgresServer } from '../support/postgres-se
 import { nothingHappensFor, until } from '../support/until.js';
 import {
   describeStoreContract,
+  deviceFixture,
+  enroll,
   isStoreError,
   SHOWN_DIGEST,
   transactionFixture,
@@ -258,6 +260,66 @@ describe('the PostgreSQL store across a restart of PostgreSQL', () => {
       await until(() => heard.includes(record.key), 'the change after the restart heard');
       stop();
     } finally {
+      await store.close();
+    }
+  });
+});
+
+/** Waits until `condition` (a query) holds, asking again as soon as it answers, or fails. */
+async function untilAnswered(
+  condition: () => Promise<boolean>,
+  what: string,
+  ms = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for: ${what}`);
+  }
+}
+
+describe('the PostgreSQL store confirming a link', () => {
+  it('never undoes a revoke that lands between the confirmation’s reads and its writes', async () => {
+    const onSchema = freshSchema();
+    const store = storeOn(onSchema);
+    const locker = new pg.Client(postgresUrl());
+    const observer = new pg.Client(postgresUrl());
+    await Promise.all([locker.connect(), observer.connect()]);
+    try {
+      const device = deviceFixture({ confirmedAt: null });
+      const enrollment = await enroll(store, device);
+      // Another transaction holds the enrollment's row: the confirmation reads both records,
+      // then waits at its first write, where PostgreSQL shows it waiting for a lock.
+      await locker.query('BEGIN');
+      await locker.query(`SELECT 1 FROM "${onSchema}".enrollments WHERE key = $1 FOR UPDATE`, [
+        enrollment.key,
+      ]);
+      const confirming = store.confirmEnrollment(enrollment.key, {
+        matches: true,
+        now: device.createdAt + 10,
+      });
+      await untilAnswered(async () => {
+        const { rows } = await observer.query<{ waiting: number }>(
+          `SELECT count(*)::int AS waiting FROM pg_stat_activity
+           WHERE wait_event_type = 'Lock' AND query LIKE $1`,
+          [`%"${onSchema}".enrollments%`],
+        );
+        return (rows[0]?.waiting ?? 0) > 0;
+      }, 'the confirmation to wait for the enrollment’s row');
+
+      // The owner removes the phone meanwhile; then the confirmation goes on.
+      assert.equal(await store.revokeDevice(device.id, device.createdAt + 5), true);
+      await locker.query('COMMIT');
+      const confirmed = await confirming;
+
+      assert.ok(confirmed.ok);
+      assert.equal(confirmed.record.outcome, 'refused');
+      assert.deepEqual(await store.getDevice(device.id), {
+        ...device,
+        revokedAt: device.createdAt + 5,
+      });
+    } finally {
+      await locker.query('ROLLBACK').catch(() => undefined);
+      await Promise.all([locker.end(), observer.end()]);
       await store.close();
     }
   });

@@ -952,22 +952,37 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         );
       });
 
-      it('leaves the device revoked when a revoke races a confirmation', async () => {
-        for (let round = 0; round < 10; round += 1) {
-          const { key, device } = await usedCode();
-          const other = factory.second ? await factory.second() : store;
-          if (other !== store) extraStores.push(other);
+      it('leaves the device revoked whenever a revoke races a confirmation', async () => {
+        // Many links at once, each confirmed on one instance and revoked on the other. Each
+        // revoke sets off a few turns of the event loop later than the one before (not to wait
+        // for anything: to vary the order), so that revokes land before, between and after the
+        // confirmations' reads and writes.
+        const links = await Promise.all(Array.from({ length: 40 }, () => usedCode()));
+        const other = factory.second ? await factory.second() : store;
+        if (other !== store) extraStores.push(other);
 
-          const [confirmed, revoked] = await Promise.all([
-            store.confirmEnrollment(key, { matches: true, now: NOW + 10 }),
-            other.revokeDevice(device.id, NOW + 10),
-          ]);
+        const raced = await Promise.all(
+          links.map(({ key, device }, index) =>
+            Promise.all([
+              (index % 2 === 0 ? store : other).confirmEnrollment(key, {
+                matches: true,
+                now: NOW + 10,
+              }),
+              afterTurns(index).then(() =>
+                (index % 2 === 0 ? other : store).revokeDevice(device.id, NOW + 10),
+              ),
+            ]),
+          ),
+        );
 
-          assert.ok(confirmed.ok);
-          assert.equal(revoked, true);
+        for (const [index, [confirmed, revoked]] of raced.entries()) {
+          const device = links[index]?.device;
+          assert.ok(confirmed.ok && device !== undefined);
+          assert.equal(revoked, true, 'the revoke always lands');
           const kept = await store.getDevice(device.id);
-          assert.equal(kept?.revokedAt, NOW + 10);
+          assert.equal(kept?.revokedAt, NOW + 10, 'and is never undone by the confirmation');
           assert.equal(isActiveDevice(kept), false);
+          // Refused when the revoke came first: then the device was never confirmed.
           if (confirmed.record.outcome === 'refused') assert.equal(kept.confirmedAt, null);
         }
       });
@@ -1153,6 +1168,15 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       });
     });
   });
+}
+
+/** Resolves after `turns` turns of the event loop: a way to vary the order of racing calls. */
+async function afterTurns(turns: number): Promise<void> {
+  for (let turn = 0; turn < turns; turn += 1) {
+    await new Promise<void>((resolve) => {
+      setImmediate(resolve);
+    });
+  }
 }
 
 /** A copy of `record` without `keys`: a record as a version before those fields wrote it. */

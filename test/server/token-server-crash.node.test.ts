@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { shownDigest, type MobileRedeemResponse } from '../../src/protocol/index.js';
 import { startTokenServerProcess } from '../support/token-server-process.js';
 import { until } from '../support/until.js';
 import { testConfig, TokenServerClient } from './token-server-fixture.js';
@@ -30,7 +31,7 @@ describe('a SQLite-backed Token Server killed mid-flow', () => {
     const login = await client.initialize();
     const scanned = await client.initialize();
     client.now = Date.now();
-    await client.mobile(phone, `/transactions/${scanned.transaction_id}/redeem`, {
+    const details = await client.mobile(phone, `/transactions/${scanned.transaction_id}/redeem`, {
       otp: scanned.code,
     });
 
@@ -54,9 +55,8 @@ describe('a SQLite-backed Token Server killed mid-flow', () => {
       const answered = await restarted.mobile(
         phone,
         `/transactions/${scanned.transaction_id}/answer`,
-        {
-          answer: 'accept',
-        },
+        // What the phone was shown before the crash, which the store kept the digest of.
+        { answer: 'accept', shown: await shownDigest(details.body as MobileRedeemResponse) },
       );
       assert.deepEqual(answered.body, { status: 'accepted' });
       assert.equal((await restarted.result(scanned.transaction_id)).body.user_id, 'alice');

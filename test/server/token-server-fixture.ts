@@ -53,6 +53,9 @@ export function testConfig(overrides: Partial<TokenServerConfigInput> = {}): Tok
       { name: 'otp_local', proofOfPresence: 'unless_same_network', messages: { en: 'Log in' } },
     ],
     appOrigins: ['https://scan.example'],
+    // No IP databases: the embedded ones cost a Token Server process a few hundred MB and a
+    // second to open, and tests give an in-process server a locator of their own instead.
+    ipLocation: false,
     ...overrides,
   });
 }
@@ -165,10 +168,13 @@ export class TokenServerClient {
     transactionId: string,
     code: string,
   ): Promise<{ status: number; body: Record<string, unknown> }> {
-    const response = await this.relyingParty(`/authenticate/transaction/${transactionId}/presence`, {
-      method: 'POST',
-      body: new URLSearchParams({ code }).toString(),
-    });
+    const response = await this.relyingParty(
+      `/authenticate/transaction/${transactionId}/presence`,
+      {
+        method: 'POST',
+        body: new URLSearchParams({ code }).toString(),
+      },
+    );
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   }
 

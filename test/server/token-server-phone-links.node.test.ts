@@ -179,7 +179,7 @@ describe('a linking code the website reads', () => {
     assert.equal((await linkStatus(code.enrollmentId)).status, 'expired');
   });
 
-  it("reads as unknown to another client, which cannot confirm it either", async () => {
+  it('reads as unknown to another client, which cannot confirm it either', async () => {
     const phone = await fixture.enrollPendingDevice('alice');
     const read = await fixture.linkStatus(phone.enrollmentId, 'other');
     assert.equal(read.status, 404);

@@ -196,7 +196,7 @@ describe('a login of a type that asks for proof of presence', () => {
     for (let call = 0; call <= PRESENCE_CALLS_PER_TRANSACTION; call += 1) {
       statuses.push((await fixture.typePresenceCode(login.id, '000000')).status);
     }
-    assert.deepEqual(statuses, [...Array(PRESENCE_CALLS_PER_TRANSACTION).fill(400), 429]);
+    assert.deepEqual(statuses, [...Array<number>(PRESENCE_CALLS_PER_TRANSACTION).fill(400), 429]);
     const other = await awaitingCode();
     assert.equal((await fixture.typePresenceCode(other.id, other.code)).body.status, 'accepted');
   });
@@ -330,7 +330,10 @@ describe('the place of the browser, from the IP database', () => {
       operator: 'KPN B.V.',
       distance_km: 57,
     });
-    const hidden = await login.answer('accept', await shownDigest({ ...login.details, place: null }));
+    const hidden = await login.answer(
+      'accept',
+      await shownDigest({ ...login.details, place: null }),
+    );
     assert.equal(hidden.status, 400, 'a phone that hid the place signed other details');
     assert.equal((await login.answer('accept')).body.status, 'accepted');
   });
@@ -338,7 +341,7 @@ describe('the place of the browser, from the IP database', () => {
   it('has no distance when the phone’s place is not known', async () => {
     const login = await scanned('otp', '192.0.2.1');
     assert.equal(login.details.place?.city, 'Amsterdam');
-    assert.equal(login.details.place?.distance_km, null);
+    assert.equal(login.details.place.distance_km, null);
   });
 });
 
@@ -378,7 +381,7 @@ describe('the website waiting for a login that awaits its code', () => {
       transactions: Record<string, unknown>[];
     };
     assert.equal(first.transactions[0]?.status, 'confirm');
-    assert.equal(first.transactions[0]?.presence_tries_left, PRESENCE_TRIES);
+    assert.equal(first.transactions[0].presence_tries_left, PRESENCE_TRIES);
 
     let settled = false;
     const onConfirm = wait('confirm').finally(() => {

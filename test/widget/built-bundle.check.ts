@@ -79,6 +79,41 @@ describe('the built bundle', () => {
     );
   });
 
+  it('asks whether the phone shows the same code, and links it on "Yes"', async () => {
+    const element = addElement('/built-check/link');
+    element.setAttribute('purpose', 'link');
+    const asked = new Promise<unknown>((resolve) => {
+      element.addEventListener('otp-login-qr-confirm', (event) => {
+        resolve((event as CustomEvent).detail);
+      });
+    });
+    const accepted = new Promise<unknown>((resolve) => {
+      element.addEventListener('otp-login-qr-accepted', (event) => {
+        event.preventDefault();
+        resolve((event as CustomEvent).detail);
+      });
+    });
+    document.body.append(element);
+    expect(await asked).to.deep.equal({ kind: 'compare_code', compareCode: '482193' });
+    await element.updateComplete;
+    const root = element.shadowRoot;
+    expect(root?.querySelector('[part=code]')?.textContent).to.equal('482 193');
+    expect(root?.querySelector('[part=status]')?.textContent).to.equal(
+      'Does your phone show this code?',
+    );
+    const answers = [...(root?.querySelectorAll('button') ?? [])];
+    expect(answers.map((button) => button.textContent)).to.deep.equal([
+      'Yes, link this phone',
+      'No, it shows something else',
+    ]);
+
+    answers[0]?.click();
+
+    expect(await accepted).to.deep.equal({ redirectTo: '/linked' });
+    await element.updateComplete;
+    expect(root?.querySelector('[part=status]')?.textContent).to.equal('Your phone is linked.');
+  });
+
   it("names its errors by their classes' names, and its button starts again", async () => {
     const element = addElement('/built-check/bad');
     const failed = new Promise<Error & { code: string }>((resolve) => {

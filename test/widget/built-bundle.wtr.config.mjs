@@ -33,9 +33,27 @@ async function serveBundleAndWebsite(context, next) {
       });
     case '/built-check/ok/abc':
       return json(200, { status: 'scanned' });
+    // A phone link that asks whether the phone shows the page's code; "yes" links it.
+    case '/built-check/link':
+      return json(201, { id: 'def', qr: 'HTTPS://SCAN.EXAMPLE/#2', expires_in: 600, interval: 0 });
+    case '/built-check/link/def':
+      return json(200, { status: 'confirm', confirm: 'compare_code', compare_code: '482193' });
+    case '/built-check/link/def/confirm':
+      return context.method === 'POST' &&
+        context.get('content-type') === 'application/json' &&
+        JSON.parse(await readBody(context.req)).matches === true
+        ? json(200, { status: 'accepted', redirect_to: '/linked' })
+        : json(400, { error: 'invalid_request' });
     default:
       return next();
   }
+}
+
+/** The body of a small request, as text. */
+async function readBody(request) {
+  let text = '';
+  for await (const chunk of request) text += chunk;
+  return text;
 }
 
 export default {

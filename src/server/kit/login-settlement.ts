@@ -64,14 +64,16 @@ export function loginSettlement(parts: {
 
 /** The login as it is to be kept after `seen`. */
 function recorded(record: LoginRecord, seen: Observation): LoginRecord {
-  const { compareCode: _code, triesLeft: _tries, ...rest } = record;
-  if (seen.status !== 'confirm') return { ...rest, status: seen.status };
+  const rest: LoginRecord = { ...record, status: seen.status };
+  // The confirm details belong to a `confirm` status only.
+  delete rest.compareCode;
+  delete rest.triesLeft;
+  if (seen.status !== 'confirm') return rest;
   const keepUntil =
     seen.expiresAt ??
     (record.status === 'confirm' ? record.expiresAt : Date.now() + CONFIRM_KEEP_MS);
   return {
     ...rest,
-    status: 'confirm',
     expiresAt: Math.max(record.expiresAt, keepUntil),
     // A poll whose wait ended with nothing new knows no more than the record: keep what it says.
     ...optional('compareCode', seen.compareCode ?? record.compareCode),

@@ -60,10 +60,7 @@ export function startHandler(parts: {
       userId = (await flow.userOf(request)) ?? undefined;
       if (userId === undefined) return unauthorized(c);
       // A linked phone logs in for good: a stolen session alone must not be enough to add one.
-      if (
-        flow.recentlyAuthenticated &&
-        (await flow.recentlyAuthenticated(userId, request)) !== true
-      )
+      if (flow.recentlyAuthenticated && !(await flow.recentlyAuthenticated(userId, request)))
         return reauthenticationRequired(c);
     }
     const secret = binding.read(request) ?? BindingCookie.newSecret();

@@ -77,36 +77,32 @@ export class MemoryStore implements Store {
     key: string,
     change: Parameters<Store['redeemEnrollment']>[1],
   ): Promise<TransitionResult<EnrollmentRecord>> {
-    try {
+    return settle(() => {
       const result = redeemEnrollmentCode(this.enrollments.get(key), change);
       if (result.ok && this.devices.has(change.device.id))
-        return Promise.reject(new StoreError('duplicate', 'A device with this id exists.'));
+        throw new StoreError('duplicate', 'A device with this id exists.');
       if (result.ok) {
         this.enrollments.set(key, result.record);
         this.devices.set(change.device.id, change.device);
       }
-      return Promise.resolve(result);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+      return result;
+    });
   }
 
   confirmEnrollment(
     key: string,
     change: Parameters<Store['confirmEnrollment']>[1],
   ): Promise<TransitionResult<EnrollmentRecord>> {
-    try {
+    return settle(() => {
       const enrollment = this.enrollments.get(key);
       const deviceId = enrollment?.deviceId ?? null;
       const device = deviceId === null ? undefined : this.devices.get(deviceId);
       const result = confirmEnrollmentLink(enrollment, device, change);
-      if (!result.ok) return Promise.resolve(result);
+      if (!result.ok) return result;
       this.enrollments.set(key, result.record.enrollment);
       this.devices.set(result.record.device.id, result.record.device);
-      return Promise.resolve({ ok: true, record: result.record.enrollment });
-    } catch (error) {
-      return Promise.reject(error);
-    }
+      return { ok: true, record: result.record.enrollment };
+    });
   }
 
   getDevice(id: string): Promise<DeviceRecord | undefined> {
@@ -155,21 +151,29 @@ export class MemoryStore implements Store {
     return Promise.resolve();
   }
 
-  /** Applies a transition; a bad argument (a TypeError) rejects, as with the other stores. */
   private commit(
     key: string,
     apply: () => TransitionResult<TransactionRecord>,
   ): Promise<TransitionResult<TransactionRecord>> {
-    let result;
-    try {
-      result = apply();
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    if (result.ok && !isUnchanged(result, this.transactions.get(key))) {
-      this.transactions.set(key, result.record);
-      this.changes.emit('change', key);
-    }
-    return Promise.resolve(result);
+    return settle(() => {
+      const result = apply();
+      if (result.ok && !isUnchanged(result, this.transactions.get(key))) {
+        this.transactions.set(key, result.record);
+        this.changes.emit('change', key);
+      }
+      return result;
+    });
+  }
+}
+
+/**
+ * Runs `work` now, as a promise: what it throws (a bad argument's TypeError, `duplicate`)
+ * rejects, as it does with the stores that are asynchronous, instead of throwing at the caller.
+ */
+function settle<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
 }

@@ -273,8 +273,7 @@ function toEnrolledDevice(device: DeviceRecord): EnrolledDevice {
     name: device.name,
     created_at: iso(device.createdAt),
     // Absent in devices linked before links were confirmed: those count as confirmed when made.
-    confirmed_at:
-      device.confirmedAt === null ? null : iso(device.confirmedAt ?? device.createdAt),
+    confirmed_at: device.confirmedAt === null ? null : iso(device.confirmedAt ?? device.createdAt),
     revoked_at: device.revokedAt === null ? null : iso(device.revokedAt),
   };
 }

@@ -64,7 +64,7 @@ export interface TransactionResultResponse {
 const DENIED_DESCRIPTIONS = {
   not_accepted: 'The user denied the request.',
   invalid_answer: 'The user picked the wrong number.',
-  presence_failed: "The browser typed a wrong code from the phone too often.",
+  presence_failed: 'The browser typed a wrong code from the phone too often.',
 } as const satisfies Record<DeniedReason, string>;
 
 export interface TransactionServiceOptions {

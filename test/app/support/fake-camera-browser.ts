@@ -23,8 +23,11 @@ export function fakeCameraFlags(y4mPath?: string): string[] {
   ];
 }
 
-/** Launches Chromium whose only camera shows `y4mPath`; the page records every camera stream. */
-export async function launchWithFakeCamera(y4mPath: string): Promise<FakeCameraBrowser> {
+/**
+ * Launches Chromium whose only camera shows `y4mPath` (its test pattern without one: for tests
+ * that open codes as deep links); the page records every camera stream.
+ */
+export async function launchWithFakeCamera(y4mPath?: string): Promise<FakeCameraBrowser> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,

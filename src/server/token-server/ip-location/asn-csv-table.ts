@@ -18,6 +18,9 @@ import type { NetworkOperator, OperatorSource } from './network-operator.js';
  */
 
 const NO_NAME = 0xffff_ffff;
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+const COMMA = 0x2c;
 const MAX_IPV4 = 0xffff_ffff;
 
 /** The ranges of one CSV file, in one IP version. */
@@ -49,22 +52,19 @@ export class AsnCsvTable implements OperatorSource {
   }
 
   /**
-   * Reads the CSV text of `path` (named in errors). Its IP version is that of its first line:
-   * IPv4 when the numbers fit in 32 bits.
+   * Reads the bytes of the CSV file `path` (named in errors). Its IP version is that of its
+   * first line: IPv4 when the numbers fit in 32 bits.
    */
-  static parse(text: string, path: string): AsnCsvTable {
-    const builder = new TableBuilder(path, countLines(text));
+  static parse(bytes: Buffer, path: string): AsnCsvTable {
+    const builder = new TableBuilder(path, countLines(bytes));
     let lineStart = 0;
     let lineNumber = 0;
-    while (lineStart < text.length) {
-      let lineEnd = text.indexOf('\n', lineStart);
-      if (lineEnd === -1) lineEnd = text.length;
+    while (lineStart < bytes.length) {
+      let lineEnd = bytes.indexOf(NEWLINE, lineStart);
+      if (lineEnd === -1) lineEnd = bytes.length;
       lineNumber += 1;
-      const line = text.slice(
-        lineStart,
-        text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd,
-      );
-      if (line !== '') builder.add(line, lineNumber);
+      const contentEnd = bytes[lineEnd - 1] === CARRIAGE_RETURN ? lineEnd - 1 : lineEnd;
+      if (contentEnd > lineStart) builder.add(bytes, lineStart, contentEnd, lineNumber);
       lineStart = lineEnd + 1;
     }
     return new AsnCsvTable(builder.build());
@@ -102,9 +102,13 @@ function lastAtOrBelow(starts: Uint32Array | BigUint64Array, key: number | bigin
   return found;
 }
 
-function countLines(text: string): number {
+function countLines(bytes: Buffer): number {
   let count = 1;
-  for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) {
+  for (
+    let index = bytes.indexOf(NEWLINE);
+    index !== -1;
+    index = bytes.indexOf(NEWLINE, index + 1)
+  ) {
     count += 1;
   }
   return count;
@@ -121,7 +125,21 @@ interface AsnColumns {
 }
 
 const DECIMAL_128 = /^\d{1,39}$/;
-const DECIMAL_32 = /^\d{1,10}$/;
+
+/**
+ * The decimal number of up to 10 digits at `from`..`to` of `bytes`, or null when it is none (or
+ * longer): read from the bytes, with no string made for the half million IPv4 bounds.
+ */
+function decimalAt(bytes: Buffer, from: number, to: number): number | null {
+  if (to <= from || to - from > 10) return null;
+  let value = 0;
+  for (let index = from; index < to; index += 1) {
+    const digit = (bytes[index] ?? 0) - 0x30;
+    if (digit < 0 || digit > 9) return null;
+    value = value * 10 + digit;
+  }
+  return value;
+}
 
 /** Fills the arrays line by line, then sorts them if the file was not sorted. */
 class TableBuilder {
@@ -143,45 +161,46 @@ class TableBuilder {
     this.nameIndexes = new Uint32Array(capacity);
   }
 
-  add(line: string, lineNumber: number): void {
-    // By hand rather than with one regular expression: three times faster on 500,000 lines.
-    const firstComma = line.indexOf(',');
-    const secondComma = line.indexOf(',', firstComma + 1);
-    const thirdComma = line.indexOf(',', secondComma + 1);
-    const startText = line.slice(0, firstComma);
-    const endText = line.slice(firstComma + 1, secondComma);
-    const asnText = line.slice(secondComma + 1, thirdComma);
-    if (
-      firstComma === -1 ||
-      secondComma === -1 ||
-      thirdComma === -1 ||
-      !DECIMAL_128.test(startText) ||
-      !DECIMAL_128.test(endText) ||
-      !DECIMAL_32.test(asnText)
-    ) {
+  /** Adds the line at `start`..`end` (no line break) of `bytes`. */
+  add(bytes: Buffer, start: number, end: number, lineNumber: number): void {
+    // The fields are cut from the bytes, not from one string of the whole file: a piece of a
+    // string can keep all of it alive (V8's sliced strings), and the names are kept for good.
+    const firstComma = bytes.indexOf(COMMA, start);
+    const secondComma = firstComma === -1 ? -1 : bytes.indexOf(COMMA, firstComma + 1);
+    const thirdComma = secondComma === -1 ? -1 : bytes.indexOf(COMMA, secondComma + 1);
+    if (thirdComma === -1 || thirdComma >= end) {
       this.fail(lineNumber, 'is not `start,end,asn,organisation`');
     }
-    const asn = Number(asnText);
-    if (asn > MAX_IPV4) this.fail(lineNumber, 'has an AS number beyond 32 bits');
-    const organisation = unquote(line.slice(thirdComma + 1), () =>
+    const asn = decimalAt(bytes, secondComma + 1, thirdComma);
+    if (asn === null || asn > MAX_IPV4) this.fail(lineNumber, 'has no AS number of 32 bits');
+    const organisation = unquote(bytes.toString('utf8', thirdComma + 1, end), () =>
       this.fail(lineNumber, 'has an unclosed quote'),
     );
-    this.family ??= this.allocate(Number(startText) > MAX_IPV4 ? 6 : 4);
+    const firstOfIpv4 = decimalAt(bytes, start, firstComma);
+    this.family ??= this.allocate(firstOfIpv4 !== null && firstOfIpv4 <= MAX_IPV4 ? 4 : 6);
     const index = this.count;
     if (this.family === 4) {
-      const start = Number(startText);
-      const end = Number(endText);
-      if (end > MAX_IPV4) this.fail(lineNumber, 'mixes IPv6 numbers into an IPv4 file');
-      if (start > end) this.fail(lineNumber, 'ends before it starts');
-      this.starts[index] = start;
-      this.ends[index] = end;
+      const first = firstOfIpv4;
+      const last = decimalAt(bytes, firstComma + 1, secondComma);
+      if (first === null || last === null || last > MAX_IPV4) {
+        this.fail(lineNumber, 'has no range of IPv4 numbers (IPv6 ones in an IPv4 file?)');
+      }
+      if (first > last) this.fail(lineNumber, 'ends before it starts');
+      this.starts[index] = first;
+      this.ends[index] = last;
     } else {
-      const start = BigInt(startText);
-      const end = BigInt(endText);
-      if (end >> 128n !== 0n) this.fail(lineNumber, 'has a number beyond 128 bits');
-      if (start > end) this.fail(lineNumber, 'ends before it starts');
-      this.starts[index] = start >> 64n;
-      this.ends[index] = end >> 64n;
+      // Up to 39 digits: parsed as BigInt, from short-lived strings.
+      const startText = bytes.toString('latin1', start, firstComma);
+      const endText = bytes.toString('latin1', firstComma + 1, secondComma);
+      if (!DECIMAL_128.test(startText) || !DECIMAL_128.test(endText)) {
+        this.fail(lineNumber, 'has no range of IPv6 numbers');
+      }
+      const first = BigInt(startText);
+      const last = BigInt(endText);
+      if (last >> 128n !== 0n) this.fail(lineNumber, 'has a number beyond 128 bits');
+      if (first > last) this.fail(lineNumber, 'ends before it starts');
+      this.starts[index] = first >> 64n;
+      this.ends[index] = last >> 64n;
     }
     if (index > 0 && (this.starts[index] ?? 0) < (this.starts[index - 1] ?? 0)) this.sorted = false;
     this.asns[index] = asn;

@@ -10,7 +10,7 @@ import type { OperatorSource } from './network-operator.js';
  * `autonomous_system_organization`; GeoIP2-ISP and DB-IP's ASN files have it too).
  */
 export async function openOperatorDatabase(path: string): Promise<OperatorSource> {
-  if (path.toLowerCase().endsWith('.csv')) return AsnCsvTable.parse(await readText(path), path);
+  if (path.toLowerCase().endsWith('.csv')) return AsnCsvTable.parse(await readBytes(path), path);
   const file = await openMmdbFile(path, { kind: 'network operator', databaseType: /asn|isp/i });
   return {
     families: file.families,
@@ -30,9 +30,9 @@ export async function openOperatorDatabase(path: string): Promise<OperatorSource
   };
 }
 
-async function readText(path: string): Promise<string> {
+async function readBytes(path: string): Promise<Buffer> {
   try {
-    return await readFile(path, 'utf8');
+    return await readFile(path);
   } catch (error) {
     throw new IpDatabaseError(
       'ip_database_unreadable',
