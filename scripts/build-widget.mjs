@@ -33,6 +33,16 @@ const INTERNAL_PROPERTIES = [
   'newCode',
   'tryAgain',
   'openApp',
+  // The confirm screens' sentences. Never `matches`: it would rename matchMedia(...).matches.
+  'compareQuestion',
+  'sameCode',
+  'otherCode',
+  'enterCode',
+  'codeLabel',
+  'submitCode',
+  'wrongCode',
+  'wrongCodes',
+  'confirmation',
   // src/widget/login-poll-controller.ts: what the element reads from its controller.
   'login',
   'expiresAt',

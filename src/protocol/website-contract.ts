@@ -127,7 +127,12 @@ const STATUS_FIELDS: readonly FieldRule[] = [
     (value) => (CONFIRM_KINDS as readonly unknown[]).includes(value),
     `one of ${CONFIRM_KINDS.join(', ')}`,
   ],
-  ['compare_code', false, (value) => typeof value === 'string' && /^\d{6}$/.test(value), 'six digits'],
+  [
+    'compare_code',
+    false,
+    (value) => typeof value === 'string' && /^\d{6}$/.test(value),
+    'six digits',
+  ],
   [
     'tries_left',
     false,
@@ -170,9 +175,21 @@ export function parseStartLoginResponse(value: unknown): StartLoginResponse {
  * {@link WebsiteContractError}; never anything else.
  */
 export function parseLoginStatusResponse(value: unknown): LoginStatusResponse | SlowDownResponse {
-  const fields =
-    (value as { error?: unknown } | null)?.error === undefined ? STATUS_FIELDS : SLOW_DOWN_FIELDS;
-  return parse(value, fields) as unknown as LoginStatusResponse | SlowDownResponse;
+  const isSlowDownBody = (value as { error?: unknown } | null)?.error !== undefined;
+  const body = parse(value, isSlowDownBody ? SLOW_DOWN_FIELDS : STATUS_FIELDS);
+  // The schema's rules across fields: a confirm status, and only that, says what to confirm; a
+  // comparison, and only that, names its code.
+  if (
+    !isSlowDownBody &&
+    ((body['status'] === 'confirm') !== (body['confirm'] !== undefined) ||
+      (body['confirm'] === 'compare_code') !== (body['compare_code'] !== undefined))
+  )
+    throw new WebsiteContractError(
+      'invalid_field',
+      'confirm does not fit status or compare_code.',
+      'confirm',
+    );
+  return body as unknown as LoginStatusResponse | SlowDownResponse;
 }
 
 export function isSlowDown(

@@ -226,7 +226,7 @@ export class LoginPollController implements ReactiveController {
     return this.login && !this.isLastCode() ? rotationLead(this.login.expires_in) : 0;
   }
 
-  /** Whether a QR is on screen and the controller polls for its status. */
+  /** Whether the controller polls: a QR is on screen, or the browser is asked to confirm. */
   private _isPolling(): boolean {
     return this.status === 'pending' || this.status === 'scanned' || this.status === 'confirm';
   }
@@ -480,23 +480,13 @@ const JSON_TYPE = 'application/json';
 
 /**
  * Reads the answer to a status request or a confirmation: a status, or (with 400) a `slow_down`.
- * A `confirm` status must say what to confirm, and name the code to compare when it asks for a
- * comparison: a page that asked "Does your phone show this code?" without a code would let any
- * phone through.
+ * The parser refuses a `confirm` that does not say what to confirm, or a comparison without its
+ * code: a page that asked "Does your phone show this code?" without a code would let any phone
+ * through.
  */
 function readStatus(body: unknown, response: Response): LoginStatusResponse | SlowDownResponse {
   const answer = parseLoginStatusResponse(body);
   if (response.status === 400 && !isSlowDown(answer)) throw httpError(response);
-  if (
-    !isSlowDown(answer) &&
-    ((answer.status === 'confirm') !== (answer.confirm !== undefined) ||
-      (answer.confirm === 'compare_code') !== (answer.compare_code !== undefined))
-  )
-    throw new WebsiteContractError(
-      'invalid_field',
-      'confirm does not fit status or compare_code.',
-      'confirm',
-    );
   return answer;
 }
 

@@ -11,9 +11,10 @@ import {
   OneginiOtpAcceptDenyCallback,
   type DeviceStorage,
   type OneginiConfig,
-  type OneginiEnrolledUserProfile,
+  type OneginiUserProfile,
 } from '../../src/sdk/index.js';
 import { mockServer, startMockServer } from '../support/mock-server.js';
+import { listedProfile } from './listed-profile.js';
 import { RecordingListener } from './recording-listener.js';
 
 let workerStarted = false;
@@ -26,8 +27,11 @@ export interface Harness {
   callback: OneginiOtpAcceptDenyCallback;
   /** Requests that reached fetch, as `METHOD path`. */
   fetched: string[];
-  /** Links the phone with a new code, and confirms the link as the website's user does. */
-  enroll(): Promise<OneginiEnrolledUserProfile>;
+  /**
+   * Links the phone with a new code, and confirms the link as the website's user does; resolves
+   * with the profile as the SDK lists it (without the compare code).
+   */
+  enroll(): Promise<OneginiUserProfile>;
 }
 
 /** Sets up a started SDK over a fresh mock; the worker starts on the first call. */
@@ -66,7 +70,7 @@ export async function createHarness(
       const code = mock.enrollmentCode();
       const profile = await onegini.userClient.enrollMobileAuthentication(code);
       expect(mock.confirmLink(code), 'the website confirms the link').to.equal(true);
-      return profile;
+      return listedProfile(profile);
     },
   };
 }

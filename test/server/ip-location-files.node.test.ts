@@ -60,6 +60,8 @@ describe("an operator's own operator (ASN) CSV files", () => {
     const ipv4 = fileWith(
       [
         `${ipv4Number('198.51.100.0')},${ipv4Number('198.51.100.255')},64500,"Example, ""Net"" B.V."`,
+        // A registry's mistake: a private range announced as some operator's.
+        `${ipv4Number('10.0.0.0')},${ipv4Number('10.255.255.255')},64499,Leaked Private Range`,
         `${ipv4Number('192.0.2.0')},${ipv4Number('192.0.2.127')},64501,Plain Networks  Ltd`,
         `${ipv4Number('203.0.113.0')},${ipv4Number('203.0.113.255')},64666,"Evil${RIGHT_TO_LEFT_OVERRIDE}.V.B NPK"`,
         '',
@@ -79,6 +81,11 @@ describe("an operator's own operator (ASN) CSV files", () => {
     });
     assert.equal(locator.locate('192.0.2.127')?.operator, 'Plain Networks  Ltd');
     assert.equal(locator.locate('192.0.2.128'), null, 'just past the range');
+    assert.equal(
+      locator.locate('10.1.2.3'),
+      null,
+      'a private address says nothing, whatever the file',
+    );
     assert.equal(locator.locate('2001:db8:1:2:abcd::1')?.asn, 64502);
     assert.equal(locator.locate('2001:db8:1:3::1'), null);
     // What the phone is shown: the name with one space where the registry typed two.

@@ -954,9 +954,9 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 
       it('leaves the device revoked whenever a revoke races a confirmation', async () => {
         // Many links at once, each confirmed on one instance and revoked on the other. Each
-        // revoke sets off a few turns of the event loop later than the one before (not to wait
-        // for anything: to vary the order), so that revokes land before, between and after the
-        // confirmations' reads and writes.
+        // revoke sets off a turn of the event loop later than the one before (not to wait for
+        // anything: to vary the order of the two). Whichever comes first, the revoke stands.
+        // (postgres-store.node.test.ts pins the revoke between a confirmation's read and write.)
         const links = await Promise.all(Array.from({ length: 40 }, () => usedCode()));
         const other = factory.second ? await factory.second() : store;
         if (other !== store) extraStores.push(other);

@@ -2,6 +2,9 @@
 // a code that the browser that started the login must type), and what you see is what you sign
 // (the answer signs a digest of the details the phone showed). Against the Token Server.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import {
   PRESENCE_TRIES,
@@ -12,7 +15,7 @@ import type { IpLocator } from '../../src/server/token-server/ip-location/ip-loc
 import { PRESENCE_CALLS_PER_TRANSACTION } from '../../src/server/token-server/routes/relying-party.js';
 import type { TestDevice } from '../support/test-device.js';
 import { nothingHappensFor, until } from '../support/until.js';
-import { BASE, TokenServerFixture } from './token-server-fixture.js';
+import { BASE, testConfig, TokenServerFixture } from './token-server-fixture.js';
 
 const BROWSER_IP = '203.0.113.7';
 const PRESENCE_TIME_TO_LIVE_MS = 120_000;
@@ -395,5 +398,48 @@ describe('the website waiting for a login that awaits its code', () => {
     await fixture.typePresenceCode(login.id, code);
     const second = (await (await onConfirm).json()) as { transactions: Record<string, unknown>[] };
     assert.equal(second.transactions[0]?.status, 'accepted');
+  });
+});
+
+describe("Onegini's callback for a login that awaits its code", () => {
+  it('is sent on the accept, and again for each code the browser types', async () => {
+    const received: string[] = [];
+    const receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        received.push((JSON.parse(body) as { transaction_id: string }).transaction_id);
+        response.writeHead(204).end();
+      });
+    });
+    receiver.listen(0, '127.0.0.1');
+    await once(receiver, 'listening');
+    const callbackUri = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/callback`;
+    await fixture.server.close();
+    fixture = new TokenServerFixture(undefined, {
+      clients: testConfig().clients.map((client) => ({ ...client, callbackUris: [callbackUri] })),
+    });
+    try {
+      phone = await fixture.enrollDevice('alice');
+      const login = await fixture.initialize({ type: 'otp_presence', callback_uri: callbackUri });
+      const redeemed = await fromPhone(`/transactions/${login.transaction_id}/redeem`, {
+        otp: login.code,
+      });
+      const answered = await fromPhone(`/transactions/${login.transaction_id}/answer`, {
+        answer: 'accept',
+        shown: await shownDigest(redeemed.body as unknown as MobileRedeemResponse),
+      });
+      await until(() => received.length === 1, 'the callback of the accept');
+      const code = String(answered.body.presence_code);
+      await fixture.typePresenceCode(login.transaction_id, wrongCodeFor(code));
+      await until(() => received.length === 2, 'the callback of the wrong code');
+      await fixture.typePresenceCode(login.transaction_id, code);
+      await until(() => received.length === 3, 'the callback of the right code');
+      await fixture.typePresenceCode(login.transaction_id, code); // refused: changes nothing
+      await nothingHappensFor(100);
+      assert.deepEqual(received, Array<string>(3).fill(login.transaction_id));
+    } finally {
+      receiver.close();
+    }
   });
 });

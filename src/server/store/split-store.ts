@@ -15,8 +15,7 @@ import type { ChangeListener, RateCounters, Store, StoreReadiness } from './stor
  *
  * Nothing needs both at once: a transition of a login names its device by id only, and an
  * enrollment stores (and later confirms or revokes) its device in the same step, inside
- * `durable`. Waits hear changes from
- * `fast`, and rate limits count there when it shares them.
+ * `durable`. Waits hear changes from `fast`, and rate limits count there when it shares them.
  */
 export class SplitStore implements Store {
   readonly sharedRateCounters: RateCounters | undefined;

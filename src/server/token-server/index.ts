@@ -5,5 +5,7 @@ export * from './app.js';
 export * from './client-ip.js';
 export * from './config.js';
 export * from './errors.js';
+// The IP databases, for code that embeds the server: createTokenServer({ ipLocator }).
+export * from './ip-location/index.js';
 export * from './load-config.js';
 export * from '../packaging/optional-peer.js';

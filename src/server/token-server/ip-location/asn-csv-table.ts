@@ -8,7 +8,7 @@ import type { NetworkOperator, OperatorSource } from './network-operator.js';
  * `start,end,asn,"organisation"`, addresses as decimal numbers, sorted by start.
  *
  * Half a million lines as JavaScript objects would cost well over 100 MB; as parallel typed
- * arrays they cost about 10 MB and a lookup is a binary search. Organisation names repeat (one
+ * arrays (and the names) they cost about 16 MB, and a lookup is a binary search. Organisation names repeat (one
  * operator announces many ranges), so each is stored once and the ranges point to it.
  *
  * IPv6 ranges are kept by their first 64 bits. Operators are routed as /48 or shorter prefixes

@@ -23,3 +23,23 @@ export class IpDatabaseError extends Error {
     this.name = this.constructor.name;
   }
 }
+
+/** Why reading a file failed, in words: the system's own message repeats the path. */
+const READ_FAILURES: Readonly<Record<string, string>> = {
+  ENOENT: 'there is no such file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'it is a directory',
+};
+
+/** The error for a `kind` database (`city`, `network operator`) at `path` that could not be read. */
+export function unreadableDatabase(kind: string, path: string, cause: unknown): IpDatabaseError {
+  const code = (cause as NodeJS.ErrnoException | null)?.code;
+  const why = (code === undefined ? undefined : READ_FAILURES[code]) ?? String(cause);
+  return new IpDatabaseError(
+    'ip_database_unreadable',
+    path,
+    `The ${kind} database cannot be read: ${why}`,
+    { cause },
+  );
+}

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Reader, type Response } from 'maxmind';
-import { IpDatabaseError } from './ip-database-error.js';
+import { IpDatabaseError, unreadableDatabase } from './ip-database-error.js';
 import type { ParsedAddress } from './ip-address.js';
 
 /*
@@ -31,12 +31,7 @@ export async function openMmdbFile(
   try {
     bytes = await readFile(path);
   } catch (error) {
-    throw new IpDatabaseError(
-      'ip_database_unreadable',
-      path,
-      `The ${expected.kind} database cannot be read: ${(error as Error).message}`,
-      { cause: error },
-    );
+    throw unreadableDatabase(expected.kind, path, error);
   }
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
     throw new IpDatabaseError(

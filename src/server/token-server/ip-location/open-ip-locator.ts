@@ -25,9 +25,10 @@ export interface IpLocationOptions {
 }
 
 /*
- * The embedded databases take about 150 MB of memory and a second or two to open. A process
- * that runs several Token Servers (tests, a server restarted in place) opens them once: the same
- * files give the same locator. A failed open is not kept, so the next attempt reads again.
+ * The embedded databases take about 170 MB of memory and a second or two to open
+ * (docs/benchmarks.md). A process that runs several Token Servers (tests, the demo) opens them
+ * once: the same files give the same locator. A failed open is not kept, so the next attempt
+ * reads again. Files are read once: a file replaced on disk is read by the next process.
  */
 const opened = new Map<string, Promise<IpLocator | null>>();
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { AsnCsvTable } from './asn-csv-table.js';
-import { IpDatabaseError } from './ip-database-error.js';
+import { unreadableDatabase } from './ip-database-error.js';
 import { openMmdbFile } from './mmdb-file.js';
 import type { OperatorSource } from './network-operator.js';
 
@@ -34,11 +34,6 @@ async function readBytes(path: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (error) {
-    throw new IpDatabaseError(
-      'ip_database_unreadable',
-      path,
-      `The network operator database cannot be read: ${(error as Error).message}`,
-      { cause: error },
-    );
+    throw unreadableDatabase('network operator', path, error);
   }
 }
