@@ -50,7 +50,7 @@ export abstract class OneginiEventListener {
   }
 
   /**
-   * A flow failed. Fires once for every rejection of `mobileAuthWithOtp` or
+   * A flow failed. Fires once for every rejection of `mobileAuthWithOtp`, `previewEnrollment` or
    * `enrollMobileAuthentication`, just before the promise rejects with the same error. The promise
    * is the place to handle it; this hook is for logging. Does nothing unless overridden.
    */

@@ -30,7 +30,7 @@ export type SettleLogin = (
  * code's time was: the browser's user reads the phone's code and types it (or compares it), and
  * the Token Server, which gives them a time of its own, says when it is over.
  */
-const CONFIRM_KEEP_MS = 5 * 60_000;
+const CONFIRM_KEEP_MS = 10 * 60_000;
 
 /**
  * A new status (or new confirm details) is recorded and reported. An accepted login is taken from
