@@ -7,6 +7,7 @@ import {
   createOtpLoginKit,
   honoContext,
   isSameOriginRequest,
+  KitError,
   otpLoginMiddleware,
   readCookie,
   serializeCookie,
@@ -382,11 +383,14 @@ export function createDemoWebsite(options: DemoWebsiteOptions): DemoWebsite {
     if (user === undefined) return c.redirect('/login', 303);
     const deviceId = c.req.param('deviceId');
     // The kit revokes only a phone of this user (the Token Server would revoke any phone of this
-    // client) and reports the revoke to onSecurityEvent.
-    const devices = await kit.relyingParty.listDevices(user.id);
-    if (!devices.some((device) => device.deviceId === deviceId && device.revokedAt === null))
-      return c.html(notFoundPage(user), 404);
-    await kit.revokePhone(user.id, deviceId, c.req.raw);
+    // client), and reports the revoke to onSecurityEvent with the address that asked.
+    try {
+      await kit.revokePhone(user.id, deviceId, c.req.raw, honoContext(c));
+    } catch (error) {
+      if (error instanceof KitError && error.code === 'phone_not_found')
+        return c.html(notFoundPage(user), 404);
+      throw error;
+    }
     return c.redirect('/account?revoked=1', 303);
   });
 

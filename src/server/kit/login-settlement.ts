@@ -28,7 +28,8 @@ export type SettleLogin = (
 /**
  * A login in `confirm` is kept at least this long after the kit first sees it there, whatever its
  * code's time was: the browser's user reads the phone's code and types it (or compares it), and
- * the Token Server, which gives them a time of its own, says when it is over.
+ * the Token Server, which gives them a time of its own (at most 10 minutes, a type's longest
+ * `presenceTimeToLiveMs`), says when it is over.
  */
 const CONFIRM_KEEP_MS = 10 * 60_000;
 
