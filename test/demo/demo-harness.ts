@@ -81,6 +81,16 @@ export class DemoBrowser {
     return parseStartLoginResponse(await response.json());
   }
 
+  /** What the widget sends when its user confirms: `POST {endpoint}/{id}/confirm`. */
+  async confirmWidget(endpoint: string, id: string, body: { matches: boolean } | { code: string }) {
+    const response = await this.request(`${endpoint}/${id}/confirm`, {
+      method: 'POST',
+      headers: { Origin: SITE, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  }
+
   async pollWidget(endpoint: string, id: string, wait = 2) {
     const response = await this.request(`${endpoint}/${id}?wait=${wait}`);
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, mock } from 'node:test';
 import { decodeQrPayload } from '../../src/protocol/index.js';
 import { DEMO_CSP } from '../../src/server/demo/index.js';
+import { asRead } from '../support/as-read.js';
 import { createTestDevice, type TestDevice } from '../support/test-device.js';
 import { scan } from '../kit/kit-harness.js';
 import { DemoBrowser, setUpDemo, SITE } from './demo-harness.js';
@@ -32,8 +33,15 @@ async function linkPhone(
   const phone: TestDevice = await createTestDevice();
   const enrolled = await tokenServer.completeEnrollment(phone, payload);
   assert.equal(enrolled.status, 201);
-  phone.deviceId = ((await enrolled.json()) as { device_id: string }).device_id;
+  const linked = (await enrolled.json()) as { device_id: string; compare_code: string };
+  phone.deviceId = linked.device_id;
+  // The page shows the phone's code and asks whether they match; the user says yes.
   assert.deepEqual((await browser.pollWidget('/otp-link', started.id)).body, {
+    status: 'confirm',
+    confirm: 'compare_code',
+    compare_code: linked.compare_code,
+  });
+  assert.deepEqual((await browser.confirmWidget('/otp-link', started.id, { matches: true })).body, {
     status: 'accepted',
     redirect_to: '/account?linked=1',
   });
@@ -283,5 +291,85 @@ describe('demo website', () => {
     await browser.post('/logout');
     const started = await browser.startWidget('/otp-login');
     await assert.rejects(scan(tokenServer, phone, started.qr), /redeem: 401/);
+  });
+  it('asks for the password again before linking a phone, once the login is five minutes old', async () => {
+    const { demo } = setUpDemo();
+    const browser = new DemoBrowser(demo);
+    mock.timers.enable({ apis: ['Date'], now: Date.now() });
+    try {
+      await signUp(browser, 'alice@example.com');
+      mock.timers.tick(5 * 60 * 1000 + 1);
+      // Someone at a browser left logged in, or with a session of a stolen password, gets no
+      // link code: the page asks for the password, and the kit starts nothing.
+      const page = await (await browser.request('/account/link')).text();
+      assert.match(page, /Confirm it is you/);
+      assert.doesNotMatch(page, /<otp-login-qr/);
+      const start = await browser.request('/otp-link', {
+        method: 'POST',
+        headers: { Origin: SITE },
+      });
+      assert.equal(start.status, 401);
+      assert.equal(((await start.json()) as { error: string }).error, 'reauthentication_required');
+
+      const wrong = await browser.post('/account/reauthenticate', { password: 'not it at all' });
+      assert.equal(wrong.status, 401);
+      assert.match(await wrong.text(), /That password is wrong/);
+      assert.equal(
+        (await browser.request('/otp-link', { method: 'POST', headers: { Origin: SITE } })).status,
+        401,
+      );
+
+      const right = await browser.post('/account/reauthenticate', {
+        password: 'correct horse battery',
+      });
+      assert.equal(right.headers.get('location'), '/account/link');
+      assert.match(
+        await (await browser.request('/account/link')).text(),
+        /<otp-login-qr endpoint="\/otp-link" purpose="link">/,
+      );
+      assert.equal(
+        (await browser.request('/otp-link', { method: 'POST', headers: { Origin: SITE } })).status,
+        201,
+      );
+    } finally {
+      mock.timers.reset();
+    }
+  });
+
+  it('lists every phone linked, link refused and phone revoked on the account page', async () => {
+    const { demo, tokenServer } = setUpDemo();
+    const browser = new DemoBrowser(demo);
+    await signUp(browser, 'alice@example.com');
+    const phone = await linkPhone(browser, tokenServer);
+
+    // A phone that scanned the link code over Alice's shoulder shows another code: she says no.
+    const started = await browser.startWidget('/otp-link');
+    const payload = decodeQrPayload(started.qr);
+    assert.equal(payload.kind, 'enrollment');
+    const stranger = await createTestDevice();
+    assert.equal(
+      (await tokenServer.completeEnrollment(stranger, payload, undefined, 'Stranger phone')).status,
+      201,
+    );
+    assert.equal((await browser.pollWidget('/otp-link', started.id)).body.status, 'confirm');
+    assert.deepEqual(
+      (await browser.confirmWidget('/otp-link', started.id, { matches: false })).body,
+      {
+        status: 'denied',
+      },
+    );
+
+    await browser.post(`/account/devices/${phone.deviceId}/revoke`);
+    const account = asRead(await (await browser.request('/account')).text());
+    const events = account.slice(account.indexOf('Security events'));
+    const lines = [...events.matchAll(/<strong>([^<]+)<\/strong>(?:: ([^<\n]+))?/g)].map(
+      ([, what, phoneName]) => `${what}${phoneName ? `: ${phoneName.trim()}` : ''}`,
+    );
+    assert.deepEqual(lines, [
+      'Phone revoked: Test phone',
+      'Link refused: the codes did not match: Stranger phone',
+      'Phone linked: Test phone',
+    ]);
+    assert.match(account, /Logged in as <a href="\/account">alice@example.com<\/a>/);
   });
 });
