@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { parseStartLoginResponse } from '../../src/protocol/index.js';
 import {
+  answerTheCodeQuestion,
   launchDesktopBrowser,
   logInWithPassword,
   logOut,
@@ -16,9 +17,10 @@ import {
   photographQr,
   qrEvents,
   signUp,
+  typeThePhonesCode,
   widgetStatus,
 } from './support/desktop.js';
-import { appScreen, Phone, viewText } from './support/phone.js';
+import { appScreen, codeOnThePhone, Phone, viewText } from './support/phone.js';
 import { buildOnce, startSystem, type Builds, type System } from './support/system.js';
 
 const ARTIFACTS = process.env.E2E_ARTIFACTS ?? 'test-results/e2e';
@@ -28,6 +30,31 @@ async function snapshot(page: Page, name: string): Promise<void> {
   await writeFile(`${ARTIFACTS}/${name}.png`, await page.screenshot());
 }
 
+/**
+ * Links the phone in front of the linking page: the app asks first, then shows a code; the user
+ * checks that the page shows the same one and says so there.
+ */
+async function linkThePhone(phone: Phone, page: Page, snapshots = false): Promise<Page> {
+  const app = await phone.openAppFacing(await photographQr(page));
+  await appScreen(app, 'first-run');
+  if (snapshots) await snapshot(app, '02-phone-first-run');
+  await app.getByRole('button', { name: 'Scan the code to link' }).click();
+  await appScreen(app, 'link-question');
+  if (snapshots) await snapshot(app, '02b-phone-link-question');
+  await app.getByRole('button', { name: 'Link', exact: true }).click();
+  await appScreen(app, 'compare-code');
+  const phoneCode = await codeOnThePhone(app, 'app-compare-code');
+  if (snapshots) {
+    await widgetStatus(page, 'confirm');
+    await snapshot(app, '02c-phone-compare-code');
+    await snapshot(page, '02d-desktop-compare-code');
+  }
+  assert.equal(await answerTheCodeQuestion(page, true), phoneCode, 'the page shows the same code');
+  await app.getByRole('button', { name: 'Done' }).click();
+  await appScreen(app, 'home');
+  return app;
+}
+
 /** A user who signed up and linked a phone, then logged out: the start of most stories. */
 async function linkedUser(system: System, browser: Browser, email: string) {
   const phone = await Phone.create(`${system.urls.app}/`);
@@ -35,10 +62,7 @@ async function linkedUser(system: System, browser: Browser, email: string) {
   await signUp(page, system.urls.demo, email);
   await page.goto(`${system.urls.demo}/account/link`);
   await widgetStatus(page, 'pending');
-  const app = await phone.openAppFacing(await photographQr(page));
-  await appScreen(app, 'first-run');
-  await app.getByRole('button', { name: 'Scan the code to link' }).click();
-  await appScreen(app, 'home');
+  await linkThePhone(phone, page);
   await page.waitForURL(/\/account\?linked=1$/, { timeout: 20_000 });
   await logOut(page);
   return {
@@ -58,6 +82,15 @@ async function scanToConfirm(phone: Phone, page: Page): Promise<Page> {
   await app.getByRole('button', { name: 'Scan to log in' }).click();
   await appScreen(app, 'confirm');
   return app;
+}
+
+/**
+ * After Accept the phone shows a code (browser and phone are not known to share a network: both
+ * are this machine's loopback), and the user types it into the page that is logging in.
+ */
+async function proveThePresence(app: Page, page: Page): Promise<void> {
+  await appScreen(app, 'presence');
+  await typeThePhonesCode(page, await codeOnThePhone(app, 'app-presence-proof'));
 }
 
 let builds: Builds;
@@ -92,12 +125,8 @@ describe('logging in by scanning, end to end', () => {
       await widgetStatus(page, 'pending');
       await snapshot(page, '01-link-your-phone');
 
-      const app = await phone.openAppFacing(await photographQr(page));
-      await appScreen(app, 'first-run');
-      await snapshot(app, '02-phone-first-run');
-      await app.getByRole('button', { name: 'Scan the code to link' }).click();
-      await appScreen(app, 'home');
-      assert.match(await viewText(app, 'app-home'), /This phone is now linked to Demo Shop/);
+      const app = await linkThePhone(phone, page, true);
+      assert.match(await viewText(app, 'app-home'), /Demo Shop/);
       await snapshot(app, '03-phone-linked');
       // The website sees the link and goes back to the account page, which lists the phone.
       await page.waitForURL(/\/account\?linked=1$/, { timeout: 20_000 });
@@ -116,8 +145,11 @@ describe('logging in by scanning, end to end', () => {
       await snapshot(login, '05-phone-confirm');
       await snapshot(page, '06-desktop-scanned');
       await login.getByRole('button', { name: 'Yes, log in' }).click();
-      await appScreen(login, 'result');
-      await snapshot(login, '07-phone-accepted');
+      await appScreen(login, 'presence');
+      await snapshot(login, '07-phone-presence-code');
+      await widgetStatus(page, 'confirm');
+      await snapshot(page, '07b-desktop-enter-code');
+      await proveThePresence(login, page);
 
       await page.waitForURL(/\/account$/, { timeout: 20_000 });
       assert.match(await page.locator('body').innerText(), /ada@example\.com/);
@@ -181,7 +213,7 @@ describe('logging in by scanning, end to end', () => {
       assert.ok(before.status >= 400, `refused before the scan (${before.status})`);
       const app = await scanToConfirm(user.phone, user.page);
       await app.getByRole('button', { name: 'Yes, log in' }).click();
-      await appScreen(app, 'result');
+      await proveThePresence(app, user.page);
       const afterAccept = await poll();
       assert.ok(afterAccept.status >= 400, `refused after the accept (${afterAccept.status})`);
       assert.doesNotMatch(afterAccept.body, /accepted|redirect_to/);
@@ -222,12 +254,119 @@ describe('logging in by scanning, end to end', () => {
       // Down for two seconds: the page's poll fails and backs off; SQLite keeps the login.
       await system.restartTokenServer(2_000);
       await app.getByRole('button', { name: 'Yes, log in' }).click();
-      await appScreen(app, 'result');
-      assert.match(await viewText(app, 'app-result'), /You are logged in/);
+      await proveThePresence(app, user.page);
       await user.page.waitForURL(/\/account$/, { timeout: 45_000 });
       assert.match(await user.page.locator('body').innerText(), /erin@example\.com/);
     } finally {
       await user.dispose();
+    }
+  });
+});
+
+describe('attacks on the ceremony, end to end', () => {
+  let system: System;
+
+  before(async () => {
+    system = await startSystem(builds);
+  });
+
+  after(async () => {
+    await system.close();
+  });
+
+  it('a stolen link QR: the phone that scanned it over the shoulder shows another code, and the owner’s No revokes it', async () => {
+    const owner = await Phone.create(`${system.urls.app}/`);
+    const thief = await Phone.create(`${system.urls.app}/`);
+    const { context, page } = await newDesktop(desktopBrowser);
+    try {
+      await signUp(page, system.urls.demo, 'gus@example.com');
+      await page.goto(`${system.urls.demo}/account/link`);
+      await widgetStatus(page, 'pending');
+      const linkQr = await photographQr(page);
+
+      // The thief's phone sees the code first (a screen share, a shoulder) and links.
+      const thiefApp = await thief.openAppFacing(linkQr);
+      await appScreen(thiefApp, 'first-run');
+      await thiefApp.getByRole('button', { name: 'Scan the code to link' }).click();
+      await appScreen(thiefApp, 'link-question');
+      assert.match(await viewText(thiefApp, 'app-link-question'), /gus@example\.com/);
+      await thiefApp.getByRole('button', { name: 'Link', exact: true }).click();
+      await appScreen(thiefApp, 'compare-code');
+      const thiefsCode = await codeOnThePhone(thiefApp, 'app-compare-code');
+
+      // The owner's phone finds the code used, and says what to do on the page.
+      const ownerApp = await owner.openAppFacing(linkQr);
+      await appScreen(ownerApp, 'first-run');
+      await ownerApp.getByRole('button', { name: 'Scan the code to link' }).click();
+      await appScreen(ownerApp, 'result');
+      assert.match(await viewText(ownerApp, 'app-result'), /Another phone used this code/);
+      await snapshot(ownerApp, '13-phone-code-used');
+
+      // The page shows the thief's code, which the owner's phone does not show: the owner says no.
+      await widgetStatus(page, 'confirm');
+      await snapshot(page, '14-desktop-code-question');
+      assert.equal(await answerTheCodeQuestion(page, false), thiefsCode);
+      await widgetStatus(page, 'denied');
+      assert.match(
+        await page.locator('otp-login-qr [part="status"]').innerText(),
+        /Nothing was linked/,
+      );
+      await page.goto(`${system.urls.demo}/account`);
+      assert.match(await page.locator('main').innerText(), /Link refused/);
+      assert.match(await page.locator('main').innerText(), /No phone is linked yet/);
+
+      // The thief's phone logs nobody in.
+      await logOut(page);
+      await page.goto(`${system.urls.demo}/login`);
+      await widgetStatus(page, 'pending');
+      const thiefLogin = await thief.openAppFacing(await photographQr(page));
+      await appScreen(thiefLogin, 'home');
+      await thiefLogin.getByRole('button', { name: 'Scan to log in' }).click();
+      await appScreen(thiefLogin, 'result');
+      assert.doesNotMatch(await viewText(thiefLogin, 'app-result'), /logged in\b(?! yet)/i);
+      await widgetStatus(page, 'pending');
+    } finally {
+      await context.close();
+      await owner.dispose();
+      await thief.dispose();
+    }
+  });
+
+  it('a relayed login QR: the victim accepts, but the attacker’s browser does not have the code the phone shows', async () => {
+    const victim = await linkedUser(system, desktopBrowser, 'hal@example.com');
+    const attacker = await newDesktop(desktopBrowser);
+    try {
+      // The attacker opens the login page and sends its QR to the victim ("scan to claim…").
+      await attacker.page.goto(`${system.urls.demo}/login`);
+      await widgetStatus(attacker.page, 'pending');
+      const app = await scanToConfirm(victim.phone, attacker.page);
+      const confirmation = await viewText(app, 'app-confirmation');
+      assert.match(confirmation, /someone sent you this code/i, 'the phone warns of relayed codes');
+      assert.match(confirmation, /code to type/i, 'and says a code comes after Accept');
+      await snapshot(app, '15-phone-relayed-confirm');
+      await app.getByRole('button', { name: 'Yes, log in' }).click();
+      await appScreen(app, 'presence');
+      assert.match(await viewText(app, 'app-presence-proof'), /Never read it out/);
+      const victimsCode = await codeOnThePhone(app, 'app-presence-proof');
+
+      // The attacker guesses; three wrong codes end the login.
+      const wrong = victimsCode === '000000' ? '111111' : '000000';
+      await typeThePhonesCode(attacker.page, wrong);
+      await attacker.page
+        .locator('otp-login-qr [part="status"]', { hasText: '2 tries left' })
+        .waitFor({ timeout: 20_000 });
+      await typeThePhonesCode(attacker.page, wrong);
+      await attacker.page
+        .locator('otp-login-qr [part="status"]', { hasText: '1 try left' })
+        .waitFor({ timeout: 20_000 });
+      await typeThePhonesCode(attacker.page, wrong);
+      await widgetStatus(attacker.page, 'denied');
+      await snapshot(attacker.page, '16-desktop-relay-refused');
+      await attacker.page.goto(`${system.urls.demo}/account`);
+      assert.match(attacker.page.url(), /\/login$/, 'the attacker is not logged in');
+    } finally {
+      await attacker.context.close();
+      await victim.dispose();
     }
   });
 });

@@ -102,3 +102,31 @@ export async function qrEvents(page: Page): Promise<{ type: string; at: number }
     () => (window as unknown as { qrEvents: { type: string; at: number }[] }).qrEvents,
   );
 }
+
+/** The six digits the element shows beside its question ("482 193" on screen). */
+export async function codeOnThePage(page: Page): Promise<string> {
+  const text = await page.locator('otp-login-qr [part="code"]').innerText();
+  return text.replace(/\s+/g, '');
+}
+
+/**
+ * Linking: the page asks whether the phone shows its code; the user compares and answers. Returns
+ * the code the page showed.
+ */
+export async function answerTheCodeQuestion(page: Page, matches: boolean): Promise<string> {
+  await widgetStatus(page, 'confirm');
+  const code = await codeOnThePage(page);
+  await page
+    .getByRole('button', {
+      name: matches ? 'Yes, it shows this code' : 'No, it shows something else',
+    })
+    .click();
+  return code;
+}
+
+/** Proof of presence: the user types the code their phone shows into the page. */
+export async function typeThePhonesCode(page: Page, code: string): Promise<void> {
+  await widgetStatus(page, 'confirm');
+  await page.getByLabel('Code from your phone').fill(code);
+  await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+}

@@ -97,3 +97,11 @@ export async function viewText(page: Page, tag: string): Promise<string> {
   const text = await page.locator(tag).evaluate((element) => element.shadowRoot?.textContent ?? '');
   return asRead(text);
 }
+
+/** The code a screen of the app shows ("482 193"), as six digits. */
+export async function codeOnThePhone(page: Page, tag: string): Promise<string> {
+  const text = await page
+    .locator(tag)
+    .evaluate((element) => element.shadowRoot?.querySelector('.code')?.textContent ?? '');
+  return text.replace(/\s+/g, '');
+}
