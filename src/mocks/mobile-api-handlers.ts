@@ -1,19 +1,16 @@
 import { http, HttpResponse, type RequestHandler } from 'msw';
 import * as v from 'valibot';
 import {
-  checkSignature,
   decodeEnrollmentPayload,
   encodeCompactPayload,
   encodeQrText,
   Hex128,
-  importDevicePublicKey,
   MatchNumber,
   MOBILE_API_BASE_PATH,
   MOBILE_API_ENDPOINTS,
   MOBILE_API_MAX_BODY_BYTES,
   MobileAnswerRequest,
   MobileApiRefusal,
-  MobileEnrollPreviewRequest,
   MobileRedeemRequest,
   numberMatchChoices,
   parseMobileApiBody,
@@ -25,6 +22,8 @@ import {
   shownDigest,
   verifyDeviceCall,
   verifyEnrollmentCall,
+  verifyEnrollmentPreviewCall,
+  randomShortCode,
   webCryptoVerifier,
   type EnrollmentStatus,
   type KnownDevice,
@@ -36,7 +35,7 @@ import {
   type SignatureCheckOptions,
   type SignedHttpRequest,
 } from '../protocol/index.js';
-import { randomHex, randomShortCode } from './mock-random.js';
+import { randomHex } from './mock-random.js';
 
 /**
  * How the mocked Token Server answers the SDK (docs/token-server-api.md, "Mobile API"):
@@ -455,15 +454,7 @@ export class MobileApiMock {
 
   /** What a code would link the phone to; changes nothing but the nonce. */
   private async preview(enrollmentId: string, request: SignedHttpRequest): Promise<Response> {
-    // Checked as an enrollment is: the body, then the key that signs, then its signature.
-    const body = parseMobileApiBody(MobileEnrollPreviewRequest, request.body);
-    const publicKey = await importDevicePublicKey(body.public_key);
-    await checkSignature(
-      request,
-      webCryptoVerifier(publicKey),
-      `enroll:${body.public_key.x}`,
-      this.checks,
-    );
+    const { body } = await verifyEnrollmentPreviewCall(request, this.checks);
     const enrollment = this.usableEnrollment(enrollmentId, body.secret);
     const preview: MobileEnrollPreviewResponse = {
       user_id: enrollment.userId,

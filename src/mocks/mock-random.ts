@@ -9,16 +9,3 @@ export function randomHex(): string {
     byte.toString(16).padStart(2, '0'),
   ).join('');
 }
-
-/** Six decimal digits, uniform (no modulo bias): a link's compare code, a presence code. */
-export function randomShortCode(): string {
-  const range = 2 ** 32;
-  const limit = 1_000_000;
-  const usable = range - (range % limit);
-  const word = new Uint32Array(1);
-  for (;;) {
-    crypto.getRandomValues(word);
-    const value = word[0] ?? 0;
-    if (value < usable) return String(value % limit).padStart(6, '0');
-  }
-}

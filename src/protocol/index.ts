@@ -15,6 +15,7 @@ export * from './onegini-otp.js';
 export * from './payloads.js';
 export * from './qr-payload.js';
 export * from './qr-payload-error.js';
+export * from './short-code.js';
 export * from './shown-digest.js';
 export * from './signed-request.js';
 export * from './transaction-id.js';

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { importDevicePublicKey, webCryptoVerifier } from './device-public-key.js';
-import { Hex128, MobileEnrollRequest } from './mobile-api-contract.js';
+import { Hex128, MobileEnrollPreviewRequest, MobileEnrollRequest } from './mobile-api-contract.js';
 import { isTransactionId } from './transaction-id.js';
 import { MobileApiRefusal } from './mobile-api-refusals.js';
 import {
@@ -183,7 +183,29 @@ export async function verifyEnrollmentCall(
   request: SignedHttpRequest,
   options: SignatureCheckOptions,
 ): Promise<{ body: MobileEnrollRequest; publicKey: CryptoKey }> {
-  const body = parseMobileApiBody(MobileEnrollRequest, request.body);
+  return verifyKeySignedCall(MobileEnrollRequest, request, options);
+}
+
+/**
+ * Checks an enrollment's preview, signed like the enrollment by the key that will link, and in
+ * the same order: body, key, signature.
+ */
+export async function verifyEnrollmentPreviewCall(
+  request: SignedHttpRequest,
+  options: SignatureCheckOptions,
+): Promise<{ body: MobileEnrollPreviewRequest; publicKey: CryptoKey }> {
+  return verifyKeySignedCall(MobileEnrollPreviewRequest, request, options);
+}
+
+/** A call signed by the key its own body carries (an enrollment, or its preview). */
+async function verifyKeySignedCall<
+  S extends typeof MobileEnrollRequest | typeof MobileEnrollPreviewRequest,
+>(
+  schema: S,
+  request: SignedHttpRequest,
+  options: SignatureCheckOptions,
+): Promise<{ body: v.InferOutput<S>; publicKey: CryptoKey }> {
+  const body = parseMobileApiBody(schema, request.body);
   const publicKey = await importDevicePublicKey(body.public_key);
   await checkSignature(
     request,

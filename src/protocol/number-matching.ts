@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { randomBelow } from './random-below.js';
 
 /*
  * Number matching: the website shows a two-digit code next to the QR, the phone offers it among
@@ -38,16 +39,4 @@ export function numberMatchChoices(code: string): string[] {
     [shuffled[index], shuffled[other]] = [shuffled[other] as string, shuffled[index] as string];
   }
   return shuffled;
-}
-
-/** A uniform integer in [0, limit) from the CSPRNG, without the modulo's bias. */
-function randomBelow(limit: number): number {
-  const range = 2 ** 32;
-  const usable = range - (range % limit);
-  const word = new Uint32Array(1);
-  for (;;) {
-    crypto.getRandomValues(word);
-    const value = word[0] ?? 0;
-    if (value < usable) return value % limit;
-  }
 }

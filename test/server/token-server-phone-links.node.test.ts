@@ -258,7 +258,11 @@ describe('the preview the phone shows before it links', () => {
   });
 
   it('refuses a start whose browser address or user agent is not one', async () => {
-    for (const fields of [{ ip_address: '999.1.1.1' }, { user_agent: 'x'.repeat(513) }]) {
+    const bad: Record<string, string>[] = [
+      { ip_address: '999.1.1.1' },
+      { user_agent: 'x'.repeat(513) },
+    ];
+    for (const fields of bad) {
       const response = await fixture.relyingParty('/enrollments', {
         method: 'POST',
         body: new URLSearchParams({ user_id: 'alice', ...fields }).toString(),

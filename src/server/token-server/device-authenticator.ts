@@ -1,13 +1,10 @@
+import type { MobileEnrollPreviewRequest } from '../../protocol/index.js';
 import {
-  checkSignature,
-  importDevicePublicKey,
   MobileApiRefusal,
-  MobileEnrollPreviewRequest,
   parseDevicePublicJwk,
-  parseMobileApiBody,
   verifyDeviceCall,
   verifyEnrollmentCall,
-  webCryptoVerifier,
+  verifyEnrollmentPreviewCall,
   type KnownDevice,
   type MobileEnrollRequest,
   type SignatureCheckOptions,
@@ -63,15 +60,7 @@ export class DeviceAuthenticator {
    * (checked in the enrollment's order: body, key, signature), and returns its body.
    */
   async verifyEnrollmentPreview(request: SignedHttpRequest): Promise<MobileEnrollPreviewRequest> {
-    const body = parseMobileApiBody(MobileEnrollPreviewRequest, request.body);
-    const publicKey = await importDevicePublicKey(body.public_key);
-    await checkSignature(
-      request,
-      webCryptoVerifier(publicKey),
-      `enroll:${body.public_key.x}`,
-      this.checks,
-    );
-    return body;
+    return (await verifyEnrollmentPreviewCall(request, this.checks)).body;
   }
 
   /** A device that is not revoked, with its verifier; undefined for any other. */

@@ -117,9 +117,7 @@ export async function answerTheCodeQuestion(page: Page, matches: boolean): Promi
   await widgetStatus(page, 'confirm');
   const code = await codeOnThePage(page);
   await page
-    .getByRole('button', {
-      name: matches ? 'Yes, it shows this code' : 'No, it shows something else',
-    })
+    .getByRole('button', { name: matches ? /^Yes, / : 'No, it shows something else' })
     .click();
   return code;
 }
