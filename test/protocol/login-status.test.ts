@@ -3,8 +3,15 @@ import { describe, it } from '#spec';
 import { isFinalLoginStatus, isLoginStatus, LOGIN_STATUSES } from '../../src/protocol/index.js';
 
 describe('login statuses', () => {
-  it('are the five that the website contract names', () => {
-    expect(LOGIN_STATUSES).to.deep.equal(['pending', 'scanned', 'accepted', 'denied', 'expired']);
+  it('are the six that the website contract names', () => {
+    expect(LOGIN_STATUSES).to.deep.equal([
+      'pending',
+      'scanned',
+      'confirm',
+      'accepted',
+      'denied',
+      'expired',
+    ]);
   });
 
   it('tell the final ones from the others', () => {

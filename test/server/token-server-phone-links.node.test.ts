@@ -8,7 +8,7 @@ import {
   EnrollmentStatusResponse,
   type EnrollmentPayload,
 } from '../../src/protocol/index.js';
-import { randomShortCode } from '../../src/server/token-server/short-code.js';
+import { randomShortCode } from '../../src/protocol/index.js';
 import { createTestDevice, type TestDevice } from '../support/test-device.js';
 import { BASE, TokenServerFixture } from './token-server-fixture.js';
 import * as v from 'valibot';

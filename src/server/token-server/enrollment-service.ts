@@ -5,6 +5,7 @@ import {
   type EnrollmentStatusResponse,
   type MobileEnrollPreviewResponse,
   type MobileEnrollResponse,
+  randomShortCode,
 } from '../../protocol/index.js';
 import { digestsEqual, randomId128, sha256Hex } from '../security/hashing.js';
 import type {
@@ -20,7 +21,6 @@ import { relyingPartyError } from './errors.js';
 import type { IpLocator } from './ip-location/ip-locator.js';
 import { requesterPlace } from './ip-location/requester-place.js';
 import { describeUserAgent, sameNetwork } from './requester-context.js';
-import { randomShortCode } from './short-code.js';
 
 export interface EnrollmentStartResponse {
   enrollment_id: string;

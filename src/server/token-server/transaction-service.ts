@@ -8,6 +8,7 @@ import {
   type LoginStatus,
   type MobileAnswerResponse,
   type MobileRedeemResponse,
+  randomShortCode,
 } from '../../protocol/index.js';
 import { digestsEqual, randomId128, sha256Hex } from '../security/hashing.js';
 import {
@@ -24,7 +25,7 @@ import { relyingPartyError } from './errors.js';
 import type { IpLocator } from './ip-location/ip-locator.js';
 import { loginDetails } from './login-details.js';
 import { presenceCodeHash } from './proof-of-presence.js';
-import { randomShortCode } from './short-code.js';
+
 import type { StatusWaiter } from './status-waiter.js';
 
 /** A validated initialize request (Onegini's form fields). */
