@@ -1,7 +1,8 @@
 import { http, HttpResponse, type RequestHandler } from 'msw';
 import * as v from 'valibot';
 import {
-  ConfirmRequestSchema,
+  CONFIRM_REQUEST_MAX_BYTES,
+  readConfirmRequest,
   LoginStatusResponseSchema,
   MAX_STATUS_WAIT_SECONDS,
   PRESENCE_TRIES,
@@ -137,9 +138,6 @@ interface MockLogin {
   /** What the page's confirmation decided; later polls answer it. */
   confirmed?: 'denied';
 }
-
-/** The largest confirmation body the kit reads, in bytes. */
-const CONFIRM_BODY_LIMIT = 256;
 
 /**
  * MSW handlers for the website ↔ widget contract, for testing a page that uses `<otp-login-qr>`
@@ -355,18 +353,9 @@ function finalStatus(scenario: OtpLoginScenario): LoginStatus {
 
 /** The confirmation in a JSON body within the kit's cap; undefined for anything else. */
 async function confirmationOf(request: Request) {
-  const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/json') return undefined;
   const text = await request.text();
-  if (new TextEncoder().encode(text).length > CONFIRM_BODY_LIMIT) return undefined;
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  const parsed = v.safeParse(ConfirmRequestSchema, body);
-  return parsed.success ? parsed.output : undefined;
+  if (new TextEncoder().encode(text).length > CONFIRM_REQUEST_MAX_BYTES) return undefined;
+  return readConfirmRequest(request.headers.get('content-type'), text);
 }
 
 /** The `wait` asked for, at most the kit's hold and the time left on the code. */

@@ -93,6 +93,31 @@ export const ConfirmRequestSchema = v.union([
 ]);
 export type ConfirmRequest = v.InferOutput<typeof ConfirmRequestSchema>;
 
+/** The largest confirmation body a website reads, in bytes. */
+export const CONFIRM_REQUEST_MAX_BYTES = 256;
+
+/**
+ * Reads a confirmation: a body of media type `application/json` (`contentType` as sent) whose
+ * text is a {@link ConfirmRequestSchema}; undefined for anything else (then: 400
+ * `invalid_request`, and nothing changes). The caller caps the text at
+ * {@link CONFIRM_REQUEST_MAX_BYTES} as it reads it.
+ */
+export function readConfirmRequest(
+  contentType: string | null,
+  text: string,
+): ConfirmRequest | undefined {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') return undefined;
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const parsed = v.safeParse(ConfirmRequestSchema, body);
+  return parsed.success ? parsed.output : undefined;
+}
+
 /**
  * `GET {endpoint}/{id}` → 400 when the browser polls sooner than `interval` (or while another
  * poll of the login is held), and 429 (with `Retry-After`, whose seconds `interval` repeats) when

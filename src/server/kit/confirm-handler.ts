@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
-import * as v from 'valibot';
 import {
-  ConfirmRequestSchema,
+  CONFIRM_REQUEST_MAX_BYTES,
+  readConfirmRequest,
   type ConfirmKind,
   type ConfirmRequest,
 } from '../../protocol/index.js';
@@ -26,9 +26,6 @@ export type ConfirmHandler = (
   flow: KitFlow,
   id: string,
 ) => Promise<Response>;
-
-/** The largest confirmation body the kit reads, in bytes (`{"matches":false}` is 17). */
-const CONFIRM_BODY_LIMIT = 256;
 
 /**
  * The confirmation, the same for every flow. In order: only from the website's own pages (CSRF:
@@ -89,18 +86,10 @@ export function confirmHandler(parts: {
 
 /** The confirmation in a JSON body within its cap; undefined for anything else. */
 async function confirmationOf(request: Request): Promise<ConfirmRequest | undefined> {
-  const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/json') return undefined;
-  const text = await readTextUpTo(request, CONFIRM_BODY_LIMIT);
-  if (text === undefined) return undefined;
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  const parsed = v.safeParse(ConfirmRequestSchema, body);
-  return parsed.success ? parsed.output : undefined;
+  const text = await readTextUpTo(request, CONFIRM_REQUEST_MAX_BYTES);
+  return text === undefined
+    ? undefined
+    : readConfirmRequest(request.headers.get('content-type'), text);
 }
 
 function kindOf(confirmation: ConfirmRequest): ConfirmKind {
