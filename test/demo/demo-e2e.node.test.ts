@@ -116,8 +116,16 @@ describe('demo website in Chromium with the widget', () => {
     tokenServer.now = Date.now();
     const enrolled = await tokenServer.completeEnrollment(phone, payload);
     assert.equal(enrolled.status, 201);
-    phone.deviceId = ((await enrolled.json()) as { device_id: string }).device_id;
-    // The widget sees the link made and follows redirect_to.
+    const linked = (await enrolled.json()) as { device_id: string; compare_code: string };
+    phone.deviceId = linked.device_id;
+    // The page shows the phone's code and asks whether they match; yes links the phone, and the
+    // widget follows redirect_to.
+    await page.locator('otp-login-qr[status="confirm"]').waitFor({ timeout: 20_000 });
+    assert.equal(
+      (await page.locator('otp-login-qr [part="code"]').innerText()).replace(/\s+/g, ''),
+      linked.compare_code,
+    );
+    await page.getByRole('button', { name: 'Yes, link this phone' }).click();
     await page.waitForURL(`${demo}/account?linked=1`, { timeout: 20_000 });
     assert.match((await page.textContent('main')) ?? '', /Test phone/);
     assert.deepEqual(await violations(), []);
@@ -129,7 +137,14 @@ describe('demo website in Chromium with the widget', () => {
     const svg = page.locator('otp-login-qr').locator('svg').first();
     await svg.waitFor({ timeout: 10_000 });
     tokenServer.now = Date.now();
-    await (await scan(tokenServer, phone, login.qr)).answer('accept');
+    const answered = (await (await scan(tokenServer, phone, login.qr)).answer('accept')) as {
+      presence_code?: string;
+    };
+    // npm start's example config asks a browser not known to share the phone's network (here
+    // loopback) for the code the phone shows.
+    assert.match(answered.presence_code ?? '', /^\d{6}$/);
+    await page.getByLabel('Code from your phone').fill(answered.presence_code ?? '');
+    await page.getByRole('button', { name: 'Confirm', exact: true }).click();
     await page.waitForURL(`${demo}/account`, { timeout: 20_000 });
     assert.match((await page.textContent('header')) ?? '', /walker@example.com/);
     assert.deepEqual(await violations(), []);

@@ -342,7 +342,11 @@ describe('attacks on the ceremony, end to end', () => {
       const app = await scanToConfirm(victim.phone, attacker.page);
       const confirmation = await viewText(app, 'app-confirmation');
       assert.match(confirmation, /someone sent you this code/i, 'the phone warns of relayed codes');
-      assert.match(confirmation, /code to type/i, 'and says a code comes after Accept');
+      assert.match(
+        confirmation,
+        /shows a code: type it in the browser/,
+        'and says a code comes after Accept',
+      );
       await snapshot(app, '15-phone-relayed-confirm');
       await app.getByRole('button', { name: 'Yes, log in' }).click();
       await appScreen(app, 'presence');

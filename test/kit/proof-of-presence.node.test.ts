@@ -10,7 +10,8 @@ import { describe, it } from 'node:test';
 import { parseLoginStatusResponse } from '../../src/protocol/index.js';
 import type { OtpLoginKitConfig } from '../../src/server/kit/index.js';
 import { TokenServerFixture } from '../server/token-server-fixture.js';
-import { scan, setUpKit, TestBrowser } from './kit-harness.js';
+import { until } from '../support/until.js';
+import { beforeTheWaitEnds, scan, setUpKit, TestBrowser } from './kit-harness.js';
 
 const LOGIN = '/otp-login';
 const NOT_FOUND = {
@@ -103,6 +104,26 @@ describe('proof of presence', () => {
     assert.equal(late.status, 400, 'a denied login waits for no code');
     assert.deepEqual((await browser.poll(LOGIN, id)).body, { status: 'denied' });
     assert.deepEqual(setup.logins, []);
+  });
+
+  it('a poll held while the page sends the code leaves the session to the confirmation’s answer', async () => {
+    // The page drops its held poll to send the code, but the website may not notice before the
+    // Token Server's change wakes that poll: were the poll to take the login, the session would go
+    // to an answer nobody reads, and the confirmation would find no login.
+    const setup = setUpPresence();
+    const browser = new TestBrowser(setup.kit);
+    const { id, presenceCode } = await acceptedOnThePhone(setup, browser);
+    const held = browser.poll(LOGIN, id, 60);
+    await until(() => setup.tokenServer.server.waiter.size === 1, 'the kit’s long-poll held');
+    const confirmed = await browser.confirm(LOGIN, id, { code: presenceCode });
+    assert.deepEqual(confirmed.body, { status: 'accepted', redirect_to: '/account' });
+    assert.ok(
+      confirmed.response.headers.getSetCookie().includes('session=alice; Path=/; HttpOnly'),
+    );
+    const woken = await beforeTheWaitEnds(held);
+    assert.notEqual(woken.body.status, 'accepted');
+    assert.deepEqual(woken.response.headers.getSetCookie(), []);
+    assert.deepEqual(setup.logins, ['alice']);
   });
 
   it('of racing confirmations and polls, exactly one logs the browser in', async () => {

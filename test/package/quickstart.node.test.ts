@@ -12,12 +12,14 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { Browser } from 'playwright-core';
 import {
+  answerTheCodeQuestion,
   launchDesktopBrowser,
   newDesktop,
   photographQr,
+  typeThePhonesCode,
   widgetStatus,
 } from '../e2e/support/desktop.js';
-import { appScreen, Phone, viewText } from '../e2e/support/phone.js';
+import { appScreen, codeOnThePhone, Phone, viewText } from '../e2e/support/phone.js';
 import { freePort } from '../support/token-server-process.js';
 import {
   answering,
@@ -124,15 +126,23 @@ describe('the package from npm, as a website owner gets it', { timeout: 15 * 60_
       await page.getByRole('button', { name: 'Sign up' }).click();
       await page.waitForURL(/\/account$/);
 
-      // Linking: the website shows a QR, the phone scans it and links itself to ada.
+      // Linking: the website shows a QR; the phone scans it, asks, and shows a code; the page
+      // shows the same code, and ada says they match.
       await page.getByRole('link', { name: 'Link a phone' }).click();
       await widgetStatus(page, 'pending');
       const linking = await phone.openAppFacing(await photographQr(page));
       await appScreen(linking, 'first-run');
       await linking.getByRole('button', { name: 'Scan the code to link' }).click();
-      await appScreen(linking, 'home');
-      assert.match(await viewText(linking, 'app-home'), /This phone is now linked to localhost/);
+      await appScreen(linking, 'link-question');
+      assert.match(await viewText(linking, 'app-link-question'), /ada/);
+      await linking.getByRole('button', { name: 'Link', exact: true }).click();
+      await appScreen(linking, 'compare-code');
+      const phoneCode = await codeOnThePhone(linking, 'app-compare-code');
+      assert.equal(await answerTheCodeQuestion(page, true), phoneCode);
       await page.waitForURL(/\/account$/, { timeout: 20_000 });
+      await linking.getByRole('button', { name: 'Done' }).click();
+      await appScreen(linking, 'home');
+      assert.match(await viewText(linking, 'app-home'), /localhost/);
 
       // Logging in: out, then back in by scanning and accepting on the phone.
       await page.getByRole('button', { name: 'Log out' }).click();
@@ -144,7 +154,10 @@ describe('the package from npm, as a website owner gets it', { timeout: 15 * 60_
       await appScreen(login, 'confirm');
       assert.match(await viewText(login, 'app-confirmation'), /localhost/);
       await login.getByRole('button', { name: 'Yes, log in' }).click();
-      await appScreen(login, 'result');
+      // init's passwordless type asks for proof of presence unless the browser and the phone
+      // are known to share a network; here both are this machine.
+      await appScreen(login, 'presence');
+      await typeThePhonesCode(page, await codeOnThePhone(login, 'app-presence-proof'));
       await page.waitForURL(/\/account$/, { timeout: 20_000 });
       assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Hello, ada');
     } catch (error) {

@@ -16,6 +16,7 @@ import { secondsOverLimit, type KitRateLimits } from './kit-rate-limits.js';
 import type { KitSettings } from './kit-settings.js';
 import { isLoginId } from './login-id.js';
 import type { SettleLogin } from './login-settlement.js';
+import { forgetAtOf } from './login-lifetime.js';
 import type { LoginStore } from './login-store.js';
 import { isSameOriginRequest } from './same-origin.js';
 
@@ -69,6 +70,14 @@ export function confirmHandler(parts: {
     )
       return invalidConfirmation(c);
     const who = { userId: record.userId, ip };
+    // The page aborts its held poll as it sends this, but the website may not have noticed yet
+    // when the Token Server's change wakes that poll: the mark keeps the poll from taking the
+    // session that only this answer reaches the browser with.
+    await store.replace(
+      id,
+      { ...record, confirmingUntil: Date.now() + CONFIRMING_MS },
+      forgetAtOf(record),
+    );
     let seen: Observation;
     try {
       seen = await flow.confirm(record, confirmation, request, who);
@@ -80,9 +89,15 @@ export function confirmHandler(parts: {
       // Where the login stands now is the answer (a racing one that logged in takes it first).
       seen = await flow.observe(record, 0, request.signal);
     }
-    return settle(c, flow, id, record, seen, who);
+    return settle(c, flow, id, record, seen, who, 'confirmation');
   };
 }
+
+/**
+ * How long a confirmation's mark holds polls off its login: longer than a confirmation takes,
+ * short enough that a poll gets the session if the confirmation's answer was lost on the way.
+ */
+const CONFIRMING_MS = 15_000;
 
 /** The confirmation in a JSON body within its cap; undefined for anything else. */
 async function confirmationOf(request: Request): Promise<ConfirmRequest | undefined> {

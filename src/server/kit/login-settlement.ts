@@ -23,6 +23,7 @@ export type SettleLogin = (
   record: LoginRecord,
   seen: Observation,
   who: FlowRequester,
+  by: 'poll' | 'confirmation',
 ) => Promise<Response>;
 
 /**
@@ -44,7 +45,7 @@ export function loginSettlement(parts: {
   pacer: PollPacer;
 }): SettleLogin {
   const { settings, store, pacer } = parts;
-  return async (c, flow, id, record, seen, who) => {
+  return async (c, flow, id, record, seen, who, by) => {
     const request = c.req.raw;
     if (seen.status !== 'accepted') {
       const next = recorded(record, seen);
@@ -55,6 +56,10 @@ export function loginSettlement(parts: {
     }
     // A browser that went away would never get its session: leave the login for its next poll.
     if (request.signal.aborted) return browserGone(c, settings.interval);
+    // A poll held while the browser's confirmation went to the Token Server leaves the session to
+    // the confirmation's answer: the page dropped this poll to send it, and reads only that one.
+    if (by === 'poll' && ((await store.get(id))?.confirmingUntil ?? 0) > Date.now())
+      return reportStatus(c, 'confirm', confirmDetails(flow, record));
     // Exactly one request takes the accepted login; a replay or a racing one finds nothing.
     const taken = await store.take(id);
     pacer.forget(id);

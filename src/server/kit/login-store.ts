@@ -22,6 +22,12 @@ export interface LoginRecord {
   compareCode?: string;
   /** Proof of presence, while `confirm`: the codes the browser may still type, when known. */
   triesLeft?: number;
+  /**
+   * Epoch milliseconds: a confirmation of this login is on its way to the Token Server until
+   * then, and it, not a poll held meanwhile, hands the browser its session (see
+   * login-settlement.ts).
+   */
+  confirmingUntil?: number;
 }
 
 /**

@@ -42,6 +42,7 @@ const StoredLoginRecord = v.object({
   userId: v.optional(v.string()),
   compareCode: v.optional(v.pipe(v.string(), v.regex(/^\d{6}$/))),
   triesLeft: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0))),
+  confirmingUntil: v.optional(v.pipe(v.number(), v.finite())),
 }) satisfies v.GenericSchema<unknown, LoginRecord>;
 
 /*

@@ -57,7 +57,7 @@ export function statusHandler(parts: {
     if (done === undefined) return tooSoon(c, settings.interval);
     try {
       const seen = await flow.observe(record, waitOf(request, settings), request.signal);
-      return await settle(c, flow, id, record, seen, { userId: record.userId, ip });
+      return await settle(c, flow, id, record, seen, { userId: record.userId, ip }, 'poll');
     } catch (error) {
       // The Token Server no longer knows the transaction (purged): the login is gone.
       if (!request.signal.aborted && error instanceof KitError && error.status === 404)

@@ -90,6 +90,9 @@ export function tokenServerConfig(loginSeconds: number) {
       {
         name: 'otp',
         timeToLiveMs: loginSeconds * 1000,
+        // As the example config: a browser not known to share the phone's network (here: all
+        // loopback) types the code the phone shows after Accept.
+        proofOfPresence: 'unless_same_network',
         messages: { en: 'Log in to Demo Shop', nl: 'Inloggen bij Demo Shop' },
       },
       {
@@ -99,5 +102,7 @@ export function tokenServerConfig(loginSeconds: number) {
       },
     ],
     appOrigins: ['http://localhost'],
+    // Every address here is loopback, which no IP database places: nothing to load.
+    ipLocation: false,
   };
 }
