@@ -285,6 +285,7 @@ function toPlaceView(place: PlaceView | undefined): PlaceView | undefined {
     country: place.country,
     operator: place.operator,
     distanceKm: place.distanceKm,
+    credit: place.credit,
   };
 }
 

@@ -28,6 +28,8 @@ export interface PlaceView {
   readonly operator?: string | undefined;
   /** Kilometres between that place and this phone's. */
   readonly distanceKm?: number | undefined;
+  /** The credit the IP data's licence asks for, shown small under the place. */
+  readonly credit?: string | undefined;
 }
 
 /**

@@ -34,6 +34,17 @@ export function isDeviceName(text: unknown): text is string {
   return isShowableName(text, MAX_DEVICE_NAME_LENGTH);
 }
 
+/** The longest credit of IP data a phone shows beside a place, in characters. */
+export const MAX_PLACE_CREDIT_LENGTH = 200;
+
+/**
+ * Whether `text` may be shown on the phone as a name or a short line from outside (a place, an
+ * operator, a data credit): the rule of display names, up to `maxLength` characters.
+ */
+export function isShowableText(text: unknown, maxLength: number): text is string {
+  return isShowableName(text, maxLength);
+}
+
 function isShowableName(text: unknown, maxLength: number): text is string {
   return (
     typeof text === 'string' &&

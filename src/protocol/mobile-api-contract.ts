@@ -47,6 +47,11 @@ export const RequesterPlace = v.object({
    * not known to city level.
    */
   distance_km: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(40_100))),
+  /**
+   * The credit that the IP data's licence asks of whoever shows it (CC BY 4.0: "IP geolocation by
+   * DB-IP"), shown with the place; null when the Token Server's operator gave none.
+   */
+  credit: v.nullable(ShownText),
 });
 export type RequesterPlace = v.InferOutput<typeof RequesterPlace>;
 

@@ -24,7 +24,9 @@ export async function shownDigest(shown: MobileRedeemResponse): Promise<string> 
     shown.browser,
     shown.os,
     shown.same_network,
-    place === null ? null : [place.city, place.country, place.operator, place.distance_km],
+    place === null
+      ? null
+      : [place.city, place.country, place.operator, place.distance_km, place.credit],
     shown.presence_required,
     shown.requested_at,
     shown.expires_at,

@@ -3,6 +3,8 @@ import {
   type MobileEnrollPreviewResponse,
   type MobileRedeemResponse,
   type RequesterPlace,
+  isShowableText,
+  MAX_PLACE_CREDIT_LENGTH,
 } from '../protocol/index.js';
 import type { StoredProfile } from './device-storage.js';
 import type { OneginiEnrollmentPreview } from './onegini-enrollment-preview.js';
@@ -89,7 +91,11 @@ export function placeInfo(place: RequesterPlace | null): RequesterPlaceInfo | un
     ...optional('operator', shownName(place.operator)),
     ...optional('distanceKm', place.distance_km ?? undefined),
   };
-  return Object.keys(info).length === 0 ? undefined : info;
+  // A credit alone is no place.
+  if (Object.keys(info).length === 0) return undefined;
+  return isShowableText(place.credit, MAX_PLACE_CREDIT_LENGTH)
+    ? { ...info, credit: place.credit }
+    : info;
 }
 
 function shownName(text: string | null): string | undefined {

@@ -12,4 +12,6 @@ export interface RequesterPlaceInfo {
   readonly operator?: string;
   /** Kilometres between that place and this phone's, when both are known to city level. */
   readonly distanceKm?: number;
+  /** The credit the IP data's licence asks for; show it with the place. */
+  readonly credit?: string;
 }

@@ -105,7 +105,13 @@ describe('<scanner-app> with a mocked Token Server', () => {
     expect(Math.round(a.height)).to.equal(Math.round(b.height));
   }
 
-  const AMSTERDAM_KPN = { city: 'Amsterdam', country: 'NL', operator: 'KPN', distance_km: 12 };
+  const AMSTERDAM_KPN = {
+    city: 'Amsterdam',
+    country: 'NL',
+    operator: 'KPN',
+    distance_km: 12,
+    credit: 'IP geolocation by DB-IP (db-ip.com)',
+  };
 
   async function mount(): Promise<ScannerApp> {
     const element = document.createElement('scanner-app');
@@ -201,7 +207,7 @@ describe('<scanner-app> with a mocked Token Server', () => {
     expect(text).to.include('Firefox 128 on Windows 10');
     expect(
       asRead(detail(question, 'Place (a guess from its internet address)').textContent),
-    ).to.equal('Amsterdam, NL · KPN');
+    ).to.equal('Amsterdam, NL · KPN IP geolocation by DB-IP (db-ip.com)');
     const network = detail(question, 'Network');
     expect(network.textContent).to.include('Not known');
     expect(network.classList.contains('warn'), 'an unknown network is a warning').to.equal(true);
@@ -335,20 +341,28 @@ describe('<scanner-app> with a mocked Token Server', () => {
     deepLink(mock.startLogin().code);
     await mount();
     const place = detail(await screen('confirm'), 'Place (a guess from its internet address)');
-    expect(asRead(place.textContent)).to.equal('Amsterdam, NL · KPN');
+    expect(asRead(place.textContent)).to.equal(
+      'Amsterdam, NL · KPN IP geolocation by DB-IP (db-ip.com)',
+    );
     expect(place.classList.contains('warn'), 'near is no warning').to.equal(false);
   });
 
   it('warns when the browser that logs in is far from this phone', async () => {
     await useMock({
-      place: { city: 'Lagos', country: 'NG', operator: 'MTN Nigeria', distance_km: 4_870 },
+      place: {
+        city: 'Lagos',
+        country: 'NG',
+        operator: 'MTN Nigeria',
+        distance_km: 4_870,
+        credit: 'IP geolocation by DB-IP (db-ip.com)',
+      },
     });
     await linkBeforehand();
     deepLink(mock.startLogin().code);
     await mount();
     const place = detail(await screen('confirm'), 'Place (a guess from its internet address)');
     expect(asRead(place.textContent)).to.equal(
-      'Lagos, NG · MTN Nigeria — far from this phone (about 4870 km)',
+      'Lagos, NG · MTN Nigeria — far from this phone (about 4870 km) IP geolocation by DB-IP (db-ip.com)',
     );
     expect(place.classList.contains('warn'), 'shown as a warning').to.equal(true);
   });

@@ -20,6 +20,7 @@ const BROWSER_PLACE: RequesterPlace = {
   country: 'NL',
   operator: 'KPN B.V.',
   distance_km: null,
+  credit: 'IP geolocation by DB-IP (db-ip.com)',
 };
 
 export function mockSide(

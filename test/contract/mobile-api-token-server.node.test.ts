@@ -33,6 +33,7 @@ const BROWSER_PLACE: RequesterPlace = {
   operator: 'KPN B.V.',
   // The phones call from loopback, which says nothing of a place.
   distance_km: null,
+  credit: 'IP geolocation by DB-IP (db-ip.com)',
 };
 /** An IP database that knows one address. */
 const ipLocator: IpLocator = {
@@ -40,6 +41,7 @@ const ipLocator: IpLocator = {
     ip === BROWSER_IP
       ? { city: 'Amsterdam', country: 'NL', latitude: 52.37, longitude: 4.89, operator: 'KPN B.V.' }
       : null,
+  attribution: 'IP geolocation by DB-IP (db-ip.com)',
 };
 
 async function tokenServerSide(): Promise<MobileApiSide> {

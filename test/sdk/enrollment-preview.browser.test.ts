@@ -23,7 +23,13 @@ describe('previewing a "Link your phone" code', () => {
       browser: 'Firefox 128',
       os: 'Windows 10',
       sameNetwork: false,
-      place: { city: 'Amsterdam', country: 'NL', operator: 'KPN B.V.', distance_km: 412 },
+      place: {
+        city: 'Amsterdam',
+        country: 'NL',
+        operator: 'KPN B.V.',
+        distance_km: 412,
+        credit: 'IP geolocation by DB-IP (db-ip.com)',
+      },
       enrollmentTimeToLiveMs: 300_000,
     });
     const before = Date.now();
@@ -35,7 +41,13 @@ describe('previewing a "Link your phone" code', () => {
       browser: { name: 'Firefox', version: '128' },
       os: { name: 'Windows', version: '10' },
       sameNetwork: false,
-      place: { city: 'Amsterdam', country: 'NL', operator: 'KPN B.V.', distanceKm: 412 },
+      place: {
+        city: 'Amsterdam',
+        country: 'NL',
+        operator: 'KPN B.V.',
+        distanceKm: 412,
+        credit: 'IP geolocation by DB-IP (db-ip.com)',
+      },
       expiresAt: preview.expiresAt,
     });
     expect(preview.expiresAt.getTime()).to.be.within(before + 299_000, Date.now() + 300_000);
@@ -47,7 +59,13 @@ describe('previewing a "Link your phone" code', () => {
       browser: null,
       os: null,
       sameNetwork: null,
-      place: { city: 'Amster\u200Bdam', country: null, operator: null, distance_km: null },
+      place: {
+        city: 'Amster\u200Bdam',
+        country: null,
+        operator: null,
+        distance_km: null,
+        credit: 'IP geolocation by DB-IP (db-ip.com)',
+      },
     });
     const preview = await h.onegini.userClient.previewEnrollment(h.mock.enrollmentCode());
     expect(preview).to.have.keys('siteName', 'userId', 'expiresAt');

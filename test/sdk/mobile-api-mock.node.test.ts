@@ -195,11 +195,17 @@ describe('MobileApiMock in Node (msw/node)', () => {
       country: 'NL',
       operator: 'KPN B.V.',
       distance_km: null,
+      credit: 'IP geolocation by DB-IP (db-ip.com)',
     };
     const mock = new MobileApiMock({ place });
     const { onegini, listener, link } = await started(mock);
     const preview = await onegini.userClient.previewEnrollment(mock.enrollmentCode());
-    assert.deepEqual(preview.place, { city: 'Amsterdam', country: 'NL', operator: 'KPN B.V.' });
+    assert.deepEqual(preview.place, {
+      city: 'Amsterdam',
+      country: 'NL',
+      operator: 'KPN B.V.',
+      credit: 'IP geolocation by DB-IP (db-ip.com)',
+    });
     await link();
     listener.action = { answer: 'accept' };
     await onegini.userClient.mobileAuthWithOtp(mock.startLogin().qr);
@@ -285,7 +291,13 @@ describe('MobileApiMock in Node (msw/node)', () => {
       () => new MobileApiMock().startLogin(undefined, { numberMatchCode: 'ab' }),
       TypeError,
     );
-    const badPlace = { city: 'Amsterdam', country: 'Netherlands', operator: null, distance_km: 3 };
+    const badPlace = {
+      city: 'Amsterdam',
+      country: 'Netherlands',
+      operator: null,
+      distance_km: 3,
+      credit: 'IP geolocation by DB-IP (db-ip.com)',
+    };
     assert.throws(() => new MobileApiMock({ place: badPlace }), TypeError);
     const unknownRule = 'sometimes' as 'always';
     assert.throws(() => new MobileApiMock({ proofOfPresence: unknownRule }), TypeError);

@@ -31,7 +31,15 @@ describe('the answer signs what the phone showed', () => {
   it('sends the digest of the details it showed, and the login is accepted', async () => {
     const { proxy, received } = redeemProxy((details) => details);
     const h = await createHarness(
-      { place: { city: 'Utrecht', country: 'NL', operator: null, distance_km: 35 } },
+      {
+        place: {
+          city: 'Utrecht',
+          country: 'NL',
+          operator: null,
+          distance_km: 35,
+          credit: 'IP geolocation by DB-IP (db-ip.com)',
+        },
+      },
       { fetch: proxy },
     );
     await h.enroll();

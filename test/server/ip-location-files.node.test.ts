@@ -185,6 +185,7 @@ describe('names from the database on the phone', () => {
       country: 'NL',
       operator: 'KPN B.V.',
       distance_km: 0,
+      credit: null,
     });
   });
 
@@ -197,6 +198,7 @@ describe('names from the database on the phone', () => {
       country: 'NL',
       operator: null,
       distance_km: null,
+      credit: null,
     });
   });
 

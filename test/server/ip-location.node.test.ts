@@ -96,6 +96,9 @@ describe('the place the phone is shown', () => {
         country: 'US',
         operator: 'Google LLC',
         distance_km: undefined,
+        // The embedded data's licence (CC BY 4.0) asks for the credit wherever a place is shown.
+        credit:
+          'IP geolocation by DB-IP (db-ip.com); network operators by RouteViews, DB-IP and NRO',
       },
     );
     // California to the Netherlands: some 8,800 km, whatever the cities the database names.

@@ -317,7 +317,10 @@ describe('the place of the browser, from the IP database', () => {
       operator: 'Odido',
     },
   };
-  const locator: IpLocator = { locate: (ip) => places[ip] ?? null };
+  const locator: IpLocator = {
+    locate: (ip) => places[ip] ?? null,
+    attribution: 'IP geolocation by DB-IP (db-ip.com)',
+  };
 
   beforeEach(async () => {
     await fixture.server.close();
@@ -332,6 +335,7 @@ describe('the place of the browser, from the IP database', () => {
       country: 'NL',
       operator: 'KPN B.V.',
       distance_km: 57,
+      credit: 'IP geolocation by DB-IP (db-ip.com)',
     });
     const hidden = await login.answer(
       'accept',

@@ -33,6 +33,12 @@ export const questionStyles = css`
   .hint {
     color: #4a5563;
   }
+  .credit {
+    display: block;
+    font-size: 0.75rem;
+    font-weight: 400;
+    color: #4a5563;
+  }
   .answer {
     display: grid;
     grid-template-columns: 1fr 1fr;

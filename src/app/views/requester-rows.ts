@@ -1,4 +1,4 @@
-import { html } from 'lit';
+import { html, nothing } from 'lit';
 import { t } from '../i18n/locale.js';
 import { isFarFromPhone, placeLine } from '../place-text.js';
 import type { RequesterView } from '../view-models.js';
@@ -19,6 +19,10 @@ export function renderRequesterRows(requester: RequesterView, browserLabel: stri
         : m.networkUnknown;
   const place = placeLine(requester.place);
   const far = isFarFromPhone(requester.place);
+  // The IP data's licence asks for its credit wherever a place from it is shown.
+  const creditText = place === undefined ? undefined : requester.place?.credit;
+  const credit =
+    creditText === undefined ? nothing : html` <small class="credit">${creditText}</small>`;
   const placeText =
     place === undefined
       ? m.unknown
@@ -36,7 +40,7 @@ export function renderRequesterRows(requester: RequesterView, browserLabel: stri
     </div>
     <div>
       <dt>${m.placeLabel}</dt>
-      <dd class=${far ? 'warn' : ''}>${placeText}</dd>
+      <dd class=${far ? 'warn' : ''}>${placeText}${credit}</dd>
     </div>
   `;
 }

@@ -86,6 +86,11 @@ const IpLocationSchema = v.strictObject({
    * DB-IP and CC0) for what the files above do not give.
    */
   embedded: v.optional(v.boolean(), true),
+  /**
+   * The credit your own databases' licence asks of whoever shows their data; the phone shows it
+   * with the place. The embedded databases' credits are added by themselves.
+   */
+  attribution: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(200))),
 });
 
 const RateLimitSchema = v.strictObject({

@@ -13,6 +13,7 @@ export class DatabaseIpLocator implements IpLocator {
   constructor(
     private readonly cityFiles: readonly MmdbFile[],
     private readonly operatorSources: readonly OperatorSource[],
+    readonly attribution: string | null = null,
   ) {}
 
   locate(ip: string): IpLocation | null {

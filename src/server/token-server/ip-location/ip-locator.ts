@@ -18,4 +18,9 @@ export interface IpLocation {
 export interface IpLocator {
   /** Null for an address the databases do not cover, or one that says nothing (private, loopback). */
   locate(ip: string): IpLocation | null;
+  /**
+   * The credit that the databases' licence asks of whoever shows their data (the phone shows it
+   * with the place); null when none was given.
+   */
+  readonly attribution?: string | null;
 }

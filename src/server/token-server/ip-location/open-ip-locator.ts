@@ -22,7 +22,17 @@ export interface IpLocationOptions {
   readonly asnDatabase?: string | readonly string[];
   /** Whether to fall back on the installed @ip-location-db packages. Default true. */
   readonly embedded?: boolean;
+  /**
+   * The credit your databases' licence asks of whoever shows their data, e.g. "IP geolocation by
+   * MaxMind GeoLite2"; the phone shows it with the place. The embedded databases' credits are
+   * added by themselves.
+   */
+  readonly attribution?: string;
 }
+
+/** What the embedded databases' licences (CC BY 4.0) ask to be credited where a place is shown. */
+const EMBEDDED_CITY_CREDIT = 'IP geolocation by DB-IP (db-ip.com)';
+const EMBEDDED_OPERATOR_CREDIT = 'network operators by RouteViews, DB-IP and NRO';
 
 /*
  * The embedded databases take about 170 MB of memory and a second or two to open
@@ -42,10 +52,18 @@ export function openIpLocator(options: IpLocationOptions = {}): Promise<IpLocato
   const cityPaths = pathsOf(options.cityDatabase) ?? (embedded ? embeddedCityDatabases() : null);
   const operatorPaths =
     pathsOf(options.asnDatabase) ?? (embedded ? embeddedOperatorDatabases() : null);
-  const key = JSON.stringify([cityPaths, operatorPaths]);
+  const credits = [
+    options.attribution,
+    pathsOf(options.cityDatabase) === null && cityPaths !== null ? EMBEDDED_CITY_CREDIT : undefined,
+    pathsOf(options.asnDatabase) === null && operatorPaths !== null
+      ? EMBEDDED_OPERATOR_CREDIT
+      : undefined,
+  ].filter((credit) => credit !== undefined && credit !== '');
+  const attribution = credits.length === 0 ? null : credits.join('; ');
+  const key = JSON.stringify([cityPaths, operatorPaths, attribution]);
   let locator = opened.get(key);
   if (locator === undefined) {
-    locator = openDatabases(cityPaths ?? [], operatorPaths ?? []);
+    locator = openDatabases(cityPaths ?? [], operatorPaths ?? [], attribution);
     opened.set(key, locator);
     locator.catch(() => opened.delete(key));
   }
@@ -55,6 +73,7 @@ export function openIpLocator(options: IpLocationOptions = {}): Promise<IpLocato
 async function openDatabases(
   cityPaths: readonly string[],
   operatorPaths: readonly string[],
+  attribution: string | null,
 ): Promise<IpLocator | null> {
   if (cityPaths.length === 0 && operatorPaths.length === 0) return null;
   const [cityFiles, operatorSources] = await Promise.all([
@@ -65,7 +84,7 @@ async function openDatabases(
     ),
     Promise.all(operatorPaths.map((path) => openOperatorDatabase(path))),
   ]);
-  return new DatabaseIpLocator(cityFiles, operatorSources);
+  return new DatabaseIpLocator(cityFiles, operatorSources, attribution);
 }
 
 function pathsOf(option: string | readonly string[] | undefined): readonly string[] | null {

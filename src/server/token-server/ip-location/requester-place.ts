@@ -1,4 +1,4 @@
-import type { RequesterPlace } from '../../../protocol/index.js';
+import { MAX_PLACE_CREDIT_LENGTH, type RequesterPlace } from '../../../protocol/index.js';
 import { isUninformativeAddress } from '../../security/network-prefix.js';
 import { greatCircleDistanceKm } from './great-circle-distance.js';
 import type { IpLocation, IpLocator } from './ip-locator.js';
@@ -27,6 +27,7 @@ export function requesterPlace(
       browser.country !== null && /^[A-Z]{2}$/.test(browser.country) ? browser.country : null,
     operator: shownPlaceName(browser.operator),
     distance_km: null,
+    credit: shownCredit(locator.attribution),
   };
   if (place.city === null && place.country === null && place.operator === null) return null;
   const phone =
@@ -59,4 +60,10 @@ function distanceKm(browser: IpLocation, phone: IpLocation | null): number | nul
       { latitude: phoneLatitude, longitude: phoneLongitude },
     ),
   );
+}
+
+/** The credit as the phone may show it: the display rules of place names, at a credit's length. */
+function shownCredit(attribution: string | null | undefined): string | null {
+  if (attribution === undefined || attribution === null) return null;
+  return shownPlaceName(attribution, MAX_PLACE_CREDIT_LENGTH);
 }
