@@ -9,6 +9,11 @@ import { chromium } from 'playwright-core';
 import { formatAppUrl } from '../src/protocol/index.ts';
 import { startAppHarness } from '../test/app/support/app-harness.ts';
 import { CHROMIUM_PATH, fakeCameraFlags } from '../test/app/support/fake-camera-browser.ts';
+import {
+  confirmOnTheLinkingPage,
+  linkPhone,
+  linkUpToTheCode,
+} from '../test/app/support/link-phone.ts';
 import { qrFrame, writeY4m } from '../test/app/support/qr-frames.ts';
 
 const NARROW = { width: 390, height: 844 };
@@ -33,7 +38,13 @@ try {
     await page.goto(harness.appUrl);
     await page.locator('scanner-app[screen="first-run"]').waitFor();
     await page.screenshot({ path: 'docs/screenshots/app-first-run.png' });
-    await page.goto(formatAppUrl(harness.appUrl, await harness.website.startEnrollment()));
+    // Linking: the app asks first, then shows the code to compare with the linking page.
+    const { id, compareCode } = await linkUpToTheCode(page, harness, 'alice', () =>
+      page.screenshot({ path: 'docs/screenshots/app-link-question.png' }).then(() => undefined),
+    );
+    await page.screenshot({ path: 'docs/screenshots/app-compare-code.png' });
+    await confirmOnTheLinkingPage(harness, id, compareCode);
+    await page.getByRole('button', { name: 'Done' }).click();
     await page.locator('scanner-app[screen="home"]').waitFor();
     await page.screenshot({ path: 'public/screenshots/app-home-narrow.png' });
     await copyFile('public/screenshots/app-home-narrow.png', 'docs/screenshots/app-home.png');
@@ -56,7 +67,7 @@ try {
     });
     const context = await browser.newContext({ viewport: NARROW, locale: 'en-GB' });
     const page = await context.newPage();
-    await page.goto(formatAppUrl(harness.appUrl, await harness.website.startEnrollment()));
+    await linkPhone(page, harness, 'alice');
     await page.locator('scanner-app[screen="home"]').waitFor();
     await page.getByRole('button', { name: 'Scan to log in' }).click();
     await page.locator('scanner-app[screen="confirm"]').waitFor();
