@@ -69,6 +69,61 @@ describe('two Token Server instances sharing Redis', () => {
     }
   });
 
+  it('confirm a link once and take a presence code once, whichever instance each call reaches', async () => {
+    const { a, b, close } = await twoInstancesOnRedis('ceremony', {});
+    b.now = a.now;
+    try {
+      // A phone links through instance A; the website reads and answers through B.
+      const phone = await a.enrollPendingDevice('alice');
+      const asked = await b.linkStatus(phone.enrollmentId);
+      assert.equal(asked.body.status, 'confirm');
+      assert.equal(asked.body.compare_code, phone.compareCode);
+      const words = await Promise.all([
+        b.confirmLink(phone.enrollmentId, true),
+        a.confirmLink(phone.enrollmentId, false),
+        b.confirmLink(phone.enrollmentId, true),
+      ]);
+      assert.equal(words.filter((word) => word.status === 200).length, 1, 'one word counts');
+      const outcome = (await a.linkStatus(phone.enrollmentId)).body.status;
+      assert.ok(outcome === 'accepted' || outcome === 'denied', String(outcome));
+
+      // A confirmed phone's login needs its code typed; the code counts once, on either instance.
+      const linked = await a.enrollDevice('bob');
+      const login = await a.initialize({ type: 'otp_presence' });
+      const path = `/transactions/${login.transaction_id}`;
+      assert.equal((await a.mobile(linked, `${path}/redeem`, { otp: login.code })).status, 200);
+      const answered = await a.mobile(linked, `${path}/answer`, { answer: 'accept' });
+      const code = String(answered.body['presence_code']);
+      assert.match(code, /^\d{6}$/);
+      assert.equal((await b.result(login.transaction_id)).body.status, 'confirm');
+      const typed = await Promise.all(
+        Array.from({ length: 10 }, (_, index) =>
+          (index % 2 === 0 ? a : b).typePresenceCode(login.transaction_id, code),
+        ),
+      );
+      const accepted = typed.filter((one) => one.status === 200 && one.body.status === 'accepted');
+      assert.equal(accepted.length, 1, 'one call takes the code');
+      assert.equal((await b.result(login.transaction_id)).body.is_authenticated, true);
+
+      // Wrong codes spread over both instances count together: the third ends the login.
+      const other = await b.initialize({ type: 'otp_presence' });
+      const otherPath = `/transactions/${other.transaction_id}`;
+      await a.mobile(linked, `${otherPath}/redeem`, { otp: other.code });
+      const right = String(
+        (await a.mobile(linked, `${otherPath}/answer`, { answer: 'accept' })).body['presence_code'],
+      );
+      const wrong = right === '000000' ? '111111' : '000000';
+      await a.typePresenceCode(other.transaction_id, wrong);
+      await b.typePresenceCode(other.transaction_id, wrong);
+      const last = await a.typePresenceCode(other.transaction_id, wrong);
+      assert.equal(last.body.status, 'denied');
+      const late = await b.typePresenceCode(other.transaction_id, right);
+      assert.notEqual(late.body.status, 'accepted');
+    } finally {
+      await close();
+    }
+  });
+
   it('share their rate limits: an address or a client gets its limit once, not once an instance', async () => {
     const { a, b, close } = await twoInstancesOnRedis('limits', {
       rateLimits: {
