@@ -213,8 +213,10 @@ export class LoginPollController implements ReactiveController {
       (answer) => {
         this._handleAnswer(answer, sentAt);
       },
-      (cause) => {
-        this._fail(asNetworkError(cause));
+      // Lost on the way, refused for now (429) or a server's failure: back to polling, which
+      // says what became of it (and hands over the session if the confirmation did log in).
+      (_cause, response) => {
+        this._pollLater(response);
       },
       JSON.stringify(body),
     );
@@ -396,12 +398,17 @@ export class LoginPollController implements ReactiveController {
         this._handleAnswer(answer, sentAt);
       },
       (_cause, response) => {
-        this._pollIn(
-          response?.status === 429
-            ? (retryAfter(response) ?? this._intervalSeconds * 2)
-            : this._backoffSeconds(true),
-        );
+        this._pollLater(response);
       },
+    );
+  }
+
+  /** After a failed request: the next poll after `Retry-After` (429), else after a back-off. */
+  private _pollLater(response: Response | undefined): void {
+    this._pollIn(
+      response?.status === 429
+        ? (retryAfter(response) ?? this._intervalSeconds * 2)
+        : this._backoffSeconds(true),
     );
   }
 

@@ -17,6 +17,7 @@ import {
 } from '../../src/server/kit/index.js';
 import { TokenServerFixture } from '../server/token-server-fixture.js';
 import { createTestDevice, type TestDevice } from '../support/test-device.js';
+import { readCookie } from '../../src/server/kit/index.js';
 import { scan, setUpKit, SITE, TestBrowser } from './kit-harness.js';
 
 const LINK = '/otp-link';
@@ -25,7 +26,7 @@ const NOT_FOUND = {
   error_description: 'There is no such login in this browser.',
 };
 
-/** A site whose linking page is at /otp-link, for the user named in `x-user`. */
+/** A site whose linking page is at /otp-link, for the user its `user` cookie names (its session). */
 function setUpLinking(
   options: {
     recentlyAuthenticated?: (userId: string) => boolean;
@@ -53,7 +54,7 @@ function setUpLinking(
       },
       enrollment: {
         path: LINK,
-        userId: (request) => request.headers.get('x-user'),
+        userId: (request) => readCookie(request.headers.get('cookie'), 'user') ?? null,
         recentlyAuthenticated: options.recentlyAuthenticated ?? (() => true),
         onEnrolled: (userId, device) => {
           linked.push({ userId, device });
@@ -87,12 +88,13 @@ class LinkingPage {
     ip = '198.51.100.7',
   ) {
     this.browser = new TestBrowser(kit, ip);
+    this.browser.cookies.set('user', user);
   }
 
   async start(): Promise<EnrollmentPayload> {
     const started = await this.browser.request(LINK, {
       method: 'POST',
-      headers: { Origin: SITE, 'x-user': this.user, 'User-Agent': 'Firefox/128.0' },
+      headers: { Origin: SITE, 'User-Agent': 'Firefox/128.0' },
     });
     assert.equal(started.status, 201, await started.clone().text());
     const { id, qr } = (await started.json()) as { id: string; qr: string };
@@ -243,6 +245,21 @@ describe('linking a phone: bound and confirmed', () => {
     assert.equal(setup.linked.length, 0);
   });
 
+  it('a link is confirmed only by its user: after a logout, or another sign-in in the browser, it is not found', async () => {
+    const setup = setUpLinking();
+    const page = new LinkingPage(setup.kit);
+    const code = await page.start();
+    const { phone } = await linkPhone(setup.tokenServer, code);
+    assert.equal((await page.poll()).body.status, 'confirm');
+    page.browser.cookies.set('user', 'mallory');
+    assert.equal((await page.answer(true)).status, 404);
+    page.browser.cookies.delete('user');
+    assert.equal((await page.answer(true)).status, 404);
+    assert.equal(await canLogIn(setup, phone), false, 'nothing was linked');
+    page.browser.cookies.set('user', 'dave');
+    assert.equal((await page.answer(true)).body.status, 'accepted');
+  });
+
   it('of racing confirmations, exactly one links the phone and reports it', async () => {
     const setup = setUpLinking();
     const page = new LinkingPage(setup.kit);
@@ -374,10 +391,8 @@ describe('linking a phone: a recent authentication first', () => {
       },
     });
     const browser = new TestBrowser(setup.kit);
-    const refused = await browser.request(LINK, {
-      method: 'POST',
-      headers: { Origin: SITE, 'x-user': 'dave' },
-    });
+    browser.cookies.set('user', 'dave');
+    const refused = await browser.request(LINK, { method: 'POST', headers: { Origin: SITE } });
     assert.equal(refused.status, 401);
     assert.deepEqual(await refused.json(), {
       error: 'reauthentication_required',

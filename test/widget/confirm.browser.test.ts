@@ -344,19 +344,52 @@ describe('<otp-login-qr> confirming in the browser', () => {
       expect(buttons(element).map((each) => each.textContent.trim())).to.deep.equal(['Try again']);
     });
 
-    it('shows the error state when the confirmation cannot reach the website', async () => {
+    it('goes back to polling when the confirmation is lost on the way, and the poll brings the login', async () => {
+      const website = confirmWebsite({ kind: 'enter_code' });
       mockServer.use(
-        http.post('/otp-login/confirm-login-1/confirm', () => HttpResponse.error()),
-        ...confirmWebsite({ kind: 'enter_code' }).handlers,
+        // The website took the code and logged the browser in, but its answer never arrived.
+        http.post('/otp-login/confirm-login-1/confirm', () => {
+          website.setStatus({ status: 'accepted', redirect_to: '/home' });
+          return HttpResponse.error();
+        }),
+        ...website.handlers,
       );
       const element = mount({ endpoint: '/otp-login' });
       const errors = record<{ error: OtpLoginQrError }>(element, 'otp-login-qr-error');
+      const accepted = record<OtpLoginQrAcceptedDetail>(element, 'otp-login-qr-accepted');
       await untilStatus(element, 'confirm');
 
       typeCode(element, '123456');
 
-      await untilStatus(element, 'error');
-      expect(errors.map(({ error }) => error.code)).to.deep.equal(['network']);
+      await untilStatus(element, 'accepted');
+      expect(errors).to.deep.equal([]);
+      expect(accepted).to.deep.equal([{ redirectTo: '/home' }]);
+    });
+
+    it('asks again after the website refused the confirmation for now (429)', async () => {
+      const website = confirmWebsite({ kind: 'enter_code' });
+      mockServer.use(
+        http.post('/otp-login/confirm-login-1/confirm', () =>
+          HttpResponse.json(
+            { error: 'slow_down', interval: 0 },
+            {
+              status: 429,
+              headers: { 'retry-after': '0' },
+            },
+          ),
+        ),
+        ...website.handlers,
+      );
+      const element = mount({ endpoint: '/otp-login' });
+      const errors = record<{ error: OtpLoginQrError }>(element, 'otp-login-qr-error');
+      await untilStatus(element, 'confirm');
+      const pollsBefore = website.polls;
+
+      typeCode(element, '123456');
+
+      await until(() => website.polls > pollsBefore, 'a poll after the refused confirmation');
+      expect(element.status).to.equal('confirm');
+      expect(errors).to.deep.equal([]);
     });
   });
 });

@@ -53,12 +53,18 @@ export function confirmHandler(parts: {
     const request = c.req.raw;
     if (!isSameOriginRequest(request, settings.publicOrigin)) return forbidden(c);
     const ip = clientAddress(request, context);
-    const overIp = await secondsOverLimit(limits.confirmPerIp, ip ?? 'unknown');
-    if (overIp !== undefined) return rateLimited(c, overIp);
     if (!isLoginId(id)) return noSuchLogin(c);
     const record = await store.get(id);
     // An outsider's confirmation learns nothing and changes nothing, as an outsider's poll.
     if (record?.flow !== flow.kind || !binding.matches(request, record.bindingHash))
+      return noSuchLogin(c);
+    // Counted only for a browser with this login's cookie: a neighbour behind the same address
+    // cannot use up the confirmations of everyone there with made-up ids.
+    const overIp = await secondsOverLimit(limits.confirmPerIp, ip ?? 'unknown');
+    if (overIp !== undefined) return rateLimited(c, overIp);
+    // A link or a second factor is the user's who started it: not of whoever uses this browser
+    // now (a logout, another sign-in since).
+    if (flow.userOf !== undefined && (await flow.userOf(request)) !== (record.userId ?? null))
       return noSuchLogin(c);
     const overLogin = await secondsOverLimit(limits.confirmPerLogin, id);
     if (overLogin !== undefined) return rateLimited(c, overLogin);
@@ -73,10 +79,13 @@ export function confirmHandler(parts: {
     // The page aborts its held poll as it sends this, but the website may not have noticed yet
     // when the Token Server's change wakes that poll: the mark keeps the poll from taking the
     // session that only this answer reaches the browser with.
+    // Read again: the body may have been slow to come, and a poll may have recorded news since.
+    const current = await store.get(id);
+    if (current === undefined) return noSuchLogin(c);
     await store.replace(
       id,
-      { ...record, confirmingUntil: Date.now() + CONFIRMING_MS },
-      forgetAtOf(record),
+      { ...current, confirmingUntil: Date.now() + CONFIRMING_MS },
+      forgetAtOf(current),
     );
     let seen: Observation;
     try {

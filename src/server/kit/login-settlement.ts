@@ -58,8 +58,11 @@ export function loginSettlement(parts: {
     if (request.signal.aborted) return browserGone(c, settings.interval);
     // A poll held while the browser's confirmation went to the Token Server leaves the session to
     // the confirmation's answer: the page dropped this poll to send it, and reads only that one.
-    if (by === 'poll' && ((await store.get(id))?.confirmingUntil ?? 0) > Date.now())
-      return reportStatus(c, 'confirm', confirmDetails(flow, record));
+    if (by === 'poll') {
+      const current = await store.get(id);
+      if ((current?.confirmingUntil ?? 0) > Date.now() && current !== undefined)
+        return reportStatus(c, 'confirm', confirmDetails(flow, current));
+    }
     // Exactly one request takes the accepted login; a replay or a racing one finds nothing.
     const taken = await store.take(id);
     pacer.forget(id);
