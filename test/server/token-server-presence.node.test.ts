@@ -54,6 +54,7 @@ async function scanned(type: string, phoneIp?: string) {
   const id = login.transaction_id;
   return {
     id,
+    otp: login.code,
     details,
     answer: async (answer: 'accept' | 'deny', shown?: string) =>
       fromPhone(
@@ -232,6 +233,18 @@ describe('unless the browser and the phone share a network', () => {
     );
     assert.equal(moved.status, 200);
     assert.match(String(moved.body.presence_code), /^\d{6}$/);
+  });
+
+  it('gives a phone that redeems again from another network the details it was first sent', async () => {
+    const login = await scanned('otp_local', '203.0.113.200');
+    const repeat = await fromPhone(
+      `/transactions/${login.id}/redeem`,
+      { otp: login.otp },
+      '198.51.100.7',
+    );
+    assert.deepEqual(repeat.body, login.details, 'what it signs is what it was sent');
+    const answered = await login.answer('accept');
+    assert.equal(answered.status, 200, JSON.stringify(answered.body));
   });
 
   it('never asks, for a type that does not say (Onegini’s behaviour)', async () => {

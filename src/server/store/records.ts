@@ -48,6 +48,11 @@ export interface TransactionRecord {
    * must carry the same. Null before redemption (and in records from before it existed).
    */
   readonly shownDigest: string | null;
+  /**
+   * The address the phone redeemed from (null when unknown, and in records from before it was
+   * kept): a repeated redemption, and the answer, are judged by the details shown for it.
+   */
+  readonly phoneIp: string | null;
   /** While `awaiting_presence`: the SHA-256 of the code the phone shows. */
   readonly presenceCodeHash: string | null;
   /** While `awaiting_presence`: the codes the browser may still type. */
@@ -82,6 +87,7 @@ export function newTransactionRecord(fields: NewTransaction): TransactionRecord 
     answeredAt: null,
     deniedReason: null,
     shownDigest: null,
+    phoneIp: null,
     presenceCodeHash: null,
     presenceTriesLeft: null,
   };
@@ -196,6 +202,7 @@ export const TransactionRecordSchema = v.object({
   deniedReason: v.nullable(v.picklist(['not_accepted', 'invalid_answer', 'presence_failed'])),
   // Absent in records written before these fields: read as null.
   shownDigest: v.optional(v.nullable(Sha256Hex), null),
+  phoneIp: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(64))), null),
   presenceCodeHash: v.optional(v.nullable(Sha256Hex), null),
   presenceTriesLeft: v.optional(
     v.nullable(v.pipe(v.number(), v.safeInteger(), v.minValue(0))),

@@ -51,6 +51,8 @@ export interface Store {
       now: number;
       /** shownDigest() of what the server sends the phone; kept on the record. */
       shownDigest: string;
+      /** The address the phone redeemed from, which the details it is shown depend on. */
+      phoneIp?: string | null;
     },
   ): Promise<TransitionResult<TransactionRecord>>;
   /**

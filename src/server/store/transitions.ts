@@ -19,7 +19,14 @@ import type {
 
 export function redeem(
   record: TransactionRecord | undefined,
-  change: { otpHash: string; deviceId: string; userId: string; now: number; shownDigest: string },
+  change: {
+    otpHash: string;
+    deviceId: string;
+    userId: string;
+    now: number;
+    shownDigest: string;
+    phoneIp?: string | null;
+  },
 ): TransitionResult<TransactionRecord> {
   requireSha256Hex(change.shownDigest, 'shownDigest');
   if (record === undefined || !digestsEqual(record.otpHash, change.otpHash)) {
@@ -47,6 +54,7 @@ export function redeem(
       userId: change.userId,
       redeemedAt: change.now,
       shownDigest: change.shownDigest,
+      phoneIp: change.phoneIp ?? null,
       version: record.version + 1,
     },
   };

@@ -25,6 +25,7 @@ import { relyingPartyError } from './errors.js';
 import type { IpLocator } from './ip-location/ip-locator.js';
 import { loginDetails } from './login-details.js';
 import { presenceCodeHash } from './proof-of-presence.js';
+import { sameNetwork } from './requester-context.js';
 
 import type { StatusWaiter } from './status-waiter.js';
 
@@ -235,15 +236,19 @@ export class TransactionService {
     const key = sha256Hex(transactionId);
     const existing = await this.options.store.getTransaction(key);
     if (existing?.clientId !== device.clientId) throw redeemFailure('not_found');
-    // Built from what the login stored when it started, which redemption does not change: the
-    // details are known before the store is asked, and a repeat gets the same.
-    const details = this.detailsFor(existing, transactionId, phoneIp);
+    // Built from what the login stored when it started and the phone's address, known before
+    // the store is asked. The phone that redeemed and asks again (its answer was lost) gets the
+    // very details it was sent, from the address it redeemed from, even from another network.
+    const repeat = existing.state === 'redeemed' && existing.deviceId === device.id;
+    const shownTo = repeat ? (existing.phoneIp ?? null) : phoneIp;
+    const details = this.detailsFor(existing, transactionId, shownTo);
     const result = await this.options.store.redeemTransaction(key, {
       otpHash: sha256Hex(otp),
       deviceId: device.id,
       userId: device.userId,
       now: this.clock(),
       shownDigest: await shownDigest(details),
+      phoneIp: shownTo,
     });
     if (!result.ok) throw redeemFailure(result.reason);
     return details;
@@ -356,10 +361,10 @@ export class TransactionService {
 
   /**
    * Whether the details the phone signed said that an accept needs proof of presence. The store
-   * keeps their digest, not the details, so they are built again for the phone's address now:
-   * where that gives the signed digest, their word counts. Where it does not (the phone moved to
-   * another network since it redeemed), the verdict it was shown is not known, and the code is
-   * asked for unless the type never asks: the stricter reading.
+   * keeps their digest and the address the phone redeemed from, so they are built again as they
+   * were sent: where that gives the signed digest, their word counts. Where it does not (a
+   * record from before the address was kept), the code is asked for unless the type never asks:
+   * the stricter reading.
    */
   private async presenceWasRequired(
     record: TransactionRecord,
@@ -369,8 +374,13 @@ export class TransactionService {
     const type = this.options.config.types.find((candidate) => candidate.name === record.type);
     const policy = type?.proofOfPresence ?? 'always';
     if (policy !== 'unless_same_network') return policy === 'always';
-    const details = this.detailsFor(record, transactionId, answer.phoneIp);
-    if (digestsEqual(await shownDigest(details), answer.shown)) return details.presence_required;
+    const redeemedFrom = record.phoneIp ?? null;
+    // A phone that answers from another network than it redeemed on: the code, to be safe.
+    const moved =
+      answer.phoneIp !== redeemedFrom && sameNetwork(redeemedFrom, answer.phoneIp) !== true;
+    const details = this.detailsFor(record, transactionId, redeemedFrom);
+    if (digestsEqual(await shownDigest(details), answer.shown))
+      return details.presence_required || moved;
     return true;
   }
 
