@@ -48,26 +48,36 @@ describe("the phone's network verdict", () => {
   });
 });
 
-describe('the proof of presence that follows from the verdict', () => {
-  it("is skipped by 'unless_same_network' only for the same network, never for an unknown one", () => {
-    assert.equal(presenceRequired('unless_same_network', true), false);
-    assert.equal(presenceRequired('unless_same_network', false), true);
-    assert.equal(presenceRequired('unless_same_network', null), true);
-    // A relay across IP versions, or from behind carrier NAT, is what "unknown" looks like.
+describe('the proof of presence that follows from the addresses', () => {
+  it("is skipped by 'unless_same_network' only for one household's connection, never for an unknown one", () => {
+    // One public IPv4 address (one NAT), or one IPv6 /64.
+    assert.equal(presenceRequired('unless_same_network', '203.0.113.7', '203.0.113.7'), false);
     assert.equal(
-      presenceRequired('unless_same_network', sameNetwork('203.0.113.7', '2001:db8::1')),
+      presenceRequired('unless_same_network', '2001:db8:1:2::7', '2001:db8:1:2:aaaa::1'),
+      false,
+    );
+    // The same /24 is not enough: a carrier's NAT pool or a rented proxy address is there too.
+    assert.equal(presenceRequired('unless_same_network', '203.0.113.7', '203.0.113.8'), true);
+    assert.equal(presenceRequired('unless_same_network', '203.0.113.7', '198.51.100.7'), true);
+    assert.equal(
+      presenceRequired('unless_same_network', '2001:db8:1:2::7', '2001:db8:1:3::7'),
       true,
     );
-    assert.equal(
-      presenceRequired('unless_same_network', sameNetwork('100.64.1.2', '100.64.1.3')),
-      true,
-    );
+    assert.equal(presenceRequired('unless_same_network', null, '203.0.113.7'), true);
+    // A relay across IP versions, or from behind carrier NAT or a private network, is unknown.
+    assert.equal(presenceRequired('unless_same_network', '203.0.113.7', '2001:db8::1'), true);
+    assert.equal(presenceRequired('unless_same_network', '100.64.1.2', '100.64.1.2'), true);
+    assert.equal(presenceRequired('unless_same_network', '192.168.1.2', '192.168.1.2'), true);
   });
 
   it("is always asked by 'always' and never by 'never', whatever the verdict", () => {
-    for (const verdict of [true, false, null]) {
-      assert.equal(presenceRequired('always', verdict), true);
-      assert.equal(presenceRequired('never', verdict), false);
+    for (const [browserIp, phoneIp] of [
+      ['203.0.113.7', '203.0.113.7'],
+      ['203.0.113.7', '198.51.100.7'],
+      [null, null],
+    ] as const) {
+      assert.equal(presenceRequired('always', browserIp, phoneIp), true);
+      assert.equal(presenceRequired('never', browserIp, phoneIp), false);
     }
   });
 });

@@ -43,7 +43,7 @@ export function loginDetails(
     place: requesterPlace(locator ?? null, browserIp, phoneIp),
     // A type removed from the configuration since the login started asks for the code: the
     // stricter reading of a setting that is gone.
-    presence_required: presenceRequired(type?.proofOfPresence ?? 'always', verdict),
+    presence_required: presenceRequired(type?.proofOfPresence ?? 'always', browserIp, phoneIp),
     requested_at: new Date(record.createdAt).toISOString(),
     expires_at: new Date(record.expiresAt).toISOString(),
     ...(record.numberMatchCode === null
