@@ -381,7 +381,7 @@ describe('<scanner-app> with a mocked Token Server', () => {
     const presence = await screen('presence');
     const text = textOf(presence);
     expect(text).to.include(
-      'Type this code in the browser that is logging in. Never read it out or send it to anyone: nobody from Demo Bank will ask you for it.',
+      "Type this code in the browser that is logging in, on Demo Bank's own website only: if a page you were sent to asks for it, stop. Never read it out or send it to anyone: nobody from Demo Bank will ask you for it.",
     );
     expect(text, 'not logged in yet').not.to.include('You are logged in');
     const shown = asRead(presence.shadowRoot?.querySelector('.code')?.textContent ?? '').trim();

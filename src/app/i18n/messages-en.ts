@@ -125,7 +125,7 @@ export const messagesEn = {
   presenceTitle: 'Type this code in the browser',
   presenceCodeLabel: 'Code to type',
   presenceHelp: (site: string) =>
-    `Type this code in the browser that is logging in. Never read it out or send it to anyone: nobody from ${site} will ask you for it.`,
+    `Type this code in the browser that is logging in, on ${site}'s own website only: if a page you were sent to asks for it, stop. Never read it out or send it to anyone: nobody from ${site} will ask you for it.`,
 
   // Result
   acceptedTitle: 'You are logged in',

@@ -117,7 +117,7 @@ export const messagesNl: Messages = {
   presenceTitle: 'Typ deze code in de browser',
   presenceCodeLabel: 'Code om te typen',
   presenceHelp: (site) =>
-    `Typ deze code in de browser die inlogt. Lees hem nooit voor en stuur hem aan niemand: niemand van ${site} zal erom vragen.`,
+    `Typ deze code in de browser die inlogt, alleen op de eigen website van ${site}: vraagt een pagina waarheen iemand je stuurde erom, stop dan. Lees hem nooit voor en stuur hem aan niemand: niemand van ${site} zal erom vragen.`,
 
   acceptedTitle: 'Je bent ingelogd',
   acceptedNext: (site) => `Ga terug naar ${site}: de website gaat vanzelf verder.`,
