@@ -309,8 +309,10 @@ export class MobileApiMock {
     if (enrollment?.link === undefined || this.statusOf(enrollment) !== 'confirm') return false;
     const device = this.devices.get(enrollment.link.deviceId);
     if (device === undefined) return false;
-    enrollment.outcome = matches ? 'confirmed' : 'refused';
-    if (matches) device.confirmed = true;
+    // As the Token Server: a phone revoked meanwhile is never linked, whatever the word.
+    const linked = matches && !device.revoked;
+    enrollment.outcome = linked ? 'confirmed' : 'refused';
+    if (linked) device.confirmed = true;
     else device.revoked = true;
     return true;
   }
