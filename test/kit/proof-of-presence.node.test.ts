@@ -11,7 +11,7 @@ import { parseLoginStatusResponse } from '../../src/protocol/index.js';
 import type { OtpLoginKitConfig } from '../../src/server/kit/index.js';
 import { TokenServerFixture } from '../server/token-server-fixture.js';
 import { until } from '../support/until.js';
-import { beforeTheWaitEnds, scan, setUpKit, TestBrowser } from './kit-harness.js';
+import { beforeTheWaitEnds, scan, setUpKit, SITE, TestBrowser } from './kit-harness.js';
 
 const LOGIN = '/otp-login';
 const NOT_FOUND = {
@@ -187,6 +187,46 @@ describe('proof of presence', () => {
       confirm: 'enter_code',
       tries_left: 2,
     });
+  });
+
+  it('a second factor asks its user’s browser for the code too, and logs that user in once', async () => {
+    const setup = setUpPresence({
+      login: undefined,
+      secondFactor: {
+        path: '/otp-2fa',
+        type: 'second_factor_presence',
+        userId: (request) => request.headers.get('x-password-user'),
+        onLogin: (userId) => {
+          setup.logins.push(userId);
+          return { redirectTo: '/account' };
+        },
+      },
+    });
+    const phone = await setup.tokenServer.enrollDevice('alice');
+    const browser = new TestBrowser(setup.kit);
+    const started = await browser.request('/otp-2fa', {
+      method: 'POST',
+      headers: { Origin: SITE, 'x-password-user': 'alice' },
+    });
+    assert.equal(started.status, 201);
+    const { id, qr } = (await started.json()) as { id: string; qr: string };
+    const answered = await (await scan(setup.tokenServer, phone, qr)).answer('accept');
+    const code = String(answered['presence_code']);
+    assert.deepEqual((await browser.poll('/otp-2fa', id)).body, {
+      status: 'confirm',
+      confirm: 'enter_code',
+    });
+    assert.deepEqual(setup.logins, [], 'the phone’s Accept alone logs nobody in');
+    const confirm = (body: unknown) =>
+      browser.request(`/otp-2fa/${id}/confirm`, {
+        method: 'POST',
+        headers: { Origin: SITE, 'Content-Type': 'application/json', 'x-password-user': 'alice' },
+        body: JSON.stringify(body),
+      });
+    assert.equal((await (await confirm({ code: otherThan(code) })).json()).tries_left, 2);
+    const confirmed = await confirm({ code });
+    assert.deepEqual(await confirmed.json(), { status: 'accepted', redirect_to: '/account' });
+    assert.deepEqual(setup.logins, ['alice']);
   });
 
   it('a type without proof of presence logs in on Accept, as before', async () => {

@@ -35,7 +35,14 @@ export function testConfig(overrides: Partial<TokenServerConfigInput> = {}): Tok
         secretSha256: sha(CLIENT_SECRET),
         name: 'Demo Bank',
         callbackUris: ['http://127.0.0.1:9/callback'],
-        types: ['otp', 'otp_match', 'second_factor', 'otp_presence', 'otp_local'],
+        types: [
+          'otp',
+          'otp_match',
+          'second_factor',
+          'otp_presence',
+          'otp_local',
+          'second_factor_presence',
+        ],
       },
       {
         id: 'other',
@@ -51,6 +58,12 @@ export function testConfig(overrides: Partial<TokenServerConfigInput> = {}): Tok
       { name: 'second_factor', secondFactor: true, messages: { en: 'Confirm your login' } },
       { name: 'otp_presence', proofOfPresence: 'always', messages: { en: 'Log in' } },
       { name: 'otp_local', proofOfPresence: 'unless_same_network', messages: { en: 'Log in' } },
+      {
+        name: 'second_factor_presence',
+        secondFactor: true,
+        proofOfPresence: 'always',
+        messages: { en: 'Confirm your login' },
+      },
     ],
     appOrigins: ['https://scan.example'],
     // No IP databases: the embedded ones cost a Token Server process a few hundred MB and a
