@@ -221,8 +221,9 @@ function kindOfCode(code: number, during: 'login' | 'link'): OutcomeKind {
     case SDK_ERRORS.SERVER_NOT_REACHABLE.code:
       return 'offline';
     case SDK_ERRORS.MOBILE_AUTHENTICATION_NOT_ENROLLED.code:
-    case SDK_ERRORS.DEVICE_DEREGISTERED.code:
       return during === 'login' ? 'not-linked' : 'link-failed';
+    case SDK_ERRORS.DEVICE_DEREGISTERED.code:
+      return during === 'login' ? 'unlinked' : 'link-failed';
     default:
       return during === 'link' ? 'link-failed' : 'error';
   }

@@ -89,6 +89,8 @@ export type OutcomeKind =
   | 'expired'
   | 'handled'
   | 'not-linked'
+  /** The website revoked this phone (or its link was refused): it was linked, and is no more. */
+  | 'unlinked'
   | 'offline'
   | 'error'
   | 'link-failed'

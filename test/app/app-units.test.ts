@@ -162,7 +162,7 @@ describe('outcomeOfError', () => {
     ['NETWORK_CONNECTIVITY_PROBLEM', 'login', 'offline'],
     ['SERVER_NOT_REACHABLE', 'login', 'offline'],
     ['MOBILE_AUTHENTICATION_NOT_ENROLLED', 'login', 'not-linked'],
-    ['DEVICE_DEREGISTERED', 'login', 'not-linked'],
+    ['DEVICE_DEREGISTERED', 'login', 'unlinked'],
     // A used "Link your phone" code: another phone may be waiting for the website's confirmation.
     ['DEVICE_ALREADY_ENROLLED', 'link', 'link-used'],
     ['DEVICE_LINK_NOT_CONFIRMED', 'login', 'link-not-confirmed'],

@@ -298,7 +298,7 @@ describe('the scanner app, end to end with a fake camera and a real Token Server
       const login = await harness.website.startLogin();
       await thief.goto(formatAppUrl(harness.appUrl, login.code));
       await screen(thief, 'result');
-      assert.match(await shadowText(thief, 'app-result'), /This phone is not linked yet/);
+      assert.match(await shadowText(thief, 'app-result'), /This phone is no longer linked/);
       assert.equal((await harness.website.result(login.transactionId)).is_authenticated, false);
     } finally {
       await thiefContext.close();

@@ -415,6 +415,22 @@ describe('<scanner-app> with a mocked Token Server', () => {
     await expectAxeClean(app as ScannerApp);
   });
 
+  it('tells a phone whose link the website refused that it is no longer linked', async () => {
+    await onegini.startApplication(new QuietListener(), {
+      tokenServerUrl: mock.tokenServerUrl,
+      storage,
+    });
+    const code = mock.enrollmentCode();
+    await onegini.userClient.enrollMobileAuthentication(code);
+    // The user said on the website that the codes differ: the phone is revoked.
+    expect(mock.confirmLink(code, false)).to.equal(true);
+    deepLink(mock.startLogin().code);
+    await mount();
+    const result = await screen('result');
+    expect(textOf(result)).to.include('This phone is no longer linked');
+    await expectAxeClean(app as ScannerApp);
+  });
+
   it('shows the name the website gave the account, not its user id, on home and on a login', async () => {
     await useMock({ userId: 'u-7f3a9c21', displayName: 'Alice Example' });
     await linkBeforehand();

@@ -139,6 +139,9 @@ export const messagesEn = {
   handledNext: 'Each code works once. Ask the website for a new code and scan it again.',
   notLinkedTitle: 'This phone is not linked yet',
   notLinkedNext: 'Link this phone first: on the website, choose “Link your phone”.',
+  unlinkedTitle: 'This phone is no longer linked',
+  unlinkedNext:
+    'The website removed this phone, or its link was refused there. To log in with it, link it again: on the website, choose “Link your phone”.',
   offlineTitle: 'No connection',
   offlineNext: 'A login needs the network. Connect to the internet and scan the code again.',
   errorTitle: 'Something went wrong',

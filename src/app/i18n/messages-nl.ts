@@ -130,6 +130,9 @@ export const messagesNl: Messages = {
   handledNext: 'Elke code werkt één keer. Vraag de website om een nieuwe code en scan die opnieuw.',
   notLinkedTitle: 'Deze telefoon is nog niet gekoppeld',
   notLinkedNext: 'Koppel eerst deze telefoon: kies op de website “Koppel je telefoon”.',
+  unlinkedTitle: 'Deze telefoon is niet meer gekoppeld',
+  unlinkedNext:
+    'De website heeft deze telefoon verwijderd, of de koppeling is daar geweigerd. Om ermee in te loggen, koppel hem opnieuw: kies op de website “Koppel je telefoon”.',
   offlineTitle: 'Geen verbinding',
   offlineNext:
     'Voor inloggen is een netwerk nodig. Maak verbinding met internet en scan de code opnieuw.',

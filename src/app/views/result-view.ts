@@ -42,6 +42,7 @@ export class ResultView extends LitElement {
       expired: [m.expiredTitle, m.expiredNext],
       handled: [m.handledTitle, m.handledNext],
       'not-linked': [m.notLinkedTitle, m.notLinkedNext],
+      unlinked: [m.unlinkedTitle, m.unlinkedNext],
       offline: [m.offlineTitle, m.offlineNext],
       error: [m.errorTitle, m.errorNext],
       'link-failed': [m.linkFailedTitle, m.linkFailedNext],
