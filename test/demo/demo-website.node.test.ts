@@ -91,6 +91,19 @@ describe('demo website', () => {
     assert.equal(started.headers.get('content-security-policy'), EXPECTED_CSP);
   });
 
+  it('has a favicon, so that no page logs a missing one', async () => {
+    const { demo } = setUpDemo();
+    const browser = new DemoBrowser(demo);
+    assert.match(
+      await (await browser.request('/')).text(),
+      /<link rel="icon" href="\/favicon.svg" type="image\/svg\+xml" \/>/,
+    );
+    const icon = await browser.request('/favicon.svg');
+    assert.equal(icon.status, 200);
+    assert.equal(icon.headers.get('content-type'), 'image/svg+xml; charset=utf-8');
+    assert.match(await icon.text(), /^<svg /);
+  });
+
   it('says plainly when the widget bundle is not built', async () => {
     const { demo } = setUpDemo();
     const response = await new DemoBrowser(demo).request('/otp-login-qr.js');

@@ -74,6 +74,8 @@ export interface DemoWebsite {
 }
 
 const STYLES_URL = new URL('./assets/styles.css', import.meta.url);
+/** The demo's favicon is the scanner app's icon: one mark for the product. */
+const FAVICON_URL = new URL('../../../public/icon.svg', import.meta.url);
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,189}$/;
 /**
  * Linking a phone asks for a password typed (or a login made) this recently: whoever finds a
@@ -250,6 +252,13 @@ export function createDemoWebsite(options: DemoWebsiteOptions): DemoWebsite {
     c.header('Cache-Control', 'no-cache');
     return c.body(await readFile(STYLES_URL, 'utf8'), 200, {
       'Content-Type': 'text/css; charset=utf-8',
+    });
+  });
+
+  app.get('/favicon.svg', async (c) => {
+    c.header('Cache-Control', 'max-age=86400');
+    return c.body(await readFile(FAVICON_URL, 'utf8'), 200, {
+      'Content-Type': 'image/svg+xml; charset=utf-8',
     });
   });
 

@@ -30,6 +30,7 @@ export function layout(options: LayoutOptions, content: Markup): Markup {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${options.title} · Demo website</title>
         <link rel="stylesheet" href="/styles.css" />
+        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
         ${options.widget ? html`<script type="module" src="/otp-login-qr.js"></script>` : ''}
       </head>
       <body>
@@ -155,7 +156,7 @@ export function secondFactorPage(email: string): Markup {
       <h1>Confirm on your phone</h1>
       <p>
         Your password was right. Because ${email} has a linked phone, confirm this login with it:
-        scan the code with the scanner app and tap accept.
+        scan the code with the scanner app and tap “Yes, log in”.
       </p>
       <otp-login-qr endpoint="/otp-2fa"></otp-login-qr>
       <form method="post" action="/logout">
