@@ -11,6 +11,14 @@ import {
 } from '../protocol/website-contract.js';
 import type { ConfirmRequest } from '../protocol/website-contract-schemas.js';
 import { OtpLoginQrError } from './otp-login-qr-error.js';
+import {
+  BACKOFF,
+  MAX_RETRY_AFTER_SECONDS,
+  MIN_POLL_GAP_SECONDS,
+  rotationLead,
+  SLOW_DOWN_STEP_SECONDS,
+  START_ATTEMPTS,
+} from './polling-tuning.js';
 import { readJson } from './read-json.js';
 
 /**
@@ -44,29 +52,6 @@ export interface LoginPollOptions {
   /** Called after every change of status, with the status before it. */
   statusChanged(status: OtpLoginQrStatus, previous: OtpLoginQrStatus): void;
 }
-
-/** Seconds before a QR's end at which the controller asks for the next one. */
-export function rotationLead(expiresIn: number): number {
-  return Math.min(3, expiresIn / 4);
-}
-
-/** Network errors while polling: wait 1 s, 2 s, 4 s … up to 30 s, each time a random 50–100 %. */
-export const BACKOFF = { baseSeconds: 1, maxSeconds: 30 } as const;
-
-/** Attempts at starting a login before the element gives up with `network`. */
-export const START_ATTEMPTS = 4;
-
-/** RFC 8628: a `slow_down` without a new interval adds 5 seconds. */
-const SLOW_DOWN_STEP_SECONDS = 5;
-
-/**
- * The least time between two polls that the server answered at once, whatever `interval` says:
- * a server that neither holds polls nor asks for a pace still gets at most one a second.
- */
-export const MIN_POLL_GAP_SECONDS = 1;
-
-/** The longest `Retry-After` the element waits; a longer one is treated as this. */
-const MAX_RETRY_AFTER_SECONDS = 600;
 
 /**
  * Starts a login on the website, polls it with long-poll, replaces the QR before it runs out and

@@ -8,6 +8,7 @@ import { unsafeCSS } from 'lit';
  * `unsafeCSS` on this file's own constant text: nothing from outside goes in. Lit's css`` tag
  * would do the same, but it brings its check for interpolated values (and that check's long error
  * message) into the bundle.
+ * @internal
  */
 export const otpLoginQrStyles = unsafeCSS(`
   :host {

@@ -47,6 +47,8 @@ export type SameDeviceMode = 'auto' | 'always' | 'never';
  * @csspart button - "Get a new code" / "Try again", "Open the app on this device", the two answers
  *   to "Does your phone show this code?" and the button that sends a typed code.
  * @csspart input - The field for the code the phone shows (proof of presence).
+ * @csspart same-device - The link "Open the app on this device" (a `button` part too), shown while
+ *   a code waits to be scanned when the website sent `same_device_url`.
  *
  * @cssproperty [--otp-login-qr-foreground=#000000] - The QR code's dark modules.
  * @cssproperty [--otp-login-qr-background=#ffffff] - The QR code's light modules and quiet zone.
@@ -96,7 +98,10 @@ export class OtpLoginQr extends LitElement {
   /** QR error correction level: `L`, `M`, `Q` or `H`. */
   errorCorrection = 'M';
 
-  /** When to offer "Open the app on this device" (needs `same_device_url` from the website). */
+  /**
+   * When to offer "Open the app on this device" (needs `same_device_url` from the website):
+   * `auto` (on touch screens), `always` or `never`.
+   */
   sameDevice: SameDeviceMode = 'auto';
 
   /**
@@ -106,7 +111,12 @@ export class OtpLoginQr extends LitElement {
    */
   purpose: WidgetPurpose = 'login';
 
-  /** Where the login stands (read-only; reflected for styling with `:host([status=…])`). */
+  /**
+   * Where the login stands: `idle`, `loading`, `pending`, `scanned`, `confirm` (the page asks the
+   * user to confirm what the phone shows), `accepted`, `denied`, `expired` or `error`. Set by the
+   * element only; reflected for styling with `:host([status=…])`.
+   * @readonly
+   */
   status: OtpLoginQrStatus = 'idle';
 
   private readonly _poller = new LoginPollController(this, {

@@ -3,10 +3,14 @@ import { OtpLoginQrError } from './otp-login-qr-error.js';
 /**
  * The largest body the element reads. A contract answer is a few hundred bytes (a 1 KiB `qr` at
  * most); anything bigger is a broken or hostile server, and is cut off instead of buffered.
+ * @internal
  */
 export const MAX_RESPONSE_BYTES = 8 * 1024;
 
-/** Reads a JSON body of at most `maxBytes`, or throws an {@link OtpLoginQrError}. */
+/**
+ * Reads a JSON body of at most `maxBytes`, or throws an {@link OtpLoginQrError}.
+ * @internal
+ */
 export async function readJson(
   response: Response,
   maxBytes = MAX_RESPONSE_BYTES,

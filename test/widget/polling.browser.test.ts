@@ -7,7 +7,8 @@ import { expect } from 'chai';
 import { afterEach, beforeEach, describe, it } from '#spec';
 import { http, HttpResponse } from 'msw';
 import { otpLoginHandlers } from '../../src/mocks/index.js';
-import { BACKOFF, MIN_POLL_GAP_SECONDS, START_ATTEMPTS } from '../../src/widget/index.js';
+// The controller's pace is not public API: its module is imported by path.
+import { BACKOFF, MIN_POLL_GAP_SECONDS, START_ATTEMPTS } from '../../src/widget/polling-tuning.js';
 import { expectNoUnhandledRequests, mockServer } from '../support/mock-server.js';
 import { install, type InstalledClock } from './fixtures/fake-timers.bundle.js';
 import { nothingHappensFor, until } from '../support/until.js';
