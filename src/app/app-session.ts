@@ -12,7 +12,6 @@ import {
   type SoftwareName,
 } from '../sdk/index.js';
 import type { AppConfig } from './app-config.js';
-import { t } from './i18n/locale.js';
 import type {
   AccountView,
   AnswerDetail,
@@ -65,6 +64,8 @@ class AppListener extends OneginiEventListener {
 export class AppSession {
   /** The site of the login on screen, for the result screen. */
   private siteName: string | undefined;
+  /** Whether the login on screen is a second factor (its denial's advice differs). */
+  private secondFactor: boolean | undefined;
   /** The code of proof of presence the SDK handed over for the login on screen. */
   private presenceCode: string | undefined;
 
@@ -81,6 +82,7 @@ export class AppSession {
     const listener = new AppListener({
       onRequest(request) {
         session.siteName = request.siteName;
+        session.secondFactor = request.secondFactor;
         events.onRequest(request);
       },
       onPresenceCode(presenceCode) {
@@ -144,6 +146,7 @@ export class AppSession {
    */
   async login(text: string): Promise<OutcomeView | PresenceCodeView> {
     this.siteName = undefined;
+    this.secondFactor = undefined;
     this.presenceCode = undefined;
     try {
       await this.onegini.userClient.mobileAuthWithOtp(text);
@@ -154,7 +157,11 @@ export class AppSession {
       }
       return { kind: 'accepted', siteName };
     } catch (error) {
-      return { ...outcomeOfError(error, 'login'), siteName: this.siteName };
+      return {
+        ...outcomeOfError(error, 'login'),
+        siteName: this.siteName,
+        secondFactor: this.secondFactor,
+      };
     } finally {
       this.presenceCode = undefined;
     }
@@ -250,8 +257,17 @@ function toAccountView(profile: OneginiUserProfile, active: boolean): AccountVie
   };
 }
 
+/**
+ * Whether a login is the second factor after a password. The SDK's request does not say yet
+ * (the Token Server's redeem response has no such field): a `secondFactor` boolean is read when
+ * it comes; until then the answer is undefined, and a denied login gets the passwordless advice.
+ */
+export function secondFactorOf(request: OtpAuthenticationRequest): boolean | undefined {
+  if (!('secondFactor' in request)) return undefined;
+  return typeof request.secondFactor === 'boolean' ? request.secondFactor : undefined;
+}
+
 function toRequestView(message: string, request: OtpAuthenticationRequest): LoginRequestView {
-  const site = request.profile.siteName ?? request.siteName;
   return {
     siteName: request.siteName,
     message,
@@ -263,7 +279,8 @@ function toRequestView(message: string, request: OtpAuthenticationRequest): Logi
     requestedAt: request.requestedAt,
     expiresAt: request.expiresAt,
     numberMatchChoices: request.numberMatchChoices,
-    account: t().accountAt(accountNameOf(request.profile), site),
+    accountName: accountNameOf(request.profile),
+    secondFactor: secondFactorOf(request),
   };
 }
 

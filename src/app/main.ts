@@ -3,10 +3,11 @@
  * the service worker.
  */
 import './views/define.js';
-import { setLocale, currentLocale } from './i18n/locale.js';
+import { currentLanguageTag, setLocale } from './i18n/locale.js';
 import { registerServiceWorker } from './service-worker-registration.js';
 
-setLocale(currentLocale());
+// The page's lang says the phone's language, region and all (en-GB), for screen readers too.
+setLocale(currentLanguageTag());
 const app = document.createElement('scanner-app');
 document.body.append(app);
 

@@ -78,8 +78,16 @@ export interface LoginRequestView extends RequesterView {
   readonly expiresAt: Date;
   /** Number matching: the numbers to pick from. */
   readonly numberMatchChoices?: readonly string[] | undefined;
-  /** The account that answers, as "user at site". */
-  readonly account?: string | undefined;
+  /**
+   * The account that answers: the name the website gave it, else its user id. The site is on
+   * the screen already, in the title and in its own row: said once, not again beside the name.
+   */
+  readonly accountName?: string | undefined;
+  /**
+   * The login is the second factor after a password (the browser's user typed it already);
+   * false for a passwordless login; undefined when the SDK does not say.
+   */
+  readonly secondFactor?: boolean | undefined;
 }
 
 /** How a login or a linking ended. */
@@ -104,6 +112,11 @@ export interface OutcomeView {
   readonly siteName?: string | undefined;
   /** A technical detail for support, shown small; never needed to understand what happened. */
   readonly detail?: string | undefined;
+  /**
+   * The login was the second factor after a password: a denied one then means that someone may
+   * know the password. Undefined (or false) gives the advice of a passwordless login.
+   */
+  readonly secondFactor?: boolean | undefined;
 }
 
 /** The user's answer on the confirmation screen. */

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
-import { describe, it } from '#spec';
+import { afterEach, describe, it } from '#spec';
 import { AppConfigError, loadAppConfig, parseAppConfig } from '../../src/app/app-config.js';
-import { outcomeOfError } from '../../src/app/app-session.js';
+import { outcomeOfError, secondFactorOf } from '../../src/app/app-session.js';
+import { dateTimeText } from '../../src/app/date-text.js';
 import {
   FAR_FROM_PHONE_KM,
   groupedCode,
@@ -10,11 +11,17 @@ import {
 } from '../../src/app/place-text.js';
 import { messagesEn } from '../../src/app/i18n/messages-en.js';
 import { messagesNl } from '../../src/app/i18n/messages-nl.js';
-import { pickLocale, setLocale, t } from '../../src/app/i18n/locale.js';
+import {
+  currentLanguageTag,
+  pickLanguageTag,
+  pickLocale,
+  setLocale,
+  t,
+} from '../../src/app/i18n/locale.js';
 import { toCameraError } from '../../src/app/scanner/camera-error.js';
 import { viewfinderRegion } from '../../src/app/scanner/viewfinder.js';
 import { SDK_ERRORS } from '../../src/protocol/index.js';
-import { OneginiError } from '../../src/sdk/index.js';
+import { OneginiError, type OtpAuthenticationRequest } from '../../src/sdk/index.js';
 import { endlessBody, rejectionOf } from '../support/endless-body.js';
 
 describe('viewfinderRegion', () => {
@@ -133,6 +140,13 @@ describe('the languages', () => {
     expect(pickLocale([])).to.equal('en');
   });
 
+  it('keep the region of the phone’s language, for its dates', () => {
+    expect(pickLanguageTag(['en-GB', 'nl'])).to.equal('en-GB');
+    expect(pickLanguageTag(['de-DE', 'nl-be'])).to.equal('nl-BE');
+    expect(pickLanguageTag(['fr-FR'])).to.equal('en');
+    expect(pickLanguageTag(['en-'])).to.equal('en');
+  });
+
   it('Dutch has every text that English has, and none empty', () => {
     expect(Object.keys(messagesNl).sort()).to.deep.equal(Object.keys(messagesEn).sort());
     for (const [key, value] of Object.entries(messagesNl)) {
@@ -151,6 +165,52 @@ describe('names in the app’s sentences', () => {
     );
     expect(t().cameraUnnamed(2)).to.equal('Camera 2');
     setLocale('en');
+  });
+});
+
+describe('dates and times', () => {
+  // 6 December 2026, 14:03 on the phone's clock.
+  const moment = new Date(2026, 11, 6, 14, 3);
+
+  afterEach(() => {
+    setLocale('en');
+  });
+
+  it('follow the phone’s region: day, month, year on an en-GB phone', () => {
+    setLocale('en-GB');
+    expect(currentLanguageTag()).to.equal('en-GB');
+    expect(dateTimeText(moment)).to.equal('6 Dec 2026, 14:03');
+  });
+
+  it('follow the phone’s region: month, day, year on an en-US phone', () => {
+    setLocale('en-US');
+    expect(dateTimeText(moment)).to.match(/^Dec 6, 2026, 2:03\sPM$/);
+  });
+
+  it('are Dutch on a Dutch phone', () => {
+    setLocale('nl-NL');
+    // WebKit's ICU writes no comma between the two.
+    expect(dateTimeText(moment)).to.match(/^6 dec 2026,? 14:03$/);
+  });
+});
+
+describe('the mode of a login', () => {
+  const request = {} as OtpAuthenticationRequest;
+
+  it('is not known while the SDK does not say it', () => {
+    expect(secondFactorOf(request)).to.equal(undefined);
+  });
+
+  it('is read from the request once it says it', () => {
+    expect(secondFactorOf({ ...request, secondFactor: true } as OtpAuthenticationRequest)).to.equal(
+      true,
+    );
+    expect(
+      secondFactorOf({ ...request, secondFactor: false } as OtpAuthenticationRequest),
+    ).to.equal(false);
+    expect(
+      secondFactorOf({ ...request, secondFactor: 'yes' } as unknown as OtpAuthenticationRequest),
+    ).to.equal(undefined);
   });
 });
 

@@ -157,7 +157,7 @@ describe('the scanner app, end to end with a fake camera and a real Token Server
     }
   });
 
-  it('links by typing the code, scans, denies: the website sees the login denied', async () => {
+  it('links by pasting the link, scans, denies: the website sees the login denied', async () => {
     const { login, browser } = await scenario('deny');
     const { page } = browser;
     try {
@@ -165,10 +165,15 @@ describe('the scanner app, end to end with a fake camera and a real Token Server
       await screen(page, 'first-run');
       await expectAxeClean(page, 'first run');
       const link = await harness.linkingPage.start('bob@example.com');
-      await page.getByRole('button', { name: 'Type the code instead' }).click();
+      // The user's phone copied the link the linking page's QR holds (from a screenshot, say).
+      await browser.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+      await page.evaluate((text) => navigator.clipboard.writeText(text), link.qr);
+      await page.getByRole('button', { name: 'Paste a link' }).click();
       await screen(page, 'scanner');
-      await page.getByLabel('Type or paste the code').fill(link.qr);
-      await page.getByRole('button', { name: 'Use this code' }).click();
+      await expectAxeClean(page, 'paste a link');
+      // Pasted, it runs as a scan does: no button to press.
+      await page.getByLabel('Paste the link of the code').focus();
+      await page.keyboard.press('ControlOrMeta+V');
       await screen(page, 'link-question');
       assert.match(
         await shadowText(page, 'app-link-question'),
@@ -241,7 +246,7 @@ describe('the scanner app, end to end with a fake camera and a real Token Server
       await screen(page, 'confirm');
       assert.match(
         await shadowText(page, 'app-confirmation'),
-        /After you accept, this phone shows a code: type it in the browser that is logging in/,
+        /After you tap “Yes, log in”, this phone shows a code: type it in the browser that is logging in/,
       );
       await page.getByRole('button', { name: 'Yes, log in' }).click();
       await screen(page, 'presence');

@@ -14,6 +14,7 @@ import { MobileApiMock, type MobileApiMockOptions } from '../../src/mocks/index.
 import { MemoryDeviceStorage, Onegini, OneginiEventListener } from '../../src/sdk/index.js';
 import { expectNoUnhandledRequests, mockServer, startMockServer } from '../support/mock-server.js';
 import { expectAxeClean } from './support/axe.js';
+import { pasteText } from './support/paste.js';
 import { until } from '../support/until.js';
 import { SCANNER_WAIT_MS, CanvasCamera } from './support/fake-camera-source.js';
 import { asRead } from '../support/as-read.js';
@@ -78,14 +79,24 @@ describe('<scanner-app> with a mocked Token Server', () => {
     await other.userClient.enrollMobileAuthentication(code);
   }
 
-  /** Types a code on the first-run screen, as a user without a camera would. */
-  async function typeOnFirstRun(code: string): Promise<void> {
-    buttonIn(await screen('first-run'), 'Type the code instead').click();
+  /**
+   * On the first run, "Paste a link" and the link the website's code holds, as a user whose
+   * phone copied it (from a screenshot, say) would: put in the field, then "Use this link".
+   */
+  async function pasteOnFirstRun(code: string): Promise<void> {
+    buttonIn(await screen('first-run'), 'Paste a link').click();
     const scanner = await screen('scanner');
     const input = scanner.shadowRoot?.querySelector<HTMLInputElement>('#code');
-    if (input === null || input === undefined) throw new Error('no code field');
+    if (input === null || input === undefined) throw new Error('no link field');
     input.value = code;
-    buttonIn(scanner, 'Use this code').click();
+    buttonIn(scanner, 'Use this link').click();
+  }
+
+  /** Which mark the result screen draws (tick, cross, warning), hidden from screen readers. */
+  function markOf(result: Element): string {
+    const mark = result.shadowRoot?.querySelector('svg.mark');
+    expect(mark?.getAttribute('aria-hidden'), 'the title says it in words').to.equal('true');
+    return mark?.getAttribute('data-mark') ?? '';
   }
 
   /** The value shown for a label in a question's list of details. */
@@ -196,8 +207,8 @@ describe('<scanner-app> with a mocked Token Server', () => {
     await useMock({ place: AMSTERDAM_KPN, sameNetwork: null });
     const code = mock.enrollmentCode();
     await mount();
-    await typeOnFirstRun(code);
-    expect(camera.opened, 'typing needs no camera').to.deep.equal([]);
+    await pasteOnFirstRun(code);
+    expect(camera.opened, 'a pasted link needs no camera').to.deep.equal([]);
 
     const question = await screen('link-question');
     const text = textOf(question);
@@ -240,10 +251,47 @@ describe('<scanner-app> with a mocked Token Server', () => {
     expect(mock.enrollmentState(code)?.status, 'the website now asks its user').to.equal('confirm');
   });
 
+  it('runs a link pasted into "Paste a link" at once, as a scan does', async () => {
+    const code = mock.enrollmentCode();
+    await mount();
+    buttonIn(await screen('first-run'), 'Paste a link').click();
+    const scanner = await screen('scanner');
+    expect(textOf(scanner)).to.include('Paste a link');
+    expect(textOf(scanner)).to.include('A website’s QR code holds a link.');
+    const input = scanner.shadowRoot?.querySelector<HTMLInputElement>('#code');
+    if (input === null || input === undefined) throw new Error('no link field');
+    await expectAxeClean(app as ScannerApp);
+    pasteText(input, ` ${code}\n`);
+    expect(textOf(await screen('link-question'))).to.include(
+      'Link this phone to alice@example.com at Demo Bank?',
+    );
+    expect(camera.opened, 'no camera').to.deep.equal([]);
+  });
+
+  it('writes the times of a login and of a link in the phone’s own style (en-GB: day, month, year)', async () => {
+    setLocale('en-GB');
+    expect(document.documentElement.lang).to.equal('en-GB');
+    await linkBeforehand();
+    deepLink(mock.startLogin().code);
+    await mount();
+    const confirmation = await screen('confirm');
+    const time = detail(confirmation, 'Time').querySelector('time');
+    const at = new Date(time?.getAttribute('datetime') ?? '');
+    const medium = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+    expect(time?.textContent).to.equal(medium.format(at));
+    expect(time?.textContent).to.match(/^\d{1,2} [A-Z][a-z]{2,3} \d{4}, \d{2}:\d{2}$/);
+    buttonIn(confirmation, 'Yes, log in').click();
+    buttonIn(await screen('result'), 'Done').click();
+    const [profile] = await storage.listProfiles();
+    expect(textOf(await screen('home'))).to.include(
+      `Linked on ${medium.format(new Date(profile?.enrolledAt ?? 0))}`,
+    );
+  });
+
   it('links nothing when the user cancels the question', async () => {
     const code = mock.enrollmentCode();
     await mount();
-    await typeOnFirstRun(code);
+    await pasteOnFirstRun(code);
     buttonIn(await screen('link-question'), 'Cancel').click();
     await screen('first-run');
     expect(mock.calls.map((call) => call.endpoint)).to.deep.equal(['previewEnrollment']);
@@ -289,6 +337,7 @@ describe('<scanner-app> with a mocked Token Server', () => {
       }
       const result = await screen('result');
       expect(textOf(result)).to.include('Another phone used this code');
+      expect(markOf(result)).to.equal('cross');
       expect(textOf(result)).to.include(
         'On the linking page, say that the codes do not match (No), so that the other phone is not linked. Then link again with a new code.',
       );
@@ -308,7 +357,10 @@ describe('<scanner-app> with a mocked Token Server', () => {
     expect(text).to.include('Log in to Demo Bank?');
     expect(text).to.include('Firefox 128 on Windows 10');
     expect(text).to.include('The same network as this phone');
-    expect(text).to.include('alice@example.com at Demo Bank');
+    // The site is said in the title and its own row; the account's row says the account alone.
+    expect(asRead(detail(confirmation, 'Website').textContent)).to.equal('Demo Bank');
+    expect(asRead(detail(confirmation, 'Account').textContent)).to.equal('alice@example.com');
+    expect(text).not.to.include('alice@example.com at Demo Bank');
     // What a relayed login leans on is said plainly: the browser names itself, and a code that
     // someone sent is theirs.
     expect(text).to.include('Browser (as it calls itself)');
@@ -318,6 +370,7 @@ describe('<scanner-app> with a mocked Token Server', () => {
     const result = await screen('result');
     expect(textOf(result)).to.include('You are logged in');
     expect(textOf(result)).to.include('Go back to Demo Bank');
+    expect(markOf(result)).to.equal('tick');
     expect(mock.loginState(login.transactionId)).to.equal('accepted');
     await expectAxeClean(app as ScannerApp);
   });
@@ -375,7 +428,7 @@ describe('<scanner-app> with a mocked Token Server', () => {
     await mount();
     const confirmation = await screen('confirm');
     expect(textOf(confirmation)).to.include(
-      'After you accept, this phone shows a code: type it in the browser that is logging in.',
+      'After you tap “Yes, log in”, this phone shows a code: type it in the browser that is logging in.',
     );
     buttonIn(confirmation, 'Yes, log in').click();
     const presence = await screen('presence');
@@ -437,9 +490,9 @@ describe('<scanner-app> with a mocked Token Server', () => {
     const login = mock.startLogin();
     deepLink(login.code);
     await mount();
-    const text = textOf(await screen('confirm'));
-    expect(text).to.include('Alice Example at Demo Bank');
-    expect(text).not.to.include('u-7f3a9c21');
+    const confirmation = await screen('confirm');
+    expect(asRead(detail(confirmation, 'Account').textContent)).to.equal('Alice Example');
+    expect(textOf(confirmation)).not.to.include('u-7f3a9c21');
     buttonIn(await screen('confirm'), 'Yes, log in').click();
     buttonIn(await screen('result'), 'Done').click();
     const home = textOf(await screen('home'));
@@ -469,8 +522,15 @@ describe('<scanner-app> with a mocked Token Server', () => {
     deny.click();
     const result = await screen('result');
     expect(textOf(result)).to.include('Login denied');
-    expect(textOf(result)).to.include('Nobody was logged in');
+    expect(markOf(result)).to.equal('cross');
+    // The mobile API does not say whether a login is a second factor: the advice is the
+    // passwordless one, which is true of both (nobody got in), and no password is blamed.
+    expect(textOf(result)).to.include(
+      'Nobody was logged in. If you did not try to log in, nothing happened: your account is safe.',
+    );
+    expect(textOf(result)).not.to.include('password');
     expect(mock.loginState(login.transactionId)).to.equal('denied');
+    await expectAxeClean(app as ScannerApp);
   });
 
   it('asks for the number the website shows before accepting (number matching)', async () => {
@@ -500,13 +560,14 @@ describe('<scanner-app> with a mocked Token Server', () => {
     ['already-handled', 'This code was used already'],
     ['network-failure', 'No connection'],
   ] as const) {
-    it(`explains a ${scenario} login on the result screen`, async () => {
+    it(`explains a ${scenario} login on the result screen, under a warning sign`, async () => {
       await linkBeforehand();
       mock.scenario = scenario;
       deepLink(mock.startLogin().code);
       await mount();
       const result = await screen('result');
       expect(textOf(result)).to.include(expected);
+      expect(markOf(result)).to.equal('warning');
       await expectAxeClean(app as ScannerApp);
     });
   }

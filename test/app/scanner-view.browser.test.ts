@@ -6,6 +6,7 @@ import { QrDecoder } from '../../src/app/scanner/qr-decoder.js';
 import type { ScannerView } from '../../src/app/views/scanner-view.js';
 import { expectAxeClean } from './support/axe.js';
 import { qrImageData, qrPngFile } from './support/browser-frames.js';
+import { pasteText } from './support/paste.js';
 import { until } from '../support/until.js';
 import { SCANNER_WAIT_MS, CanvasCamera } from './support/fake-camera-source.js';
 
@@ -22,10 +23,13 @@ describe('<app-scanner>', () => {
   let scanner: ScannerView;
   let codes: string[];
 
-  async function mount(options: { manual?: boolean } = {}): Promise<ScannerView> {
+  async function mount(
+    options: { manual?: boolean; fallbacksAfterMs?: number } = {},
+  ): Promise<ScannerView> {
     scanner = document.createElement('app-scanner');
     scanner.camera = camera;
     scanner.manual = options.manual ?? false;
+    if (options.fallbacksAfterMs !== undefined) scanner.fallbacksAfterMs = options.fallbacksAfterMs;
     scanner.addEventListener('app-scanner-code', (event) => {
       codes.push(event.detail.text);
     });
@@ -36,6 +40,12 @@ describe('<app-scanner>', () => {
 
   function text(): string {
     return (scanner.shadowRoot?.textContent ?? '').replace(/\s+/g, ' ');
+  }
+
+  function linkField(): HTMLInputElement {
+    const input = scanner.shadowRoot?.querySelector<HTMLInputElement>('#code');
+    if (input === null || input === undefined) throw new Error('no link field');
+    return input;
   }
 
   function button(name: string): HTMLButtonElement {
@@ -175,8 +185,11 @@ describe('<app-scanner>', () => {
       await until(() => scanner.cameraState === 'failed', 'camera failed', SCANNER_WAIT_MS);
       const alert = scanner.shadowRoot?.querySelector('[role="alert"]');
       expect(alert?.textContent).to.match(expected);
+      await scanner.updateComplete;
+      expect(scanner.offersFallbacks, 'offered at once').to.equal(true);
+      expect(text()).to.include('No luck with the camera? You can also:');
       expect(text()).to.include('Use a picture of the code');
-      expect(text()).to.include('Type or paste the code');
+      expect(text()).to.include('Paste the link of the code');
       await expectAxeClean(scanner);
     });
   }
@@ -190,19 +203,75 @@ describe('<app-scanner>', () => {
     await until(() => scanner.cameraState === 'live', 'camera live', SCANNER_WAIT_MS);
   });
 
-  it('takes a typed code and refuses text that is not a code of the app', async () => {
+  it('offers no fallbacks while the camera works', async () => {
+    await mount();
+    await until(() => scanner.cameraState === 'live', 'camera live', SCANNER_WAIT_MS);
+    await scanner.updateComplete;
+    expect(scanner.offersFallbacks).to.equal(false);
+    expect(scanner.hasAttribute('offers-fallbacks')).to.equal(false);
+    expect(scanner.shadowRoot?.querySelector('.fallbacks')).to.equal(null);
+    expect(text()).not.to.include('No luck with the camera');
+  });
+
+  it('offers the fallbacks beside the camera once it has found nothing for a while', async () => {
+    await mount({ fallbacksAfterMs: 300 });
+    await until(() => scanner.hasAttribute('offers-fallbacks'), 'the fallbacks', SCANNER_WAIT_MS);
+    await scanner.updateComplete;
+    expect(text()).to.include('No luck with the camera? You can also:');
+    expect(text()).to.include('Use a picture of the code');
+    expect(text()).to.include('Paste the link of the code');
+    expect(scanner.cameraState, 'the camera keeps looking').to.equal('live');
+    expect(camera.liveTracks()).to.have.length(1);
+    await expectAxeClean(scanner);
+    // A code found now is still read.
+    camera.show(qrImageData(LOGIN_QR, 3, 12));
+    await until(() => codes.length === 1, 'a code', 20_000);
+  });
+
+  it('offers the fallbacks again only after a while when the camera works after "Try again"', async () => {
+    camera.failure = new DOMException('busy', 'NotReadableError');
+    await mount();
+    await until(() => scanner.offersFallbacks, 'the fallbacks of a failed camera', SCANNER_WAIT_MS);
+    camera.failure = undefined;
+    button('Try again').click();
+    await until(() => scanner.cameraState === 'live', 'camera live', SCANNER_WAIT_MS);
+    await scanner.updateComplete;
+    expect(scanner.offersFallbacks).to.equal(false);
+  });
+
+  it('is the link field with "Paste a link": it takes a link and refuses text that is not a code of the app', async () => {
     await mount({ manual: true });
     expect(camera.opened, 'no camera in manual mode').to.deep.equal([]);
-    const input = scanner.shadowRoot?.querySelector<HTMLInputElement>('#code');
-    if (input === null || input === undefined) throw new Error('no code field');
+    expect(scanner.shadowRoot?.querySelector('h1')?.textContent).to.equal('Paste a link');
+    expect(scanner.shadowRoot?.activeElement === linkField(), 'ready for the paste').to.equal(true);
+    await expectAxeClean(scanner);
+    const input = linkField();
     input.value = 'hello';
-    button('Use this code').click();
+    button('Use this link').click();
     await scanner.updateComplete;
     expect(text()).to.include('This is not a code of this app');
     expect(codes).to.deep.equal([]);
     input.value = LOGIN_QR;
-    button('Use this code').click();
+    button('Use this link').click();
     expect(codes).to.deep.equal([LOGIN_QR]);
+  });
+
+  it('runs a link at once when it is pasted into the field; other text stays in it', async () => {
+    await mount({ manual: true });
+    const other = pasteText(linkField(), 'hello');
+    expect(other.defaultPrevented, 'pasted as text, for the user to see').to.equal(false);
+    expect(codes).to.deep.equal([]);
+    const link = pasteText(linkField(), `  ${LOGIN_QR}\n`);
+    expect(link.defaultPrevented).to.equal(true);
+    expect(codes).to.deep.equal([LOGIN_QR]);
+  });
+
+  it('runs a link pasted anywhere on the screen while the camera looks, and ends every track', async () => {
+    await mount();
+    await until(() => scanner.cameraState === 'live', 'camera live', SCANNER_WAIT_MS);
+    pasteText(scanner, LOGIN_QR);
+    expect(codes).to.deep.equal([LOGIN_QR]);
+    expect(camera.liveTracks()).to.deep.equal([]);
   });
 
   it('reads a picked picture of a code', async () => {

@@ -42,16 +42,26 @@ const CATALOGUES: Record<AppLocale, Messages> = {
   nl: isolatingArguments(messagesNl),
 };
 
-/** The first of the phone's languages that the app speaks; English otherwise. */
-export function pickLocale(languages: readonly string[]): AppLocale {
+/**
+ * The first of the phone's languages that the app speaks, as the phone names it (its region
+ * kept: `en-GB`, `nl-BE`); `en` otherwise. Dates and times follow this tag, so an English phone
+ * in Britain reads "6 Dec 2026", one in the US "Dec 6, 2026".
+ */
+export function pickLanguageTag(languages: readonly string[]): string {
   for (const language of languages) {
-    const primary = language.toLowerCase().split('-')[0];
-    if (primary === 'nl' || primary === 'en') return primary;
+    const primary = primaryOf(language);
+    if (primary === 'nl' || primary === 'en') return canonicalTag(language, primary);
   }
   return 'en';
 }
 
-let current: AppLocale = pickLocale(phoneLanguages());
+/** The first of the phone's languages that the app speaks; English otherwise. */
+export function pickLocale(languages: readonly string[]): AppLocale {
+  return primaryOf(pickLanguageTag(languages)) === 'nl' ? 'nl' : 'en';
+}
+
+let tag = pickLanguageTag(phoneLanguages());
+let current: AppLocale = pickLocale([tag]);
 
 /** The texts in the current language. */
 export function t(): Messages {
@@ -62,10 +72,32 @@ export function currentLocale(): AppLocale {
   return current;
 }
 
-/** Switches the language (the app follows the phone; tests switch it by hand). */
-export function setLocale(locale: AppLocale): void {
-  current = locale;
-  if (typeof document !== 'undefined') document.documentElement.lang = locale;
+/** The phone's language tag the app follows, with its region (`en-GB`): for dates and times. */
+export function currentLanguageTag(): string {
+  return tag;
+}
+
+/**
+ * Switches the language (the app follows the phone; tests switch it by hand): `en`, `nl`, or a
+ * tag with a region (`en-GB`), which dates and times then follow. The page's `lang` says it.
+ */
+export function setLocale(locale: string): void {
+  tag = pickLanguageTag([locale]);
+  current = pickLocale([tag]);
+  if (typeof document !== 'undefined') document.documentElement.lang = tag;
+}
+
+function primaryOf(language: string): string {
+  return language.toLowerCase().split('-')[0] ?? '';
+}
+
+/** `en-gb` as `en-GB`; a tag that Intl does not take is its language alone. */
+function canonicalTag(language: string, primary: string): string {
+  try {
+    return Intl.getCanonicalLocales(language)[0] ?? primary;
+  } catch {
+    return primary;
+  }
 }
 
 function phoneLanguages(): readonly string[] {

@@ -19,7 +19,7 @@ export const messagesEn = {
   firstRunPrivacy:
     'The app keeps a key on this phone that never leaves it. The camera is used only while you scan.',
   scanToLink: 'Scan the code to link',
-  typeCodeInstead: 'Type the code instead',
+  pasteLinkInstead: 'Paste a link',
 
   // Home
   homeTitle: 'Your accounts',
@@ -56,23 +56,25 @@ export const messagesEn = {
   torchOff: 'Light off',
   switchCamera: 'Camera',
   cancel: 'Cancel',
-  noCameraOptions: 'No camera? You can also:',
+  noCameraOptions: 'No luck with the camera? You can also:',
   useImage: 'Use a picture of the code',
   pasteHint: 'or paste a picture here.',
-  typeCode: 'Type or paste the code',
-  codeLabel: 'Code',
-  submitCode: 'Use this code',
-  noCodeInImage: 'No code was found in this picture. Try a sharper picture, or type the code.',
+  pasteLinkTitle: 'Paste a link',
+  pasteLink: 'Paste the link of the code',
+  pasteLinkHelp:
+    'A website’s QR code holds a link. If your phone copied it, from a screenshot for example, paste it here.',
+  submitLink: 'Use this link',
+  noCodeInImage: 'No code was found in this picture. Try a sharper picture, or paste the link.',
   imageUnreadable: 'This file cannot be read as a picture.',
   cameraDenied:
-    'The app may not use the camera. Allow the camera for this site in your browser’s settings, then try again. Or use a picture or type the code.',
+    'The app may not use the camera. Allow the camera for this site in your browser’s settings, then try again. Or use a picture or paste the link.',
   cameraMissing:
-    'This phone has no camera the app can use. Use a picture of the code or type it instead.',
+    'This phone has no camera the app can use. Use a picture of the code or paste its link instead.',
   cameraBusy:
-    'The camera is in use by another app. Close that app, then try again. Or use a picture or type the code.',
+    'The camera is in use by another app. Close that app, then try again. Or use a picture or paste the link.',
   cameraUnsupported:
-    'This browser cannot use the camera here. Use a picture of the code or type it instead.',
-  cameraFailed: 'The camera could not start. Try again, or use a picture or type the code.',
+    'This browser cannot use the camera here. Use a picture of the code or paste its link instead.',
+  cameraFailed: 'The camera could not start. Try again, or use a picture or paste the link.',
   badCode: 'This is not a code of this app. Check it and try again.',
 
   // Working
@@ -98,7 +100,7 @@ export const messagesEn = {
   placeLabel: 'Place (a guess from its internet address)',
   farFromPhone: (place: string, km: number) => `${place} — far from this phone (about ${km} km)`,
   presenceNote:
-    'After you accept, this phone shows a code: type it in the browser that is logging in.',
+    'After you tap “Yes, log in”, this phone shows a code: type it in the browser that is logging in.',
   numberQuestion: 'Which number does the website show?',
   numberRequired: 'Pick the number the website shows, or deny.',
   denyHint:
@@ -132,7 +134,9 @@ export const messagesEn = {
   acceptedNext: (site: string) => `Go back to ${site}: the website continues by itself.`,
   deniedTitle: 'Login denied',
   deniedNext:
-    'Nobody was logged in. If you did not try to log in, someone may know your code: change your password on the website.',
+    'Nobody was logged in. If you did not try to log in, nothing happened: your account is safe.',
+  deniedNextSecondFactor:
+    'Nobody was logged in. If you did not try to log in, someone may know your password: change it on the website.',
   expiredTitle: 'The code expired',
   expiredNext: 'Ask the website for a new code and scan it again.',
   handledTitle: 'This code was used already',

@@ -18,7 +18,7 @@ export const messagesNl: Messages = {
   firstRunPrivacy:
     'De app bewaart een sleutel op deze telefoon die de telefoon nooit verlaat. De camera staat alleen aan terwijl je scant.',
   scanToLink: 'Scan de code om te koppelen',
-  typeCodeInstead: 'Typ de code liever in',
+  pasteLinkInstead: 'Een link plakken',
 
   homeTitle: 'Je accounts',
   accountAt: (user, site) => `${user} bij ${site}`,
@@ -52,25 +52,27 @@ export const messagesNl: Messages = {
   torchOff: 'Lamp uit',
   switchCamera: 'Camera',
   cancel: 'Annuleren',
-  noCameraOptions: 'Geen camera? Je kunt ook:',
+  noCameraOptions: 'Lukt het niet met de camera? Je kunt ook:',
   useImage: 'Een foto van de code gebruiken',
   pasteHint: 'of hier een afbeelding plakken.',
-  typeCode: 'De code typen of plakken',
-  codeLabel: 'Code',
-  submitCode: 'Deze code gebruiken',
+  pasteLinkTitle: 'Een link plakken',
+  pasteLink: 'Plak de link van de code',
+  pasteLinkHelp:
+    'De QR-code van een website bevat een link. Heeft je telefoon die gekopieerd, bijvoorbeeld uit een schermafbeelding? Plak hem dan hier.',
+  submitLink: 'Deze link gebruiken',
   noCodeInImage:
-    'Er staat geen code in deze afbeelding. Probeer een scherpere foto, of typ de code in.',
+    'Er staat geen code in deze afbeelding. Probeer een scherpere foto, of plak de link.',
   imageUnreadable: 'Dit bestand kan niet als afbeelding worden gelezen.',
   cameraDenied:
-    'De app mag de camera niet gebruiken. Sta de camera voor deze site toe in de instellingen van je browser en probeer het opnieuw. Of gebruik een foto of typ de code in.',
+    'De app mag de camera niet gebruiken. Sta de camera voor deze site toe in de instellingen van je browser en probeer het opnieuw. Of gebruik een foto of plak de link.',
   cameraMissing:
-    'Deze telefoon heeft geen camera die de app kan gebruiken. Gebruik een foto van de code of typ hem in.',
+    'Deze telefoon heeft geen camera die de app kan gebruiken. Gebruik een foto van de code of plak de link ervan.',
   cameraBusy:
-    'De camera wordt door een andere app gebruikt. Sluit die app en probeer het opnieuw. Of gebruik een foto of typ de code in.',
+    'De camera wordt door een andere app gebruikt. Sluit die app en probeer het opnieuw. Of gebruik een foto of plak de link.',
   cameraUnsupported:
-    'Deze browser kan hier de camera niet gebruiken. Gebruik een foto van de code of typ hem in.',
+    'Deze browser kan hier de camera niet gebruiken. Gebruik een foto van de code of plak de link ervan.',
   cameraFailed:
-    'De camera kon niet starten. Probeer het opnieuw, of gebruik een foto of typ de code in.',
+    'De camera kon niet starten. Probeer het opnieuw, of gebruik een foto of plak de link.',
   badCode: 'Dit is geen code van deze app. Controleer hem en probeer het opnieuw.',
 
   gettingDetails: 'De gegevens van de login worden opgehaald…',
@@ -93,7 +95,8 @@ export const messagesNl: Messages = {
   accountLabel: 'Account',
   placeLabel: 'Plaats (geschat uit het internetadres)',
   farFromPhone: (place, km) => `${place} — ver van deze telefoon (ongeveer ${km} km)`,
-  presenceNote: 'Na het accepteren toont deze telefoon een code: typ die in de browser die inlogt.',
+  presenceNote:
+    'Nadat je op “Ja, inloggen” tikt, toont deze telefoon een code: typ die in de browser die inlogt.',
   numberQuestion: 'Welk getal toont de website?',
   numberRequired: 'Kies het getal dat de website toont, of weiger.',
   denyHint:
@@ -123,7 +126,9 @@ export const messagesNl: Messages = {
   acceptedNext: (site) => `Ga terug naar ${site}: de website gaat vanzelf verder.`,
   deniedTitle: 'Login geweigerd',
   deniedNext:
-    'Er is niemand ingelogd. Probeerde je niet zelf in te loggen? Dan kent iemand misschien je gegevens: verander je wachtwoord op de website.',
+    'Er is niemand ingelogd. Probeerde je niet zelf in te loggen? Dan is er niets gebeurd: je account is veilig.',
+  deniedNextSecondFactor:
+    'Er is niemand ingelogd. Probeerde je niet zelf in te loggen? Dan kent iemand misschien je wachtwoord: verander het op de website.',
   expiredTitle: 'De code is verlopen',
   expiredNext: 'Vraag de website om een nieuwe code en scan die opnieuw.',
   handledTitle: 'Deze code is al gebruikt',

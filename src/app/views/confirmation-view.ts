@@ -1,11 +1,13 @@
 import { html, LitElement, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { currentLocale, t } from '../i18n/locale.js';
+import { dateTimeText } from '../date-text.js';
+import { t } from '../i18n/locale.js';
 import type { LoginRequestView } from '../view-models.js';
 import { screenStyles } from './shared-styles.js';
 import { confirmationStyles } from './confirmation-view.styles.js';
 import { questionStyles } from './question-styles.js';
 import { renderRequesterRows } from './requester-rows.js';
+import { wrappableName, wrappableSentence } from './wrap-points.js';
 
 /**
  * @summary The question "Log in to this site?", with what the Token Server says about the login:
@@ -58,25 +60,22 @@ export class ConfirmationView extends LitElement {
     const request = this.request;
     if (request === undefined) return nothing;
     const m = t();
-    const time = new Intl.DateTimeFormat(currentLocale(), {
-      dateStyle: 'medium',
-      timeStyle: 'medium',
-    }).format(request.requestedAt);
+    const time = dateTimeText(request.requestedAt);
     const choices = request.numberMatchChoices ?? [];
     return html`
-      <h1>${m.confirmTitle(request.siteName)}</h1>
+      <h1>${wrappableSentence(m.confirmTitle(request.siteName))}</h1>
       <p>${m.confirmIntro}</p>
       <dl>
         <div>
           <dt>${m.siteLabel}</dt>
-          <dd>${request.siteName}</dd>
+          <dd>${wrappableName(request.siteName)}</dd>
         </div>
         ${
-          request.account === undefined
+          request.accountName === undefined
             ? nothing
             : html`<div>
                 <dt>${m.accountLabel}</dt>
-                <dd>${request.account}</dd>
+                <dd>${wrappableName(request.accountName)}</dd>
               </div>`
         }
         ${renderRequesterRows(request, m.browserLabel)}

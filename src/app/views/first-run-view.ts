@@ -5,7 +5,8 @@ import { firstRunStyles } from './first-run-view.styles.js';
 
 /**
  * @summary The first screen of a phone with no linked account: what the app does, and how to link.
- * @fires app-first-run-scan - the user wants to link this phone; `detail.manual` when typing the code.
+ * @fires app-first-run-scan - the user wants to link this phone; `detail.manual` to paste the
+ * link of the website's code instead of scanning it.
  */
 export class FirstRunView extends LitElement {
   static override styles = [screenStyles, firstRunStyles];
@@ -14,7 +15,7 @@ export class FirstRunView extends LitElement {
     this.dispatch(false);
   };
 
-  private readonly handleType = (): void => {
+  private readonly handlePaste = (): void => {
     this.dispatch(true);
   };
 
@@ -39,7 +40,7 @@ export class FirstRunView extends LitElement {
       <p class="notice">${m.firstRunPrivacy}</p>
       <div class="actions">
         <button class="primary" @click=${this.handleScan}>${m.scanToLink}</button>
-        <button @click=${this.handleType}>${m.typeCodeInstead}</button>
+        <button @click=${this.handlePaste}>${m.pasteLinkInstead}</button>
       </div>
     `;
   }

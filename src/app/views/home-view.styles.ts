@@ -22,7 +22,8 @@ export const homeStyles = css`
     display: flex;
     flex-direction: column;
     gap: 0.25rem;
-    overflow-wrap: anywhere;
+    /* Shrinks beside the Unlink button; its name wraps at its wrap points. */
+    min-width: 0;
   }
   .who span {
     color: #4a5563;

@@ -1,10 +1,12 @@
 import { html, LitElement, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
-import { currentLocale, t } from '../i18n/locale.js';
+import { dateTimeText } from '../date-text.js';
+import { t } from '../i18n/locale.js';
 import type { CameraChoice } from '../scanner/camera-source.js';
 import type { AccountView } from '../view-models.js';
 import { screenStyles } from './shared-styles.js';
 import { homeStyles } from './home-view.styles.js';
+import { wrappableSentence } from './wrap-points.js';
 
 /**
  * @summary Home: the linked accounts, "Scan to log in" within thumb reach, and the settings.
@@ -107,14 +109,12 @@ export class HomeView extends LitElement {
 
   private renderAccount(account: AccountView) {
     const m = t();
-    const linked = new Intl.DateTimeFormat(currentLocale(), { dateStyle: 'long' }).format(
-      account.enrolledAt,
-    );
+    const linked = dateTimeText(account.enrolledAt);
     const several = this.accounts.length > 1;
     return html`
       <li class="account">
         <div class="who">
-          <strong>${m.accountAt(this.nameOf(account), account.siteName)}</strong>
+          <strong>${wrappableSentence(m.accountAt(this.nameOf(account), account.siteName))}</strong>
           <span>${m.linkedOn(linked)}</span>
           ${
             several

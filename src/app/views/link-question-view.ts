@@ -5,6 +5,7 @@ import type { LinkPreviewView } from '../view-models.js';
 import { questionStyles } from './question-styles.js';
 import { renderRequesterRows } from './requester-rows.js';
 import { screenStyles } from './shared-styles.js';
+import { wrappableName, wrappableSentence } from './wrap-points.js';
 
 /**
  * @summary The question "Link this phone to alice@example.com at Demo Bank?", asked before
@@ -43,16 +44,16 @@ export class LinkQuestionView extends LitElement {
     if (preview === undefined) return nothing;
     const m = t();
     return html`
-      <h1>${m.linkTitle(preview.accountName, preview.siteName)}</h1>
+      <h1>${wrappableSentence(m.linkTitle(preview.accountName, preview.siteName))}</h1>
       <p>${m.linkIntro}</p>
       <dl>
         <div>
           <dt>${m.siteLabel}</dt>
-          <dd>${preview.siteName}</dd>
+          <dd>${wrappableName(preview.siteName)}</dd>
         </div>
         <div>
           <dt>${m.accountLabel}</dt>
-          <dd>${preview.accountName}</dd>
+          <dd>${wrappableName(preview.accountName)}</dd>
         </div>
         ${renderRequesterRows(preview, m.linkBrowserLabel)}
       </dl>

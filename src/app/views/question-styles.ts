@@ -25,7 +25,6 @@ export const questionStyles = css`
   dd {
     margin: 0;
     font-weight: 600;
-    overflow-wrap: anywhere;
   }
   .warn {
     color: #8a4b00;

@@ -1,21 +1,34 @@
 import { css } from 'lit';
 
+/*
+ * The mark above the outcome's title: a tick on green, a cross on red, a warning sign on amber.
+ * Its shape says what its colour says, for whoever does not tell the colours apart.
+ */
 export const resultStyles = css`
   .mark {
+    display: block;
     width: 4rem;
     height: 4rem;
-    border-radius: 50%;
     margin-top: 1rem;
-    background: #a4262c;
   }
-  :host([kind='accepted']) .mark {
-    background: #1e6b30;
+  .mark .ground {
+    fill: #a4262c;
   }
-  :host([kind='expired']) .mark,
-  :host([kind='offline']) .mark,
-  :host([kind='handled']) .mark,
-  :host([kind='link-not-confirmed']) .mark {
-    background: #8a4b00;
+  :host([mark='tick']) .mark .ground {
+    fill: #1e6b30;
+  }
+  :host([mark='warning']) .mark .ground {
+    fill: #8a4b00;
+  }
+  .mark .sign {
+    fill: none;
+    stroke: #ffffff;
+    stroke-width: 6;
+    stroke-linecap: round;
+    stroke-linejoin: round;
+  }
+  .mark .dot {
+    fill: #ffffff;
   }
   h1:focus {
     outline: none;
@@ -23,6 +36,5 @@ export const resultStyles = css`
   .detail {
     font-size: 0.875rem;
     color: #4a5563;
-    overflow-wrap: anywhere;
   }
 `;

@@ -24,9 +24,19 @@ import { scannerStyles } from './scanner-view.styles.js';
 export type CameraState = 'off' | 'starting' | 'live' | 'failed';
 
 /**
- * @summary The scanner: the camera with a viewfinder, and ways in without a camera (a picture,
- * pasting, typing). Camera tracks live only while this screen is shown and the app is visible;
- * they end as soon as a code is found.
+ * How long the camera may look without finding a code before the other ways in (a picture, a
+ * link) are offered too: long enough for a user to hold a code up, short enough not to leave
+ * one stuck in front of a camera that cannot read it.
+ */
+export const FALLBACKS_AFTER_MS = 8_000;
+
+/**
+ * @summary The scanner: the camera with a viewfinder, and ways in without a camera (a picture of
+ * the code, or its link pasted). Those are offered when the camera is refused, missing or fails,
+ * or finds nothing for a while, not while it works; with `manual` (the first run's "Paste a
+ * link") they are the screen. A picture or a link pasted anywhere on the screen works at any
+ * time. Camera tracks live only while this screen is shown and the app is visible; they end as
+ * soon as a code is found.
  * @fires app-scanner-code - a valid code: `detail.text` as read, `detail.payload` decoded.
  * @fires app-scanner-cancel - the user went back.
  * @fires app-scanner-camera - the user switched to camera `detail.deviceId`.
@@ -43,7 +53,7 @@ export class ScannerView extends LitElement {
   /** The camera to open ('' for the back camera). */
   @property({ attribute: 'camera-id' }) cameraId = '';
 
-  /** Start with the code field instead of the camera. */
+  /** No camera: the screen is the field for a pasted link (and a picture). */
   @property({ type: Boolean }) manual = false;
 
   /** Which decoder the worker uses. */
@@ -52,15 +62,27 @@ export class ScannerView extends LitElement {
   /** What the camera is doing, reflected for styling and tests. */
   @property({ reflect: true, attribute: 'camera-state' }) cameraState: CameraState = 'off';
 
+  /** How long the camera looks for a code before the other ways in are offered. */
+  @property({ type: Number, attribute: 'fallbacks-after' }) fallbacksAfterMs = FALLBACKS_AFTER_MS;
+
+  /**
+   * The other ways in (a picture, a link) are on screen: without a camera, or when it failed,
+   * or found nothing for {@link fallbacksAfterMs}. Reflected for styling and tests.
+   */
+  @property({ type: Boolean, reflect: true, attribute: 'offers-fallbacks' })
+  offersFallbacks = false;
+
   @state() private problem: CameraProblem | undefined;
   @state() private message = '';
   @state() private torchAvailable = false;
   @state() private torchOn = false;
   @state() private cameras: readonly CameraChoice[] = [];
+  /** The camera looked for {@link fallbacksAfterMs} and found no code of this app. */
+  @state() private searchedLong = false;
 
   @query('video') private video!: HTMLVideoElement;
   @query('.viewfinder') private viewfinder!: HTMLElement;
-  @query('#code') private codeInput!: HTMLInputElement;
+  @query('#code') private codeInput!: HTMLInputElement | null;
 
   private stream: MediaStream | undefined;
   private loop: ScanLoop | undefined;
@@ -69,6 +91,7 @@ export class ScannerView extends LitElement {
   private generation = 0;
   private wantsCamera = false;
   private finished = false;
+  private fallbacksTimer: ReturnType<typeof setTimeout> | undefined;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -87,8 +110,12 @@ export class ScannerView extends LitElement {
     this.decoder = undefined;
   }
 
+  protected override willUpdate(): void {
+    this.offersFallbacks = this.manual || this.cameraState === 'failed' || this.searchedLong;
+  }
+
   protected override firstUpdated(): void {
-    if (this.manual) this.codeInput.focus();
+    if (this.manual) this.codeInput?.focus();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -106,6 +133,7 @@ export class ScannerView extends LitElement {
     const generation = ++this.generation;
     this.cameraState = 'starting';
     this.problem = undefined;
+    this.armFallbacks();
     // The worker fetches and compiles its decoder while the camera starts, not after.
     this.decoder ??= new QrDecoder(this.decoderChoice);
     let stream: MediaStream;
@@ -154,8 +182,19 @@ export class ScannerView extends LitElement {
     });
   }
 
+  /** Offers the other ways in once the camera has looked for a while without a code. */
+  private armFallbacks(): void {
+    if (this.searchedLong) return;
+    this.fallbacksTimer = setTimeout(() => {
+      this.fallbacksTimer = undefined;
+      this.searchedLong = true;
+    }, this.fallbacksAfterMs);
+  }
+
   /** Ends every camera track and stops reading frames. */
   stopCamera(): void {
+    clearTimeout(this.fallbacksTimer);
+    this.fallbacksTimer = undefined;
     this.generation += 1;
     this.loop?.stop();
     this.loop = undefined;
@@ -177,13 +216,25 @@ export class ScannerView extends LitElement {
     }
   };
 
+  /**
+   * A picture pasted anywhere on the screen is read; a link of a code of this app (or its
+   * compact code) pasted anywhere, the link field too, runs at once, as a scan does. Other text
+   * goes into the field as pasted, for the user to see and fix.
+   */
   private readonly handlePaste = (event: ClipboardEvent): void => {
     const file = Array.from(event.clipboardData?.files ?? []).find((item) =>
       item.type.startsWith('image/'),
     );
-    if (file === undefined) return;
+    if (file !== undefined) {
+      event.preventDefault();
+      void this.readImage(file);
+      return;
+    }
+    const text = event.clipboardData?.getData('text/plain') ?? '';
+    if (payloadOf(text) === undefined) return;
     event.preventDefault();
-    void this.readImage(file);
+    this.message = '';
+    this.accept(text);
   };
 
   private handleFound(text: string): void {
@@ -194,10 +245,8 @@ export class ScannerView extends LitElement {
 
   /** Emits a valid code and stops the camera; false (and a message) for anything else. */
   private accept(text: string): boolean {
-    let payload: QrPayload;
-    try {
-      payload = decodeQrPayload(text.trim());
-    } catch {
+    const payload = payloadOf(text);
+    if (payload === undefined) {
       this.message = t().badCode;
       return false;
     }
@@ -237,7 +286,7 @@ export class ScannerView extends LitElement {
   private readonly handleSubmit = (event: SubmitEvent): void => {
     event.preventDefault();
     this.message = '';
-    this.accept(this.codeInput.value);
+    this.accept(this.codeInput?.value ?? '');
   };
 
   private readonly handleCancel = (): void => {
@@ -247,6 +296,8 @@ export class ScannerView extends LitElement {
   };
 
   private readonly handleRetry = (): void => {
+    // A camera that starts again gets its while to find a code before the fallbacks return.
+    this.searchedLong = false;
     void this.startCamera();
   };
 
@@ -294,39 +345,66 @@ export class ScannerView extends LitElement {
 
   override render() {
     const m = t();
+    const title = this.manual
+      ? m.pasteLinkTitle
+      : this.purpose === 'link'
+        ? m.scanLinkTitle
+        : m.scanLoginTitle;
     return html`
-      <h1>${this.purpose === 'link' ? m.scanLinkTitle : m.scanLoginTitle}</h1>
+      <h1>${title}</h1>
       ${this.manual ? nothing : this.renderCamera()}
       ${this.message === '' ? nothing : html`<p class="error" role="alert">${this.message}</p>`}
-      <section class="fallbacks" aria-labelledby="fallbacks">
-        <h2 id="fallbacks">${m.noCameraOptions}</h2>
-        <label class="button" for="file">${m.useImage}</label>
-        <input
-          id="file"
-          class="visually-hidden"
-          type="file"
-          accept="image/*"
-          @change=${this.handleFile}
-        />
-        <p class="hint">${m.pasteHint}</p>
-        <form @submit=${this.handleSubmit}>
-          <label for="code">${m.typeCode}</label>
-          <input
-            id="code"
-            type="text"
-            autocomplete="off"
-            autocapitalize="off"
-            spellcheck="false"
-            inputmode="text"
-            required
-          />
-          <button type="submit">${m.submitCode}</button>
-        </form>
-      </section>
+      ${this.offersFallbacks ? this.renderFallbacks() : nothing}
       <div class="actions">
         <button @click=${this.handleCancel}>${m.cancel}</button>
       </div>
     `;
+  }
+
+  /** The ways in without the camera: the link first when the user asked for it. */
+  private renderFallbacks() {
+    const m = t();
+    if (this.manual) {
+      return html`<section class="fallbacks">
+        ${this.renderLinkForm()} ${this.renderPicture()}
+      </section>`;
+    }
+    return html`<section class="fallbacks" aria-labelledby="fallbacks">
+      <h2 id="fallbacks">${m.noCameraOptions}</h2>
+      ${this.renderPicture()} ${this.renderLinkForm()}
+    </section>`;
+  }
+
+  private renderPicture() {
+    const m = t();
+    return html`<label class="button" for="file">${m.useImage}</label>
+      <input
+        id="file"
+        class="visually-hidden"
+        type="file"
+        accept="image/*"
+        @change=${this.handleFile}
+      />
+      <p class="hint">${m.pasteHint}</p>`;
+  }
+
+  private renderLinkForm() {
+    const m = t();
+    return html`<form @submit=${this.handleSubmit}>
+      <label for="code">${m.pasteLink}</label>
+      <p class="hint" id="code-help">${m.pasteLinkHelp}</p>
+      <input
+        id="code"
+        type="text"
+        inputmode="url"
+        autocomplete="off"
+        autocapitalize="off"
+        spellcheck="false"
+        aria-describedby="code-help"
+        required
+      />
+      <button type="submit">${m.submitLink}</button>
+    </form>`;
   }
 
   private renderCamera() {
@@ -391,5 +469,14 @@ export class ScannerView extends LitElement {
           : html`<button @click=${this.handleRetry}>${m.tryAgain}</button>`
       }
     </div>`;
+  }
+}
+
+/** The code in `text` (a link, the compact digits, Onegini's base64), or undefined. */
+function payloadOf(text: string): QrPayload | undefined {
+  try {
+    return decodeQrPayload(text.trim());
+  } catch {
+    return undefined;
   }
 }

@@ -13,6 +13,9 @@ export const screenStyles = css`
     padding: 1rem 1rem calc(1rem + env(safe-area-inset-bottom, 0px));
     gap: 1rem;
     color: var(--app-text, #1b1f24);
+    /* Words wrap between words; one longer than a line breaks where it must, as a last resort. */
+    overflow-wrap: break-word;
+    word-break: normal;
   }
   * {
     box-sizing: border-box;
@@ -92,6 +95,18 @@ export const screenStyles = css`
     background: #fdecea;
     color: #8a1c13;
     line-height: 1.5;
+  }
+  /*
+   * A name with wrap points (wrap-points.ts): whole on the next line when it fits there, else
+   * wrapped inside, after its "@" or a dot (each .wrap-point is a soft wrap opportunity).
+   */
+  .name {
+    display: inline-block;
+    max-width: 100%;
+  }
+  .wrap-point {
+    display: inline-block;
+    width: 0;
   }
   .visually-hidden {
     position: absolute;
