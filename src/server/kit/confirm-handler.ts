@@ -76,17 +76,7 @@ export function confirmHandler(parts: {
     )
       return invalidConfirmation(c);
     const who = { userId: record.userId, ip };
-    // The page aborts its held poll as it sends this, but the website may not have noticed yet
-    // when the Token Server's change wakes that poll: the mark keeps the poll from taking the
-    // session that only this answer reaches the browser with.
-    // Read again: the body may have been slow to come, and a poll may have recorded news since.
-    const current = await store.get(id);
-    if (current === undefined) return noSuchLogin(c);
-    await store.replace(
-      id,
-      { ...current, confirmingUntil: Date.now() + CONFIRMING_MS },
-      forgetAtOf(current),
-    );
+    if (!(await markConfirming(store, id))) return noSuchLogin(c);
     let seen: Observation;
     try {
       seen = await flow.confirm(record, confirmation, request, who);
@@ -100,6 +90,24 @@ export function confirmHandler(parts: {
     }
     return settle(c, flow, id, record, seen, who, 'confirmation');
   };
+}
+
+/**
+ * Marks login `id` as being confirmed, on the login as it is now (the body may have been slow to
+ * come, and a poll may have recorded news since); false when the login is gone. The page aborts
+ * its held poll as it sends a confirmation, but the website may not have noticed yet when the
+ * Token Server's change wakes that poll: the mark keeps the poll from taking the session that
+ * only the confirmation's answer reaches the browser with (login-settlement.ts).
+ */
+async function markConfirming(store: LoginStore, id: string): Promise<boolean> {
+  const current = await store.get(id);
+  if (current === undefined) return false;
+  await store.replace(
+    id,
+    { ...current, confirmingUntil: Date.now() + CONFIRMING_MS },
+    forgetAtOf(current),
+  );
+  return true;
 }
 
 /**
