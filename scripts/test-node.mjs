@@ -18,9 +18,20 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// A test that hangs must fail, not hold the whole run until CI gives up on it: each test has
+// ten minutes (the slowest, the fault tests under load, take about one), and a file whose tests
+// have all finished exits even if something it started is still running.
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', ...files],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-reporter=spec',
+    '--test-timeout=600000',
+    '--test-force-exit',
+    ...files,
+  ],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);

@@ -22,14 +22,31 @@ export interface Load {
 }
 
 /**
+ * The bounds of a load, whatever its test does: a test that fails before it stops its load must
+ * not leave callers running (its process would never exit). Long enough for the slowest fault
+ * test (about two minutes of waits at most); each call gives up as a failure after CALL_LIMIT_MS.
+ */
+const LOAD_LIMIT_MS = 180_000;
+const ROUNDS_LIMIT = 20_000;
+const CALL_LIMIT_MS = 10_000;
+
+/**
  * `workers` callers, each linking a phone, then logging in with it and accepting, again and
- * again, until stopped. Each caller is one user; a failed call is counted and the caller goes on
- * with its next round (after the server is back, the same flows work again).
+ * again, until stopped (or the bounds above are reached). Each caller is one user; a failed call
+ * is counted and the caller goes on with its next round (after the server is back, the same flows
+ * work again).
  */
 export function startLoad(baseUrl: string, workers: number): Load {
   const work: AcknowledgedWork = { devices: [], answers: [], failures: 0 };
   let stopped = false;
-  const client = new TokenServerClient(baseUrl, (request) => fetch(request));
+  let rounds = 0;
+  const bound = setTimeout(() => {
+    stopped = true;
+  }, LOAD_LIMIT_MS);
+  bound.unref();
+  const client = new TokenServerClient(baseUrl, (request) =>
+    fetch(request, { signal: AbortSignal.timeout(CALL_LIMIT_MS) }),
+  );
 
   async function round(userId: string): Promise<void> {
     client.now = Date.now();
@@ -52,7 +69,8 @@ export function startLoad(baseUrl: string, workers: number): Load {
   }
 
   async function caller(index: number): Promise<void> {
-    while (!stopped) {
+    while (!stopped && rounds < ROUNDS_LIMIT) {
+      rounds += 1;
       try {
         await round(`load-user-${index}`);
       } catch {
@@ -69,6 +87,7 @@ export function startLoad(baseUrl: string, workers: number): Load {
     work,
     async stop() {
       stopped = true;
+      clearTimeout(bound);
       await running;
     },
   };

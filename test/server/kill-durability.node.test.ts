@@ -62,9 +62,12 @@ describe('nothing acknowledged is lost to kill -9, under load', () => {
     const first = await startTokenServerProcess(env);
     const port = Number(new URL(first.url).port);
     const load = startLoad(first.url, WORKERS);
-    await untilAcknowledged(load, 'work acknowledged before the kill');
-    await first.stop('SIGKILL');
-    await load.stop();
+    try {
+      await untilAcknowledged(load, 'work acknowledged before the kill');
+      await first.stop('SIGKILL');
+    } finally {
+      await Promise.all([load.stop(), first.stop('SIGKILL')]);
+    }
 
     const second = await startTokenServerProcess(
       { ...env, TOKEN_SERVER_CREATE_DATABASE: '0' },
@@ -86,8 +89,8 @@ describe('nothing acknowledged is lost to kill -9, under load', () => {
       REDIS_URL: redis.url,
       LOG_LEVEL: 'fatal', // Redis connection errors are the point here
     });
+    const load = startLoad(server.url, WORKERS);
     try {
-      const load = startLoad(server.url, WORKERS);
       await untilAcknowledged(load, 'work acknowledged before the kill');
       await redis.kill();
       const failuresAtKill = load.work.failures;
@@ -101,6 +104,7 @@ describe('nothing acknowledged is lost to kill -9, under load', () => {
       assert.deepEqual(await lostOf(server.url, load.work), []);
       t.diagnostic(describeWork(load.work));
     } finally {
+      await load.stop();
       await server.stop();
       await redis.stop();
     }
@@ -114,14 +118,15 @@ describe('nothing acknowledged is lost to kill -9, under load', () => {
       LOG_LEVEL: 'error',
     };
     const [a, b] = await Promise.all([startTokenServerProcess(env), startTokenServerProcess(env)]);
+    const load = startLoad(a.url, WORKERS);
     try {
-      const load = startLoad(a.url, WORKERS);
       await untilAcknowledged(load, 'work acknowledged before the kill');
       await a.stop('SIGKILL');
       await load.stop();
       assert.deepEqual(await lostOf(b.url, load.work), []);
       t.diagnostic(describeWork(load.work));
     } finally {
+      await load.stop();
       await Promise.all([a.stop(), b.stop()]);
       await redis.stop();
     }
@@ -136,8 +141,8 @@ describe('nothing acknowledged is lost to kill -9, under load', () => {
       REDIS_URL: redis.url,
       LOG_LEVEL: 'fatal',
     });
+    const load = startLoad(server.url, WORKERS);
     try {
-      const load = startLoad(server.url, WORKERS);
       await untilAcknowledged(load, 'work acknowledged before the kill');
       await redis.kill();
       redis = await startRedisServer({ port: redis.port });
@@ -148,6 +153,7 @@ describe('nothing acknowledged is lost to kill -9, under load', () => {
       assert.deepEqual(await lostOf(server.url, { ...load.work, answers: [] }), []);
       t.diagnostic(`${load.work.devices.length} phones linked, none lost`);
     } finally {
+      await load.stop();
       await server.stop();
       await Promise.all([redis.stop(), postgres.stop()]);
     }
@@ -160,8 +166,8 @@ describe('nothing acknowledged is lost to kill -9, under load', () => {
       POSTGRES_URL: postgres.url,
       LOG_LEVEL: 'fatal', // PostgreSQL connection errors are the point here
     });
+    const load = startLoad(server.url, WORKERS);
     try {
-      const load = startLoad(server.url, WORKERS);
       await untilAcknowledged(load, 'work acknowledged before the crash');
       // 'immediate' ends every PostgreSQL process without a checkpoint: it recovers from its
       // write-ahead log on the next start, as after kill -9.
@@ -175,6 +181,7 @@ describe('nothing acknowledged is lost to kill -9, under load', () => {
       assert.deepEqual(await lostOf(server.url, load.work), []);
       t.diagnostic(describeWork(load.work));
     } finally {
+      await load.stop();
       await server.stop();
       await postgres.stop();
     }

@@ -324,3 +324,53 @@ describe('the PostgreSQL store confirming a link', () => {
     }
   });
 });
+
+describe('the PostgreSQL store losing a connection in the middle of a transaction', () => {
+  it('fails that one call with a typed error, and serves the next one on another connection', async () => {
+    const onSchema = freshSchema();
+    const store = storeOn(onSchema);
+    const locker = new pg.Client(postgresUrl());
+    const observer = new pg.Client(postgresUrl());
+    await Promise.all([locker.connect(), observer.connect()]);
+    try {
+      const device = deviceFixture({ confirmedAt: null });
+      const enrollment = await enroll(store, device);
+      // The confirmation waits on a locked row, inside its transaction, on a checked-out
+      // connection: the moment a crash or an operator's pg_terminate_backend ends it.
+      await locker.query('BEGIN');
+      await locker.query(`SELECT 1 FROM "${onSchema}".enrollments WHERE key = $1 FOR UPDATE`, [
+        enrollment.key,
+      ]);
+      const confirming = store.confirmEnrollment(enrollment.key, {
+        matches: true,
+        now: device.createdAt + 10,
+      });
+      const waiting = async (): Promise<number | undefined> => {
+        const { rows } = await observer.query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`,
+          [`%"${onSchema}".enrollments%`],
+        );
+        return rows[0]?.pid;
+      };
+      await untilAnswered(
+        async () => (await waiting()) !== undefined,
+        'the confirmation to wait for the row',
+      );
+      await observer.query('SELECT pg_terminate_backend($1)', [await waiting()]);
+
+      await assert.rejects(confirming, isStoreError('unavailable'));
+      await locker.query('ROLLBACK');
+      // The process is still there (pg's error event was heard), and so is the store.
+      const confirmed = await store.confirmEnrollment(enrollment.key, {
+        matches: true,
+        now: device.createdAt + 20,
+      });
+      assert.ok(confirmed.ok);
+      assert.equal(confirmed.record.outcome, 'confirmed');
+    } finally {
+      await locker.query('ROLLBACK').catch(() => undefined);
+      await Promise.all([locker.end(), observer.end()]);
+      await store.close();
+    }
+  });
+});

@@ -10,6 +10,7 @@ import type {
   TransitionResult,
 } from './records.js';
 import { isConnectionFailure, postgresFailure } from './postgres-failure.js';
+import { hearLossWhileCheckedOut } from './postgres-checkout.js';
 import { StoreError } from './store-error.js';
 import { storedDevice, storedEnrollment, storedTransaction } from './stored-records.js';
 import {
@@ -532,6 +533,7 @@ export class PostgresStore implements Store {
     } catch (error) {
       throw this.failure(error, what);
     }
+    const stopHearing = hearLossWhileCheckedOut(client);
     let failure: unknown;
     try {
       await client.query('BEGIN');
@@ -546,6 +548,7 @@ export class PostgresStore implements Store {
     } finally {
       // A connection that failed is not given back to be used again (PostgreSQL rolls back
       // whatever it left open when it closes).
+      stopHearing();
       client.release(failure instanceof Error ? failure : undefined);
     }
   }
@@ -591,6 +594,7 @@ export class PostgresStore implements Store {
    */
   private async createTables(): Promise<void> {
     const client = await this.pool.connect();
+    const stopHearing = hearLossWhileCheckedOut(client);
     let failure: unknown;
     try {
       await client.query('BEGIN');
@@ -609,6 +613,7 @@ export class PostgresStore implements Store {
       throw error;
     } finally {
       // A connection that failed is not given back to be used again.
+      stopHearing();
       client.release(failure instanceof Error ? failure : undefined);
     }
   }
