@@ -1,6 +1,8 @@
 // Browser tests: every *.test.ts under test/ except the Node-only ones (*.node.test.ts), in
 // Chromium, Firefox and WebKit. See README.md, "Tests".
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { builtinModules, createRequire } from 'node:module';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { build } from 'esbuild';
@@ -18,6 +20,23 @@ function serveMswWorker(context, next) {
     context.type = 'application/javascript';
     context.body = body;
   });
+}
+
+/**
+ * `/server-rendered/otp-login-qr?endpoint=…`: the HTML a server sends for the element with these
+ * attributes (@lit-labs/ssr, in a Node process of its own), for the hydration tests.
+ */
+async function serveServerRendered(context, next) {
+  if (context.path !== '/server-rendered/otp-login-qr') return next();
+  const { stdout } = await promisify(execFile)(process.execPath, [
+    '--import',
+    'tsx',
+    'test/widget/fixtures/render-on-server.ts',
+    JSON.stringify(context.query),
+  ]);
+  context.type = 'text/html';
+  context.body = stdout;
+  return undefined;
 }
 
 /**
@@ -62,7 +81,7 @@ export default {
   files: ['test/**/*.test.ts', '!test/**/*.node.test.ts'],
   nodeResolve: { exportConditions: ['browser', 'development'] },
   plugins: [serveBundles, esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
-  middleware: [serveMswWorker],
+  middleware: [serveMswWorker, serveServerRendered],
   browsers: selectedBrowsers(),
   reporters: [defaultReporter(), sessionResultsReporter()],
   concurrency: 1,

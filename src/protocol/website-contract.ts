@@ -66,13 +66,13 @@ export class WebsiteContractError extends Error {
   }
 }
 
-/** One field of a response: its name, whether it must be there, its test, and what it expects. */
-type FieldRule = readonly [
-  name: string,
-  required: boolean,
-  isValid: (value: unknown) => boolean,
-  expected: string,
-];
+/**
+ * What one field of a response must be: a test of its value (which also tells TypeScript the
+ * value's type), and what the test expects, for the error.
+ */
+type FieldRule<T> = readonly [isValid: (value: unknown) => value is T, expected: string];
+
+type Body = Record<string, unknown>;
 
 const { idLength, codeLength, urlLength, maxExpiresIn, maxInterval } = WEBSITE_CONTRACT_LIMITS;
 
@@ -83,91 +83,71 @@ const isText = (value: unknown, maxLength: number): value is string =>
 const isSeconds = (value: unknown, max: number): value is number =>
   typeof value === 'number' && value >= 0 && value <= max;
 
-const text = (name: string, required: boolean, maxLength: number): FieldRule => [
-  name,
-  required,
+const text = (maxLength: number): FieldRule<string> => [
   (value) => isText(value, maxLength),
   `a string of 1 to ${maxLength} characters`,
 ];
 
-const interval = (required: boolean): FieldRule => [
-  'interval',
-  required,
+const INTERVAL: FieldRule<number> = [
   (value) => isSeconds(value, maxInterval),
   `0 to ${maxInterval} seconds`,
 ];
 
-const START_FIELDS: readonly FieldRule[] = [
-  [
-    'id',
-    true,
-    // URL-safe, as it goes into the status URL's path.
-    (value) => isText(value, idLength) && /^[\w-]+$/.test(value),
-    `1 to ${idLength} of A-Z a-z 0-9 _ -`,
-  ],
-  text('qr', true, MAX_QR_TEXT_LENGTH),
-  [
-    'expires_in',
-    true,
-    (value) => isSeconds(value, maxExpiresIn) && value > 0,
-    `above 0 and at most ${maxExpiresIn} seconds`,
-  ],
-  interval(true),
-  text('code', false, codeLength),
-  text('same_device_url', false, urlLength),
-];
-
-const STATUS_FIELDS: readonly FieldRule[] = [
-  interval(false),
-  ['status', true, isLoginStatus, `one of ${LOGIN_STATUSES.join(', ')}`],
-  text('redirect_to', false, urlLength),
-  [
-    'confirm',
-    false,
-    (value) => (CONFIRM_KINDS as readonly unknown[]).includes(value),
-    `one of ${CONFIRM_KINDS.join(', ')}`,
-  ],
-  [
-    'compare_code',
-    false,
-    (value) => typeof value === 'string' && /^\d{6}$/.test(value),
-    'six digits',
-  ],
-  [
-    'tries_left',
-    false,
-    (value) => Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 10,
-    'a whole number from 1 to 10',
-  ],
-];
-
-const SLOW_DOWN_FIELDS: readonly FieldRule[] = [
-  interval(false),
-  ['error', true, (value) => value === 'slow_down', '"slow_down"'],
-];
-
-/**
- * Checks `value` field by field, in the rules' order (the first fault found is thrown), and
- * returns the fields the rules name that are present; anything else in `value` is left out.
- */
-function parse(value: unknown, rules: readonly FieldRule[]): Record<string, unknown> {
+/** JSON arrays are objects too, and not a response. */
+function assertBody(value: unknown): asserts value is Body {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new WebsiteContractError('not_an_object', 'The response is not a JSON object.');
-  const result: Record<string, unknown> = {};
-  for (const [name, required, isValid, expected] of rules) {
-    const field = (value as Record<string, unknown>)[name];
-    if (field !== undefined) {
-      if (!isValid(field))
-        throw new WebsiteContractError('invalid_field', `${name} must be ${expected}.`, name);
-      result[name] = field;
-    } else if (required) throw new WebsiteContractError('missing_field', `No ${name}.`, name);
-  }
-  return result;
 }
+
+/**
+ * A field that may be left out, as an object to spread into the response: the field if it
+ * passes its rule, nothing if it is absent (no key whose value is undefined).
+ */
+function readOptional<K extends string, T>(
+  body: Body,
+  name: K,
+  [isValid, expected]: FieldRule<T>,
+): { [P in K]?: T } {
+  const part: { [P in K]?: T } = {};
+  const field = body[name];
+  if (field !== undefined) {
+    if (!isValid(field))
+      throw new WebsiteContractError('invalid_field', `${name} must be ${expected}.`, name);
+    part[name] = field;
+  }
+  return part;
+}
+
+/** A field that must be there: its value, if it follows `rule`. */
+function readField<T>(body: Body, name: string, rule: FieldRule<T>): T {
+  const field = readOptional(body, name, rule)[name];
+  if (field === undefined) throw new WebsiteContractError('missing_field', `No ${name}.`, name);
+  return field;
+}
+
+/*
+ * The parsers read the fields in the order written (the first fault found is thrown), and return
+ * the fields the contract names that are present; anything else in the body is left out.
+ */
 
 /** Checks a `POST {endpoint}` body. Throws {@link WebsiteContractError}; never anything else. */
 export function parseStartLoginResponse(value: unknown): StartLoginResponse {
-  return parse(value, START_FIELDS) as unknown as StartLoginResponse;
+  assertBody(value);
+  return {
+    id: readField(value, 'id', [
+      // URL-safe, as it goes into the status URL's path.
+      (field): field is string => isText(field, idLength) && /^[\w-]+$/.test(field),
+      `1 to ${idLength} of A-Z a-z 0-9 _ -`,
+    ]),
+    qr: readField(value, 'qr', text(MAX_QR_TEXT_LENGTH)),
+    expires_in: readField(value, 'expires_in', [
+      (field): field is number => isSeconds(field, maxExpiresIn) && field > 0,
+      `above 0 and at most ${maxExpiresIn} seconds`,
+    ]),
+    interval: readField(value, 'interval', INTERVAL),
+    ...readOptional(value, 'code', text(codeLength)),
+    ...readOptional(value, 'same_device_url', text(urlLength)),
+  };
 }
 
 /**
@@ -175,21 +155,44 @@ export function parseStartLoginResponse(value: unknown): StartLoginResponse {
  * {@link WebsiteContractError}; never anything else.
  */
 export function parseLoginStatusResponse(value: unknown): LoginStatusResponse | SlowDownResponse {
-  const isSlowDownBody = (value as { error?: unknown } | null)?.error !== undefined;
-  const body = parse(value, isSlowDownBody ? SLOW_DOWN_FIELDS : STATUS_FIELDS);
+  assertBody(value);
+  if (value['error'] !== undefined)
+    return {
+      ...readOptional(value, 'interval', INTERVAL),
+      error: readField(value, 'error', [
+        (field): field is 'slow_down' => field === 'slow_down',
+        '"slow_down"',
+      ]),
+    };
+  const response: LoginStatusResponse = {
+    ...readOptional(value, 'interval', INTERVAL),
+    status: readField(value, 'status', [isLoginStatus, `one of ${LOGIN_STATUSES.join(', ')}`]),
+    ...readOptional(value, 'redirect_to', text(urlLength)),
+    ...readOptional(value, 'confirm', [
+      (field): field is ConfirmKind => CONFIRM_KINDS.some((kind) => kind === field),
+      `one of ${CONFIRM_KINDS.join(', ')}`,
+    ]),
+    ...readOptional(value, 'compare_code', [
+      (field): field is string => typeof field === 'string' && /^\d{6}$/.test(field),
+      'six digits',
+    ]),
+    ...readOptional(value, 'tries_left', [
+      (field): field is number => isSeconds(field, 10) && field >= 1 && Number.isInteger(field),
+      'a whole number from 1 to 10',
+    ]),
+  };
   // The schema's rules across fields: a confirm status, and only that, says what to confirm; a
   // comparison, and only that, names its code.
   if (
-    !isSlowDownBody &&
-    ((body['status'] === 'confirm') !== (body['confirm'] !== undefined) ||
-      (body['confirm'] === 'compare_code') !== (body['compare_code'] !== undefined))
+    (response.status === 'confirm') !== (response.confirm !== undefined) ||
+    (response.confirm === 'compare_code') !== (response.compare_code !== undefined)
   )
     throw new WebsiteContractError(
       'invalid_field',
       'confirm does not fit status or compare_code.',
       'confirm',
     );
-  return body as unknown as LoginStatusResponse | SlowDownResponse;
+  return response;
 }
 
 export function isSlowDown(

@@ -15,4 +15,7 @@ declare global {
   interface GlobalEventHandlersEventMap extends OtpLoginQrEventMap {}
 }
 
+// The one-file bundle (dist/browser/otp-login-qr.js) is built from this module: a page that
+// uses it alone imports registerLanguage from it.
 export { OtpLoginQr };
+export { registerLanguage } from './language-registry.js';

@@ -3,6 +3,12 @@
 // apart, in 'otp-login-qr/react' and 'otp-login-qr/vue'; the controller's pace (polling-tuning.ts)
 // is internal.
 export * from './events.js';
+export * from './language-controller.js';
+export * from './language-registry.js';
+export * from './languages/de.js';
+export * from './languages/en.js';
+export * from './languages/fr.js';
+export * from './languages/nl.js';
 export * from './login-poll-controller.js';
 export * from './messages.js';
 export * from './otp-login-qr-error.js';

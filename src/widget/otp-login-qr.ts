@@ -1,16 +1,28 @@
-import { html, LitElement, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
+import {
+  html,
+  isServer,
+  LitElement,
+  nothing,
+  svg,
+  type PropertyValues,
+  type TemplateResult,
+} from 'lit';
+import { property, state } from 'lit/decorators.js';
 import type { OtpLoginQrEventMap } from './events.js';
 import { LoginPollController, type OtpLoginQrStatus } from './login-poll-controller.js';
+import { LanguageController } from './language-controller.js';
 import {
   formatCountdown,
   groupDigits,
-  messagesFor,
   type WidgetMessages,
   type WidgetPurpose,
 } from './messages.js';
 import { otpLoginQrStyles } from './otp-login-qr.styles.js';
 import { drawQr, errorCorrectionLevel, type QrDrawing } from './qr-drawing.js';
 import { sameOriginUrl, webUrl } from './safe-url.js';
+
+// Lit declares `isServer` as the literal `false`, its value in browsers; in Node it is true.
+const onServer: boolean = isServer;
 
 /** When to offer "Open the app on this device": on touch screens (`auto`), always, or never. */
 export type SameDeviceMode = 'auto' | 'always' | 'never';
@@ -21,8 +33,11 @@ export type SameDeviceMode = 'auto' | 'always' | 'never';
  *
  * @summary Log in by scanning a QR code with the app on your phone.
  *
- * @attr lang - The language of the element's text (English `en`, Dutch `nl`); by default the
- *   closest `lang` attribute, as for any element.
+ * @attr lang - The language of the element's text (English `en`, Dutch `nl`, German `de`, French
+ *   `fr`, or one the page registers with `registerLanguage`); by default the closest `lang`
+ *   attribute, as for any element.
+ * @attr {OtpLoginQrStatus} status - Written by the element, never read: the `status` property, for
+ *   styling with `:host([status=…])`. A value the page writes changes nothing.
  *
  * @fires {CustomEvent<OtpLoginQrStatusDetail>} otp-login-qr-status - The `status` changed.
  * @fires {CustomEvent<OtpLoginQrScannedDetail>} otp-login-qr-scanned - A phone scanned the code;
@@ -71,53 +86,45 @@ export type SameDeviceMode = 'auto' | 'always' | 'never';
 export class OtpLoginQr extends LitElement {
   static override styles = otpLoginQrStyles;
 
-  // Declared here rather than with @property: the decorator and its helper cost the bundle ~0.3 KiB.
-  static override properties = {
-    endpoint: {},
-    pollWait: { type: Number, attribute: 'poll-wait' },
-    maxRotations: { type: Number, attribute: 'max-rotations' },
-    size: { type: Number },
-    errorCorrection: { attribute: 'error-correction' },
-    sameDevice: { attribute: 'same-device' },
-    purpose: {},
-    status: { reflect: true },
-  };
-
   /** The website's login endpoint: `POST` starts a login, `GET {endpoint}/{id}` polls it. */
-  endpoint = '';
+  @property() endpoint = '';
 
   /** Seconds the website may hold one status request (long-poll), 0 to 60. */
-  pollWait = 30;
+  @property({ type: Number, attribute: 'poll-wait' }) pollWait = 30;
 
   /** How many times an unused code is replaced by a fresh one before "Get a new code". */
-  maxRotations = 3;
+  @property({ type: Number, attribute: 'max-rotations' }) maxRotations = 3;
 
   /** Width and height of the QR code in CSS pixels. */
-  size = 200;
+  @property({ type: Number }) size = 200;
 
   /** QR error correction level: `L`, `M`, `Q` or `H`. */
-  errorCorrection = 'M';
+  @property({ attribute: 'error-correction' }) errorCorrection = 'M';
 
   /**
    * When to offer "Open the app on this device" (needs `same_device_url` from the website):
    * `auto` (on touch screens), `always` or `never`.
    */
-  sameDevice: SameDeviceMode = 'auto';
+  @property({ attribute: 'same-device' }) sameDevice: SameDeviceMode = 'auto';
 
   /**
    * What the code is for: `login` (logging in) or `link` (linking the phone to the account the
    * user is logged in to). Only the wording changes: with `link` the element speaks of linking
    * the phone rather than of logging in. Any other value is read as `login`.
    */
-  purpose: WidgetPurpose = 'login';
+  @property() purpose: WidgetPurpose = 'login';
 
   /**
    * Where the login stands: `idle`, `loading`, `pending`, `scanned`, `confirm` (the page asks the
-   * user to confirm what the phone shows), `accepted`, `denied`, `expired` or `error`. Set by the
-   * element only; reflected for styling with `:host([status=…])`.
-   * @readonly
+   * user to confirm what the phone shows), `accepted`, `denied`, `expired` or `error`. Read-only:
+   * the element sets it, and shows it in its `status` attribute for styling with
+   * `:host([status=…])` (an attribute the page sets changes nothing).
    */
-  status: OtpLoginQrStatus = 'idle';
+  get status(): OtpLoginQrStatus {
+    return this.shownStatus;
+  }
+
+  @state() private shownStatus: OtpLoginQrStatus = 'idle';
 
   private readonly _poller = new LoginPollController(this, {
     endpoint: () => this.endpoint.trim(),
@@ -134,23 +141,19 @@ export class OtpLoginQr extends LitElement {
   });
 
   private _drawing: QrDrawing | undefined;
+  private _touchScreen = false;
   private _countdownTimer: ReturnType<typeof setInterval> | undefined;
   // The text follows the closest `lang`, which may change on any ancestor.
-  private readonly _langObserver = new MutationObserver(() => {
-    this.requestUpdate();
-  });
+  private readonly _language = new LanguageController(this);
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this._langObserver.observe(document.documentElement, {
-      attributeFilter: ['lang'],
-      subtree: true,
-    });
+    // Read here, not in render(): a server renders the element too, and has no screen.
+    this._touchScreen = matchMedia('(pointer: coarse)').matches;
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this._langObserver.disconnect();
     this._stopCountdown();
   }
 
@@ -164,7 +167,10 @@ export class OtpLoginQr extends LitElement {
     this._poller.stop();
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
+  protected override willUpdate(changed: PropertyValues): void {
+    // Shown here rather than by Lit's `reflect`, which would also read the attribute back in;
+    // willUpdate runs in server rendering too, so the rendered tag has it as well.
+    if (changed.has('shownStatus')) this.setAttribute('status', this.shownStatus);
     this._poller.sync();
     const drawing = this._drawing;
     const level = errorCorrectionLevel(this.errorCorrection);
@@ -177,9 +183,9 @@ export class OtpLoginQr extends LitElement {
     }
   }
 
-  protected override updated(changed: PropertyValues<this>): void {
+  protected override updated(changed: PropertyValues): void {
     // The website asks for the code the phone shows: the user's next step is typing it here.
-    if (changed.has('status') && this.status === 'confirm')
+    if (changed.has('shownStatus') && this.shownStatus === 'confirm')
       this.renderRoot.querySelector('input')?.focus();
     // The countdown ticks while a code waits to be scanned.
     if (this.status === 'pending') {
@@ -198,7 +204,7 @@ export class OtpLoginQr extends LitElement {
 
   private _handleStatusChange(status: OtpLoginQrStatus, previous: OtpLoginQrStatus): void {
     const { login, rotations, error, redirectTo, confirmation } = this._poller;
-    this.status = status;
+    this.shownStatus = status;
     emit(this, 'otp-login-qr-status', { status, previous });
     if (status === 'scanned') emit(this, 'otp-login-qr-scanned', { code: login?.code });
     if (status === 'confirm' && confirmation?.confirm)
@@ -242,16 +248,16 @@ export class OtpLoginQr extends LitElement {
   };
 
   override render(): TemplateResult {
-    const { status, sameDevice } = this;
+    const { sameDevice } = this;
+    // Rendered on a server, an element with an endpoint looks as it will once the browser asks
+    // for its code, rather than stopped with a button to press before any script runs.
+    const status = onServer && this.endpoint.trim() ? 'loading' : this.status;
     const { login, confirmation } = this._poller;
     const code = login?.code;
     const asked = status === 'confirm' ? confirmation : undefined;
     const compareCode = asked?.compare_code;
     const triesLeft = asked?.tries_left;
-    const t = messagesFor(
-      this.closest('[lang]')?.getAttribute('lang') ?? document.documentElement.lang,
-      this.purpose,
-    );
+    const t = this._language.messages(this.purpose);
     const stopped = status === 'idle' || status === 'expired';
     // "Get a new code" once the codes ran out or stopped, "Try again" after a refusal or an error;
     // nothing to offer an element that has no endpoint yet.
@@ -261,7 +267,7 @@ export class OtpLoginQr extends LitElement {
     const sameDeviceUrl =
       status === 'pending' &&
       sameDevice !== 'never' &&
-      (sameDevice === 'always' || matchMedia('(pointer: coarse)').matches) &&
+      (sameDevice === 'always' || this._touchScreen) &&
       login?.same_device_url !== undefined &&
       webUrl(login.same_device_url);
     const time = formatCountdown(this._poller.secondsLeft());
@@ -319,14 +325,14 @@ export class OtpLoginQr extends LitElement {
                 t[status];
     // While the browser confirms, the QR is gone: it was used, and nothing should be scanned.
     return html`<div part="base">
-      ${asked ? nothing : this._renderQr(t)} ${codePart}
+      ${asked ? nothing : this._renderQr(t, status)} ${codePart}
       <p part="status" role="status">${sentence}</p>
       ${confirmPart} ${countdown} ${buttonPart} ${sameDevicePart}
     </div>`;
   }
 
-  private _renderQr(t: WidgetMessages): TemplateResult {
-    const { status, size } = this;
+  private _renderQr(t: WidgetMessages, status: OtpLoginQrStatus): TemplateResult {
+    const { size } = this;
     const drawing = this._drawing;
     if (
       !drawing ||

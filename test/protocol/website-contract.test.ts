@@ -75,6 +75,9 @@ const START_CASES: Case[] = [
   { body: { ...start, code: 42 }, refused: ['invalid_field', 'code'] },
   { body: { ...start, code: 'x'.repeat(codeLength + 1) }, refused: ['invalid_field', 'code'] },
   { body: { ...start, same_device_url: '' }, refused: ['invalid_field', 'same_device_url'] },
+  // Of several faults, the first in the contract's field order is named.
+  { body: { ...start, id: '../admin', qr: '' }, refused: ['invalid_field', 'id'] },
+  { body: { ...start, qr: undefined, code: 42 }, refused: ['missing_field', 'qr'] },
 ];
 
 const STATUS_CASES: Case[] = [
@@ -116,6 +119,7 @@ const STATUS_CASES: Case[] = [
     body: { status: 'accepted', redirect_to: 'x'.repeat(urlLength + 1) },
     refused: ['invalid_field', 'redirect_to'],
   },
+  { body: { status: 'done', interval: -1 }, refused: ['invalid_field', 'interval'] },
 ];
 
 const SLOW_DOWN_CASES: Case[] = [
@@ -129,6 +133,7 @@ const SLOW_DOWN_CASES: Case[] = [
   { body: { error: 'boom' }, refused: ['invalid_field', 'error'] },
   { body: { error: 'slow_down', interval: '5' }, refused: ['invalid_field', 'interval'] },
   { body: { error: 'slow_down', interval: 601 }, refused: ['invalid_field', 'interval'] },
+  { body: { error: 'boom', interval: -1 }, refused: ['invalid_field', 'interval'] },
 ];
 
 /** What the element's parser makes of `body`: its value, or its refusal. */
@@ -185,6 +190,80 @@ describe('the website contract', () => {
       true,
     );
     expect(isSlowDown(parseLoginStatusResponse({ status: 'pending' }))).to.equal(false);
+  });
+
+  it('the element says what it expected, for the logs and the error event', () => {
+    const messages: [parse: (body: unknown) => unknown, body: unknown, message: string][] = [
+      [parseStartLoginResponse, [], 'The response is not a JSON object.'],
+      [parseStartLoginResponse, { ...start, id: undefined }, 'No id.'],
+      [
+        parseStartLoginResponse,
+        { ...start, id: '../admin' },
+        `id must be 1 to ${idLength} of A-Z a-z 0-9 _ -.`,
+      ],
+      [
+        parseStartLoginResponse,
+        { ...start, qr: '' },
+        `qr must be a string of 1 to ${MAX_QR_TEXT_LENGTH} characters.`,
+      ],
+      [
+        parseStartLoginResponse,
+        { ...start, expires_in: 0 },
+        `expires_in must be above 0 and at most ${maxExpiresIn} seconds.`,
+      ],
+      [
+        parseStartLoginResponse,
+        { ...start, interval: -1 },
+        `interval must be 0 to ${maxInterval} seconds.`,
+      ],
+      [
+        parseStartLoginResponse,
+        { ...start, code: '' },
+        `code must be a string of 1 to ${codeLength} characters.`,
+      ],
+      [
+        parseLoginStatusResponse,
+        { status: 'done' },
+        'status must be one of pending, scanned, confirm, accepted, denied, expired.',
+      ],
+      [
+        parseLoginStatusResponse,
+        { status: 'accepted', redirect_to: '' },
+        `redirect_to must be a string of 1 to ${urlLength} characters.`,
+      ],
+      [
+        parseLoginStatusResponse,
+        { status: 'confirm', confirm: 'yes' },
+        'confirm must be one of enter_code, compare_code.',
+      ],
+      [
+        parseLoginStatusResponse,
+        { status: 'confirm', confirm: 'compare_code', compare_code: '1' },
+        'compare_code must be six digits.',
+      ],
+      [
+        parseLoginStatusResponse,
+        { status: 'confirm', confirm: 'enter_code', tries_left: 1.5 },
+        'tries_left must be a whole number from 1 to 10.',
+      ],
+      [
+        parseLoginStatusResponse,
+        { status: 'confirm' },
+        'confirm does not fit status or compare_code.',
+      ],
+      [parseLoginStatusResponse, { error: 'boom' }, 'error must be "slow_down".'],
+    ];
+    for (const [parse, body, message] of messages)
+      expect(() => parse(body), JSON.stringify(body))
+        .to.throw(WebsiteContractError)
+        .with.property('message', message);
+  });
+
+  it('a field sent as undefined is absent: no key for it in what the element reads', () => {
+    const login = parseStartLoginResponse({ ...start, code: undefined });
+    expect(Object.keys(login)).to.deep.equal(Object.keys(start));
+    const status = parseLoginStatusResponse({ status: 'pending', interval: undefined });
+    expect(Object.keys(status)).to.deep.equal(['status']);
   });
 
   it('every other error names one of the contract’s errors, each with its HTTP status', () => {
