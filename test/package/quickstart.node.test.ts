@@ -79,6 +79,26 @@ describe('the package from npm, as a website owner gets it', { timeout: 15 * 60_
     assert.match(result.refusals[2] ?? '', /needs the package "pg".*npm install pg/);
   });
 
+  it('renders the element on a server from the package, as a server-rendering framework does', async () => {
+    // The npm entries as tsc built them (decorators and all), with Lit from the package's
+    // dependencies and the website's own @lit-labs/ssr, as docs/widget.md shows it.
+    run('npm install @lit-labs/ssr@^4.1.0', project);
+    await writeFile(
+      join(project, 'render-on-server.mjs'),
+      `import { render } from '@lit-labs/ssr';
+import { collectResultSync } from '@lit-labs/ssr/lib/render-result.js';
+import { html } from 'lit';
+import 'otp-login-qr/define';
+process.stdout.write(collectResultSync(
+  render(html\`<otp-login-qr endpoint="/otp-login" lang="de"></otp-login-qr>\`),
+));
+`,
+    );
+    const rendered = run('node render-on-server.mjs', project);
+    assert.match(rendered, /<otp-login-qr[^>]* status="idle"><template shadowroot="open"/);
+    assert.match(rendered, /Anmeldecode wird geladen…/);
+  });
+
   it('follows the README quickstart, links a phone and logs in by scanning', async () => {
     const [tokenServerPort, websitePort] = [await freePort(), await freePort()];
     const env = strangerEnv({

@@ -1,5 +1,5 @@
-// The built element, dist/browser/otp-login-qr.js (minified, Lit's internals shortened, Lit's
-// <style> fallback cut), in Chromium, Firefox and WebKit: what the build could break that the
+// The built element, dist/browser/otp-login-qr.js (minified, its own private names shortened),
+// in Chromium, Firefox and WebKit: what the build could break that the
 // tests of the source cannot see. It builds the bundle first, so it runs on its own:
 //   npx web-test-runner --config test/widget/built-bundle.wtr.config.mjs
 // (test/widget/bundle.node.test.ts checks the same file in Chromium within `npm run test:node`.)

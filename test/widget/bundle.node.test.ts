@@ -1,5 +1,5 @@
 /*
- * The built element, dist/browser/otp-login-qr.js, as a page gets it (minified, names mangled),
+ * The built element, dist/browser/otp-login-qr.js, as a page gets it (minified, its private names shortened),
  * in headless Chromium: what the minifiers could break that tests of the source cannot see.
  */
 import assert from 'node:assert/strict';
