@@ -117,6 +117,18 @@ export const SDK_ERRORS = {
     description:
       'The answer does not sign the details the Token Server sent for this request; nothing was recorded.',
   },
+  USER_VERIFICATION_REQUIRED: {
+    code: 10104,
+    origin: 'otp-login-qr',
+    description:
+      'This website asks for a fingerprint or face before a login is accepted, and the answer had none.',
+  },
+  USER_VERIFICATION_FAILED: {
+    code: 10105,
+    origin: 'otp-login-qr',
+    description:
+      'The fingerprint or face check that came with the answer is not valid for this phone and this login.',
+  },
   OTP_AUTHENTICATION_NOT_IN_PROGRESS: {
     code: 8053,
     origin: 'onegini-flutter',

@@ -19,5 +19,6 @@ export * from './short-code.js';
 export * from './shown-digest.js';
 export * from './signed-request.js';
 export * from './transaction-id.js';
+export * from './user-verification.js';
 export * from './website-contract.js';
 export * from './website-contract-schemas.js';

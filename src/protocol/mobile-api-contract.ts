@@ -1,4 +1,12 @@
 import * as v from 'valibot';
+import {
+  PasskeyAssertion,
+  PasskeyOptionsRequest,
+  PasskeyOptionsResponse,
+  PasskeyRegistrationRequest,
+  PasskeyRegistrationResponseBody,
+  RedeemUserVerification,
+} from './user-verification.js';
 import { DevicePublicJwk } from './device-public-key.js';
 import { isDeviceName } from './display-name.js';
 import { MatchNumber, MatchNumberChoices } from './number-matching.js';
@@ -145,6 +153,12 @@ export const MobileRedeemResponse = v.object({
    * browser must type before the website logs it in.
    */
   presence_required: v.boolean(),
+  /**
+   * Whether an accept needs the phone's user verified (fingerprint, face: a passkey assertion
+   * with the answer), per the login type: `required`, `preferred` or `none` (when absent, as
+   * from an Onegini server). See user-verification.ts.
+   */
+  user_verification: RedeemUserVerification,
   /** ISO 8601. */
   requested_at: v.pipe(v.string(), v.isoTimestamp()),
   /** ISO 8601, on the server's clock. */
@@ -165,6 +179,11 @@ export const MobileAnswerRequest = v.strictObject({
    * (`shown_mismatch`), and keeps it with the answer.
    */
   shown: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
+  /**
+   * An accept's passkey assertion over `userVerificationChallenge(transaction_id, shown)`, when
+   * the redemption asked for user verification and the phone has a passkey. Ignored for a deny.
+   */
+  user_verification: v.optional(PasskeyAssertion),
 });
 export type MobileAnswerRequest = v.InferOutput<typeof MobileAnswerRequest>;
 
@@ -207,6 +226,18 @@ export const MOBILE_API_ENDPOINTS = {
     status: 200,
     request: MobileAnswerRequest,
     response: MobileAnswerResponse,
+  },
+  passkeyOptions: {
+    route: '/devices/:deviceId/passkey/options',
+    status: 200,
+    request: PasskeyOptionsRequest,
+    response: PasskeyOptionsResponse,
+  },
+  registerPasskey: {
+    route: '/devices/:deviceId/passkey',
+    status: 200,
+    request: PasskeyRegistrationRequest,
+    response: PasskeyRegistrationResponseBody,
   },
 } as const;
 

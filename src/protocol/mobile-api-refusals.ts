@@ -66,6 +66,23 @@ export const MOBILE_API_REFUSALS = {
     errorCode: SDK_ERRORS.SHOWN_DETAILS_CHANGED.code,
     description: SDK_ERRORS.SHOWN_DETAILS_CHANGED.description,
   },
+  /** An accept without the passkey assertion that the login type requires. */
+  user_verification_required: {
+    status: 403,
+    error: 'user_verification_required',
+    errorCode: SDK_ERRORS.USER_VERIFICATION_REQUIRED.code,
+    description: SDK_ERRORS.USER_VERIFICATION_REQUIRED.description,
+  },
+  /**
+   * A passkey assertion that does not verify: another challenge, another credential than the
+   * device's, a user not verified, a bad signature. Nothing was recorded.
+   */
+  user_verification_failed: {
+    status: 401,
+    error: 'user_verification_failed',
+    errorCode: SDK_ERRORS.USER_VERIFICATION_FAILED.code,
+    description: SDK_ERRORS.USER_VERIFICATION_FAILED.description,
+  },
   /** The enrollment code linked a phone already. */
   device_already_enrolled: {
     status: 409,

@@ -66,3 +66,27 @@ export const EnrollmentConfirmForm = v.strictObject({
 
 /** The form of `POST /authenticate/transaction/{transaction_id}/presence`. */
 export const PresenceCodeForm = v.strictObject({ code: ShortCode });
+
+/**
+ * `GET /users/{user_id}/devices` → `{ devices: [...] }`: the phones linked to a user, revoked
+ * ones included (reference-server extension), as the Token Server answers and the kit reads.
+ */
+export const LinkedDeviceResponse = v.object({
+  device_id: v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/)),
+  user_id: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
+  name: v.string(),
+  /** ISO 8601. */
+  created_at: v.pipe(v.string(), v.isoTimestamp()),
+  /** When the website confirmed the link; null while pending. Absent from older servers. */
+  confirmed_at: v.optional(v.nullable(v.pipe(v.string(), v.isoTimestamp()))),
+  revoked_at: v.nullable(v.pipe(v.string(), v.isoTimestamp())),
+  /**
+   * Whether the phone has a passkey, and so asks for its user's fingerprint or face where a login
+   * type wants it (user-verification.ts). False when absent (servers without passkeys).
+   */
+  user_verifying: v.optional(v.boolean(), false),
+});
+export type LinkedDeviceResponse = v.InferOutput<typeof LinkedDeviceResponse>;
+
+export const DeviceListResponse = v.object({ devices: v.array(LinkedDeviceResponse) });
+export type DeviceListResponse = v.InferOutput<typeof DeviceListResponse>;

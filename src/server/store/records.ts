@@ -138,6 +138,25 @@ export interface DeviceRecord {
    * count as confirmed.
    */
   readonly confirmedAt?: number | null;
+  /**
+   * The device's platform passkey, which verifies its user (fingerprint, face) on Accept where
+   * the login type asks for it; absent when it has none (see src/protocol/user-verification.ts).
+   */
+  readonly passkey?: DevicePasskey;
+}
+
+/** A WebAuthn credential as the Token Server keeps it to verify assertions. */
+export interface DevicePasskey {
+  /** The credential id, base64url. */
+  readonly credentialId: string;
+  /** The COSE public key, base64url. */
+  readonly publicKey: string;
+  /** The signature counter last seen (0 for authenticators that keep none). */
+  readonly counter: number;
+  /** The authenticator's transports, as the browser reported them. */
+  readonly transports: readonly string[];
+  /** When it was registered. */
+  readonly registeredAt: number;
 }
 
 /** Whether a device may answer logins: not revoked, and its link confirmed. */

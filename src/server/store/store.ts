@@ -1,6 +1,7 @@
 import type { RateCounters } from '../security/rate-counters.js';
 import type {
   DeniedReason,
+  DevicePasskey,
   DeviceRecord,
   EnrollmentRecord,
   TransactionRecord,
@@ -115,6 +116,11 @@ export interface Store {
   listDevices(clientId: string, userId: string): Promise<DeviceRecord[]>;
   /** Returns false when the device does not exist or was revoked already. */
   revokeDevice(id: string, now: number): Promise<boolean>;
+  /**
+   * Gives a device its passkey, or a later counter of the same one: replaces `passkey` on a device
+   * that exists and is not revoked, in one step (a revoke in between wins). False otherwise.
+   */
+  setDevicePasskey(id: string, passkey: DevicePasskey): Promise<boolean>;
 
   /** Records a request nonce; false if the device used it before (a replay). */
   claimNonce(deviceId: string, nonce: string, expiresAt: number): Promise<boolean>;
