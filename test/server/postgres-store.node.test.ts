@@ -277,39 +277,67 @@ async function untilAnswered(
   }
 }
 
+/**
+ * A link confirmation held inside its transaction, on a connection checked out of the store's
+ * pool: another connection holds the enrollment's row, so the confirmation reads both records,
+ * then waits at its first write, where PostgreSQL shows it waiting for a lock. `end()` lets go of
+ * the row and closes everything.
+ */
+async function heldConfirmation() {
+  const onSchema = freshSchema();
+  const store = storeOn(onSchema);
+  const locker = new pg.Client(postgresUrl());
+  const observer = new pg.Client(postgresUrl());
+  await Promise.all([locker.connect(), observer.connect()]);
+  const device = deviceFixture({ confirmedAt: null });
+  const enrollment = await enroll(store, device);
+  await locker.query('BEGIN');
+  await locker.query(`SELECT 1 FROM "${onSchema}".enrollments WHERE key = $1 FOR UPDATE`, [
+    enrollment.key,
+  ]);
+  const confirming = store.confirmEnrollment(enrollment.key, {
+    matches: true,
+    now: device.createdAt + 10,
+  });
+  // Settled here too, so that a test that fails before it awaits leaves no rejection unheard.
+  confirming.catch(() => undefined);
+  /** The process id of the backend that waits for the row, once there is one. */
+  const waiter = async (): Promise<number | undefined> => {
+    const { rows } = await observer.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`,
+      [`%"${onSchema}".enrollments%`],
+    );
+    return rows[0]?.pid;
+  };
+  await untilAnswered(
+    async () => (await waiter()) !== undefined,
+    'the confirmation to wait for the enrollment’s row',
+  );
+  return {
+    store,
+    device,
+    enrollment,
+    confirming,
+    observer,
+    waiter,
+    letGo: () => locker.query('COMMIT'),
+    async end() {
+      await locker.query('ROLLBACK').catch(() => undefined);
+      await Promise.all([locker.end(), observer.end()]);
+      await store.close();
+    },
+  };
+}
+
 describe('the PostgreSQL store confirming a link', () => {
   it('never undoes a revoke that lands between the confirmation’s reads and its writes', async () => {
-    const onSchema = freshSchema();
-    const store = storeOn(onSchema);
-    const locker = new pg.Client(postgresUrl());
-    const observer = new pg.Client(postgresUrl());
-    await Promise.all([locker.connect(), observer.connect()]);
+    const held = await heldConfirmation();
+    const { store, device } = held;
     try {
-      const device = deviceFixture({ confirmedAt: null });
-      const enrollment = await enroll(store, device);
-      // Another transaction holds the enrollment's row: the confirmation reads both records,
-      // then waits at its first write, where PostgreSQL shows it waiting for a lock.
-      await locker.query('BEGIN');
-      await locker.query(`SELECT 1 FROM "${onSchema}".enrollments WHERE key = $1 FOR UPDATE`, [
-        enrollment.key,
-      ]);
-      const confirming = store.confirmEnrollment(enrollment.key, {
-        matches: true,
-        now: device.createdAt + 10,
-      });
-      await untilAnswered(async () => {
-        const { rows } = await observer.query<{ waiting: number }>(
-          `SELECT count(*)::int AS waiting FROM pg_stat_activity
-           WHERE wait_event_type = 'Lock' AND query LIKE $1`,
-          [`%"${onSchema}".enrollments%`],
-        );
-        return (rows[0]?.waiting ?? 0) > 0;
-      }, 'the confirmation to wait for the enrollment’s row');
-
       // The owner removes the phone meanwhile; then the confirmation goes on.
       assert.equal(await store.revokeDevice(device.id, device.createdAt + 5), true);
-      await locker.query('COMMIT');
-      const confirmed = await confirming;
+      await held.letGo();
+      const confirmed = await held.confirming;
 
       assert.ok(confirmed.ok);
       assert.equal(confirmed.record.outcome, 'refused');
@@ -318,48 +346,21 @@ describe('the PostgreSQL store confirming a link', () => {
         revokedAt: device.createdAt + 5,
       });
     } finally {
-      await locker.query('ROLLBACK').catch(() => undefined);
-      await Promise.all([locker.end(), observer.end()]);
-      await store.close();
+      await held.end();
     }
   });
 });
 
 describe('the PostgreSQL store losing a connection in the middle of a transaction', () => {
   it('fails that one call with a typed error, and serves the next one on another connection', async () => {
-    const onSchema = freshSchema();
-    const store = storeOn(onSchema);
-    const locker = new pg.Client(postgresUrl());
-    const observer = new pg.Client(postgresUrl());
-    await Promise.all([locker.connect(), observer.connect()]);
+    // The moment a crash or an operator's pg_terminate_backend ends a checked-out connection.
+    const held = await heldConfirmation();
+    const { store, device, enrollment } = held;
     try {
-      const device = deviceFixture({ confirmedAt: null });
-      const enrollment = await enroll(store, device);
-      // The confirmation waits on a locked row, inside its transaction, on a checked-out
-      // connection: the moment a crash or an operator's pg_terminate_backend ends it.
-      await locker.query('BEGIN');
-      await locker.query(`SELECT 1 FROM "${onSchema}".enrollments WHERE key = $1 FOR UPDATE`, [
-        enrollment.key,
-      ]);
-      const confirming = store.confirmEnrollment(enrollment.key, {
-        matches: true,
-        now: device.createdAt + 10,
-      });
-      const waiting = async (): Promise<number | undefined> => {
-        const { rows } = await observer.query<{ pid: number }>(
-          `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`,
-          [`%"${onSchema}".enrollments%`],
-        );
-        return rows[0]?.pid;
-      };
-      await untilAnswered(
-        async () => (await waiting()) !== undefined,
-        'the confirmation to wait for the row',
-      );
-      await observer.query('SELECT pg_terminate_backend($1)', [await waiting()]);
+      await held.observer.query('SELECT pg_terminate_backend($1)', [await held.waiter()]);
 
-      await assert.rejects(confirming, isStoreError('unavailable'));
-      await locker.query('ROLLBACK');
+      await assert.rejects(held.confirming, isStoreError('unavailable'));
+      await held.letGo();
       // The process is still there (pg's error event was heard), and so is the store.
       const confirmed = await store.confirmEnrollment(enrollment.key, {
         matches: true,
@@ -368,9 +369,7 @@ describe('the PostgreSQL store losing a connection in the middle of a transactio
       assert.ok(confirmed.ok);
       assert.equal(confirmed.record.outcome, 'confirmed');
     } finally {
-      await locker.query('ROLLBACK').catch(() => undefined);
-      await Promise.all([locker.end(), observer.end()]);
-      await store.close();
+      await held.end();
     }
   });
 });
