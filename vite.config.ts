@@ -84,7 +84,9 @@ export const appConfig = defineConfig({
         ],
       },
       workbox: {
-        globPatterns: ['**/*.{js,css,html,svg,png,ico,webmanifest}'],
+        // wasm: zxing-cpp's decoder (950 KB), fetched by the decoding worker only when the fast
+        // decoders keep missing or a picture is read; precached so that it works offline too.
+        globPatterns: ['**/*.{js,css,html,svg,png,ico,webmanifest,wasm}'],
         // Screenshots are for the install dialog, not the offline shell.
         globIgnores: ['screenshots/**'],
         navigateFallback: 'index.html',

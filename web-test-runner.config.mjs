@@ -2,6 +2,7 @@
 // Chromium, Firefox and WebKit. See README.md, "Tests".
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { relative, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { builtinModules, createRequire } from 'node:module';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
@@ -47,6 +48,28 @@ async function serveServerRendered(context, next) {
 const DECODE_WORKER = '/src/app/scanner/decode-worker.ts';
 
 /**
+ * Vite's `?url` imports (the decoding worker's .wasm): the imported file's path on this server,
+ * which serves the project's folder, node_modules included, as Vite's dev server does.
+ */
+const assetUrls = {
+  name: 'asset-urls',
+  setup(build) {
+    build.onResolve({ filter: /\?url$/ }, async (args) => {
+      const resolved = await build.resolve(args.path.slice(0, -'?url'.length), {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+      });
+      if (resolved.errors.length > 0) return { errors: resolved.errors };
+      return { path: resolved.path, namespace: 'asset-url' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'asset-url' }, (args) => ({
+      contents: `export default ${JSON.stringify(`/${relative(process.cwd(), args.path).split(sep).join('/')}`)};`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * Serves every `*.bundle.ts` file as one esbuild bundle with its dependencies, for the CommonJS
  * packages that the dev server cannot load as modules (React, @sinonjs/fake-timers), and the
  * decoding worker.
@@ -71,6 +94,7 @@ const serveBundles = {
       },
       // Node's modules stay out: the packages only require them when they run in Node.
       external: [...builtinModules, ...builtinModules.map((name) => `node:${name}`)],
+      plugins: [assetUrls],
       logLevel: 'silent',
     });
     return { body: result.outputFiles[0].text, type: 'js' };

@@ -4,6 +4,8 @@
  */
 import { generate } from 'lean-qr';
 
+export { seededRandom } from '../../test/app/support/seeded-random.js';
+
 export const FRAME_KINDS = [
   'clean',
   'blurred',
@@ -18,18 +20,6 @@ export type FrameKind = (typeof FRAME_KINDS)[number];
 
 export const FRAME_WIDTH = 640;
 export const FRAME_HEIGHT = 480;
-
-/** A small deterministic random source, so that every run reads the same frames. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The QR of `text` on paper (quiet zone of 4), `modulePixels` per module, as a canvas. */
 function qrCanvas(text: string, modulePixels: number, dark: string, light: string) {

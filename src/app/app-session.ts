@@ -9,16 +9,21 @@ import {
   type OneginiEnrollmentPreview,
   type OneginiUserProfile,
   type OtpAuthenticationRequest,
+  type PasskeyAuthenticator,
+  type PasskeySetup,
   type SoftwareName,
 } from '../sdk/index.js';
 import type { AppConfig } from './app-config.js';
 import type {
+  AcceptBy,
   AccountView,
   AnswerDetail,
+  AnswerResult,
   LinkPreviewView,
   LoginRequestView,
   OutcomeKind,
   OutcomeView,
+  PasskeyView,
   PendingLinkView,
   PlaceView,
   PresenceCodeView,
@@ -75,7 +80,11 @@ export class AppSession {
   static async start(
     config: AppConfig,
     events: SessionEvents,
-    options: { storage?: DeviceStorage; onegini?: Onegini } = {},
+    options: {
+      storage?: DeviceStorage;
+      onegini?: Onegini;
+      passkeyAuthenticator?: PasskeyAuthenticator;
+    } = {},
   ): Promise<AppSession> {
     const onegini = options.onegini ?? Onegini.instance;
     const session = new AppSession(onegini);
@@ -95,6 +104,9 @@ export class AppSession {
     await onegini.startApplication(listener, {
       tokenServerUrl: config.tokenServerUrl,
       ...(options.storage === undefined ? {} : { storage: options.storage }),
+      ...(options.passkeyAuthenticator === undefined
+        ? {}
+        : { passkeyAuthenticator: options.passkeyAuthenticator }),
     });
     onegini.setEventContext(session);
     return session;
@@ -126,7 +138,8 @@ export class AppSession {
 
   /**
    * Links this phone with a "Link your phone" code, pending the website's confirmation: resolves
-   * with the code to compare with the linking page.
+   * with the code to compare with the linking page, and whether the phone now checks its user's
+   * fingerprint or face (the SDK made the passkey right after linking, where it could).
    */
   async link(text: string): Promise<PendingLinkView | OutcomeView> {
     try {
@@ -134,9 +147,21 @@ export class AppSession {
       return {
         siteName: profile.siteName ?? new URL(profile.tokenServerUrl).host,
         compareCode: profile.compareCode,
+        profileId: profile.profileId,
+        passkey: passkeyViewOf(profile.passkeySetup),
       };
     } catch (error) {
       return outcomeOfError(error, 'link');
+    }
+  }
+
+  /** Makes the passkey of an account again, after it was cancelled or failed at linking. */
+  async retryPasskey(profileId: string): Promise<PasskeyView> {
+    try {
+      return passkeyViewOf(await this.onegini.userClient.registerPasskey(profileId));
+    } catch (error) {
+      console.error(error);
+      return 'failed';
     }
   }
 
@@ -169,9 +194,11 @@ export class AppSession {
 
   /**
    * Sends the user's answer. Its outcome arrives through {@link login}; an answer that cannot be
-   * sent any more (the request expired meanwhile) ends the flow there too.
+   * sent any more (the request expired meanwhile) ends the flow there too. An accept that needs
+   * the user's fingerprint or face first, and did not get it, sends nothing: the request waits,
+   * and the result says why.
    */
-  async answer(detail: AnswerDetail): Promise<void> {
+  async answer(detail: AnswerDetail): Promise<AnswerResult> {
     const callback = new OneginiOtpAcceptDenyCallback(this.onegini);
     try {
       if (detail.accept) {
@@ -182,9 +209,14 @@ export class AppSession {
       } else {
         await callback.denyAuthenticationRequest();
       }
-    } catch {
+    } catch (error) {
+      if (error instanceof OneginiError) {
+        if (error.code === SDK_ERRORS.USER_NOT_VERIFIED.code) return 'not-verified';
+        if (error.code === SDK_ERRORS.AUTHENTICATOR_NOT_REGISTERED.code) return 'cannot-verify';
+      }
       // The flow has ended already (expired, or the network failed): login() reports how.
     }
+    return 'sent';
   }
 
   /** What the listener heard during the login that just ended. */
@@ -199,6 +231,20 @@ export class AppSession {
   async select(profileId: string): Promise<void> {
     await this.onegini.userClient.setAuthenticatedUserProfile(profileId);
   }
+}
+
+/** What came of the passkey, in the screens' terms. */
+function passkeyViewOf(setup: PasskeySetup): PasskeyView {
+  // A cancel is the user's choice; a failure is worth a look in the console.
+  if (setup.status === 'failed') console.error(setup.error);
+  return setup.status;
+}
+
+/** What Accept takes on this phone for `request`. */
+function acceptByOf(request: OtpAuthenticationRequest): AcceptBy {
+  if (request.userVerification === 'none') return 'tap';
+  if (request.profile.userVerifying) return 'fingerprint';
+  return request.userVerification === 'required' ? 'impossible' : 'tap';
 }
 
 /** What an SDK error means for the user. */
@@ -229,6 +275,9 @@ function kindOfCode(code: number, during: 'login' | 'link'): OutcomeKind {
       return 'offline';
     case SDK_ERRORS.MOBILE_AUTHENTICATION_NOT_ENROLLED.code:
       return during === 'login' ? 'not-linked' : 'link-failed';
+    case SDK_ERRORS.USER_VERIFICATION_REQUIRED.code:
+    case SDK_ERRORS.USER_VERIFICATION_FAILED.code:
+      return during === 'login' ? 'not-verified' : 'link-failed';
     case SDK_ERRORS.DEVICE_DEREGISTERED.code:
       return during === 'login' ? 'unlinked' : 'link-failed';
     default:
@@ -276,6 +325,7 @@ function toRequestView(message: string, request: OtpAuthenticationRequest): Logi
     sameNetwork: request.sameNetwork,
     place: toPlaceView(request.place),
     presenceRequired: request.presenceRequired,
+    acceptBy: acceptByOf(request),
     requestedAt: request.requestedAt,
     expiresAt: request.expiresAt,
     numberMatchChoices: request.numberMatchChoices,

@@ -53,11 +53,22 @@ export interface LinkPreviewView extends RequesterView {
   readonly expiresAt: Date;
 }
 
+/**
+ * Whether the phone checks its user's fingerprint or face for an account (a passkey):
+ * `registered`; `unavailable` (the phone has no way to, and never will for this link);
+ * `cancelled` or `failed` (it could, and may try again).
+ */
+export type PasskeyView = 'registered' | 'unavailable' | 'cancelled' | 'failed';
+
 /** A phone linked pending the website's confirmation: the code both screens show. */
 export interface PendingLinkView {
   readonly siteName: string;
   /** Six digits. */
   readonly compareCode: string;
+  /** The new account, for making its passkey again. */
+  readonly profileId: string;
+  /** What came of the passkey that verifies the user on Accept. */
+  readonly passkey: PasskeyView;
 }
 
 /** An accepted login that the browser must still prove it is with the user at: the code to type. */
@@ -74,6 +85,11 @@ export interface LoginRequestView extends RequesterView {
   readonly message: string;
   /** After Accept the phone shows a code that the browser must type (proof of presence). */
   readonly presenceRequired: boolean;
+  /**
+   * What Accept takes: `fingerprint` (the system asks for the user's fingerprint or face first),
+   * `impossible` (the website requires that, and this phone has no passkey: deny only) or `tap`.
+   */
+  readonly acceptBy?: AcceptBy | undefined;
   readonly requestedAt: Date;
   readonly expiresAt: Date;
   /** Number matching: the numbers to pick from. */
@@ -90,6 +106,15 @@ export interface LoginRequestView extends RequesterView {
   readonly secondFactor?: boolean | undefined;
 }
 
+/** What the Accept of a login takes on this phone. */
+export type AcceptBy = 'tap' | 'fingerprint' | 'impossible';
+
+/**
+ * What came of an answer the user gave: sent (the outcome follows), or, before anything was sent,
+ * the fingerprint or face was not verified (cancelled, not recognised) or cannot be (no passkey).
+ */
+export type AnswerResult = 'sent' | 'not-verified' | 'cannot-verify';
+
 /** How a login or a linking ended. */
 export type OutcomeKind =
   | 'accepted'
@@ -105,7 +130,9 @@ export type OutcomeKind =
   /** Another phone used this "Link your phone" code first. */
   | 'link-used'
   /** This phone is linked, but the website has not confirmed the link yet. */
-  | 'link-not-confirmed';
+  | 'link-not-confirmed'
+  /** The Token Server did not take the fingerprint or face check (or found none): not logged in. */
+  | 'not-verified';
 
 export interface OutcomeView {
   readonly kind: OutcomeKind;

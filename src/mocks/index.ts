@@ -3,3 +3,4 @@
 export {};
 export * from './website-handlers.js';
 export * from './mobile-api-handlers.js';
+export * from './fake-passkey-authenticator.js';

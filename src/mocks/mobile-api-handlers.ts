@@ -13,7 +13,10 @@ import {
   MobileApiRefusal,
   MobileRedeemRequest,
   numberMatchChoices,
+  PasskeyOptionsRequest,
+  PasskeyRegistrationRequest,
   parseMobileApiBody,
+  parseDeviceIdParam,
   parseEnrollmentIdParam,
   parseTransactionIdParam,
   PRESENCE_TRIES,
@@ -34,7 +37,9 @@ import {
   type MobileRedeemResponse,
   type SignatureCheckOptions,
   type SignedHttpRequest,
+  type UserVerificationPolicy,
 } from '../protocol/index.js';
+import { MockPasskeys } from './mock-passkeys.js';
 import { randomHex } from './mock-random.js';
 
 /**
@@ -48,14 +53,17 @@ import { randomHex } from './mock-random.js';
  * - `network-failure`: every call fails as if the network were down;
  * - `rate-limited`: every call gets 429 (10101) with `Retry-After`;
  * - `device-deregistered`: every signed call gets 401 (9002), as after the website revoked the phone;
- * - `server-error`: every call gets 500 without an error code.
+ * - `server-error`: every call gets 500 without an error code;
+ * - `user-verification-failed`: every accept that carries a passkey assertion is refused as not
+ *   verifying (401, 10105), as when the Token Server does not recognise the passkey.
  *
  * In every scenario the mock checks what the real server checks, with the same code (src/protocol's
  * mobile-api-checks.ts): the body cap, the request's shape, the signature (with the key the phone
  * enrolled through the mock), the clock skew, single-use nonces, OTPs and enrollment codes, links
  * the website has not confirmed (403, 10102), and that an answer signs what the phone was shown
- * (400, 10103). test/contract/ runs one suite against the mock (`accept-confirmed`) and the real
- * server.
+ * (400, 10103). Passkeys (user verification on Accept) are checked as mock-passkeys.ts says:
+ * the challenge, the passkey and the UV flag, not the WebAuthn signatures. test/contract/ runs
+ * one suite against the mock (`accept-confirmed`) and the real server.
  */
 export type MobileApiScenario =
   | 'accept-confirmed'
@@ -67,7 +75,8 @@ export type MobileApiScenario =
   | 'network-failure'
   | 'rate-limited'
   | 'device-deregistered'
-  | 'server-error';
+  | 'server-error'
+  | 'user-verification-failed';
 
 /**
  * When an accept needs proof of presence, as a login type of the Token Server says: `always`;
@@ -98,6 +107,17 @@ export interface MobileApiMockOptions {
   readonly place?: RequesterPlace | null;
   /** When an accept needs proof of presence. Default `never`, as the Token Server's login types. */
   readonly proofOfPresence?: MockProofOfPresence;
+  /**
+   * Whether an accept needs the user verified by the phone's passkey, as a login type of the
+   * Token Server says: `required`, `preferred` (when the phone has a passkey) or `none`, the
+   * default.
+   */
+  readonly userVerification?: UserVerificationPolicy;
+  /**
+   * The relying party id of the passkey options. Default: the host name of the calling page's
+   * `Origin` (the app's own domain, where a real authenticator makes passkeys), else `localhost`.
+   */
+  readonly passkeyRpId?: string;
   /** How long the browser has to type the presence code after the accept, ms. Default 120 000. */
   readonly presenceTimeToLiveMs?: number;
   /** How long a login code lives, ms. Default 60 000. */
@@ -140,12 +160,14 @@ export interface MockLoginOptions {
   readonly userId?: string;
   /** When this login's accept needs proof of presence. */
   readonly proofOfPresence?: MockProofOfPresence;
+  /** Whether this login's accept needs the user verified by the phone's passkey. */
+  readonly userVerification?: UserVerificationPolicy;
 }
 
 /** One call the mock received, in order. */
 export interface MobileApiMockCall {
   readonly endpoint: MobileApiEndpoint;
-  /** The transaction or enrollment id of the path. */
+  /** The transaction, enrollment or device id of the path. */
   readonly id: string;
   /** The HTTP status the mock answered (0 for a network failure). */
   readonly status: number;
@@ -188,6 +210,7 @@ interface Transaction {
   readonly numberMatchCode: string | undefined;
   readonly requiredUserId: string | undefined;
   readonly proofOfPresence: MockProofOfPresence | undefined;
+  readonly userVerification: UserVerificationPolicy | undefined;
   state: MockLoginState;
   deviceId?: string;
   /** What the redemption sent the phone, and its digest, which the answer must sign. */
@@ -212,6 +235,7 @@ interface Device {
   readonly id: string;
   readonly key: CryptoKey;
   readonly userId: string;
+  readonly displayName: string | null;
   /** Whether the website confirmed the link; a pending device answers no login. */
   confirmed: boolean;
   revoked: boolean;
@@ -240,11 +264,13 @@ export class MobileApiMock {
   private readonly devices = new Map<string, Device>();
   /** Used nonces by scope and nonce, with the time until which each is kept. */
   private readonly nonces = new Map<string, number>();
+  private readonly passkeys: MockPasskeys;
 
   constructor(options: MobileApiMockOptions = {}) {
     if (options.numberMatchCode !== undefined) checkMatchNumber(options.numberMatchCode);
     if (options.place !== undefined && options.place !== null) checkPlace(options.place);
     if (options.proofOfPresence !== undefined) checkProofOfPresence(options.proofOfPresence);
+    if (options.userVerification !== undefined) checkUserVerification(options.userVerification);
     this.options = options;
     this.scenario = options.scenario ?? 'accept-confirmed';
     this.tokenServerUrl = (options.tokenServerUrl ?? 'https://token-server.mock').replace(
@@ -252,15 +278,28 @@ export class MobileApiMock {
       '',
     );
     this.now = options.now ?? Date.now;
+    this.passkeys = new MockPasskeys(this.now);
     this.checks = {
       clockSkewMs: options.clockSkewMs ?? 120_000,
       now: this.now,
       claimNonce: (scope, nonce, keepUntil) => this.claimNonce(scope, nonce, keepUntil),
     };
     const base = `${this.tokenServerUrl}${MOBILE_API_BASE_PATH}`;
-    this.handlers = (['previewEnrollment', 'enroll', 'redeem', 'answer'] as const).map((endpoint) =>
+    const endpoints = [
+      'previewEnrollment',
+      'enroll',
+      'redeem',
+      'answer',
+      'passkeyOptions',
+      'registerPasskey',
+    ] as const;
+    this.handlers = endpoints.map((endpoint) =>
       http.post(`${base}${MOBILE_API_ENDPOINTS[endpoint].route}`, ({ request, params }) =>
-        this.handle(endpoint, String(params.enrollmentId ?? params.transactionId), request),
+        this.handle(
+          endpoint,
+          String(params.enrollmentId ?? params.transactionId ?? params.deviceId),
+          request,
+        ),
       ),
     );
   }
@@ -321,6 +360,7 @@ export class MobileApiMock {
   startLogin(appUrl = 'https://scan.example/', options: MockLoginOptions = {}): MockLogin {
     if (options.numberMatchCode !== undefined) checkMatchNumber(options.numberMatchCode);
     if (options.proofOfPresence !== undefined) checkProofOfPresence(options.proofOfPresence);
+    if (options.userVerification !== undefined) checkUserVerification(options.userVerification);
     const transactionId = crypto.randomUUID();
     const otp = randomHex();
     const createdAt = this.now();
@@ -331,6 +371,7 @@ export class MobileApiMock {
       numberMatchCode: options.numberMatchCode,
       requiredUserId: options.userId,
       proofOfPresence: options.proofOfPresence,
+      userVerification: options.userVerification,
       state: 'pending',
     });
     const payload = { kind: 'authentication', format: 'compact', transactionId, otp } as const;
@@ -380,6 +421,14 @@ export class MobileApiMock {
     return this.loginState(transactionId);
   }
 
+  /**
+   * Whether a linked phone verifies its user: it registered a passkey (what the website's device
+   * list says as `user_verifying`).
+   */
+  userVerifying(deviceId: string): boolean {
+    return this.passkeys.has(deviceId);
+  }
+
   /** Revokes a linked phone, as the website may: its calls get 401 (9002). False if unknown. */
   revokeDevice(deviceId: string): boolean {
     const device = this.devices.get(deviceId);
@@ -403,7 +452,7 @@ export class MobileApiMock {
     };
     let response: Response;
     try {
-      response = await this.answerCall(endpoint, id, signed);
+      response = await this.answerCall(endpoint, id, signed, request.headers.get('Origin'));
     } catch (error) {
       if (!(error instanceof MobileApiRefusal)) throw error;
       response = this.json(error.toJSON(), error.status, error.headers);
@@ -422,6 +471,7 @@ export class MobileApiMock {
     endpoint: MobileApiEndpoint,
     id: string,
     request: SignedHttpRequest,
+    origin: string | null,
   ): Promise<Response> {
     if (this.scenario === 'network-failure') return HttpResponse.error();
     if (request.body.length > MOBILE_API_MAX_BODY_BYTES) {
@@ -440,6 +490,9 @@ export class MobileApiMock {
       parseEnrollmentIdParam(id);
       return endpoint === 'enroll' ? this.enroll(id, request) : this.preview(id, request);
     }
+    if (endpoint === 'passkeyOptions' || endpoint === 'registerPasskey') {
+      return this.passkeyCall(endpoint, id, request, origin);
+    }
     parseTransactionIdParam(id);
     if (this.scenario === 'device-deregistered') throw new MobileApiRefusal('device_deregistered');
     const device = await verifyDeviceCall(
@@ -452,6 +505,44 @@ export class MobileApiMock {
     return endpoint === 'redeem'
       ? this.redeem(id, device, request.body)
       : this.answer(id, device, request.body);
+  }
+
+  /**
+   * The passkey of the device that signs, named in the path: its options, or its registration.
+   * A link the website has not confirmed yet may register (the app does so right after linking).
+   */
+  private async passkeyCall(
+    endpoint: 'passkeyOptions' | 'registerPasskey',
+    deviceId: string,
+    request: SignedHttpRequest,
+    origin: string | null,
+  ): Promise<Response> {
+    parseDeviceIdParam(deviceId);
+    if (this.scenario === 'device-deregistered') throw new MobileApiRefusal('device_deregistered');
+    const device = await verifyDeviceCall(
+      request,
+      (signer) => this.findDevice(signer),
+      this.checks,
+    );
+    if (device.id !== deviceId) throw new MobileApiRefusal('request_not_found');
+    if (endpoint === 'passkeyOptions') {
+      parseMobileApiBody(PasskeyOptionsRequest, request.body);
+      const options = this.passkeys.options(device, this.passkeyRpId(origin), this.site);
+      return this.json(options, MOBILE_API_ENDPOINTS.passkeyOptions.status);
+    }
+    const { registration } = parseMobileApiBody(PasskeyRegistrationRequest, request.body);
+    this.passkeys.register(device.id, registration, passkeyRegistrationRefusal);
+    return this.json({ user_verifying: true }, MOBILE_API_ENDPOINTS.registerPasskey.status);
+  }
+
+  /** The relying party of the passkeys: the option, else the calling page's domain. */
+  private passkeyRpId(origin: string | null): string {
+    if (this.options.passkeyRpId !== undefined) return this.options.passkeyRpId;
+    try {
+      return origin === null ? 'localhost' : new URL(origin).hostname;
+    } catch {
+      return 'localhost';
+    }
   }
 
   /** What a code would link the phone to; changes nothing but the nonce. */
@@ -476,6 +567,7 @@ export class MobileApiMock {
       id: randomHex(),
       key: publicKey,
       userId: enrollment.userId,
+      displayName: enrollment.displayName,
       confirmed: autoConfirm,
       revoked: false,
     };
@@ -548,6 +640,7 @@ export class MobileApiMock {
       presence_required:
         proofOfPresence === 'always' ||
         (proofOfPresence === 'unless_same_network' && requester.same_network !== true),
+      user_verification: this.userVerificationOf(transaction),
       requested_at: new Date(transaction.createdAt).toISOString(),
       expires_at: new Date(transaction.expiresAt).toISOString(),
       ...(numberMatchCode === undefined
@@ -556,7 +649,11 @@ export class MobileApiMock {
     };
   }
 
-  private answer(transactionId: string, device: Device, bytes: Uint8Array): Response {
+  private async answer(
+    transactionId: string,
+    device: Device,
+    bytes: Uint8Array,
+  ): Promise<Response> {
     const body = parseMobileApiBody(MobileAnswerRequest, bytes);
     const transaction = this.transactions.get(transactionId);
     if (transaction === undefined) throw new MobileApiRefusal('request_not_found');
@@ -573,6 +670,19 @@ export class MobileApiMock {
       throw new MobileApiRefusal('already_handled', 'Another device is answering this request.');
     }
     if (body.shown !== transaction.shown.digest) throw new MobileApiRefusal('shown_mismatch');
+    const policy = transaction.shown.details.user_verification;
+    if (body.answer === 'accept' && policy !== 'none') {
+      if (this.scenario === 'user-verification-failed' && body.user_verification !== undefined) {
+        throw new MobileApiRefusal('user_verification_failed');
+      }
+      await this.passkeys.checkAccept(
+        device.id,
+        policy,
+        transactionId,
+        body.shown,
+        body.user_verification,
+      );
+    }
     const numberMatchCode = this.numberMatchCodeOf(transaction);
     const rightNumber = numberMatchCode === undefined || body.number === numberMatchCode;
     const accepted = body.answer === 'accept' && rightNumber && this.scenario !== 'deny';
@@ -631,6 +741,11 @@ export class MobileApiMock {
     return enrollment?.secret === payload.secret ? enrollment : undefined;
   }
 
+  /** The login's own policy, else the mock's. */
+  private userVerificationOf(transaction: Transaction): UserVerificationPolicy {
+    return transaction.userVerification ?? this.options.userVerification ?? 'none';
+  }
+
   /** The login's own number, else the scenario's (which may be switched on later). */
   private numberMatchCodeOf(transaction: Transaction): string | undefined {
     if (transaction.numberMatchCode !== undefined) return transaction.numberMatchCode;
@@ -687,6 +802,20 @@ function checkProofOfPresence(rule: MockProofOfPresence): void {
   if (!['always', 'unless_same_network', 'never'].includes(rule)) {
     throw new TypeError("proofOfPresence must be 'always', 'unless_same_network' or 'never'.");
   }
+}
+
+function checkUserVerification(policy: UserVerificationPolicy): void {
+  if (!['required', 'preferred', 'none'].includes(policy)) {
+    throw new TypeError("userVerification must be 'required', 'preferred' or 'none'.");
+  }
+}
+
+/** A registration that answers no challenge of the device's, as the Token Server refuses it. */
+function passkeyRegistrationRefusal(): MobileApiRefusal {
+  return new MobileApiRefusal(
+    'passkey_registration_failed',
+    'The registration’s challenge was not issued to this phone, was used already, or expired.',
+  );
 }
 
 function parseJson(bytes: Uint8Array): unknown {

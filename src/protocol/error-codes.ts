@@ -129,6 +129,24 @@ export const SDK_ERRORS = {
     description:
       'The fingerprint or face check that came with the answer is not valid for this phone and this login.',
   },
+  PASSKEY_REGISTRATION_FAILED: {
+    code: 10106,
+    origin: 'otp-login-qr',
+    description:
+      'The Token Server did not take the passkey: it does not verify (challenge, origin, or no fingerprint or face check), or the app runs at an origin the Token Server does not serve passkeys for. The phone stays linked without it.',
+  },
+  USER_NOT_VERIFIED: {
+    code: 9030,
+    origin: 'onegini-sdk',
+    description:
+      "The phone did not verify its user: the fingerprint or face prompt was cancelled, failed or found no passkey. Nothing was sent. (Onegini's biometric authenticator failure.)",
+  },
+  AUTHENTICATOR_NOT_REGISTERED: {
+    code: 10007,
+    origin: 'onegini-sdk',
+    description:
+      'This website asks for a fingerprint or face before a login is accepted, and this phone has no passkey for it. Nothing was sent; the request can only be denied.',
+  },
   OTP_AUTHENTICATION_NOT_IN_PROGRESS: {
     code: 8053,
     origin: 'onegini-flutter',

@@ -88,6 +88,15 @@ export function parseTransactionIdParam(id: string): string {
   return id;
 }
 
+/**
+ * The device id in a path (a device's own passkey calls): a malformed one is as unknown as
+ * another device's (`request_not_found`).
+ */
+export function parseDeviceIdParam(id: string): string {
+  if (!v.is(Hex128, id)) throw new MobileApiRefusal('request_not_found', 'No such device.');
+  return id;
+}
+
 /** The `device-id` header; throws `invalid_signature` when it is missing or malformed. */
 export function readDeviceId(headers: Headers): string {
   const deviceId = headers.get(SIGNATURE_HEADERS.deviceId) ?? '';

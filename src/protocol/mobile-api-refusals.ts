@@ -83,6 +83,18 @@ export const MOBILE_API_REFUSALS = {
     errorCode: SDK_ERRORS.USER_VERIFICATION_FAILED.code,
     description: SDK_ERRORS.USER_VERIFICATION_FAILED.description,
   },
+  /**
+   * A passkey registration that does not verify (a challenge not issued to this device, used or
+   * expired; another origin or relying party; a user not verified), or a passkey asked for from
+   * an origin that is not one of the Token Server's `appOrigins` (or not a domain name). Nothing
+   * was stored: the phone stays as it was.
+   */
+  passkey_registration_failed: {
+    status: 400,
+    error: 'passkey_registration_failed',
+    errorCode: SDK_ERRORS.PASSKEY_REGISTRATION_FAILED.code,
+    description: SDK_ERRORS.PASSKEY_REGISTRATION_FAILED.description,
+  },
   /** The enrollment code linked a phone already. */
   device_already_enrolled: {
     status: 409,

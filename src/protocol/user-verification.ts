@@ -67,7 +67,8 @@ export type PasskeyAssertion = v.InferOutput<typeof PasskeyAssertion>;
 
 /** `POST /devices/{device_id}/passkey/options`: nothing in the body but the signed call. */
 export const PasskeyOptionsRequest = v.strictObject({});
-export type PasskeyOptionsRequest = v.InferOutput<typeof PasskeyOptionsRequest>;
+/** An empty object: the call's meaning is in its path and its signature. */
+export type PasskeyOptionsRequest = Record<string, never>;
 
 /**
  * 200: the options for `navigator.credentials.create()` (PublicKeyCredentialCreationOptionsJSON,

@@ -13,6 +13,23 @@ export interface StoredProfile {
   /** Milliseconds since the epoch. */
   readonly enrolledAt: number;
   readonly privateKey: CryptoKey;
+  /**
+   * The platform passkey registered for this profile's device, which Accept asks for where the
+   * login type wants the user verified; absent when the phone has none (yet).
+   */
+  readonly passkey?: StoredPasskey;
+}
+
+/** What the phone remembers of its passkey: enough to ask for that one, and no other. */
+export interface StoredPasskey {
+  /** The credential id, base64url. */
+  readonly credentialId: string;
+  /** The relying party id it was made for (the app's domain). */
+  readonly rpId: string;
+  /** The transports the authenticator reported. */
+  readonly transports: readonly string[];
+  /** Milliseconds since the epoch. */
+  readonly registeredAt: number;
 }
 
 /** Where the SDK keeps its profiles and device keys. */

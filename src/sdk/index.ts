@@ -1,3 +1,4 @@
+export * from './browser-passkey-authenticator.js';
 export * from './device-storage.js';
 export * from './indexed-db-device-storage.js';
 export * from './memory-device-storage.js';
@@ -9,5 +10,7 @@ export * from './onegini-event-listener.js';
 export * from './onegini-otp-accept-deny-callback.js';
 export * from './onegini-user-profile.js';
 export * from './otp-authentication-request.js';
+export * from './passkey-authenticator.js';
+export * from './passkey-setup.js';
 export * from './requester-place-info.js';
 export * from './user-client.js';

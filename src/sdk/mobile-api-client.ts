@@ -18,6 +18,10 @@ import {
   type MobileEnrollRequest,
   type MobileEnrollResponse,
   type MobileRedeemResponse,
+  type PasskeyAssertion,
+  type PasskeyOptionsResponse,
+  type PasskeyRegistrationResponse,
+  type PasskeyRegistrationResponseBody,
   type SdkErrorCode,
 } from '../protocol/index.js';
 import { newNonce, signText } from './device-key.js';
@@ -93,14 +97,33 @@ export class MobileApiClient {
   answer(
     signer: CallSigner,
     transactionId: string,
-    answer: Omit<MobileAnswerRequest, 'number'> & { readonly number?: string | undefined },
+    answer: Omit<MobileAnswerRequest, 'number' | 'user_verification'> & {
+      readonly number?: string | undefined;
+      readonly user_verification?: PasskeyAssertion | undefined;
+    },
   ): Promise<MobileAnswerResponse> {
     const body: MobileAnswerRequest = {
       answer: answer.answer,
       ...(answer.number === undefined ? {} : { number: answer.number }),
       shown: answer.shown,
+      ...(answer.user_verification === undefined
+        ? {}
+        : { user_verification: answer.user_verification }),
     };
     return this.call('answer', transactionId, body, signer);
+  }
+
+  /** The options to make this device's passkey with (the server's challenge, a few minutes). */
+  passkeyOptions(signer: CallSigner): Promise<PasskeyOptionsResponse> {
+    return this.call('passkeyOptions', signer.deviceId, {}, signer);
+  }
+
+  /** Registers the passkey made with {@link passkeyOptions}; it replaces any earlier one. */
+  registerPasskey(
+    signer: CallSigner,
+    registration: PasskeyRegistrationResponse,
+  ): Promise<PasskeyRegistrationResponseBody> {
+    return this.call('registerPasskey', signer.deviceId, { registration }, signer);
   }
 
   /**

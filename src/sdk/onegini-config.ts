@@ -1,4 +1,5 @@
 import type { DeviceStorage } from './device-storage.js';
+import type { PasskeyAuthenticator } from './passkey-authenticator.js';
 
 /** What `Onegini.instance.startApplication(listener, config)` takes. */
 export interface OneginiConfig {
@@ -15,4 +16,11 @@ export interface OneginiConfig {
   readonly requestTimeoutMs?: number;
   /** The fetch to use (a test double, or a fetch with a proxy). Default: the global fetch. */
   readonly fetch?: typeof fetch;
+  /**
+   * The authenticator that verifies the user (fingerprint, face) on Accept where a login type asks
+   * for it: a platform passkey registered when the phone links. Default:
+   * {@link BrowserPasskeyAuthenticator} (WebAuthn); a device without a platform authenticator
+   * links without one.
+   */
+  readonly passkeyAuthenticator?: PasskeyAuthenticator;
 }

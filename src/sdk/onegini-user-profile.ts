@@ -1,3 +1,5 @@
+import type { PasskeySetup } from './passkey-setup.js';
+
 /**
  * A user linked on this device: one enrollment through a website's "Link your phone" code. The
  * profile's device key never leaves the device's storage (see {@link DeviceStorage}).
@@ -19,6 +21,11 @@ export interface OneginiUserProfile {
   /** The name of the website the user linked, as the Token Server reported it. */
   readonly siteName?: string;
   readonly enrolledAt: Date;
+  /**
+   * Whether this phone verifies its user (a fingerprint or face: a platform passkey) for this
+   * account's logins that ask for it. False when the phone has no passkey for it.
+   */
+  readonly userVerifying: boolean;
 }
 
 /**
@@ -29,4 +36,9 @@ export interface OneginiUserProfile {
 export interface OneginiEnrolledUserProfile extends OneginiUserProfile {
   /** Six digits the phone shows; the linking page shows the same, and the user confirms there. */
   readonly compareCode: string;
+  /**
+   * What came of making the passkey that verifies the user on Accept: made (`registered`), or
+   * why not (no platform authenticator, cancelled, failed). The link stands either way.
+   */
+  readonly passkeySetup: PasskeySetup;
 }

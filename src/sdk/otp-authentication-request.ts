@@ -1,3 +1,4 @@
+import type { UserVerificationPolicy } from '../protocol/index.js';
 import type { OneginiUserProfile } from './onegini-user-profile.js';
 import type { RequesterPlaceInfo } from './requester-place-info.js';
 
@@ -35,6 +36,13 @@ export interface OtpAuthenticationRequest {
    * screen before the user accepts.
    */
   readonly presenceRequired: boolean;
+  /**
+   * Whether an accept needs the user verified (a fingerprint or face) by the phone's passkey, as
+   * the login type says: `required` (a phone without a passkey, `profile.userVerifying` false,
+   * can only deny), `preferred` (asked for on a phone with a passkey, a tap otherwise) or `none`.
+   * Where it will be asked for, say so on the screen before the user accepts.
+   */
+  readonly userVerification: UserVerificationPolicy;
   readonly requestedAt: Date;
   /** When the request expires, on the Token Server's clock. */
   readonly expiresAt: Date;

@@ -1,10 +1,27 @@
 import type { MobileRedeemResponse } from '../protocol/index.js';
+import type { StoredPasskey } from './device-storage.js';
 import type { CallSigner } from './mobile-api-client.js';
 import type { OneginiError } from './onegini-error.js';
 import type { OtpAuthenticationRequest } from './otp-authentication-request.js';
 
-/** Where a login flow is: fetching the request, waiting for the user, sending the answer, over. */
-export type OtpFlowState = 'redeeming' | 'waiting' | 'answering' | 'done';
+/**
+ * Where a login flow is: fetching the request, waiting for the user, verifying the user (the
+ * system's fingerprint or face prompt, after Accept), sending the answer, over.
+ */
+export type OtpFlowState = 'redeeming' | 'waiting' | 'verifying' | 'answering' | 'done';
+
+/** The request on screen, and what answering it takes. */
+export interface WaitingRequest {
+  readonly request: OtpAuthenticationRequest;
+  /**
+   * The redeem answer as received and checked: what the screen shows. The answer signs its
+   * digest (`shownDigest`), so that the Token Server records what the user approved.
+   */
+  readonly shown: MobileRedeemResponse;
+  readonly signer: CallSigner;
+  /** The profile's passkey, which an accept asks for where the login wants the user verified. */
+  readonly passkey: StoredPasskey | undefined;
+}
 
 /**
  * One run of `mobileAuthWithOtp`, from the scanned code to the outcome. It ends exactly once
@@ -12,13 +29,8 @@ export type OtpFlowState = 'redeeming' | 'waiting' | 'answering' | 'done';
  */
 export class OtpFlow {
   state: OtpFlowState = 'redeeming';
-  request: OtpAuthenticationRequest | undefined;
-  /**
-   * The redeem answer as received and checked: what the screen shows. The answer signs its
-   * digest (`shownDigest`), so that the Token Server records what the user approved.
-   */
-  shown: MobileRedeemResponse | undefined;
-  signer: CallSigner | undefined;
+  /** Set while the request is on screen and after. */
+  waiting: WaitingRequest | undefined;
   /** Settles with the transaction id (accepted and confirmed) or the error that ended the flow. */
   readonly outcome: Promise<string>;
   private resolveOutcome!: (transactionId: string) => void;
@@ -35,20 +47,30 @@ export class OtpFlow {
     this.outcome.catch(() => undefined);
   }
 
+  /** The request on screen, if it got that far. */
+  get request(): OtpAuthenticationRequest | undefined {
+    return this.waiting?.request;
+  }
+
   /** The request is on screen: wait for the answer, at most until `localDeadline` (ms). */
-  wait(
-    request: OtpAuthenticationRequest,
-    shown: MobileRedeemResponse,
-    signer: CallSigner,
-    localDeadline: number,
-    onExpiry: () => void,
-  ): void {
-    this.request = request;
-    this.shown = shown;
-    this.signer = signer;
+  wait(waiting: WaitingRequest, localDeadline: number, onExpiry: () => void): void {
+    this.waiting = waiting;
     this.state = 'waiting';
     const delay = Math.min(Math.max(localDeadline - Date.now(), 0), MAX_TIMER_MS);
     this.expiryTimer = setTimeout(onExpiry, delay);
+  }
+
+  /**
+   * The user accepted, and the system asks for their fingerprint or face. The request may still
+   * expire meanwhile (the expiry timer runs on), and no other answer may start.
+   */
+  startVerifying(): void {
+    this.state = 'verifying';
+  }
+
+  /** The user was not verified: the request waits for an answer again (retry or deny). */
+  resumeWaiting(): void {
+    if (this.state === 'verifying') this.state = 'waiting';
   }
 
   /** The user answered; the expiry timer no longer applies (the server decides from here). */
@@ -60,7 +82,7 @@ export class OtpFlow {
   /** Ends the flow once; later calls do nothing. Returns whether this call ended it. */
   finish(result: { transactionId: string } | { error: OneginiError }): boolean {
     if (this.state === 'done') return false;
-    const wasOpen = this.request !== undefined;
+    const wasOpen = this.waiting !== undefined;
     this.state = 'done';
     this.clearTimer();
     if (wasOpen) this.onEnd(this);

@@ -23,6 +23,7 @@ export function toPublicProfile(profile: StoredProfile): OneginiUserProfile {
     tokenServerUrl: profile.tokenServerUrl,
     ...(profile.siteName === undefined ? {} : { siteName: profile.siteName }),
     enrolledAt: new Date(profile.enrolledAt),
+    userVerifying: profile.passkey !== undefined,
   };
 }
 
@@ -39,6 +40,7 @@ export function toRequest(
     sameNetwork: redeemed.same_network ?? undefined,
     ...optional('place', placeInfo(redeemed.place)),
     presenceRequired: redeemed.presence_required,
+    userVerification: redeemed.user_verification,
     requestedAt: new Date(redeemed.requested_at),
     expiresAt: new Date(redeemed.expires_at),
     ...(redeemed.number_match_choices === undefined

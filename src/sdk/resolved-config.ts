@@ -1,9 +1,11 @@
 import Bowser from 'bowser';
 import { isDeviceName, isLoopbackHost, MAX_DEVICE_NAME_LENGTH } from '../protocol/index.js';
+import { BrowserPasskeyAuthenticator } from './browser-passkey-authenticator.js';
 import type { DeviceStorage } from './device-storage.js';
 import { IndexedDbDeviceStorage } from './indexed-db-device-storage.js';
 import type { OneginiConfig } from './onegini-config.js';
 import { oneginiError } from './onegini-error.js';
+import type { PasskeyAuthenticator } from './passkey-authenticator.js';
 
 /** The configuration with every default filled in. */
 export interface ResolvedConfig {
@@ -13,6 +15,7 @@ export interface ResolvedConfig {
   readonly deviceName: string | undefined;
   readonly requestTimeoutMs: number;
   readonly fetch: typeof fetch;
+  readonly passkeyAuthenticator: PasskeyAuthenticator;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
@@ -38,13 +41,26 @@ export function resolveConfig(config: OneginiConfig): ResolvedConfig {
     );
   }
   const fetchImplementation = config.fetch ?? globalThis.fetch.bind(globalThis);
+  const passkeyAuthenticator = config.passkeyAuthenticator ?? new BrowserPasskeyAuthenticator();
+  if (!isPasskeyAuthenticator(passkeyAuthenticator)) {
+    throw new TypeError(
+      'config.passkeyAuthenticator must have isAvailable, register and verify methods.',
+    );
+  }
   return {
     tokenServerUrl,
     storage: config.storage ?? defaultStorage(),
     deviceName,
     requestTimeoutMs,
     fetch: fetchImplementation,
+    passkeyAuthenticator,
   };
+}
+
+function isPasskeyAuthenticator(value: unknown): value is PasskeyAuthenticator {
+  if (typeof value !== 'object' || value === null) return false;
+  const methods = value as Record<string, unknown>;
+  return ['isAvailable', 'register', 'verify'].every((name) => typeof methods[name] === 'function');
 }
 
 /** The URL without a trailing slash, so that profiles compare equal whatever was configured. */

@@ -12,6 +12,8 @@ import { OneginiError, oneginiError } from './onegini-error.js';
 import type { OneginiEnrollmentPreview } from './onegini-enrollment-preview.js';
 import type { OneginiEnrolledUserProfile, OneginiUserProfile } from './onegini-user-profile.js';
 import { OtpFlow } from './otp-flow.js';
+import { setUpPasskey } from './passkey-registration.js';
+import type { PasskeySetup } from './passkey-setup.js';
 import { toEnrollmentPreview, toPublicProfile, toRequest } from './profile-mapping.js';
 import { defaultDeviceName } from './resolved-config.js';
 import type { SdkRuntime, StartedApplication } from './sdk-runtime.js';
@@ -81,7 +83,8 @@ export class UserClient {
       }
       const request = toRequest(redeemed, toPublicProfile(profile));
       const deadline = application.clock.toLocal(request.expiresAt.getTime()) + EXPIRY_GRACE_MS;
-      flow.wait(request, redeemed, signer, deadline, () => {
+      const waiting = { request, shown: redeemed, signer, passkey: profile.passkey };
+      flow.wait(waiting, deadline, () => {
         flow.finish({
           error: oneginiError(
             'MOBILE_AUTHENTICATION_REQUEST_EXPIRED',
@@ -139,7 +142,9 @@ export class UserClient {
    * Links this device to the user of a website's "Link your phone" code: registers a new
    * non-extractable device key with the Token Server (the one that signed the preview of this
    * code, if the app previewed it), and stores the profile. The first profile becomes the
-   * authenticated one.
+   * authenticated one. Then, where the device has a platform authenticator, it makes the passkey
+   * that verifies the user on Accept (the system asks the user) and registers it: `passkeySetup`
+   * says whether that worked, and why not; the link stands either way.
    *
    * Resolves with the profile and its `compareCode`: the phone shows it, the linking page shows
    * the same, and the user confirms there. Until the website confirmed, the phone's logins are
@@ -186,9 +191,40 @@ export class UserClient {
       if ((await this.currentProfile(application))?.profileId === stored.profileId) {
         await storage.setAuthenticatedProfileId(stored.profileId);
       }
-      return { ...toPublicProfile(stored), compareCode: enrolled.compare_code };
+      const passkeySetup = await setUpPasskey(application, stored);
+      const linked = (await this.storedProfile(application, stored.profileId)) ?? stored;
+      return { ...toPublicProfile(linked), compareCode: enrolled.compare_code, passkeySetup };
     } catch (error) {
       return this.fail(application, asOneginiError(error));
+    } finally {
+      this.runtime.enrolling = false;
+    }
+  }
+
+  /**
+   * Makes the passkey that verifies the user on Accept for a profile that has none (its making
+   * was cancelled or failed when the phone linked): the system asks the user, and the Token
+   * Server registers it, in place of any it had. (The Token Server's options name the passkey it
+   * knows, so an authenticator that still holds it makes no second one: `failed`.) Resolves with
+   * what came of it, as `passkeySetup` at linking; rejects only with 9021 for an unknown profile
+   * and 9007 while a login or enrollment runs.
+   */
+  async registerPasskey(profileId: string): Promise<PasskeySetup> {
+    if (typeof profileId !== 'string') throw new TypeError('profileId must be a string.');
+    const application = this.requireStarted();
+    if (this.runtime.busy) {
+      throw oneginiError(
+        'ACTION_ALREADY_IN_PROGRESS',
+        'Another action of the SDK is still running.',
+      );
+    }
+    const profile = await this.storedProfile(application, profileId);
+    if (profile === undefined) {
+      throw oneginiError('MOBILE_AUTHENTICATION_NOT_ENROLLED', 'No such profile on this device.');
+    }
+    this.runtime.enrolling = true;
+    try {
+      return await setUpPasskey(application, profile);
     } finally {
       this.runtime.enrolling = false;
     }
@@ -261,6 +297,14 @@ export class UserClient {
     return profiles.filter(
       (profile) => profile.tokenServerUrl === application.config.tokenServerUrl,
     );
+  }
+
+  private async storedProfile(
+    application: StartedApplication,
+    profileId: string,
+  ): Promise<StoredProfile | undefined> {
+    const profiles = await this.profilesOf(application);
+    return profiles.find((profile) => profile.profileId === profileId);
   }
 
   private async currentProfile(

@@ -226,6 +226,9 @@ describe('outcomeOfError', () => {
     // A used "Link your phone" code: another phone may be waiting for the website's confirmation.
     ['DEVICE_ALREADY_ENROLLED', 'link', 'link-used'],
     ['DEVICE_LINK_NOT_CONFIRMED', 'login', 'link-not-confirmed'],
+    // The Token Server did not take the fingerprint or face check: nobody was logged in.
+    ['USER_VERIFICATION_REQUIRED', 'login', 'not-verified'],
+    ['USER_VERIFICATION_FAILED', 'login', 'not-verified'],
     ['MOBILE_AUTHENTICATION_REQUEST_EXPIRED', 'link', 'expired'],
     ['GENERAL_ERROR', 'login', 'error'],
     ['GENERAL_ERROR', 'link', 'link-failed'],

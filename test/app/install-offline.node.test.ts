@@ -1,9 +1,10 @@
 /*
  * The built app as Chromium sees it: installable (Chromium's own check, over CDP), and, once its
- * service worker has precached the shell, it opens offline and says that a login needs the network.
+ * service worker has precached the shell, it opens offline and says that a login needs the network;
+ * its decoding worker still reads a picture with zxing-cpp, whose .wasm is precached too.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -12,7 +13,10 @@ import { formatAppUrl } from '../../src/protocol/index.js';
 import { startAppHarness, type AppHarness } from './support/app-harness.js';
 import { linkPhone } from './support/link-phone.js';
 import { CHROMIUM_PATH, fakeCameraFlags } from './support/fake-camera-browser.js';
+import { greyToRgba, qrFrame } from './support/qr-frames.js';
 import { asRead } from '../support/as-read.js';
+
+const OFFLINE_TEXT = 'HTTPS://SCAN.EXAMPLE/#1217760415652012077487173754520492744773334130895708';
 
 describe('the built scanner app in Chromium', () => {
   let harness: AppHarness;
@@ -146,6 +150,48 @@ describe('the built scanner app in Chromium', () => {
       await page.goto(formatAppUrl(harness.appUrl, login.code));
       await screen('result');
       assert.match(await shadowText('app-result'), /No connection.*A login needs the network/);
+    } finally {
+      await context.setOffline(false);
+    }
+  });
+
+  it('reads a picture offline with zxing-cpp: the decoder and its .wasm are precached', async () => {
+    const worker = (await readdir(join(harness.dir, 'app', 'assets'))).find((file) =>
+      file.startsWith('decode-worker-'),
+    );
+    assert.ok(worker !== undefined);
+    const frame = qrFrame(OFFLINE_TEXT, { width: 320, height: 240 });
+    await page.goto(harness.appUrl);
+    await screen('home');
+    await context.setOffline(true);
+    try {
+      const answer: unknown = await page.evaluate(
+        async ({ script, rgba }) => {
+          // The decoding worker as the app starts it, asked for zxing-cpp alone.
+          const decoding = new Worker(script, { type: 'module' });
+          const reply = new Promise<unknown>((resolve) => {
+            decoding.addEventListener('message', (event: MessageEvent) => {
+              resolve(event.data);
+            });
+          });
+          decoding.postMessage({
+            id: 1,
+            decoder: 'zxing-wasm',
+            source: 'picture',
+            rgba: new Uint8ClampedArray(rgba),
+            width: 320,
+            height: 240,
+          });
+          const decoded = await reply;
+          decoding.terminate();
+          return decoded;
+        },
+        { script: `./assets/${worker}`, rgba: Array.from(greyToRgba(frame)) },
+      );
+      assert.deepEqual(
+        { ...(answer as Record<string, unknown>), ms: 0 },
+        { id: 1, text: OFFLINE_TEXT, decoder: 'zxing-wasm', tried: ['zxing-wasm'], ms: 0 },
+      );
     } finally {
       await context.setOffline(false);
     }

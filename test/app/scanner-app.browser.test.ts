@@ -10,7 +10,11 @@ import '../../src/app/views/define.js';
 import '../../src/app/views/scanner-view.define.js';
 import type { HomeView } from '../../src/app/views/home-view.js';
 import type { AppScreen, ScannerApp } from '../../src/app/views/scanner-app.js';
-import { MobileApiMock, type MobileApiMockOptions } from '../../src/mocks/index.js';
+import {
+  FakePasskeyAuthenticator,
+  MobileApiMock,
+  type MobileApiMockOptions,
+} from '../../src/mocks/index.js';
 import { MemoryDeviceStorage, Onegini, OneginiEventListener } from '../../src/sdk/index.js';
 import { expectNoUnhandledRequests, mockServer, startMockServer } from '../support/mock-server.js';
 import { expectAxeClean } from './support/axe.js';
@@ -33,6 +37,8 @@ describe('<scanner-app> with a mocked Token Server', () => {
   let storage: MemoryDeviceStorage;
   let onegini: Onegini;
   let camera: CanvasCamera;
+  /** The phone's platform authenticator: none, unless a test gives the phone one. */
+  let passkeys: FakePasskeyAuthenticator;
   let app: ScannerApp | undefined;
   let started = false;
   let handlers: RequestHandler[] = [];
@@ -63,6 +69,7 @@ describe('<scanner-app> with a mocked Token Server', () => {
     await onegini.startApplication(new QuietListener(), {
       tokenServerUrl: mock.tokenServerUrl,
       storage,
+      passkeyAuthenticator: passkeys,
     });
     const code = mock.enrollmentCode();
     await onegini.userClient.enrollMobileAuthentication(code);
@@ -129,6 +136,7 @@ describe('<scanner-app> with a mocked Token Server', () => {
     element.storage = storage;
     element.onegini = onegini;
     element.camera = camera;
+    element.passkeyAuthenticator = passkeys;
     const ready = new Promise((resolve) => {
       element.addEventListener('app-ready', resolve, { once: true });
     });
@@ -176,6 +184,7 @@ describe('<scanner-app> with a mocked Token Server', () => {
     storage = new MemoryDeviceStorage();
     onegini = new Onegini();
     camera = new CanvasCamera();
+    passkeys = new FakePasskeyAuthenticator({ available: false });
     await useMock();
   });
 
@@ -620,6 +629,137 @@ describe('<scanner-app> with a mocked Token Server', () => {
     buttonIn(scanner, 'Cancel').click();
     await screen('home');
     expect(camera.liveTracks()).to.deep.equal([]);
+  });
+
+  describe('a fingerprint or face before Accept (passkeys)', () => {
+    /** Links through the app's own screens, up to the code to compare. */
+    async function linkInTheApp(): Promise<ViewElement> {
+      const code = mock.enrollmentCode();
+      await mount();
+      await pasteOnFirstRun(code);
+      buttonIn(await screen('link-question'), 'Link').click();
+      return screen('compare-code');
+    }
+
+    it('says in plain words, after linking, that a phone without one cannot answer logins that ask for it', async () => {
+      const compare = await linkInTheApp();
+      expect(textOf(compare)).to.include(
+        'This phone can’t check your fingerprint or face, so websites that ask for one won’t accept logins from it. You can still link it.',
+      );
+      expect(() => buttonIn(compare, 'Set up fingerprint or face')).to.throw();
+      await expectAxeClean(app as ScannerApp);
+    });
+
+    it('sets it up while linking, where the phone has one, and says so', async () => {
+      passkeys.available = true;
+      const compare = await linkInTheApp();
+      expect(textOf(compare)).to.include(
+        'Where a website asks for it, this phone will check your fingerprint or face before a login.',
+      );
+      expect(mock.calls.map((call) => call.endpoint)).to.deep.equal([
+        'previewEnrollment',
+        'enroll',
+        'passkeyOptions',
+        'registerPasskey',
+      ]);
+    });
+
+    it('offers to try again when the user cancelled setting it up, and that works', async () => {
+      passkeys.available = true;
+      passkeys.userAction = 'cancel';
+      const compare = await linkInTheApp();
+      expect(textOf(compare)).to.include(
+        'Your fingerprint or face was not set up for this account',
+      );
+      await expectAxeClean(app as ScannerApp);
+
+      passkeys.userAction = 'verify';
+      buttonIn(compare, 'Set up fingerprint or face').click();
+      await until(
+        () => textOf(compare).includes('this phone will check your fingerprint or face'),
+        'the fingerprint set up',
+      );
+      expect(() => buttonIn(compare, 'Set up fingerprint or face')).to.throw();
+      const [profile] = await storage.listProfiles();
+      expect(profile?.passkey?.credentialId).to.equal(passkeys.credentialIds[0]);
+    });
+
+    it('says before Accept that the fingerprint follows; “Yes, log in” then asks for it and logs in', async () => {
+      passkeys.available = true;
+      await useMock({ userVerification: 'required' });
+      await linkBeforehand();
+      const login = mock.startLogin();
+      deepLink(login.code);
+      await mount();
+      const confirmation = await screen('confirm');
+      expect(textOf(confirmation)).to.include(
+        'After you tap “Yes, log in”, you’ll be asked for your fingerprint or face.',
+      );
+      await expectAxeClean(app as ScannerApp);
+
+      buttonIn(confirmation, 'Yes, log in').click();
+      const result = await screen('result');
+      expect(textOf(result)).to.include('You are logged in');
+      expect(passkeys.prompts.map((prompt) => prompt.kind)).to.deep.equal(['register', 'verify']);
+      expect(mock.loginState(login.transactionId)).to.equal('accepted');
+    });
+
+    it('back on the question when the user was not verified: try again or deny', async () => {
+      passkeys.available = true;
+      await useMock({ userVerification: 'required' });
+      await linkBeforehand();
+      const login = mock.startLogin();
+      deepLink(login.code);
+      await mount();
+      const confirmation = await screen('confirm');
+      passkeys.userAction = 'cancel';
+      buttonIn(confirmation, 'Yes, log in').click();
+      await until(
+        () => textOf(confirmation).includes('Not verified: try again or deny.'),
+        'the question, saying the user was not verified',
+      );
+      expect(app?.screen).to.equal('confirm');
+      expect(mock.calls.map((call) => call.endpoint)).to.not.include('answer');
+      expect(buttonIn(confirmation, 'Yes, log in').disabled).to.equal(false);
+      await expectAxeClean(app as ScannerApp);
+
+      buttonIn(confirmation, 'No, deny').click();
+      const result = await screen('result');
+      expect(textOf(result)).to.include('Login denied');
+      expect(mock.loginState(login.transactionId)).to.equal('denied');
+    });
+
+    it('explains a login that requires it on a phone that cannot, and offers Deny only', async () => {
+      await useMock({ userVerification: 'required' });
+      await linkBeforehand();
+      const login = mock.startLogin();
+      deepLink(login.code);
+      await mount();
+      const confirmation = await screen('confirm');
+      expect(textOf(confirmation)).to.include(
+        'This website asks for your fingerprint or face before a login counts, and this phone can’t check them.',
+      );
+      expect(() => buttonIn(confirmation, 'Yes, log in')).to.throw();
+      await expectAxeClean(app as ScannerApp);
+
+      buttonIn(confirmation, 'No, deny').click();
+      expect(textOf(await screen('result'))).to.include('Login denied');
+      expect(mock.loginState(login.transactionId)).to.equal('denied');
+    });
+
+    it('says why nobody was logged in when the Token Server refuses the check', async () => {
+      passkeys.available = true;
+      await useMock({ userVerification: 'required' });
+      await linkBeforehand();
+      deepLink(mock.startLogin().code);
+      await mount();
+      passkeys.userAction = 'not-verified';
+      buttonIn(await screen('confirm'), 'Yes, log in').click();
+      const result = await screen('result');
+      expect(textOf(result)).to.include('Not logged in: not verified');
+      expect(markOf(result)).to.equal('cross');
+      await expectAxeClean(app as ScannerApp);
+    });
   });
 
   it('with two accounts, lets the user choose the one that answers logins', async () => {

@@ -9,7 +9,9 @@
 import { expect } from 'chai';
 import * as v from 'valibot';
 import { afterEach, beforeEach, describe, it } from '#spec';
+import { FakePasskeyAuthenticator } from '../../src/mocks/index.js';
 import {
+  fromBase64Url,
   MOBILE_API_ENDPOINTS,
   MOBILE_API_MAX_BODY_BYTES,
   MOBILE_API_REFUSALS,
@@ -28,6 +30,7 @@ import {
   type MobileApiRefusalCode,
   type MobileRedeemResponse,
   type RequesterPlace,
+  userVerificationChallenge,
 } from '../../src/protocol/index.js';
 import { ContractPhone, type CallOptions } from './mobile-api-phone.js';
 
@@ -76,6 +79,8 @@ export interface MobileApiSide {
     numberMatching?: boolean;
     userId?: string;
     proofOfPresence?: boolean;
+    /** A type whose accept needs the user verified by the phone's passkey. */
+    userVerification?: 'required' | 'preferred';
   }): Promise<SideLogin>;
   /** What the website would see. */
   loginState(transactionId: string): Promise<LoginStatus | undefined>;
@@ -88,6 +93,13 @@ export interface MobileApiSide {
   revokeDevice(deviceId: string): Promise<void>;
   /** From now on, this caller is over the rate limit. */
   exceedRateLimit(): Promise<void>;
+  /**
+   * The scanner app's origin, one of the side's app origins: the phones' passkey calls carry it
+   * as `Origin`, and their passkeys are made and used there.
+   */
+  readonly appOrigin: string;
+  /** Whether the website's device list says the device verifies its user (has a passkey). */
+  userVerifying(deviceId: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -196,7 +208,11 @@ export function mobileApiContract(createSide: () => Promise<MobileApiSide>): voi
   /** A login that `phone` has redeemed, with the digest of what it was shown. */
   async function redeemedBy(
     phone: ContractPhone,
-    options?: { numberMatching?: boolean; proofOfPresence?: boolean },
+    options?: {
+      numberMatching?: boolean;
+      proofOfPresence?: boolean;
+      userVerification?: 'required' | 'preferred';
+    },
   ): Promise<
     SideLogin & {
       details: MobileRedeemResponse;
@@ -822,6 +838,219 @@ export function mobileApiContract(createSide: () => Promise<MobileApiSide>): voi
       );
       expect(answered).to.deep.equal({ status: 'denied' });
       expect(await side.loginState(login.transactionId)).to.equal('denied');
+    });
+  });
+
+  describe('user verification on Accept: passkeys', () => {
+    /** A passkey call of `phone` about itself, from the app's origin. */
+    function sendOwn(
+      phone: ContractPhone,
+      endpoint: 'passkeyOptions' | 'registerPasskey',
+      body: unknown,
+      deviceId = phone.deviceId,
+    ): Promise<Response> {
+      return send(phone, endpoint, deviceId, body, { headers: { Origin: side.appOrigin } });
+    }
+
+    /** `phone`'s passkey, made on `authenticator` with the side's options, and registered. */
+    async function withPasskey(
+      phone: ContractPhone,
+      authenticator = new FakePasskeyAuthenticator({ origin: side.appOrigin }),
+    ): Promise<FakePasskeyAuthenticator> {
+      const { options } = await expectAnswer(
+        await sendOwn(phone, 'passkeyOptions', {}),
+        'passkeyOptions',
+      );
+      const registration = await authenticator.register(options);
+      const registered = await expectAnswer(
+        await sendOwn(phone, 'registerPasskey', { registration }),
+        'registerPasskey',
+      );
+      expect(registered).to.deep.equal({ user_verifying: true });
+      return authenticator;
+    }
+
+    /** An accept of `login` with `authenticator`'s assertion over `challenge`. */
+    async function verifiedAccept(
+      phone: ContractPhone,
+      authenticator: FakePasskeyAuthenticator,
+      login: { transactionId: string; shown: string },
+      challenge?: string,
+    ): Promise<Response> {
+      const [credentialId = ''] = authenticator.credentialIds;
+      const assertion = await authenticator.verify({
+        challenge: challenge ?? (await userVerificationChallenge(login.transactionId, login.shown)),
+        credentialId,
+      });
+      return send(phone, 'answer', login.transactionId, {
+        answer: 'accept',
+        shown: login.shown,
+        user_verification: assertion,
+      });
+    }
+
+    it('gives a phone the options of a platform passkey that verifies its user, a new challenge each time', async () => {
+      const phone = await linkedPhone();
+      const first = await expectAnswer(
+        await sendOwn(phone, 'passkeyOptions', {}),
+        'passkeyOptions',
+      );
+      const second = await expectAnswer(
+        await sendOwn(phone, 'passkeyOptions', {}),
+        'passkeyOptions',
+      );
+      expect(first.options.authenticatorSelection).to.include({
+        authenticatorAttachment: 'platform',
+        userVerification: 'required',
+      });
+      expect(first.options.pubKeyCredParams.map((param) => param.alg)).to.include(-7);
+      expect(fromBase64Url(first.options.challenge)?.length).to.be.at.least(16);
+      expect(second.options.challenge).to.not.equal(first.options.challenge);
+    });
+
+    it('registers the passkey of a phone whose link is still pending, and the website’s list says so', async () => {
+      const { phone, code } = await pendingPhone();
+      expect(await side.userVerifying(phone.deviceId)).to.equal(false);
+      await withPasskey(phone);
+      expect(await side.userVerifying(phone.deviceId)).to.equal(true);
+      await side.confirmLink(code.enrollmentId, true);
+      expect(await side.userVerifying(phone.deviceId)).to.equal(true);
+    });
+
+    it('refuses a registration over a challenge it did not issue, or issued already and used (passkey_registration_failed)', async () => {
+      const phone = await linkedPhone();
+      const authenticator = new FakePasskeyAuthenticator({ origin: side.appOrigin });
+      const { options } = await expectAnswer(
+        await sendOwn(phone, 'passkeyOptions', {}),
+        'passkeyOptions',
+      );
+      const forged = await authenticator.register({
+        ...options,
+        challenge: toBase64Url(crypto.getRandomValues(new Uint8Array(32))),
+      });
+      await expectRefusal(
+        await sendOwn(phone, 'registerPasskey', { registration: forged }),
+        'passkey_registration_failed',
+      );
+      expect(await side.userVerifying(phone.deviceId)).to.equal(false);
+
+      const registration = await authenticator.register(options);
+      await expectAnswer(
+        await sendOwn(phone, 'registerPasskey', { registration }),
+        'registerPasskey',
+      );
+      await expectRefusal(
+        await sendOwn(phone, 'registerPasskey', { registration }),
+        'passkey_registration_failed',
+      );
+    });
+
+    it('answers a phone about itself only: another device’s id in the path is request_not_found', async () => {
+      const phone = await linkedPhone();
+      const other = await linkedPhone(BOB);
+      await expectRefusal(
+        await sendOwn(phone, 'passkeyOptions', {}, other.deviceId),
+        'request_not_found',
+      );
+      await expectRefusal(
+        await sendOwn(phone, 'passkeyOptions', {}, 'not-a-device'),
+        'request_not_found',
+      );
+    });
+
+    it('tells the phone at the redeem whether an accept needs its user verified', async () => {
+      const phone = await linkedPhone();
+      expect((await redeemedBy(phone)).details.user_verification).to.equal('none');
+      const required = await redeemedBy(phone, { userVerification: 'required' });
+      expect(required.details.user_verification).to.equal('required');
+      const preferred = await redeemedBy(phone, { userVerification: 'preferred' });
+      expect(preferred.details.user_verification).to.equal('preferred');
+    });
+
+    it('records an accept that carries the passkey’s assertion over the login and what was shown', async () => {
+      const phone = await linkedPhone();
+      const authenticator = await withPasskey(phone);
+      const login = await redeemedBy(phone, { userVerification: 'required' });
+      const answered = await expectAnswer(
+        await verifiedAccept(phone, authenticator, login),
+        'answer',
+      );
+      expect(answered).to.deep.equal({ status: 'accepted' });
+      expect(await side.loginState(login.transactionId)).to.equal('accepted');
+    });
+
+    it('refuses an accept without an assertion where the type requires one (user_verification_required); the login waits on', async () => {
+      const phone = await linkedPhone();
+      const withoutPasskey = await redeemedBy(phone, { userVerification: 'required' });
+      const body = { answer: 'accept', shown: withoutPasskey.shown };
+      await expectRefusal(
+        await send(phone, 'answer', withoutPasskey.transactionId, body),
+        'user_verification_required',
+      );
+      expect(await side.loginState(withoutPasskey.transactionId)).to.equal('scanned');
+      // A deny needs no verification.
+      const denied = await expectAnswer(
+        await send(phone, 'answer', withoutPasskey.transactionId, {
+          answer: 'deny',
+          shown: withoutPasskey.shown,
+        }),
+        'answer',
+      );
+      expect(denied).to.deep.equal({ status: 'denied' });
+    });
+
+    it('under preferred, lets a phone without a passkey accept with a tap, but not one with a passkey', async () => {
+      const tapping = await linkedPhone();
+      const tapped = await redeemedBy(tapping, { userVerification: 'preferred' });
+      await expectAnswer(
+        await send(tapping, 'answer', tapped.transactionId, {
+          answer: 'accept',
+          shown: tapped.shown,
+        }),
+        'answer',
+      );
+      expect(await side.loginState(tapped.transactionId)).to.equal('accepted');
+
+      const verifying = await linkedPhone(BOB);
+      await withPasskey(verifying);
+      const login = await redeemedBy(verifying, { userVerification: 'preferred' });
+      await expectRefusal(
+        await send(verifying, 'answer', login.transactionId, {
+          answer: 'accept',
+          shown: login.shown,
+        }),
+        'user_verification_required',
+      );
+      expect(await side.loginState(login.transactionId)).to.equal('scanned');
+    });
+
+    it('refuses an assertion over another login or other details, without the user verified, or of another phone (user_verification_failed), and records nothing', async () => {
+      const phone = await linkedPhone();
+      const authenticator = await withPasskey(phone);
+      const login = await redeemedBy(phone, { userVerification: 'required' });
+      const otherLogin = await userVerificationChallenge(NEVER_ISSUED_TRANSACTION, login.shown);
+      const otherDetails = await userVerificationChallenge(login.transactionId, NEVER_SHOWN);
+      for (const challenge of [otherLogin, otherDetails]) {
+        await expectRefusal(
+          await verifiedAccept(phone, authenticator, login, challenge),
+          'user_verification_failed',
+        );
+      }
+      authenticator.userAction = 'not-verified';
+      await expectRefusal(
+        await verifiedAccept(phone, authenticator, login),
+        'user_verification_failed',
+      );
+      const stranger = await withPasskey(
+        await linkedPhone(BOB),
+        new FakePasskeyAuthenticator({ origin: side.appOrigin }),
+      );
+      await expectRefusal(await verifiedAccept(phone, stranger, login), 'user_verification_failed');
+      expect(await side.loginState(login.transactionId)).to.equal('scanned');
+
+      authenticator.userAction = 'verify';
+      await expectAnswer(await verifiedAccept(phone, authenticator, login), 'answer');
+      expect(await side.loginState(login.transactionId)).to.equal('accepted');
     });
   });
 

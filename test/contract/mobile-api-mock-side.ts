@@ -14,6 +14,8 @@ import type { MobileApiSide } from './mobile-api-contract.js';
 const CLOCK_SKEW_MS = 120_000;
 const LOGIN_TIME_TO_LIVE_MS = 60_000;
 const ENROLLMENT_TIME_TO_LIVE_MS = 300_000;
+/** The scanner app's origin; the mock takes passkeys from any. */
+const APP_ORIGIN = 'https://scan.example';
 /** Where the mocked website's browser seems to be; the mock knows no phone's place. */
 const BROWSER_PLACE: RequesterPlace = {
   city: 'Amsterdam',
@@ -74,6 +76,9 @@ export function mockSide(
               : {}),
             ...(options.userId === undefined ? {} : { userId: options.userId }),
             ...(options.proofOfPresence === true ? { proofOfPresence: 'always' } : {}),
+            ...(options.userVerification === undefined
+              ? {}
+              : { userVerification: options.userVerification }),
           }),
         ),
       loginState: (transactionId) => Promise.resolve(mock.loginState(transactionId)),
@@ -83,6 +88,8 @@ export function mockSide(
         if (!mock.revokeDevice(deviceId)) throw new Error(`no device ${deviceId}`);
         return Promise.resolve();
       },
+      appOrigin: APP_ORIGIN,
+      userVerifying: (deviceId) => Promise.resolve(mock.userVerifying(deviceId)),
       exceedRateLimit: () => {
         mock.scenario = 'rate-limited';
         return Promise.resolve();

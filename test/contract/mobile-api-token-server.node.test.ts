@@ -7,8 +7,10 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { describe } from '#spec';
+import * as v from 'valibot';
 import {
   decodeEnrollmentPayload,
+  DeviceListResponse,
   isLoginStatus,
   type EnrollmentStatus,
   type LoginStatus,
@@ -119,6 +121,8 @@ async function tokenServerSide(): Promise<MobileApiSide> {
         fields.type = 'second_factor';
         fields.user_id = options.userId;
       }
+      if (options.userVerification === 'required') fields.type = 'otp_verified';
+      if (options.userVerification === 'preferred') fields.type = 'otp_verified_if_able';
       const started = await fixture.initialize(fields);
       return {
         transactionId: started.transaction_id,
@@ -141,6 +145,18 @@ async function tokenServerSide(): Promise<MobileApiSide> {
     async revokeDevice(deviceId) {
       const response = await fixture.relyingParty(`/devices/${deviceId}`, { method: 'DELETE' });
       if (!response.ok) throw new Error(`revoke: ${await response.text()}`);
+    },
+    // The test config's app origin, where passkeys are made and used.
+    appOrigin: 'https://scan.example',
+    async userVerifying(deviceId) {
+      // The contract's phones belong to these two users.
+      for (const userId of ['alice@example.com', 'bob@example.com']) {
+        const response = await fixture.relyingParty(`/users/${encodeURIComponent(userId)}/devices`);
+        const { devices } = v.parse(DeviceListResponse, await response.json());
+        const device = devices.find((candidate) => candidate.device_id === deviceId);
+        if (device !== undefined) return device.user_verifying;
+      }
+      throw new Error(`no device ${deviceId}`);
     },
     async exceedRateLimit() {
       phoneIp = PHONE_IP;

@@ -3,6 +3,7 @@ import { describe, it, mock } from 'node:test';
 import { decodeQrPayload } from '../../src/protocol/index.js';
 import { DEMO_CSP } from '../../src/server/demo/index.js';
 import { asRead } from '../support/as-read.js';
+import { SoftwareAuthenticator } from '../support/software-authenticator.js';
 import { createTestDevice, type TestDevice } from '../support/test-device.js';
 import { scan } from '../kit/kit-harness.js';
 import { DemoBrowser, setUpDemo, SITE } from './demo-harness.js';
@@ -286,6 +287,21 @@ describe('demo website', () => {
       headers: { Origin: SITE },
     });
     assert.equal(secondFactor.status, 404);
+  });
+
+  it('says on the account page which phones ask for a fingerprint or face before a login', async () => {
+    const { demo, tokenServer } = setUpDemo();
+    const browser = new DemoBrowser(demo);
+    await signUp(browser, 'alice@example.com');
+    const phone = await linkPhone(browser, tokenServer);
+    const account = async () => (await browser.request('/account')).text();
+    assert.match(await account(), /Accepts logins with a tap/);
+    assert.doesNotMatch(await account(), /Asks for your fingerprint or face/);
+
+    const registered = await tokenServer.registerPasskey(phone, new SoftwareAuthenticator());
+    assert.equal(registered.status, 200, await registered.clone().text());
+    assert.match(await account(), /Asks for your fingerprint or face before a login/);
+    assert.doesNotMatch(await account(), /Accepts logins with a tap/);
   });
 
   it('revokes a linked phone, which then cannot log in', async () => {

@@ -4,9 +4,8 @@
  * desktop page shows: each QR is photographed off the desktop page and played to the camera.
  */
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { parseStartLoginResponse } from '../../src/protocol/index.js';
 import {
   answerTheCodeQuestion,
@@ -21,77 +20,14 @@ import {
   widgetStatus,
 } from './support/desktop.js';
 import { appScreen, codeOnThePhone, Phone, viewText } from './support/phone.js';
+import {
+  linkedUser,
+  linkThePhone,
+  proveThePresence,
+  scanToConfirm,
+  snapshot,
+} from './support/stories.js';
 import { buildOnce, startSystem, type Builds, type System } from './support/system.js';
-
-const ARTIFACTS = process.env.E2E_ARTIFACTS ?? 'test-results/e2e';
-
-async function snapshot(page: Page, name: string): Promise<void> {
-  await mkdir(ARTIFACTS, { recursive: true });
-  await writeFile(`${ARTIFACTS}/${name}.png`, await page.screenshot());
-}
-
-/**
- * Links the phone in front of the linking page: the app asks first, then shows a code; the user
- * checks that the page shows the same one and says so there.
- */
-async function linkThePhone(phone: Phone, page: Page, snapshots = false): Promise<Page> {
-  const app = await phone.openAppFacing(await photographQr(page));
-  await appScreen(app, 'first-run');
-  if (snapshots) await snapshot(app, '02-phone-first-run');
-  await app.getByRole('button', { name: 'Scan the code to link' }).click();
-  await appScreen(app, 'link-question');
-  if (snapshots) await snapshot(app, '02b-phone-link-question');
-  await app.getByRole('button', { name: 'Link', exact: true }).click();
-  await appScreen(app, 'compare-code');
-  const phoneCode = await codeOnThePhone(app, 'app-compare-code');
-  if (snapshots) {
-    await widgetStatus(page, 'confirm');
-    await snapshot(app, '02c-phone-compare-code');
-    await snapshot(page, '02d-desktop-compare-code');
-  }
-  assert.equal(await answerTheCodeQuestion(page, true), phoneCode, 'the page shows the same code');
-  await app.getByRole('button', { name: 'Done' }).click();
-  await appScreen(app, 'home');
-  return app;
-}
-
-/** A user who signed up and linked a phone, then logged out: the start of most stories. */
-async function linkedUser(system: System, browser: Browser, email: string) {
-  const phone = await Phone.create(`${system.urls.app}/`);
-  const { context, page } = await newDesktop(browser);
-  await signUp(page, system.urls.demo, email);
-  await page.goto(`${system.urls.demo}/account/link`);
-  await widgetStatus(page, 'pending');
-  await linkThePhone(phone, page);
-  await page.waitForURL(/\/account\?linked=1$/, { timeout: 20_000 });
-  await logOut(page);
-  return {
-    phone,
-    page,
-    async dispose() {
-      await context.close();
-      await phone.dispose();
-    },
-  };
-}
-
-/** The phone scans what `page` shows and lands on the confirmation screen. */
-async function scanToConfirm(phone: Phone, page: Page): Promise<Page> {
-  const app = await phone.openAppFacing(await photographQr(page));
-  await appScreen(app, 'home');
-  await app.getByRole('button', { name: 'Scan to log in' }).click();
-  await appScreen(app, 'confirm');
-  return app;
-}
-
-/**
- * After Accept the phone shows a code (browser and phone are not known to share a network: both
- * are this machine's loopback), and the user types it into the page that is logging in.
- */
-async function proveThePresence(app: Page, page: Page): Promise<void> {
-  await appScreen(app, 'presence');
-  await typeThePhonesCode(page, await codeOnThePhone(app, 'app-presence-proof'));
-}
 
 let builds: Builds;
 let desktopBrowser: Browser;
@@ -125,7 +61,7 @@ describe('logging in by scanning, end to end', () => {
       await widgetStatus(page, 'pending');
       await snapshot(page, '01-link-your-phone');
 
-      const app = await linkThePhone(phone, page, true);
+      const app = await linkThePhone(phone, page, { snapshots: true });
       assert.match(await viewText(app, 'app-home'), /Demo Shop/);
       await snapshot(app, '03-phone-linked');
       // The website sees the link and goes back to the account page, which lists the phone.

@@ -101,6 +101,21 @@ for (const [name, create] of implementations) {
       );
     });
 
+    it('keeps the id of the profile’s passkey, which Accept asks for, once it has one', async () => {
+      const storage = await create();
+      const linked = await profile('a', 1_000);
+      await storage.saveProfile(linked);
+      expect((await storage.listProfiles())[0]?.passkey).to.equal(undefined);
+      const passkey = {
+        credentialId: 'zoqjdHvTJLV7nVAeov-ebuagLMD5qQgHzhCfZNFCBys',
+        rpId: 'scan.example.com',
+        transports: ['internal', 'hybrid'],
+        registeredAt: 2_000,
+      };
+      await storage.saveProfile({ ...linked, passkey });
+      expect((await storage.listProfiles())[0]?.passkey).to.deep.equal(passkey);
+    });
+
     it('deletes a profile (an unknown id changes nothing) and remembers the authenticated id', async () => {
       const storage = await create();
       await storage.saveProfile(await profile('a', 1_000));

@@ -9,6 +9,10 @@ import { SDK_ERRORS } from '../../src/protocol/index.js';
 
 const docs = await readFile(new URL('../../docs/sdk.md', import.meta.url), 'utf8');
 const samples = await readFile(new URL('./guide-samples.ts', import.meta.url), 'utf8');
+const userVerificationSample = await readFile(
+  new URL('./user-verification-sample.ts', import.meta.url),
+  'utf8',
+);
 
 /** The `#region` blocks of a source file, dedented. */
 function regions(source: string): Map<string, string> {
@@ -35,6 +39,21 @@ describe('docs/sdk.md', () => {
   it("shows the guide's samples exactly as test/sdk/guide-samples.ts runs them", () => {
     const found = regions(samples);
     assert.deepEqual([...found.keys()], ['how-to-use', 'event-listener', 'accept', 'deny']);
+    const blocks = codeBlocks(docs);
+    for (const [name, code] of found) {
+      assert.ok(
+        blocks.includes(code),
+        `docs/sdk.md has no code block equal to region ${name}:\n${code}`,
+      );
+    }
+  });
+
+  it('shows the user verification sample exactly as user-verification-sample.ts runs it', () => {
+    const found = regions(userVerificationSample);
+    assert.deepEqual(
+      [...found.keys()],
+      ['passkey-at-linking', 'user-verification-screen', 'accept-with-verification'],
+    );
     const blocks = codeBlocks(docs);
     for (const [name, code] of found) {
       assert.ok(

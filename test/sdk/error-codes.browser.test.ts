@@ -18,6 +18,7 @@ import {
   OneginiNetworkError,
   type OneginiError,
 } from '../../src/sdk/index.js';
+import { FakePasskeyAuthenticator } from '../../src/mocks/index.js';
 import { expectNoUnhandledRequests, mockServer } from '../support/mock-server.js';
 import { RecordingListener } from './recording-listener.js';
 import { createHarness, rejectionOf, type Harness } from './sdk-harness.js';
@@ -57,6 +58,21 @@ function answerWith(h: Harness, endpoint: 'redeem' | 'answer', status: number, c
   mockServer.use(
     http.post(
       `${h.mock.tokenServerUrl}/api/mobile/v1/transactions/:id/${endpoint}`,
+      () =>
+        HttpResponse.json(
+          { error: 'some_error', error_description: 'Mocked failure.', error_code: code },
+          { status },
+        ),
+      { once: true },
+    ),
+  );
+}
+
+/** Makes the next passkey registration answer with an error body. */
+function answerPasskeyWith(h: Harness, status: number, code: number) {
+  mockServer.use(
+    http.post(
+      `${h.mock.tokenServerUrl}/api/mobile/v1/devices/:id/passkey`,
       () =>
         HttpResponse.json(
           { error: 'some_error', error_description: 'Mocked failure.', error_code: code },
@@ -321,6 +337,63 @@ describe('every SDK error code', () => {
     h.listener.action = { answer: 'accept' };
     const error = await rejectionOf(h.onegini.userClient.mobileAuthWithOtp(login.qr));
     expectCode(error, SDK_ERRORS.SHOWN_DETAILS_CHANGED.code);
+  });
+
+  it('10104: an accept without the fingerprint or face that the login type requires', async () => {
+    const { h, login } = await enrolled();
+    answerWith(h, 'answer', 403, SDK_ERRORS.USER_VERIFICATION_REQUIRED.code);
+    h.listener.action = { answer: 'accept' };
+    const error = await rejectionOf(h.onegini.userClient.mobileAuthWithOtp(login.qr));
+    expectCode(error, SDK_ERRORS.USER_VERIFICATION_REQUIRED.code);
+    expect(httpError(error).status).to.equal(403);
+  });
+
+  it('10105: the Token Server finds the user not verified by the assertion', async () => {
+    const passkeyAuthenticator = new FakePasskeyAuthenticator();
+    const h = await createHarness({ userVerification: 'required' }, { passkeyAuthenticator });
+    await h.enroll();
+    passkeyAuthenticator.userAction = 'not-verified';
+    h.listener.action = { answer: 'accept' };
+    const error = await rejectionOf(h.onegini.userClient.mobileAuthWithOtp(h.mock.startLogin().qr));
+    expectCode(error, SDK_ERRORS.USER_VERIFICATION_FAILED.code);
+    expect(httpError(error).status).to.equal(401);
+  });
+
+  it('10106: the Token Server does not take the passkey; the phone links without it', async () => {
+    const h = await createHarness({}, { passkeyAuthenticator: new FakePasskeyAuthenticator() });
+    answerPasskeyWith(h, 400, SDK_ERRORS.PASSKEY_REGISTRATION_FAILED.code);
+    const profile = await h.onegini.userClient.enrollMobileAuthentication(h.mock.enrollmentCode());
+    if (profile.passkeySetup.status !== 'failed') throw new Error('the passkey was registered');
+    expectCode(profile.passkeySetup.error, SDK_ERRORS.PASSKEY_REGISTRATION_FAILED.code);
+    expect(httpError(profile.passkeySetup.error).status).to.equal(400);
+  });
+
+  it('9030: the user was not verified on the phone (cancelled); nothing was sent', async () => {
+    const passkeyAuthenticator = new FakePasskeyAuthenticator();
+    const h = await createHarness({ userVerification: 'required' }, { passkeyAuthenticator });
+    await h.enroll();
+    const flow = h.onegini.userClient.mobileAuthWithOtp(h.mock.startLogin().qr);
+    await h.listener.nextOpen();
+    passkeyAuthenticator.userAction = 'cancel';
+    expectCode(
+      await rejectionOf(h.callback.acceptAuthenticationRequest()),
+      SDK_ERRORS.USER_NOT_VERIFIED.code,
+    );
+    await h.callback.denyAuthenticationRequest();
+    await rejectionOf(flow);
+  });
+
+  it('10007: a login that requires a fingerprint or face, on a phone without a passkey', async () => {
+    const h = await createHarness({ userVerification: 'required' });
+    await h.enroll();
+    const flow = h.onegini.userClient.mobileAuthWithOtp(h.mock.startLogin().qr);
+    await h.listener.nextOpen();
+    expectCode(
+      await rejectionOf(h.callback.acceptAuthenticationRequest()),
+      SDK_ERRORS.AUTHENTICATOR_NOT_REGISTERED.code,
+    );
+    await h.callback.denyAuthenticationRequest();
+    await rejectionOf(flow);
   });
 
   it('8053: accept or deny with no request waiting, or a server that got no redeem', async () => {

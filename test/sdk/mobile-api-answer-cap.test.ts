@@ -6,7 +6,12 @@ import { expect } from 'chai';
 import { describe, it } from '#spec';
 import { MOBILE_API_MAX_BODY_BYTES, SDK_ERRORS } from '../../src/protocol/index.js';
 import { generateDeviceKey } from '../../src/sdk/device-key.js';
-import { MemoryDeviceStorage, OneginiError, OneginiHttpError } from '../../src/sdk/index.js';
+import {
+  BrowserPasskeyAuthenticator,
+  MemoryDeviceStorage,
+  OneginiError,
+  OneginiHttpError,
+} from '../../src/sdk/index.js';
 import { MobileApiClient } from '../../src/sdk/mobile-api-client.js';
 import { ServerClock } from '../../src/sdk/server-clock.js';
 import { endlessBody, rejectionOf } from '../support/endless-body.js';
@@ -31,6 +36,7 @@ async function clientAnswering(response: Response) {
       deviceName: 'Test phone',
       requestTimeoutMs: 5_000,
       fetch: () => Promise.resolve(response),
+      passkeyAuthenticator: new BrowserPasskeyAuthenticator(),
     },
     new ServerClock(),
   );

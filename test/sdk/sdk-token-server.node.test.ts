@@ -15,6 +15,7 @@ import {
   encodeQrText,
   SDK_ERRORS,
 } from '../../src/protocol/index.js';
+import { FakePasskeyAuthenticator } from '../../src/mocks/index.js';
 import { MemoryDeviceStorage, Onegini, OneginiOtpAcceptDenyCallback } from '../../src/sdk/index.js';
 import { TokenServerFixture } from '../server/token-server-fixture.js';
 import { listedProfile } from './listed-profile.js';
@@ -108,8 +109,10 @@ describe('SDK ↔ Token Server: enrollment', () => {
   });
 
   it('links the device through the website’s enrollment code and keeps the profile', async () => {
-    const { compareCode, ...profile } = await enroll('alice@example.com');
+    const { compareCode, passkeySetup, ...profile } = await enroll('alice@example.com');
     assert.match(compareCode, /^\d{6}$/);
+    // Node has no platform authenticator: the phone links without a passkey.
+    assert.deepEqual(passkeySetup, { status: 'unavailable' });
     assert.equal(profile.userId, 'alice@example.com');
     assert.equal(profile.siteName, 'Demo Bank');
     assert.equal(profile.tokenServerUrl, url);
@@ -389,5 +392,103 @@ describe('SDK ↔ Token Server: what the phone showed, and proof of presence', (
     assert.equal(open.request.presenceRequired, false);
     assert.equal(open.request.place, undefined);
     assert.deepEqual(listener.names, ['openAuthOtp', 'closeAuthOtp']);
+  });
+});
+
+describe('SDK ↔ Token Server: user verification on Accept (passkeys)', () => {
+  /** The scanner app's origin in the test config: where passkeys are made and used. */
+  const APP_ORIGIN = 'https://scan.example';
+  let authenticator: FakePasskeyAuthenticator;
+
+  /** The phone as an app at APP_ORIGIN runs the SDK: its calls carry that Origin. */
+  beforeEach(async () => {
+    authenticator = new FakePasskeyAuthenticator({ origin: APP_ORIGIN });
+    await onegini.startApplication(listener, {
+      tokenServerUrl: url,
+      storage: new MemoryDeviceStorage(),
+      deviceName: 'Node test phone',
+      passkeyAuthenticator: authenticator,
+      fetch: (input, init) => {
+        const headers = new Headers(init?.headers);
+        headers.set('Origin', APP_ORIGIN);
+        return fetch(input, { ...init, headers });
+      },
+    });
+  });
+
+  async function userVerifyingOnTheWebsite(deviceId: string): Promise<boolean | undefined> {
+    const response = await fixture.relyingParty('/users/alice/devices');
+    const { devices } = (await response.json()) as {
+      devices: { device_id: string; user_verifying?: boolean }[];
+    };
+    return devices.find((device) => device.device_id === deviceId)?.user_verifying;
+  }
+
+  it('registers the passkey when the phone links, and the website’s list says so', async () => {
+    const profile = await enroll();
+    assert.deepEqual(profile.passkeySetup, { status: 'registered' });
+    assert.equal(profile.userVerifying, true);
+    assert.equal(await userVerifyingOnTheWebsite(profile.deviceId), true);
+  });
+
+  it('a login that requires it: the verified user’s accept logs in', async () => {
+    await enroll();
+    const started = await fixture.initialize({ type: 'otp_verified' });
+    listener.action = { answer: 'accept' };
+    assert.equal(await onegini.userClient.mobileAuthWithOtp(started.otp), started.transaction_id);
+    const open = listener.events[0];
+    assert.ok(open?.name === 'openAuthOtp');
+    assert.equal(open.request.userVerification, 'required');
+    assert.equal((await fixture.result(started.transaction_id)).body.is_authenticated, true);
+  });
+
+  it('a user not verified sends nothing; the next try logs in', async () => {
+    await enroll();
+    const started = await fixture.initialize({ type: 'otp_verified_if_able' });
+    const opened = listener.nextOpen();
+    const flow = onegini.userClient.mobileAuthWithOtp(started.otp);
+    await opened;
+    authenticator.userAction = 'cancel';
+    const callback = new OneginiOtpAcceptDenyCallback(onegini);
+    const error = await rejection(callback.acceptAuthenticationRequest());
+    assert.equal(error.code, SDK_ERRORS.USER_NOT_VERIFIED.code);
+    assert.equal((await fixture.result(started.transaction_id)).body.status, 'scanned');
+    authenticator.userAction = 'verify';
+    await callback.acceptAuthenticationRequest();
+    assert.equal(await flow, started.transaction_id);
+  });
+
+  it('an assertion without the user verified is refused with 10105, and nobody logs in', async () => {
+    await enroll();
+    const started = await fixture.initialize({ type: 'otp_verified' });
+    authenticator.userAction = 'not-verified';
+    listener.action = { answer: 'accept' };
+    const error = await rejection(onegini.userClient.mobileAuthWithOtp(started.otp));
+    assert.equal(error.code, SDK_ERRORS.USER_VERIFICATION_FAILED.code);
+    assert.notEqual((await fixture.result(started.transaction_id)).body.is_authenticated, true);
+  });
+
+  it('a phone without an authenticator links, and can only deny a login that requires it', async () => {
+    authenticator.available = false;
+    const profile = await enroll();
+    assert.deepEqual(profile.passkeySetup, { status: 'unavailable' });
+    assert.equal(await userVerifyingOnTheWebsite(profile.deviceId), false);
+
+    const required = await fixture.initialize({ type: 'otp_verified' });
+    const opened = listener.nextOpen();
+    const flow = onegini.userClient.mobileAuthWithOtp(required.otp);
+    await opened;
+    const callback = new OneginiOtpAcceptDenyCallback(onegini);
+    const error = await rejection(callback.acceptAuthenticationRequest());
+    assert.equal(error.code, SDK_ERRORS.AUTHENTICATOR_NOT_REGISTERED.code);
+    await callback.denyAuthenticationRequest();
+    assert.equal((await rejection(flow)).code, SDK_ERRORS.ACTION_CANCELED.code);
+
+    const preferred = await fixture.initialize({ type: 'otp_verified_if_able' });
+    listener.action = { answer: 'accept' };
+    assert.equal(
+      await onegini.userClient.mobileAuthWithOtp(preferred.otp),
+      preferred.transaction_id,
+    );
   });
 });

@@ -8,6 +8,7 @@ import { randomId128, sha256Hex } from '../../src/server/security/hashing.js';
 import {
   isActiveDevice,
   newTransactionRecord,
+  type DevicePasskey,
   type DeviceRecord,
   type EnrollmentRecord,
   type TransactionRecord,
@@ -78,6 +79,18 @@ export function deviceFixture(overrides: Partial<DeviceRecord> = {}): DeviceReco
     publicKeyJwk: '{"kty":"EC","crv":"P-256","x":"x","y":"y"}',
     createdAt: NOW,
     revokedAt: null,
+    ...overrides,
+  };
+}
+
+/** A phone's passkey as the Token Server keeps it once its registration verified. */
+export function passkeyFixture(overrides: Partial<DevicePasskey> = {}): DevicePasskey {
+  return {
+    credentialId: 'Y3JlZGVudGlhbC0x',
+    publicKey: 'pQECAyYgASFYIKZ4',
+    counter: 0,
+    transports: ['internal'],
+    registeredAt: NOW + 5,
     ...overrides,
   };
 }
@@ -826,6 +839,111 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       });
     });
 
+    describe('device passkeys', () => {
+      it('gives a device its passkey, then later counters of it; the list and another handle see it', async () => {
+        const device = deviceFixture({ confirmedAt: null });
+        await enroll(store, device);
+        const passkey = passkeyFixture();
+
+        assert.equal(await store.setDevicePasskey(device.id, passkey), true);
+        assert.deepEqual(await store.getDevice(device.id), { ...device, passkey });
+        const counted = { ...passkey, counter: 7 };
+        assert.equal(await store.setDevicePasskey(device.id, counted), true);
+        assert.deepEqual((await store.getDevice(device.id))?.passkey, counted);
+        assert.deepEqual(await store.listDevices(device.clientId, device.userId), [
+          { ...device, passkey: counted },
+        ]);
+
+        // Read again through another handle (another connection, or the file opened again).
+        const other = factory.second ? await factory.second() : store;
+        if (other !== store) extraStores.push(other);
+        assert.deepEqual((await other.getDevice(device.id))?.passkey, counted);
+      });
+
+      it('replaces a passkey with a new one, and keeps the rest of the device', async () => {
+        const device = deviceFixture();
+        await enroll(store, device);
+        await store.setDevicePasskey(device.id, passkeyFixture());
+        const replacement = passkeyFixture({ credentialId: 'bmV3LWtleQ', registeredAt: NOW + 9 });
+        assert.equal(await store.setDevicePasskey(device.id, replacement), true);
+        assert.deepEqual(await store.getDevice(device.id), { ...device, passkey: replacement });
+      });
+
+      it('gives no passkey to a revoked or unknown device, and changes nothing', async () => {
+        const device = deviceFixture();
+        await enroll(store, device);
+        await store.setDevicePasskey(device.id, passkeyFixture());
+        await store.revokeDevice(device.id, NOW + 10);
+        const before = await store.getDevice(device.id);
+
+        assert.equal(
+          await store.setDevicePasskey(device.id, passkeyFixture({ counter: 3 })),
+          false,
+        );
+        assert.deepEqual(await store.getDevice(device.id), before);
+        assert.equal(await store.setDevicePasskey(randomId128(), passkeyFixture()), false);
+      });
+
+      it('leaves the device revoked whenever a revoke races a passkey', async () => {
+        const devices = Array.from({ length: 20 }, () => deviceFixture());
+        for (const device of devices) await enroll(store, device);
+        const other = factory.second ? await factory.second() : store;
+        if (other !== store) extraStores.push(other);
+
+        await Promise.all(
+          devices.map((device, index) =>
+            Promise.all([
+              (index % 2 === 0 ? store : other).setDevicePasskey(device.id, passkeyFixture()),
+              afterTurns(index).then(() =>
+                (index % 2 === 0 ? other : store).revokeDevice(device.id, NOW + 10),
+              ),
+            ]),
+          ),
+        );
+        for (const device of devices) {
+          assert.equal((await store.getDevice(device.id))?.revokedAt, NOW + 10);
+        }
+      });
+    });
+
+    describe('challenges', () => {
+      const CHALLENGE = sha256Hex('a passkey challenge');
+
+      it('uses a challenge once, before it expires, in the scope it was issued to', async () => {
+        await store.insertChallenge('device-1', CHALLENGE, NOW + 300_000);
+        assert.equal(await store.takeChallenge('device-2', CHALLENGE, NOW), false);
+        assert.equal(await store.takeChallenge('device-1', sha256Hex('another'), NOW), false);
+        assert.equal(await store.takeChallenge('device-1', CHALLENGE, NOW + 1), true);
+        assert.equal(await store.takeChallenge('device-1', CHALLENGE, NOW + 2), false);
+
+        await store.insertChallenge('device-1', sha256Hex('late'), NOW + 300_000);
+        assert.equal(
+          await store.takeChallenge('device-1', sha256Hex('late'), NOW + 300_000),
+          false,
+        );
+      });
+
+      it('keeps a challenge once, as `duplicate` the second time', async () => {
+        await store.insertChallenge('device-1', CHALLENGE, NOW + 300_000);
+        await assert.rejects(
+          store.insertChallenge('device-1', CHALLENGE, NOW + 300_000),
+          isStoreError('duplicate'),
+        );
+      });
+
+      it('gives a challenge to one of many racing takes', async () => {
+        await store.insertChallenge('device-1', CHALLENGE, NOW + 300_000);
+        const other = factory.second ? await factory.second() : store;
+        if (other !== store) extraStores.push(other);
+        const taken = await Promise.all(
+          Array.from({ length: 10 }, (_, index) =>
+            (index % 2 === 0 ? store : other).takeChallenge('device-1', CHALLENGE, NOW),
+          ),
+        );
+        assert.equal(taken.filter(Boolean).length, 1);
+      });
+    });
+
     describe('confirming a link', () => {
       /** An enrollment whose code a phone used; its device waits for the website's word. */
       async function usedCode(): Promise<{ key: string; device: DeviceRecord }> {
@@ -1129,6 +1247,14 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
           for (const [what, text] of Object.entries({
             ...foreign,
             'a device whose key is not text': JSON.stringify({ ...device, publicKeyJwk: {} }),
+            'a device whose passkey has no public key': JSON.stringify({
+              ...device,
+              passkey: { ...passkeyFixture(), publicKey: undefined },
+            }),
+            'a device whose passkey counts below zero': JSON.stringify({
+              ...device,
+              passkey: passkeyFixture({ counter: -1 }),
+            }),
           })) {
             await overwrite('device', device.id, text);
             await assert.rejects(store.getDevice(device.id), isStoreError('unreadable'), what);
@@ -1138,6 +1264,10 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
               what,
             );
             await assert.rejects(store.revokeDevice(device.id, NOW), isStoreError('unreadable'));
+            await assert.rejects(
+              store.setDevicePasskey(device.id, passkeyFixture()),
+              isStoreError('unreadable'),
+            );
             await overwrite('enrollment', record.key, text);
             await assert.rejects(store.getEnrollment(record.key), isStoreError('unreadable'), what);
           }
@@ -1159,12 +1289,15 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         await store.insertTransaction(old.record);
         await store.insertTransaction(live.record);
         await store.claimNonce('device-1', 'old', NOW - 1);
+        await store.insertChallenge('device-1', sha256Hex('old'), NOW - 1);
 
         await store.purgeExpired(NOW);
 
         assert.equal(await store.getTransaction(old.record.key), undefined);
         assert.deepEqual(await store.getTransaction(live.record.key), live.record);
         assert.equal(await store.claimNonce('device-1', 'old', NOW + 1), true);
+        // Gone, so that it can be kept again.
+        await store.insertChallenge('device-1', sha256Hex('old'), NOW + 1);
       });
     });
   });

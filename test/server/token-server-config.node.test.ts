@@ -1,5 +1,6 @@
-// The configuration of proof of presence, phone-link confirmation and IP databases: defaults that
-// change nothing for an Onegini client, and values that are refused with a message naming them.
+// The configuration of proof of presence, user verification, phone-link confirmation and IP
+// databases: defaults that change nothing for an Onegini client, and values that are refused with
+// a message naming them.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -29,13 +30,31 @@ describe('the configuration of a login type', () => {
     assert.deepEqual([type?.proofOfPresence, type?.presenceTimeToLiveMs], ['never', 120_000]);
   });
 
-  it('refuses a proof of presence or a time to type the code that is not one, naming it', () => {
+  it('asks for no user verification unless told, as Onegini does', () => {
+    const [type] = parseTokenServerConfig(configWith(() => undefined)).types;
+    assert.equal(type?.userVerification, 'none');
+  });
+
+  it('takes each user verification policy', () => {
+    for (const policy of ['required', 'preferred', 'none'] as const) {
+      const config = parseTokenServerConfig(
+        configWith((written) => {
+          firstType(written).userVerification = policy;
+        }),
+      );
+      assert.equal(config.types[0]?.userVerification, policy);
+    }
+  });
+
+  it('refuses a proof of presence, a time to type the code or a user verification that is not one, naming it', () => {
     for (const [field, value] of [
       ['proofOfPresence', 'sometimes'],
       ['proofOfPresence', true],
       ['presenceTimeToLiveMs', 5_000],
       ['presenceTimeToLiveMs', 600_001],
       ['presenceTimeToLiveMs', 60_000.5],
+      ['userVerification', 'always'],
+      ['userVerification', true],
     ] as const) {
       assert.throws(
         () =>
@@ -116,6 +135,10 @@ describe('the configuration `otp-login-qr init` writes', () => {
       assert.equal(types.get('otp'), 'unless_same_network');
       // The second-factor type keeps Onegini's default; a website may turn it on there too.
       assert.equal(types.get('otp_second_factor'), 'never');
+      // A phone with a passkey verifies its user before it accepts; one without taps.
+      const verification = new Map(config.types.map((type) => [type.name, type.userVerification]));
+      assert.equal(verification.get('otp'), 'preferred');
+      assert.equal(verification.get('otp_second_factor'), 'none');
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }

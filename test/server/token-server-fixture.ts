@@ -6,6 +6,7 @@ import {
   shownDigest,
   type EnrollmentPayload,
   type MobileRedeemResponse,
+  type PasskeyOptionsResponse,
 } from '../../src/protocol/index.js';
 import {
   parseTokenServerConfig,
@@ -16,11 +17,14 @@ import { createTokenServer, type TokenServer } from '../../src/server/token-serv
 import type { IpLocator } from '../../src/server/token-server/ip-location/ip-locator.js';
 import { MemoryStore } from '../../src/server/store/memory-store.js';
 import type { Store } from '../../src/server/store/store.js';
+import type { SoftwareAuthenticator } from '../support/software-authenticator.js';
 import { createTestDevice, type TestDevice } from '../support/test-device.js';
 
 export const BASE = 'http://token-server.test';
 export const CLIENT_SECRET = 'demo-secret-that-is-long-enough-0123456789';
 export const OTHER_SECRET = 'other-secret-that-is-long-enough-0123456789';
+/** The scanner app's origin in the test configuration: its passkeys belong to scan.example. */
+export const APP_ORIGIN = 'https://scan.example';
 
 /*
  * Callbacks go to the discard port on loopback, where they are refused at once: no test traffic
@@ -42,6 +46,8 @@ export function testConfig(overrides: Partial<TokenServerConfigInput> = {}): Tok
           'otp_presence',
           'otp_local',
           'second_factor_presence',
+          'otp_verified',
+          'otp_verified_if_able',
         ],
       },
       {
@@ -64,8 +70,10 @@ export function testConfig(overrides: Partial<TokenServerConfigInput> = {}): Tok
         proofOfPresence: 'always',
         messages: { en: 'Confirm your login' },
       },
+      { name: 'otp_verified', userVerification: 'required', messages: { en: 'Log in' } },
+      { name: 'otp_verified_if_able', userVerification: 'preferred', messages: { en: 'Log in' } },
     ],
-    appOrigins: ['https://scan.example'],
+    appOrigins: [APP_ORIGIN],
     // No IP databases: the embedded ones cost a Token Server process a few hundred MB and a
     // second to open, and tests give an in-process server a locator of their own instead.
     ipLocation: false,
@@ -234,6 +242,35 @@ export class TokenServerClient {
       enrollmentId: enrollment.enrollmentId,
       compareCode: linked.compare_code,
     });
+  }
+
+  /**
+   * The phone registers a passkey that `authenticator` makes, from the app at `origin`, as the
+   * SDK does as it links: the options, then the registration. Returns the registration's answer.
+   */
+  async registerPasskey(
+    device: TestDevice,
+    authenticator: SoftwareAuthenticator,
+    origin = APP_ORIGIN,
+  ): Promise<Response> {
+    const fromApp = async (path: string, body: unknown) => {
+      const request = await device.signedRequest(`${this.base}/api/mobile/v1${path}`, body, {
+        timestamp: this.now,
+      });
+      const headers = new Headers(request.headers);
+      headers.set('Origin', origin);
+      return this.fetch(new Request(request, { headers }));
+    };
+    const asked = await fromApp(`/devices/${device.deviceId}/passkey/options`, {});
+    if (asked.status !== 200)
+      throw new Error(`passkey options: ${asked.status} ${await asked.text()}`);
+    const { options } = (await asked.json()) as PasskeyOptionsResponse;
+    const registration = authenticator.register({
+      challenge: options.challenge,
+      origin,
+      rpId: options.rp.id,
+    });
+    return fromApp(`/devices/${device.deviceId}/passkey`, { registration });
   }
 
   /**

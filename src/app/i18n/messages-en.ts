@@ -101,6 +101,10 @@ export const messagesEn = {
   farFromPhone: (place: string, km: number) => `${place} — far from this phone (about ${km} km)`,
   presenceNote:
     'After you tap “Yes, log in”, this phone shows a code: type it in the browser that is logging in.',
+  fingerprintNote: 'After you tap “Yes, log in”, you’ll be asked for your fingerprint or face.',
+  notVerified: 'Not verified: try again or deny.',
+  cannotVerify:
+    'This website asks for your fingerprint or face before a login counts, and this phone can’t check them. You can only deny this login here; to log in, use a phone that can.',
   numberQuestion: 'Which number does the website show?',
   numberRequired: 'Pick the number the website shows, or deny.',
   denyHint:
@@ -122,6 +126,16 @@ export const messagesEn = {
   linkCodeLabel: 'Code to compare',
   linkCodeHelp:
     'Check that the linking page shows the same code, and confirm there. If it shows another code or none, say so there: this phone will not be linked.',
+  passkeyRegistered:
+    'Where a website asks for it, this phone will check your fingerprint or face before a login.',
+  passkeyUnavailable:
+    'This phone can’t check your fingerprint or face, so websites that ask for one won’t accept logins from it. You can still link it.',
+  passkeyCancelled:
+    'Your fingerprint or face was not set up for this account, so websites that ask for one won’t accept logins from this phone. You can try again now.',
+  passkeyFailed:
+    'Your fingerprint or face could not be set up for this account, so websites that ask for one won’t accept logins from this phone. You can try again now.',
+  setUpPasskey: 'Set up fingerprint or face',
+  settingUpPasskey: 'Setting up your fingerprint or face…',
 
   // The code of proof of presence
   presenceTitle: 'Type this code in the browser',
@@ -158,6 +172,9 @@ export const messagesEn = {
   linkNotConfirmedTitle: 'Confirm the link on the website first',
   linkNotConfirmedNext:
     'This phone is linked, but the website has not confirmed it yet. On the linking page, confirm that it shows the same code as this phone did, then scan the login code again. The account stays on this phone.',
+  notVerifiedTitle: 'Not logged in: not verified',
+  notVerifiedNext:
+    'The website did not accept the fingerprint or face check from this phone, so nobody was logged in. Scan the code again. If it keeps failing, link this phone again.',
   details: (text: string) => `Details: ${text}`,
   done: 'Done',
   scanAgain: 'Scan again',

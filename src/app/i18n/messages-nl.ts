@@ -97,6 +97,11 @@ export const messagesNl: Messages = {
   farFromPhone: (place, km) => `${place} — ver van deze telefoon (ongeveer ${km} km)`,
   presenceNote:
     'Nadat je op “Ja, inloggen” tikt, toont deze telefoon een code: typ die in de browser die inlogt.',
+  fingerprintNote:
+    'Nadat je op “Ja, inloggen” tikt, word je gevraagd om je vingerafdruk of gezicht.',
+  notVerified: 'Niet geverifieerd: probeer het opnieuw of weiger.',
+  cannotVerify:
+    'Deze website vraagt om je vingerafdruk of gezicht voordat een login telt, en deze telefoon kan die niet controleren. Je kunt deze login hier alleen weigeren; log in met een telefoon die dat wel kan.',
   numberQuestion: 'Welk getal toont de website?',
   numberRequired: 'Kies het getal dat de website toont, of weiger.',
   denyHint:
@@ -116,6 +121,16 @@ export const messagesNl: Messages = {
   linkCodeLabel: 'Code om te vergelijken',
   linkCodeHelp:
     'Controleer dat de koppelpagina dezelfde code toont, en bevestig het daar. Toont die een andere code of geen code? Zeg dat daar: dan wordt deze telefoon niet gekoppeld.',
+  passkeyRegistered:
+    'Waar een website erom vraagt, controleert deze telefoon je vingerafdruk of gezicht voor een login.',
+  passkeyUnavailable:
+    'Deze telefoon kan je vingerafdruk of gezicht niet controleren, dus websites die daarom vragen accepteren geen logins van deze telefoon. Je kunt hem wel koppelen.',
+  passkeyCancelled:
+    'Je vingerafdruk of gezicht is niet ingesteld voor dit account, dus websites die daarom vragen accepteren geen logins van deze telefoon. Je kunt het nu opnieuw proberen.',
+  passkeyFailed:
+    'Je vingerafdruk of gezicht kon niet worden ingesteld voor dit account, dus websites die daarom vragen accepteren geen logins van deze telefoon. Je kunt het nu opnieuw proberen.',
+  setUpPasskey: 'Vingerafdruk of gezicht instellen',
+  settingUpPasskey: 'Je vingerafdruk of gezicht wordt ingesteld…',
 
   presenceTitle: 'Typ deze code in de browser',
   presenceCodeLabel: 'Code om te typen',
@@ -151,6 +166,9 @@ export const messagesNl: Messages = {
   linkNotConfirmedTitle: 'Bevestig eerst de koppeling op de website',
   linkNotConfirmedNext:
     'Deze telefoon is gekoppeld, maar de website heeft dat nog niet bevestigd. Bevestig op de koppelpagina dat die dezelfde code toont als deze telefoon, en scan daarna de inlogcode opnieuw. Het account blijft op deze telefoon.',
+  notVerifiedTitle: 'Niet ingelogd: niet geverifieerd',
+  notVerifiedNext:
+    'De website accepteerde de controle van je vingerafdruk of gezicht niet, dus er is niemand ingelogd. Scan de code opnieuw. Lukt het steeds niet? Koppel deze telefoon dan opnieuw.',
   details: (text) => `Details: ${text}`,
   done: 'Klaar',
   scanAgain: 'Opnieuw scannen',

@@ -1,13 +1,9 @@
-import { CameraError, toCameraError } from './camera-error.js';
-
 /*
- * @zxing/browser brings all of @zxing/library with it, so it is fetched only when the scanner
- * needs it (the first screen stays small).
+ * The cameras through the browser's own API. (@zxing/browser's BrowserCodeReader did the listing
+ * and the torch before, at the price of all of zxing, 120 KB gzip, on the scanner screen: what it
+ * does is the few calls below.)
  */
-async function codeReader() {
-  const { BrowserCodeReader } = await import('@zxing/browser');
-  return BrowserCodeReader;
-}
+import { CameraError, toCameraError } from './camera-error.js';
 
 /** A camera the user can pick. */
 export interface CameraChoice {
@@ -26,7 +22,7 @@ export interface CameraSource {
   list(): Promise<CameraChoice[]>;
 }
 
-/** The phone's cameras, through getUserMedia and @zxing/browser's device list. */
+/** The phone's cameras, through getUserMedia and enumerateDevices. */
 export class MediaDevicesCamera implements CameraSource {
   async open(deviceId?: string): Promise<MediaStream> {
     if ((navigator as Partial<Navigator>).mediaDevices === undefined) {
@@ -48,25 +44,43 @@ export class MediaDevicesCamera implements CameraSource {
     }
   }
 
+  /**
+   * The video inputs, in the browser's order. Before the camera was allowed once, browsers give
+   * no names (and Chromium no ids either): the label is then '', and the screens say "Camera 1".
+   */
   async list(): Promise<CameraChoice[]> {
     try {
-      const devices = await (await codeReader()).listVideoInputDevices();
-      return devices.map((device) => ({ deviceId: device.deviceId, label: device.label }));
+      const devices = await navigator.mediaDevices.enumerateDevices();
+      return devices
+        .filter((device) => device.kind === 'videoinput')
+        .map((device) => ({ deviceId: device.deviceId, label: device.label }));
     } catch {
+      // No mediaDevices (an insecure page) or no enumerateDevices: no list to pick from.
       return [];
     }
   }
 }
 
-/** Whether the track can switch a torch on (from its capabilities, as @zxing/browser reads them). */
+/** The torch constraint, which TypeScript's DOM library does not describe yet (Image Capture). */
+interface TorchConstraints extends MediaTrackConstraintSet {
+  torch?: boolean;
+}
+
+/** Whether the track can switch a torch on: only a camera whose capabilities say so. */
 export function trackHasTorch(track: MediaStreamTrack): boolean {
   if (typeof track.getCapabilities !== 'function') return false;
   const capabilities = track.getCapabilities() as MediaTrackCapabilities & { torch?: boolean };
   return capabilities.torch === true;
 }
 
+/**
+ * Switches the torch. An advanced constraint, so that a camera or browser that cannot leaves the
+ * track as it is instead of failing it. (zxing's mediaStreamSetTorch also sent `fillLightMode`,
+ * which is a photo setting of Image Capture, not a track constraint.)
+ */
 export async function setTorch(track: MediaStreamTrack, on: boolean): Promise<void> {
-  await (await codeReader()).mediaStreamSetTorch(track, on);
+  const torch: TorchConstraints = { torch: on };
+  await track.applyConstraints({ advanced: [torch] });
 }
 
 /** Ends every track of the stream, so the camera light goes off. */

@@ -10,7 +10,9 @@ export class UnreadableImageError extends Error {
 
 /**
  * Reads a QR code from a picture the user picked or pasted: the whole picture, scaled down, in
- * the decoding worker. Returns null when the picture holds no code.
+ * the decoding worker, where zxing-cpp (WebAssembly) looks first and the fast decoders after it:
+ * a picture is the user's one try, worth the heavier decoder. Returns null when the picture holds
+ * no code.
  */
 export async function decodeImageFile(file: Blob, decoder: QrDecoder): Promise<string | null> {
   let bitmap: ImageBitmap;
@@ -33,6 +35,6 @@ export async function decodeImageFile(file: Blob, decoder: QrDecoder): Promise<s
   context.drawImage(bitmap, 0, 0, width, height);
   bitmap.close();
   const image = context.getImageData(0, 0, width, height);
-  const outcome = await decoder.decode({ rgba: image.data, width, height });
+  const outcome = await decoder.decode({ rgba: image.data, width, height }, 'picture');
   return outcome.text;
 }

@@ -5,19 +5,21 @@ import type {
   DecoderChoice,
   DecoderName,
   FramePixels,
+  PixelSource,
 } from './decode-messages.js';
+import { QrDecoderError } from './decoder-error.js';
 
-/** What decoding one frame gave. */
+export { QrDecoderError } from './decoder-error.js';
+
+/** What decoding one frame or picture gave. */
 export interface DecodeOutcome {
   readonly text: string | null;
-  readonly decoder: DecoderName;
+  /** The decoder that read the code, or null when none did. */
+  readonly decoder: DecoderName | null;
+  /** Every decoder that looked, in order. */
+  readonly tried: readonly DecoderName[];
   /** Time spent decoding in the worker, ms. */
   readonly ms: number;
-}
-
-/** A decoder that failed or was closed. */
-export class QrDecoderError extends Error {
-  override name = this.constructor.name;
 }
 
 /**
@@ -35,17 +37,18 @@ export class QrDecoder {
   private closed = false;
 
   constructor(readonly choice: DecoderChoice = 'auto') {
-    // Vite bundles the worker and its zxing into their own chunk, fetched when a scanner opens.
+    // Vite bundles the worker and zxing-js into their own chunk, fetched when a scanner opens;
+    // zxing-wasm is a chunk of its own again, fetched by the worker only when it needs it.
     this.worker = new Worker(new URL('./decode-worker.ts', import.meta.url), { type: 'module' });
     this.worker.addEventListener('message', (event: MessageEvent) => {
       this.handleMessage(event.data as DecodeResponse | DecoderCapabilities);
     });
     this.worker.addEventListener('error', (event) => {
-      this.failAll(new QrDecoderError(`The decoder failed: ${event.message}`));
+      this.failAll(new QrDecoderError('worker-failed', `The decoder failed: ${event.message}`));
     });
   }
 
-  /** Whether the worker has the browser's own BarcodeDetector for QR codes. */
+  /** Whether the worker has the browser's own BarcodeDetector, and where its .wasm comes from. */
   getCapabilities(): Promise<DecoderCapabilities> {
     this.capabilities ??= new Promise((resolve) => {
       const listener = (event: MessageEvent) => {
@@ -61,11 +64,14 @@ export class QrDecoder {
     return this.capabilities;
   }
 
-  /** Reads one frame. A bitmap is handed over to the worker (transferred, then closed there). */
-  decode(pixels: FramePixels): Promise<DecodeOutcome> {
-    if (this.closed) return Promise.reject(new QrDecoderError('The decoder is closed.'));
+  /**
+   * Reads one camera frame, or a picture (`source: 'picture'`: the heavier decoder looks at once).
+   * A bitmap is handed over to the worker (transferred, then closed there).
+   */
+  decode(pixels: FramePixels, source: PixelSource = 'frame'): Promise<DecodeOutcome> {
+    if (this.closed) return Promise.reject(new QrDecoderError('closed', 'The decoder is closed.'));
     const id = this.nextId++;
-    const request: DecodeRequest = { id, decoder: this.choice, ...pixels };
+    const request: DecodeRequest = { id, decoder: this.choice, source, ...pixels };
     const transfer: Transferable[] =
       'bitmap' in pixels ? [pixels.bitmap] : [pixels.rgba.buffer as ArrayBuffer];
     return new Promise((resolve, reject) => {
@@ -79,7 +85,7 @@ export class QrDecoder {
     if (this.closed) return;
     this.closed = true;
     this.worker.terminate();
-    this.failAll(new QrDecoderError('The decoder is closed.'));
+    this.failAll(new QrDecoderError('closed', 'The decoder is closed.'));
   }
 
   private handleMessage(data: DecodeResponse | DecoderCapabilities): void {
@@ -87,8 +93,8 @@ export class QrDecoder {
     const waiter = this.pending.get(data.id);
     if (waiter === undefined) return;
     this.pending.delete(data.id);
-    if ('error' in data) waiter.reject(new QrDecoderError(data.error));
-    else waiter.resolve({ text: data.text, decoder: data.decoder, ms: data.ms });
+    if ('error' in data) waiter.reject(new QrDecoderError(data.code, data.error));
+    else waiter.resolve({ text: data.text, decoder: data.decoder, tried: data.tried, ms: data.ms });
   }
 
   private failAll(error: Error): void {

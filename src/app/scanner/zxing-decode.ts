@@ -8,13 +8,7 @@ import {
   QRCodeReader,
   RGBLuminanceSource,
 } from './zxing-qr-modules.js';
-
-/** RGBA pixels, as in ImageData (which Node does not have). */
-export interface RgbaImage {
-  readonly data: Uint8ClampedArray;
-  readonly width: number;
-  readonly height: number;
-}
+import type { QrReader, RgbaImage } from './qr-reader.js';
 
 const reader = new QRCodeReader();
 const hints = new Map<DecodeHintType, unknown>([[DecodeHintType.TRY_HARDER, true]]);
@@ -32,6 +26,12 @@ export function decodeQrFromRgba(image: RgbaImage): string | null {
   }
   return decodeQrFromLuminance(luminances, width, height);
 }
+
+/** zxing's QR reader in JavaScript: fast, and the first to look at every camera frame. */
+export const zxingJsReader: QrReader = {
+  name: 'zxing-js',
+  read: (image) => Promise.resolve(decodeQrFromRgba(image.pixels())),
+};
 
 /** Below this many pixels on the shorter side, a half-size second look finds nothing new. */
 const MIN_SIDE_FOR_SECOND_LOOK = 160;

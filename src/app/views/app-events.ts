@@ -14,6 +14,7 @@ export interface AppEventMap {
   'app-scanner-camera': CustomEvent<{ deviceId: string }>;
   'app-link-question-answer': CustomEvent<{ link: boolean }>;
   'app-compare-code-done': CustomEvent<undefined>;
+  'app-compare-code-passkey': CustomEvent<undefined>;
   'app-confirmation-answer': CustomEvent<AnswerDetail>;
   'app-presence-proof-done': CustomEvent<undefined>;
   'app-result-done': CustomEvent<undefined>;

@@ -52,4 +52,7 @@ export const confirmationStyles = css`
     border-radius: 0.75rem;
     background: #e8f0fb;
   }
+  .answer.deny-only {
+    grid-template-columns: 1fr;
+  }
 `;

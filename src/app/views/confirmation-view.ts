@@ -13,7 +13,10 @@ import { wrappableName, wrappableSentence } from './wrap-points.js';
  * @summary The question "Log in to this site?", with what the Token Server says about the login:
  * site, browser and OS, network, place, time and the website's message (as text). Deny is as
  * large and as near as Accept. With number matching, Accept needs the number the website shows.
- * With proof of presence, it says that a code to type in the browser follows the Accept.
+ * With proof of presence, it says that a code to type in the browser follows the Accept. Where
+ * the login asks for the user's fingerprint or face, it says so, and Accept leads to the system's
+ * prompt; not verified, the question stays, saying so. Where the login requires it and this phone
+ * cannot check it, it explains that, and offers Deny only.
  * @fires app-confirmation-answer - `detail.accept`, and `detail.number` with number matching.
  */
 export class ConfirmationView extends LitElement {
@@ -24,6 +27,9 @@ export class ConfirmationView extends LitElement {
 
   /** An answer is on its way: both buttons wait. */
   @property({ type: Boolean, reflect: true }) busy = false;
+
+  /** The last Accept did not verify the user (cancelled, not recognised): nothing was sent. */
+  @property({ type: Boolean, attribute: 'not-verified', reflect: true }) notVerified = false;
 
   @state() private chosen: string | undefined;
   @state() private needNumber = false;
@@ -62,6 +68,7 @@ export class ConfirmationView extends LitElement {
     const m = t();
     const time = dateTimeText(request.requestedAt);
     const choices = request.numberMatchChoices ?? [];
+    const acceptable = request.acceptBy !== 'impossible';
     return html`
       <h1>${wrappableSentence(m.confirmTitle(request.siteName))}</h1>
       <p>${m.confirmIntro}</p>
@@ -89,7 +96,7 @@ export class ConfirmationView extends LitElement {
         </div>
       </dl>
       ${
-        choices.length === 0
+        choices.length === 0 || !acceptable
           ? nothing
           : html`<fieldset class="numbers">
               <legend>${m.numberQuestion}</legend>
@@ -109,13 +116,28 @@ export class ConfirmationView extends LitElement {
             </fieldset>`
       }
       ${this.needNumber ? html`<p class="error" role="alert">${m.numberRequired}</p>` : nothing}
-      ${request.presenceRequired ? html`<p class="presence">${m.presenceNote}</p>` : nothing}
+      ${
+        request.acceptBy === 'fingerprint'
+          ? html`<p class="presence fingerprint">${m.fingerprintNote}</p>`
+          : nothing
+      }
+      ${acceptable ? nothing : html`<p class="error cannot-verify">${m.cannotVerify}</p>`}
+      ${request.presenceRequired && acceptable ? html`<p class="presence">${m.presenceNote}</p>` : nothing}
+      ${
+        this.notVerified && !this.busy
+          ? html`<p class="error" role="alert">${m.notVerified}</p>`
+          : nothing
+      }
       <p class="hint">${m.denyHint}</p>
-      <div class="actions answer">
+      <div class="actions answer ${acceptable ? '' : 'deny-only'}">
         <button class="deny" ?disabled=${this.busy} @click=${this.handleDeny}>${m.deny}</button>
-        <button class="accept" ?disabled=${this.busy} @click=${this.handleAccept}>
-          ${m.accept}
-        </button>
+        ${
+          acceptable
+            ? html`<button class="accept" ?disabled=${this.busy} @click=${this.handleAccept}>
+                ${m.accept}
+              </button>`
+            : nothing
+        }
       </div>
       ${this.busy ? html`<p role="status">${m.sendingAnswer}</p>` : nothing}
     `;

@@ -21,6 +21,7 @@ export const MARK_OF: Readonly<Record<OutcomeKind, ResultMark>> = {
   error: 'cross',
   'link-failed': 'cross',
   'link-used': 'cross',
+  'not-verified': 'cross',
 };
 
 /**
@@ -100,6 +101,7 @@ export class ResultView extends LitElement {
       'link-failed': [m.linkFailedTitle, m.linkFailedNext],
       'link-used': [m.linkUsedTitle, m.linkUsedNext],
       'link-not-confirmed': [m.linkNotConfirmedTitle, m.linkNotConfirmedNext],
+      'not-verified': [m.notVerifiedTitle, m.notVerifiedNext],
     }[outcome.kind];
     // After a stolen link code the next step is on the website (say No, link anew), not a scan.
     const canRetry = !['accepted', 'denied', 'link-used'].includes(outcome.kind);

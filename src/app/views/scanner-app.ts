@@ -1,7 +1,7 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { decodeQrPayload } from '../../protocol/index.js';
-import type { DeviceStorage, Onegini } from '../../sdk/index.js';
+import type { DeviceStorage, Onegini, PasskeyAuthenticator } from '../../sdk/index.js';
 import { loadAppConfigOrLastCopy } from '../app-config.js';
 import { readCameraPreference, saveCameraPreference } from '../camera-preference.js';
 import { AppSession } from '../app-session.js';
@@ -128,6 +128,9 @@ export class ScannerApp extends LitElement {
   /** The SDK instance (Onegini.instance by default). */
   @property({ attribute: false }) onegini: Onegini | undefined;
 
+  /** What checks the user's fingerprint or face (WebAuthn by default; tests pass a fake). */
+  @property({ attribute: false }) passkeyAuthenticator: PasskeyAuthenticator | undefined;
+
   /** Where camera streams come from. */
   @property({ attribute: false }) camera: CameraSource = new MediaDevicesCamera();
 
@@ -151,6 +154,10 @@ export class ScannerApp extends LitElement {
   @state() private workingLabel = '';
   @state() private request: LoginRequestView | undefined;
   @state() private answering = false;
+  /** The last Accept did not verify the user: the question stays up, saying so. */
+  @state() private notVerified = false;
+  /** The fingerprint or face of the new link is being set up again. */
+  @state() private settingUpPasskey = false;
   @state() private outcome: OutcomeView | undefined;
   @state() private linkPreview: LinkPreviewView | undefined;
   @state() private pendingLink: PendingLinkView | undefined;
@@ -188,6 +195,7 @@ export class ScannerApp extends LitElement {
         this.pendingLink === undefined ? '' : t().linkAwaitsWebsite(this.pendingLink.siteName);
       this.showHome();
     });
+    this.listen('app-compare-code-passkey', () => void this.retryPasskey());
     this.listen('app-confirmation-answer', (event) => void this.answer(event.detail));
     this.listen('app-presence-proof-done', () => {
       this.showHome();
@@ -240,6 +248,7 @@ export class ScannerApp extends LitElement {
           onRequest: (request) => {
             this.request = request;
             this.answering = false;
+            this.notVerified = false;
             this.screen = 'confirm';
           },
           onClose: () => {
@@ -249,6 +258,9 @@ export class ScannerApp extends LitElement {
         {
           ...(this.storage === undefined ? {} : { storage: this.storage }),
           ...(this.onegini === undefined ? {} : { onegini: this.onegini }),
+          ...(this.passkeyAuthenticator === undefined
+            ? {}
+            : { passkeyAuthenticator: this.passkeyAuthenticator }),
         },
       );
       this.accounts = await this.session.accounts();
@@ -382,7 +394,24 @@ export class ScannerApp extends LitElement {
   private async answer(detail: AnswerDetail): Promise<void> {
     if (this.session === undefined || this.answering) return;
     this.answering = true;
-    await this.session.answer(detail);
+    this.notVerified = false;
+    const result = await this.session.answer(detail);
+    if (result === 'sent' || this.screen !== 'confirm') return;
+    // Nothing was sent: the question waits for another try, or a deny.
+    this.answering = false;
+    if (result === 'not-verified') this.notVerified = true;
+    else if (this.request !== undefined) this.request = { ...this.request, acceptBy: 'impossible' };
+  }
+
+  /** Sets up the fingerprint or face of the account just linked, once more. */
+  private async retryPasskey(): Promise<void> {
+    const session = this.session;
+    const link = this.pendingLink;
+    if (session === undefined || link === undefined || this.settingUpPasskey) return;
+    this.settingUpPasskey = true;
+    const passkey = await session.retryPasskey(link.profileId);
+    this.settingUpPasskey = false;
+    if (this.pendingLink === link) this.pendingLink = { ...link, passkey };
   }
 
   private async unlink(profileId: string): Promise<void> {
@@ -468,13 +497,17 @@ export class ScannerApp extends LitElement {
       case 'link-question':
         return html`<app-link-question .preview=${this.linkPreview}></app-link-question>`;
       case 'compare-code':
-        return html`<app-compare-code .link=${this.pendingLink}></app-compare-code>`;
+        return html`<app-compare-code
+          .link=${this.pendingLink}
+          ?busy=${this.settingUpPasskey}
+        ></app-compare-code>`;
       case 'presence':
         return html`<app-presence-proof .presence=${this.presence}></app-presence-proof>`;
       case 'confirm':
         return html`<app-confirmation
           .request=${this.request}
           ?busy=${this.answering}
+          ?not-verified=${this.notVerified}
         ></app-confirmation>`;
       case 'result':
         return html`<app-result .outcome=${this.outcome}></app-result>`;

@@ -27,6 +27,25 @@ export function pwaCsp(tokenServerOrigin: string): string {
 }
 
 /**
+ * The scanner's decoding worker script, as Vite names it (src/app/scanner/qr-decoder.ts creates
+ * it from decode-worker.ts): assets/decode-worker-<hash>.js.
+ */
+const DECODER_WORKER_SCRIPT = /\/assets\/decode-worker-[\w-]+\.js$/;
+
+/**
+ * The CSP of the decoding worker's script: the app's, and WebAssembly ('wasm-unsafe-eval', which
+ * allows compiling WebAssembly and nothing else: no eval). A dedicated worker takes its policy
+ * from its own script's response, not from the page, so WebAssembly runs in that worker only
+ * (zxing-cpp, when the fast decoders keep missing); the pages keep `script-src 'self'`.
+ */
+export function decoderWorkerCsp(tokenServerOrigin: string): string {
+  return pwaCsp(tokenServerOrigin).replace(
+    "script-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
+  );
+}
+
+/**
  * Serves the scanner PWA: its files with a strict CSP, the service worker uncached, and
  * /config.json, which tells the app where the Token Server is. The worker keeps the scope of its
  * own folder (no Service-Worker-Allowed): under the Token Server's /app/ it must never control
@@ -35,10 +54,11 @@ export function pwaCsp(tokenServerOrigin: string): string {
 export function createPwaServer(options: PwaServerOptions): Hono {
   const tokenServerOrigin = new URL(options.tokenServerUrl).origin;
   const csp = pwaCsp(tokenServerOrigin);
+  const workerCsp = decoderWorkerCsp(tokenServerOrigin);
   const app = new Hono();
   app.use('*', async (c, next) => {
     await next();
-    c.header('Content-Security-Policy', csp);
+    c.header('Content-Security-Policy', DECODER_WORKER_SCRIPT.test(c.req.path) ? workerCsp : csp);
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('Referrer-Policy', 'no-referrer');
     c.header('Permissions-Policy', 'camera=(self)');

@@ -2,7 +2,7 @@ import { cpSync, existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { prebuiltAppDir } from '../app-host/prebuilt-app.js';
-import { pwaCsp } from '../app-host/pwa-static-server.js';
+import { decoderWorkerCsp, pwaCsp } from '../app-host/pwa-static-server.js';
 import { webOrigin } from './web-origin.js';
 
 export const EXPORT_APP_USAGE = `otp-login-qr export-app DIR --token-server URL [--force]
@@ -36,6 +36,8 @@ export function runExportApp(args: readonly string[], cwd: string): string {
     `Wrote the scanner app to ${dir}. Serve it over https with these response headers:`,
     '',
     `  Content-Security-Policy: ${pwaCsp(tokenServer)}`,
+    '  (for assets/decode-worker-*.js, where the QR decoder may compile WebAssembly:',
+    `   Content-Security-Policy: ${decoderWorkerCsp(tokenServer)})`,
     '  X-Content-Type-Options: nosniff',
     '  Referrer-Policy: no-referrer',
     '  Permissions-Policy: camera=(self)',

@@ -97,6 +97,8 @@ export function runInit(args: readonly string[], cwd: string): InitResult {
         name: 'otp',
         messages: { en: `Log in to ${name}` },
         proofOfPresence: 'unless_same_network',
+        // A phone with a passkey asks for its user's fingerprint or face; one without taps.
+        userVerification: 'preferred',
       },
       {
         name: 'otp_second_factor',

@@ -211,7 +211,14 @@ export function accountPage(options: {
                       html`<li>
                         <span
                           ><strong>${device.name || 'Unnamed phone'}</strong>
-                          <small>linked ${device.createdAt.slice(0, 10)}</small></span
+                          <small>linked ${device.createdAt.slice(0, 10)}</small>
+                          <small
+                            >${
+                              device.userVerifying
+                                ? 'Asks for your fingerprint or face before a login'
+                                : 'Accepts logins with a tap'
+                            }</small
+                          ></span
                         >
                         <form method="post" action="/account/devices/${device.deviceId}/revoke">
                           <button type="submit" class="danger">Revoke</button>

@@ -157,5 +157,7 @@ async function linkedDevice(
     createdAt: now,
     revokedAt: null,
     confirmedAt: now,
+    // Not in the list (yet), so not known to have a passkey.
+    userVerifying: false,
   };
 }

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import {
+  DeviceListResponse,
   EnrollmentStatusResponse,
   isLoginStatus,
   PRESENCE_TRIES,
@@ -108,6 +109,11 @@ export interface LinkedDevice {
    * were confirmed) links phones at once: then it is `createdAt`.
    */
   confirmedAt: string | null;
+  /**
+   * Whether the phone has a passkey, and so asks for its user's fingerprint or face before a
+   * login where the login type wants it. False from a server that does not say.
+   */
+  userVerifying: boolean;
 }
 
 const API = '/oauth/api/v4';
@@ -314,26 +320,18 @@ export class RelyingPartyClient {
     const body = await this.call('GET', `/users/${encodeURIComponent(userId)}/devices`, {
       signal,
     });
-    const devices = body['devices'];
-    if (!Array.isArray(devices)) throw badResponse('devices is not a list.');
-    return devices.map((value: unknown) => {
-      if (typeof value !== 'object' || value === null)
-        throw badResponse('A device is not an object.');
-      const device = value as Record<string, unknown>;
-      const revokedAt = device['revoked_at'];
-      const createdAt = stringField(device, 'created_at');
-      const confirmedAt = device['confirmed_at'];
-      return {
-        deviceId: stringField(device, 'device_id'),
-        userId: stringField(device, 'user_id'),
-        name: typeof device['name'] === 'string' ? device['name'] : '',
-        createdAt,
-        revokedAt: typeof revokedAt === 'string' ? revokedAt : null,
-        // Only an explicit null is a pending link; a server that does not say links at once.
-        confirmedAt:
-          confirmedAt === null ? null : typeof confirmedAt === 'string' ? confirmedAt : createdAt,
-      };
-    });
+    const parsed = v.safeParse(DeviceListResponse, body);
+    if (!parsed.success) throw badResponse(`the devices: ${v.summarize(parsed.issues)}`);
+    return parsed.output.devices.map((device) => ({
+      deviceId: device.device_id,
+      userId: device.user_id,
+      name: device.name,
+      createdAt: device.created_at,
+      revokedAt: device.revoked_at,
+      // Only an explicit null is a pending link; a server that does not say links at once.
+      confirmedAt: device.confirmed_at === undefined ? device.created_at : device.confirmed_at,
+      userVerifying: device.user_verifying,
+    }));
   }
 
   /** Revokes a phone (reference-server extension). */

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { ChangeListener, Store } from './store.js';
 import type {
+  DevicePasskey,
   DeviceRecord,
   EnrollmentRecord,
   TransactionRecord,
@@ -22,6 +23,8 @@ export class MemoryStore implements Store {
   private readonly enrollments = new Map<string, EnrollmentRecord>();
   private readonly devices = new Map<string, DeviceRecord>();
   private readonly nonces = new Map<string, number>();
+  /** Issued challenges, by scope and hash, with when each expires. */
+  private readonly challenges = new Map<string, number>();
   private readonly changes = new EventEmitter().setMaxListeners(0);
 
   insertTransaction(record: TransactionRecord): Promise<void> {
@@ -123,6 +126,29 @@ export class MemoryStore implements Store {
     return Promise.resolve(true);
   }
 
+  setDevicePasskey(id: string, passkey: DevicePasskey): Promise<boolean> {
+    const device = this.devices.get(id);
+    if (device === undefined || device.revokedAt !== null) return Promise.resolve(false);
+    this.devices.set(id, { ...device, passkey });
+    return Promise.resolve(true);
+  }
+
+  insertChallenge(scope: string, challengeHash: string, expiresAt: number): Promise<void> {
+    const key = `${scope}\n${challengeHash}`;
+    if (this.challenges.has(key)) {
+      return Promise.reject(new StoreError('duplicate', 'This challenge is kept already.'));
+    }
+    this.challenges.set(key, expiresAt);
+    return Promise.resolve();
+  }
+
+  takeChallenge(scope: string, challengeHash: string, now: number): Promise<boolean> {
+    const key = `${scope}\n${challengeHash}`;
+    const expiresAt = this.challenges.get(key);
+    this.challenges.delete(key);
+    return Promise.resolve(expiresAt !== undefined && now < expiresAt);
+  }
+
   claimNonce(deviceId: string, nonce: string, expiresAt: number): Promise<boolean> {
     const key = `${deviceId}\n${nonce}`;
     if (this.nonces.has(key)) return Promise.resolve(false);
@@ -143,6 +169,9 @@ export class MemoryStore implements Store {
       if (record.expiresAt <= now) this.enrollments.delete(key);
     }
     for (const [key, expiresAt] of this.nonces) if (expiresAt <= now) this.nonces.delete(key);
+    for (const [key, expiresAt] of this.challenges) {
+      if (expiresAt <= now) this.challenges.delete(key);
+    }
     return Promise.resolve();
   }
 

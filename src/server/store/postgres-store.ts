@@ -4,6 +4,7 @@ import type { Notification, Pool, PoolClient, QueryResult, QueryResultRow } from
 import { importOptionalPeer } from '../packaging/optional-peer.js';
 import type { ChangeListener, Store, StoreReadiness } from './store.js';
 import type {
+  DevicePasskey,
   DeviceRecord,
   EnrollmentRecord,
   TransactionRecord,
@@ -109,9 +110,9 @@ interface Listener {
  * The store for what must last, shared by several Token Server instances: one PostgreSQL
  * database (node-postgres, 9.5 or later for `ON CONFLICT`; tested with the Debian's).
  *
- * - Tables `transactions`, `enrollments`, `devices` and `nonces` in a schema of their own,
- *   created if missing at the first use, in one transaction under an advisory lock (so that
- *   instances that start together do not race on the catalogue). Each row holds its record as
+ * - Tables `transactions`, `enrollments`, `devices`, `nonces` and `challenges` in a schema of
+ *   their own, created if missing at the first use, in one transaction under an advisory lock (so
+ *   that instances that start together do not race on the catalogue). Each row holds its record as
  *   JSON text (`data`), as this store wrote it, with the columns that queries need beside it
  *   (`version`, `expires_at`, a device's client and user). Text rather than JSONB: the store
  *   reads back exactly what it wrote, and checks it against its record's schema (records.ts),
@@ -372,6 +373,24 @@ export class PostgresStore implements Store {
     }
   }
 
+  async setDevicePasskey(id: string, passkey: DevicePasskey): Promise<boolean> {
+    // Compare-and-set on the device's version, as a revoke: a revoke in between wins.
+    for (let attempt = 1; ; attempt += 1) {
+      const { rows } = await this.query(this.sql.getDevice, [id], 'read a device');
+      const row = rows[0];
+      const device = toDevice(row);
+      if (row === undefined || device === undefined || device.revokedAt !== null) return false;
+      const updated: DeviceRecord = { ...device, passkey };
+      const { rowCount } = await this.query(
+        this.sql.updateDevice,
+        [id, row.version, JSON.stringify(updated)],
+        'store a passkey',
+      );
+      if (rowCount === 1) return true;
+      checkAttempts(attempt, `device ${id}`);
+    }
+  }
+
   async claimNonce(deviceId: string, nonce: string, expiresAt: number): Promise<boolean> {
     const { rowCount } = await this.query(
       this.sql.claimNonce,
@@ -379,6 +398,25 @@ export class PostgresStore implements Store {
       'record a nonce',
     );
     return rowCount === 1;
+  }
+
+  async insertChallenge(scope: string, challengeHash: string, expiresAt: number): Promise<void> {
+    await this.query(
+      this.sql.insertChallenge,
+      [scope, challengeHash, expiresAt],
+      'keep a challenge',
+    );
+  }
+
+  async takeChallenge(scope: string, challengeHash: string, now: number): Promise<boolean> {
+    // One DELETE: of racing takes, one gets the row. An expired one goes too, unused.
+    const { rows } = await this.query<{ expires_at: number }>(
+      this.sql.takeChallenge,
+      [scope, challengeHash],
+      'use a challenge',
+    );
+    const taken = rows[0];
+    return taken !== undefined && now < taken.expires_at;
   }
 
   onTransactionChange(listener: ChangeListener): () => void {
@@ -554,15 +592,15 @@ export class PostgresStore implements Store {
   }
 
   /** Runs one statement through the pool, once the tables exist; failures as the store's errors. */
-  private async query(
+  private async query<Row extends QueryResultRow = StoredRow>(
     text: string,
     values: unknown[],
     what: string,
-  ): Promise<QueryResult<StoredRow>> {
+  ): Promise<QueryResult<Row>> {
     if (this.closed) throw closedError();
     await this.ensureTables();
     try {
-      const result = await this.pool.query<StoredRow>(text, values);
+      const result = await this.pool.query<Row>(text, values);
       this.poolProblem = undefined;
       return result;
     } catch (error) {
@@ -771,6 +809,7 @@ function statements(schema: string) {
   const enrollments = table('enrollments');
   const devices = table('devices');
   const nonces = table('nonces');
+  const challenges = table('challenges');
   return {
     // Times are epoch milliseconds as JavaScript has them: double precision holds each exactly.
     createTables: `
@@ -794,6 +833,11 @@ function statements(schema: string) {
         PRIMARY KEY (device_id, nonce)
       );
       CREATE INDEX IF NOT EXISTS nonces_by_expiry ON ${nonces} (expires_at);
+      CREATE TABLE IF NOT EXISTS ${challenges} (
+        scope text NOT NULL, challenge text NOT NULL, expires_at double precision NOT NULL,
+        PRIMARY KEY (scope, challenge)
+      );
+      CREATE INDEX IF NOT EXISTS challenges_by_expiry ON ${challenges} (expires_at);
     `,
     insertTransaction: `INSERT INTO ${transactions} (key, version, expires_at, data) VALUES ($1, $2, $3, $4)`,
     getTransaction: `SELECT version::text AS version, data FROM ${transactions} WHERE key = $1`,
@@ -826,9 +870,12 @@ function statements(schema: string) {
     listDevices: `SELECT version::text AS version, data FROM ${devices} WHERE client_id = $1 AND user_id = $2 ORDER BY created_at, id`,
     updateDevice: `UPDATE ${devices} SET version = version + 1, data = $3 WHERE id = $1 AND version = $2`,
     claimNonce: `INSERT INTO ${nonces} (device_id, nonce, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+    insertChallenge: `INSERT INTO ${challenges} (scope, challenge, expires_at) VALUES ($1, $2, $3)`,
+    takeChallenge: `DELETE FROM ${challenges} WHERE scope = $1 AND challenge = $2 RETURNING expires_at`,
     purge: `
       WITH purged_transactions AS (DELETE FROM ${transactions} WHERE expires_at <= $1),
-        purged_enrollments AS (DELETE FROM ${enrollments} WHERE expires_at <= $1)
+        purged_enrollments AS (DELETE FROM ${enrollments} WHERE expires_at <= $1),
+        purged_challenges AS (DELETE FROM ${challenges} WHERE expires_at <= $1)
       DELETE FROM ${nonces} WHERE expires_at <= $1`,
   };
 }

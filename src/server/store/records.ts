@@ -139,6 +139,11 @@ export interface DeviceRecord {
    */
   readonly confirmedAt?: number | null;
   /**
+   * The name the website gave the account when this device linked (the enrollment's), which its
+   * passkey is registered under; absent when the website gave none, and in older records.
+   */
+  readonly displayName?: string;
+  /**
    * The device's platform passkey, which verifies its user (fingerprint, face) on Accept where
    * the login type asks for it; absent when it has none (see src/protocol/user-verification.ts).
    */
@@ -250,6 +255,19 @@ export const EnrollmentRecordSchema = v.object({
   version: Version,
 }) satisfies v.GenericSchema<unknown, EnrollmentRecord>;
 
+/** base64url without padding, as WebAuthn's JSON forms write bytes. */
+const Base64Url = (maxLength: number) =>
+  v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]+$/), v.maxLength(maxLength));
+
+export const DevicePasskeySchema = v.object({
+  credentialId: Base64Url(1024),
+  publicKey: Base64Url(2048),
+  // WebAuthn's signature counter is 32 bits.
+  counter: v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(0xffff_ffff)),
+  transports: v.pipe(v.array(v.pipe(v.string(), v.maxLength(32))), v.maxLength(8)),
+  registeredAt: Time,
+}) satisfies v.GenericSchema<unknown, DevicePasskey>;
+
 export const DeviceRecordSchema = v.object({
   id: v.pipe(v.string(), v.minLength(1)),
   clientId: v.string(),
@@ -259,4 +277,7 @@ export const DeviceRecordSchema = v.object({
   createdAt: Time,
   revokedAt: v.nullable(Time),
   confirmedAt: v.optional(v.nullable(Time)),
+  displayName: v.optional(v.string()),
+  // Absent in devices without a passkey, and in records from before passkeys.
+  passkey: v.optional(DevicePasskeySchema),
 }) satisfies v.GenericSchema<unknown, DeviceRecord>;

@@ -13,6 +13,7 @@ import type {
   StoreReadiness,
 } from './store.js';
 import type {
+  DevicePasskey,
   DeviceRecord,
   EnrollmentRecord,
   TransactionRecord,
@@ -90,6 +91,9 @@ const { Redis } = await importOptionalPeer<typeof IoRedis>(
 );
 
 /** A Lua script, run by its SHA-1 once Redis has it in its script cache. */
+/** The kinds of keys that expire, each with an index by expiry for the purge. */
+type ExpiringKind = 'tx' | 'enr' | 'nonce' | 'challenge';
+
 class LuaScript {
   readonly sha: string;
 
@@ -131,6 +135,19 @@ if ARGV[3] ~= '' then redis.call('PUBLISH', ARGV[3], ARGV[4]) end
 return 1
 `);
 
+/**
+ * Takes a kept value once: deletes the key and its place in the expiry index (KEYS[2]), and
+ * returns what it held (nil when there was none), in one atomic step.
+ */
+const TAKE = new LuaScript(`
+local value = redis.call('GET', KEYS[1])
+if value then
+  redis.call('DEL', KEYS[1])
+  redis.call('ZREM', KEYS[2], KEYS[1])
+end
+return value
+`);
+
 /** What REDEEM_ENROLLMENT answers for a device id that is taken: the store's `duplicate`. */
 const DEVICE_EXISTS = 'a device with this id exists';
 
@@ -168,9 +185,9 @@ return 1
  * standalone or a primary, not Cluster) that every instance shares.
  *
  * - Transactions and enrollments are JSON strings under `<prefix>tx:<key>` and `<prefix>enr:<key>`,
- *   with a TTL at their `expiresAt` plus a grace period; nonces are `SET NX` keys with a TTL too.
- *   Sorted sets by expiry (`<prefix>expiry:…`) let `purgeExpired` remove them earlier, by the
- *   caller's clock.
+ *   with a TTL at their `expiresAt` plus a grace period; nonces and passkey challenges are `SET NX`
+ *   keys with a TTL too. Sorted sets by expiry (`<prefix>expiry:…`) let `purgeExpired` remove
+ *   them earlier, by the caller's clock.
  * - Devices are JSON under `<prefix>dev:<id>` without a TTL, and `<prefix>devices:<client>:<user>`
  *   is a sorted set of a user's device ids, scored by `createdAt`.
  * - Every transition reads the record, applies the pure function from transitions.ts and writes
@@ -406,10 +423,42 @@ export class RedisStore implements Store {
     }
   }
 
+  async setDevicePasskey(id: string, passkey: DevicePasskey): Promise<boolean> {
+    // Compare-and-set, as a revoke: a revoke in between wins.
+    const redisKey = this.deviceKey(id);
+    for (let attempt = 1; ; attempt += 1) {
+      const stored = await this.call(() => this.redis.get(redisKey), 'read');
+      const device = parseDevice(stored);
+      if (stored === null || device === undefined || device.revokedAt !== null) return false;
+      const updated: DeviceRecord = { ...device, passkey };
+      const written = await this.runScript(
+        COMPARE_AND_SET,
+        [redisKey],
+        [stored, JSON.stringify(updated), '', ''],
+      );
+      if (written === 1) return true;
+      checkAttempts(attempt, redisKey);
+    }
+  }
+
   async claimNonce(deviceId: string, nonce: string, expiresAt: number): Promise<boolean> {
     // The device id is encoded, so that the ':' after it separates it from the nonce for sure.
     const key = `${this.prefix}nonce:${encodeURIComponent(deviceId)}:${nonce}`;
     return this.insert(key, 'nonce', { expiresAt }, '1');
+  }
+
+  /** Kept under `<prefix>challenge:<scope>:<hash>`, holding its `expiresAt`, with a TTL. */
+  async insertChallenge(scope: string, challengeHash: string, expiresAt: number): Promise<void> {
+    const key = this.challengeKey(scope, challengeHash);
+    const inserted = await this.insert(key, 'challenge', { expiresAt }, String(expiresAt));
+    if (!inserted) throw new StoreError('duplicate', 'This challenge is kept already.');
+  }
+
+  async takeChallenge(scope: string, challengeHash: string, now: number): Promise<boolean> {
+    const key = this.challengeKey(scope, challengeHash);
+    const taken = await this.runScript(TAKE, [key, this.expiryIndexKey('challenge')], []);
+    // Expiry is by the caller's clock, as for every record; Redis's TTL only cleans up.
+    return typeof taken === 'string' && now < Number(taken);
   }
 
   onTransactionChange(listener: ChangeListener): () => void {
@@ -545,7 +594,7 @@ export class RedisStore implements Store {
    */
   async purgeExpired(now: number): Promise<void> {
     await this.lookForMark?.();
-    for (const kind of ['tx', 'enr', 'nonce'] as const) {
+    for (const kind of ['tx', 'enr', 'nonce', 'challenge'] as const) {
       const index = this.expiryIndexKey(kind);
       for (;;) {
         const keys = await this.call(
@@ -626,7 +675,7 @@ export class RedisStore implements Store {
   /** Sets `redisKey` unless it exists; true if it did not. */
   private async insert(
     redisKey: string,
-    kind: 'tx' | 'enr' | 'nonce',
+    kind: ExpiringKind,
     record: { expiresAt: number },
     value = JSON.stringify(record),
   ): Promise<boolean> {
@@ -752,7 +801,12 @@ export class RedisStore implements Store {
     return `${this.prefix}devices:${encodeURIComponent(clientId)}:${encodeURIComponent(userId)}`;
   }
 
-  private expiryIndexKey(kind: 'tx' | 'enr' | 'nonce'): string {
+  private challengeKey(scope: string, challengeHash: string): string {
+    // The scope is encoded, so that the ':' after it separates it from the hash for sure.
+    return `${this.prefix}challenge:${encodeURIComponent(scope)}:${challengeHash}`;
+  }
+
+  private expiryIndexKey(kind: ExpiringKind): string {
     return `${this.prefix}expiry:${kind}`;
   }
 }

@@ -1,4 +1,5 @@
 import type {
+  DevicePasskey,
   DeviceRecord,
   EnrollmentRecord,
   TransactionRecord,
@@ -9,9 +10,9 @@ import type { ChangeListener, RateCounters, Store, StoreReadiness } from './stor
 /**
  * Two stores as one, split as Onegini splits its Token Server's data: what must last (linked
  * phones and the codes that link them) in `durable`, a database that is backed up (PostgreSQL);
- * what may be lost (logins in progress, used nonces, change notices, rate counters) in `fast`
- * (Redis). A restart of Redis without persistence then costs the logins of the moment, never a
- * linked phone.
+ * what may be lost (logins in progress, used nonces, passkey challenges, change notices, rate
+ * counters) in `fast` (Redis). A restart of Redis without persistence then costs the logins of the
+ * moment, never a linked phone.
  *
  * Nothing needs both at once: a transition of a login names its device by id only, and an
  * enrollment stores (and later confirms or revokes) its device in the same step, inside
@@ -95,8 +96,21 @@ export class SplitStore implements Store {
     return this.durable.revokeDevice(id, now);
   }
 
+  setDevicePasskey(id: string, passkey: DevicePasskey): Promise<boolean> {
+    return this.durable.setDevicePasskey(id, passkey);
+  }
+
   claimNonce(deviceId: string, nonce: string, expiresAt: number): Promise<boolean> {
     return this.fast.claimNonce(deviceId, nonce, expiresAt);
+  }
+
+  /** A challenge lives minutes: losing one costs a phone another try at its passkey. */
+  insertChallenge(scope: string, challengeHash: string, expiresAt: number): Promise<void> {
+    return this.fast.insertChallenge(scope, challengeHash, expiresAt);
+  }
+
+  takeChallenge(scope: string, challengeHash: string, now: number): Promise<boolean> {
+    return this.fast.takeChallenge(scope, challengeHash, now);
   }
 
   onTransactionChange(listener: ChangeListener): () => void {

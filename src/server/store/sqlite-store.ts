@@ -4,6 +4,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { importOptionalPeer } from '../packaging/optional-peer.js';
 import type { ChangeListener, Store, StoreReadiness } from './store.js';
 import type {
+  DevicePasskey,
   DeviceRecord,
   EnrollmentRecord,
   TransactionRecord,
@@ -42,6 +43,10 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS nonces (
     device_id TEXT NOT NULL, nonce TEXT NOT NULL, expires_at INTEGER NOT NULL,
     PRIMARY KEY (device_id, nonce)
+  ) STRICT, WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS challenges (
+    scope TEXT NOT NULL, challenge TEXT NOT NULL, expires_at INTEGER NOT NULL,
+    PRIMARY KEY (scope, challenge)
   ) STRICT, WITHOUT ROWID;
 `;
 
@@ -165,6 +170,14 @@ export class SqliteStore implements Store {
       purgeTransactions: this.db.prepare('DELETE FROM transactions WHERE expires_at <= ?'),
       purgeEnrollments: this.db.prepare('DELETE FROM enrollments WHERE expires_at <= ?'),
       purgeNonces: this.db.prepare('DELETE FROM nonces WHERE expires_at <= ?'),
+      insertChallenge: this.db.prepare(
+        'INSERT INTO challenges (scope, challenge, expires_at) VALUES (?, ?, ?)',
+      ),
+      // One statement: of racing takes, one deletes the row. An expired one goes too.
+      takeChallenge: this.db.prepare<[string, string], { expires_at: number }>(
+        'DELETE FROM challenges WHERE scope = ? AND challenge = ? RETURNING expires_at',
+      ),
+      purgeChallenges: this.db.prepare('DELETE FROM challenges WHERE expires_at <= ?'),
     };
     this.transition = this.db.transaction((key, apply) => {
       const current = this.readTransaction(key);
@@ -312,8 +325,32 @@ export class SqliteStore implements Store {
     return this.run(() => revoke.immediate());
   }
 
+  setDevicePasskey(id: string, passkey: DevicePasskey): Promise<boolean> {
+    // IMMEDIATE, as a revoke: of the two, the later one sees what the first wrote.
+    const update = this.db.transaction(() => {
+      const device = toDevice(this.statements.getDevice.get(id));
+      if (device === undefined || device.revokedAt !== null) return false;
+      this.statements.updateDevice.run(JSON.stringify({ ...device, passkey }), id);
+      return true;
+    });
+    return this.run(() => update.immediate());
+  }
+
   claimNonce(deviceId: string, nonce: string, expiresAt: number): Promise<boolean> {
     return this.run(() => this.statements.claimNonce.run(deviceId, nonce, expiresAt).changes === 1);
+  }
+
+  insertChallenge(scope: string, challengeHash: string, expiresAt: number): Promise<void> {
+    return this.run(() => {
+      this.statements.insertChallenge.run(scope, challengeHash, expiresAt);
+    });
+  }
+
+  takeChallenge(scope: string, challengeHash: string, now: number): Promise<boolean> {
+    return this.run(() => {
+      const taken = this.statements.takeChallenge.get(scope, challengeHash);
+      return taken !== undefined && now < taken.expires_at;
+    });
   }
 
   onTransactionChange(listener: ChangeListener): () => void {
@@ -326,6 +363,7 @@ export class SqliteStore implements Store {
       this.statements.purgeTransactions.run(now);
       this.statements.purgeEnrollments.run(now);
       this.statements.purgeNonces.run(now);
+      this.statements.purgeChallenges.run(now);
     });
   }
 

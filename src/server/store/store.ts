@@ -125,6 +125,18 @@ export interface Store {
   /** Records a request nonce; false if the device used it before (a replay). */
   claimNonce(deviceId: string, nonce: string, expiresAt: number): Promise<boolean>;
 
+  /**
+   * Keeps a challenge the server issued to `scope` (a device id) until `expiresAt`: a passkey
+   * registration's, which the device must send back signed before then. `challengeHash` is the
+   * challenge's SHA-256. Fails with `duplicate` when that challenge is kept already.
+   */
+  insertChallenge(scope: string, challengeHash: string, expiresAt: number): Promise<void>;
+  /**
+   * Uses up a challenge of `scope`, in one step: true once, if it was issued and has not expired
+   * at `now`; false for one never issued, used already, or expired. Of racing calls, one wins.
+   */
+  takeChallenge(scope: string, challengeHash: string, now: number): Promise<boolean>;
+
   /** Listens for changes to any transaction; returns the function that stops listening. */
   onTransactionChange(listener: ChangeListener): () => void;
 

@@ -9,6 +9,9 @@ import type { TokenServerConfig } from './config.js';
 import { DeviceAuthenticator } from './device-authenticator.js';
 import { EnrollmentService } from './enrollment-service.js';
 import { TokenServerError } from './errors.js';
+import { AcceptVerification } from './accept-verification.js';
+import { PasskeyRegistration } from './passkey-registration.js';
+import { PasskeyRelyingParty } from './passkey-relying-party.js';
 import { socketIp } from './client-ip.js';
 import type { IpLocator } from './ip-location/ip-locator.js';
 import { countInProcess } from '../security/rate-counters.js';
@@ -66,10 +69,12 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
   const clock = options.clock ?? Date.now;
   const waiter = new StatusWaiter(store);
   const sendCallback = createCallbackSender({ logger, ca: options.callbackCa });
+  const relyingParty = new PasskeyRelyingParty(config.appOrigins);
   const transactions = new TransactionService({
     store,
     config,
     waiter,
+    acceptVerification: new AcceptVerification(relyingParty),
     clock,
     ipLocator: options.ipLocator,
     onAnswered: (record, transactionId) => {
@@ -82,6 +87,7 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
     clock,
     ipLocator: options.ipLocator,
   });
+  const passkeys = new PasskeyRegistration({ store, config, relyingParty, clock });
   const authenticator = new DeviceAuthenticator({ store, clockSkewMs: config.clockSkewMs, clock });
   const ipOf = options.clientIp ?? socketIp;
   // Instances that share their store share their rate limits too (Redis); else per process.
@@ -190,7 +196,7 @@ export function createTokenServer(options: TokenServerOptions): TokenServer {
   );
   app.route(
     '/api/mobile/v1',
-    mobileRoutes({ authenticator, transactions, enrollments, clientIp: ipOf }),
+    mobileRoutes({ authenticator, transactions, enrollments, passkeys, clientIp: ipOf }),
   );
   app.notFound((c) => c.json({ error: 'not_found', error_description: 'No such endpoint.' }, 404));
   app.onError((error, c) => {

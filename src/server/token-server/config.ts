@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { USER_VERIFICATION_POLICIES } from '../../protocol/index.js';
 
 /*
  * The Token Server's configuration: the websites (clients) that may use it and the login types
@@ -59,6 +60,13 @@ const TypeSchema = v.strictObject({
     v.pipe(v.number(), v.integer(), v.minValue(10_000), v.maxValue(600_000)),
     120_000,
   ),
+  /**
+   * User verification on Accept: the phone's passkey checks its user's fingerprint or face, so
+   * that whoever picks up an unlocked phone cannot log anyone in. `required`: an accept without
+   * it is refused (a phone without a passkey can only deny); `preferred`: a phone with a passkey
+   * must use it, one without accepts with a tap; `none` (the default: Onegini's behaviour).
+   */
+  userVerification: v.optional(v.picklist(USER_VERIFICATION_POLICIES), 'none'),
 });
 
 /**

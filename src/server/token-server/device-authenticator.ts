@@ -2,6 +2,7 @@ import type { MobileEnrollPreviewRequest } from '../../protocol/index.js';
 import {
   MobileApiRefusal,
   parseDevicePublicJwk,
+  readDeviceId,
   verifyDeviceCall,
   verifyEnrollmentCall,
   verifyEnrollmentPreviewCall,
@@ -48,6 +49,19 @@ export class DeviceAuthenticator {
     const device = await verifyDeviceCall(request, (deviceId) => this.find(deviceId), this.checks);
     if (!isActiveDevice(device)) throw new MobileApiRefusal('link_not_confirmed');
     return device;
+  }
+
+  /**
+   * Verifies a call of a device about itself (its passkey), whose path names it: `pathDeviceId`.
+   * A device whose link is pending may call (a phone registers its passkey as it links); a
+   * revoked one may not. A path that names another device than the signer is
+   * `request_not_found`, checked before the signature: no device learns of another.
+   */
+  async verifyOwnCall(request: SignedHttpRequest, pathDeviceId: string): Promise<DeviceRecord> {
+    if (readDeviceId(request.headers) !== pathDeviceId) {
+      throw new MobileApiRefusal('request_not_found', 'The path names another device.');
+    }
+    return verifyDeviceCall(request, (deviceId) => this.find(deviceId), this.checks);
   }
 
   /** Verifies an enrollment call, which the key being enrolled signs, and returns its body. */

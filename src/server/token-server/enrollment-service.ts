@@ -37,6 +37,8 @@ export interface EnrolledDevice {
   /** When the website confirmed the link; null while it has not (the device answers no login). */
   confirmed_at: string | null;
   revoked_at: string | null;
+  /** Whether the phone has a passkey: it verifies its user (fingerprint, face) where a type asks. */
+  user_verifying: boolean;
 }
 
 /** The browser that shows the linking page, as the website reports it. */
@@ -151,6 +153,8 @@ export class EnrollmentService {
       id: randomId128(),
       clientId: enrollment?.clientId ?? '',
       userId: enrollment?.userId ?? '',
+      // What its passkey is registered under, when it registers one.
+      ...(enrollment?.displayName === undefined ? {} : { displayName: enrollment.displayName }),
       name: deviceName,
       publicKeyJwk: JSON.stringify(publicKey),
       createdAt: now,
@@ -275,5 +279,6 @@ function toEnrolledDevice(device: DeviceRecord): EnrolledDevice {
     // Absent in devices linked before links were confirmed: those count as confirmed when made.
     confirmed_at: device.confirmedAt === null ? null : iso(device.confirmedAt ?? device.createdAt),
     revoked_at: device.revokedAt === null ? null : iso(device.revokedAt),
+    user_verifying: device.passkey !== undefined,
   };
 }

@@ -6,6 +6,7 @@ import { requesterPlace } from './ip-location/requester-place.js';
 import { numberMatchChoicesFor } from './number-match-choices.js';
 import { presenceRequired } from './proof-of-presence.js';
 import { describeUserAgent, sameNetwork } from './requester-context.js';
+import { userVerificationPolicy } from './user-verification-policy.js';
 
 /*
  * What the phone shows for a login: the redemption's answer, which is also what the phone signs
@@ -44,6 +45,7 @@ export function loginDetails(
     // A type removed from the configuration since the login started asks for the code: the
     // stricter reading of a setting that is gone.
     presence_required: presenceRequired(type?.proofOfPresence ?? 'always', browserIp, phoneIp),
+    user_verification: userVerificationPolicy(config, record.type),
     requested_at: new Date(record.createdAt).toISOString(),
     expires_at: new Date(record.expiresAt).toISOString(),
     ...(record.numberMatchCode === null

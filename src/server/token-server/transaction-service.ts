@@ -8,6 +8,7 @@ import {
   type LoginStatus,
   type MobileAnswerResponse,
   type MobileRedeemResponse,
+  type PasskeyAssertion,
   randomShortCode,
 } from '../../protocol/index.js';
 import { digestsEqual, randomId128, sha256Hex } from '../security/hashing.js';
@@ -20,14 +21,15 @@ import {
   type TransitionFailure,
 } from '../store/records.js';
 import type { Store } from '../store/store.js';
+import type { AcceptVerification } from './accept-verification.js';
 import type { ClientConfig, LoginTypeConfig, TokenServerConfig } from './config.js';
 import { relyingPartyError } from './errors.js';
 import type { IpLocator } from './ip-location/ip-locator.js';
 import { loginDetails } from './login-details.js';
 import { presenceCodeHash } from './proof-of-presence.js';
 import { sameNetwork } from './requester-context.js';
-
 import type { StatusWaiter } from './status-waiter.js';
+import { userVerificationPolicy } from './user-verification-policy.js';
 
 /** A validated initialize request (Onegini's form fields). */
 export interface InitializeRequest {
@@ -73,6 +75,8 @@ export interface TransactionServiceOptions {
   store: Store;
   config: TokenServerConfig;
   waiter: StatusWaiter;
+  /** Checks the user verification (passkey assertion) that an accept brings, per the type. */
+  acceptVerification: AcceptVerification;
   clock?: () => number;
   /** Where browsers seem to be; without it, the phone is shown no place. */
   ipLocator?: IpLocator;
@@ -256,8 +260,10 @@ export class TransactionService {
 
   /**
    * The device that redeemed answers: accept (with the picked number, if asked) or deny, signing
-   * the digest of the details it showed. An accept of a login that needs proof of presence gets
-   * the code the phone shows. Throws a MobileApiRefusal.
+   * the digest of the details it showed. An accept of a type that asks for user verification
+   * brings the passkey assertion it needs (AcceptVerification). An accept of a login that needs
+   * proof of presence gets the code the phone shows. Throws a MobileApiRefusal; a refused answer
+   * records nothing.
    */
   async answer(
     device: DeviceRecord,
@@ -268,6 +274,8 @@ export class TransactionService {
       /** shownDigest() of the details the phone showed. */
       shown: string;
       phoneIp: string | null;
+      /** The passkey assertion that came with the answer, if any (read for an accept only). */
+      userVerification?: PasskeyAssertion | undefined;
     },
   ): Promise<MobileAnswerResponse> {
     const key = sha256Hex(transactionId);
@@ -281,15 +289,33 @@ export class TransactionService {
     if (existing.state === 'created') {
       throw answerFailure(now >= existing.expiresAt ? 'expired' : 'not_in_progress');
     }
-    // The digest counts for the phone that redeemed, while the answer can still count; any
-    // other answer is refused by the store for what it is (another phone, answered, expired).
-    if (
-      existing.state === 'redeemed' &&
-      existing.deviceId === device.id &&
-      now < existing.expiresAt &&
-      !digestsEqual(existing.shownDigest ?? '', answer.shown)
-    ) {
+    // The digest and the user verification count for the phone that redeemed, while the answer
+    // can still count; any other answer is refused by the store for what it is (another phone,
+    // answered, expired), so that nothing is recorded without them.
+    const counts =
+      existing.state === 'redeemed' && existing.deviceId === device.id && now < existing.expiresAt;
+    if (counts && !digestsEqual(existing.shownDigest ?? '', answer.shown)) {
       throw new MobileApiRefusal('shown_mismatch');
+    }
+    const verifiedPasskey =
+      counts && answer.accept
+        ? await this.options.acceptVerification.check(
+            userVerificationPolicy(this.options.config, existing.type),
+            device,
+            {
+              transactionId,
+              shown: answer.shown,
+              assertion: answer.userVerification,
+            },
+          )
+        : undefined;
+    // The counter the assertion reported is kept before the answer is recorded, as WebAuthn keeps
+    // it once an assertion verifies: the authenticator signed it, whatever becomes of this
+    // answer. A passkey that keeps no counter (synced ones say 0) costs no write.
+    if (verifiedPasskey !== undefined && verifiedPasskey.counter !== device.passkey?.counter) {
+      const kept = await this.options.store.setDevicePasskey(device.id, verifiedPasskey);
+      // Revoked since its signature was checked: it accepts nothing.
+      if (!kept) throw new MobileApiRefusal('device_deregistered');
     }
     const wrongNumber =
       answer.accept &&

@@ -2,6 +2,8 @@
  * The phone: Chromium at a phone's size, with a fake camera that plays what the test puts in
  * front of it. Chromium reads the camera file at launch, so every scan is a fresh launch on the
  * same profile folder: the device key in IndexedDB and the linked accounts stay, as on a phone.
+ * A phone may have a fingerprint or face reader (a virtual authenticator), whose passkeys stay
+ * across launches too.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,6 +17,7 @@ import {
 import { writeY4m, type GreyFrame } from '../../app/support/qr-frames.js';
 import sharp from 'sharp';
 import { asRead } from '../../support/as-read.js';
+import { VirtualAuthenticator } from './virtual-authenticator.js';
 
 const CAMERA_ARTIFACTS = join(process.env.E2E_ARTIFACTS ?? 'test-results/e2e', 'camera');
 
@@ -25,10 +28,20 @@ export class Phone {
   private constructor(
     private readonly profileDir: string,
     readonly appUrl: string,
+    /** The phone's fingerprint or face reader; undefined for a phone without one. */
+    readonly authenticator: VirtualAuthenticator | undefined,
   ) {}
 
-  static async create(appUrl: string): Promise<Phone> {
-    return new Phone(await mkdtemp(join(tmpdir(), 'otp-e2e-phone-')), appUrl);
+  /**
+   * A phone with its app at `appUrl`; `authenticator: true` gives it a platform authenticator
+   * that checks its user's fingerprint or face (Chromium's virtual one).
+   */
+  static async create(appUrl: string, options: { authenticator?: boolean } = {}): Promise<Phone> {
+    return new Phone(
+      await mkdtemp(join(tmpdir(), 'otp-e2e-phone-')),
+      appUrl,
+      options.authenticator === true ? new VirtualAuthenticator() : undefined,
+    );
   }
 
   /** Opens the app with the camera pointed at `frame` (what a desktop screen shows). */
@@ -56,11 +69,13 @@ export class Phone {
     });
     await recordStreamsAndCspViolations(this.context);
     const page = this.context.pages()[0] ?? (await this.context.newPage());
+    await this.authenticator?.attach(this.context, page);
     await page.goto(this.appUrl);
     return page;
   }
 
   async closeApp(): Promise<void> {
+    if (this.context !== undefined) await this.authenticator?.detach();
     await this.context?.close();
     this.context = undefined;
   }

@@ -32,6 +32,11 @@ export async function buildOnce(): Promise<Builds> {
 export interface SystemOptions {
   /** Seconds a login code lives (the `otp` type's time to live). Default 60. */
   loginSeconds?: number;
+  /**
+   * Whether the `otp` type's Accept needs the user's fingerprint or face (a passkey): the Token
+   * Server's `userVerification`. Default `none`.
+   */
+  userVerification?: 'required' | 'preferred' | 'none';
 }
 
 export interface System extends Launched {
@@ -44,7 +49,12 @@ export interface System extends Launched {
 export async function startSystem(builds: Builds, options: SystemOptions = {}): Promise<System> {
   const dataDir = await mkdtemp(join(tmpdir(), 'otp-e2e-data-'));
   const configPath = join(dataDir, 'token-server.json');
-  await writeFile(configPath, JSON.stringify(tokenServerConfig(options.loginSeconds ?? 60)));
+  await writeFile(
+    configPath,
+    JSON.stringify(
+      tokenServerConfig(options.loginSeconds ?? 60, options.userVerification ?? 'none'),
+    ),
+  );
   const [tokenServerPort, demoPort, appPort] = [
     await freePort(),
     await freePort(),
@@ -74,8 +84,14 @@ export async function startSystem(builds: Builds, options: SystemOptions = {}): 
   };
 }
 
-/** The example config with the login code's lifetime set; the launcher fills in the secrets. */
-export function tokenServerConfig(loginSeconds: number) {
+/**
+ * The example config with the login code's lifetime and its user verification set; the launcher
+ * fills in the secrets and the app's origin.
+ */
+export function tokenServerConfig(
+  loginSeconds: number,
+  userVerification: 'required' | 'preferred' | 'none' = 'none',
+) {
   return {
     clients: [
       {
@@ -93,6 +109,7 @@ export function tokenServerConfig(loginSeconds: number) {
         // As the example config: a browser not known to share the phone's network (here: all
         // loopback) types the code the phone shows after Accept.
         proofOfPresence: 'unless_same_network',
+        userVerification,
         messages: { en: 'Log in to Demo Shop', nl: 'Inloggen bij Demo Shop' },
       },
       {

@@ -5,6 +5,9 @@ import {
   MobileAnswerRequest,
   MobileApiRefusal,
   MobileRedeemRequest,
+  PasskeyOptionsRequest,
+  PasskeyRegistrationRequest,
+  parseDeviceIdParam,
   parseMobileApiBody,
   parseEnrollmentIdParam,
   parseTransactionIdParam,
@@ -13,9 +16,11 @@ import {
 import type { DeviceAuthenticator } from '../device-authenticator.js';
 import type { EnrollmentService } from '../enrollment-service.js';
 import { TokenServerError } from '../errors.js';
+import type { PasskeyRegistration } from '../passkey-registration.js';
 import type { TransactionService } from '../transaction-service.js';
 
-const { previewEnrollment, enroll, redeem, answer } = MOBILE_API_ENDPOINTS;
+const { previewEnrollment, enroll, redeem, answer, passkeyOptions, registerPasskey } =
+  MOBILE_API_ENDPOINTS;
 
 /**
  * The mobile API that the SDK calls; every call is signed by the device key. Its requests,
@@ -26,6 +31,7 @@ export function mobileRoutes(options: {
   authenticator: DeviceAuthenticator;
   transactions: TransactionService;
   enrollments: EnrollmentService;
+  passkeys: PasskeyRegistration;
   clientIp: (c: Context) => string | null;
 }): Hono {
   const app = new Hono();
@@ -84,8 +90,37 @@ export function mobileRoutes(options: {
         pickedNumber: body.number ?? null,
         shown: body.shown,
         phoneIp: options.clientIp(c),
+        userVerification: body.user_verification,
       });
       return c.json(recorded, answer.status);
+    }),
+  );
+
+  /**
+   * A device's call about itself (its passkey), checked in the contract's order: the id in the
+   * path, the signature (a pending link may call, a revoked one not), the body.
+   */
+  async function ownCall<S extends v.GenericSchema>(c: Context, schema: S) {
+    const deviceId = parseDeviceIdParam(c.req.param('deviceId') ?? '');
+    const request = await signedRequest(c);
+    const device = await options.authenticator.verifyOwnCall(request, deviceId);
+    return { device, body: parseMobileApiBody(schema, request.body) };
+  }
+
+  // The options for the phone's passkey, for the app's origin that calls: right after linking.
+  app.post(passkeyOptions.route, (c) =>
+    answering(async () => {
+      const { device } = await ownCall(c, PasskeyOptionsRequest);
+      const created = await options.passkeys.creationOptions(device, c.req.header('origin'));
+      return c.json(created, passkeyOptions.status);
+    }),
+  );
+
+  app.post(registerPasskey.route, (c) =>
+    answering(async () => {
+      const { device, body } = await ownCall(c, PasskeyRegistrationRequest);
+      const registered = await options.passkeys.register(device, body.registration);
+      return c.json(registered, registerPasskey.status);
     }),
   );
 
