@@ -306,16 +306,6 @@ function toAccountView(profile: OneginiUserProfile, active: boolean): AccountVie
   };
 }
 
-/**
- * Whether a login is the second factor after a password. The SDK's request does not say yet
- * (the Token Server's redeem response has no such field): a `secondFactor` boolean is read when
- * it comes; until then the answer is undefined, and a denied login gets the passwordless advice.
- */
-export function secondFactorOf(request: OtpAuthenticationRequest): boolean | undefined {
-  if (!('secondFactor' in request)) return undefined;
-  return typeof request.secondFactor === 'boolean' ? request.secondFactor : undefined;
-}
-
 function toRequestView(message: string, request: OtpAuthenticationRequest): LoginRequestView {
   return {
     siteName: request.siteName,
@@ -330,7 +320,7 @@ function toRequestView(message: string, request: OtpAuthenticationRequest): Logi
     expiresAt: request.expiresAt,
     numberMatchChoices: request.numberMatchChoices,
     accountName: accountNameOf(request.profile),
-    secondFactor: secondFactorOf(request),
+    secondFactor: request.secondFactor,
   };
 }
 

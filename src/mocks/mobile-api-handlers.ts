@@ -641,6 +641,7 @@ export class MobileApiMock {
         proofOfPresence === 'always' ||
         (proofOfPresence === 'unless_same_network' && requester.same_network !== true),
       user_verification: this.userVerificationOf(transaction),
+      second_factor: transaction.requiredUserId !== undefined,
       requested_at: new Date(transaction.createdAt).toISOString(),
       expires_at: new Date(transaction.expiresAt).toISOString(),
       ...(numberMatchCode === undefined

@@ -159,6 +159,12 @@ export const MobileRedeemResponse = v.object({
    * from an Onegini server). See user-verification.ts.
    */
   user_verification: RedeemUserVerification,
+  /**
+   * True when the login is the second factor after the website's password (the website named
+   * the user): a refusal on the phone then means that someone else knows the password. False
+   * when absent (an Onegini server).
+   */
+  second_factor: v.optional(v.boolean(), false),
   /** ISO 8601. */
   requested_at: v.pipe(v.string(), v.isoTimestamp()),
   /** ISO 8601, on the server's clock. */

@@ -43,6 +43,11 @@ export interface OtpAuthenticationRequest {
    * Where it will be asked for, say so on the screen before the user accepts.
    */
   readonly userVerification: UserVerificationPolicy;
+  /**
+   * Whether the login is the second factor after the website's password. A user who denies one
+   * they did not start should change that password: someone else knows it.
+   */
+  readonly secondFactor: boolean;
   readonly requestedAt: Date;
   /** When the request expires, on the Token Server's clock. */
   readonly expiresAt: Date;

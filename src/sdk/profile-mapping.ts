@@ -41,6 +41,7 @@ export function toRequest(
     ...optional('place', placeInfo(redeemed.place)),
     presenceRequired: redeemed.presence_required,
     userVerification: redeemed.user_verification,
+    secondFactor: redeemed.second_factor,
     requestedAt: new Date(redeemed.requested_at),
     expiresAt: new Date(redeemed.expires_at),
     ...(redeemed.number_match_choices === undefined

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { afterEach, describe, it } from '#spec';
 import { AppConfigError, loadAppConfig, parseAppConfig } from '../../src/app/app-config.js';
-import { outcomeOfError, secondFactorOf } from '../../src/app/app-session.js';
+import { outcomeOfError } from '../../src/app/app-session.js';
 import { dateTimeText } from '../../src/app/date-text.js';
 import {
   FAR_FROM_PHONE_KM,
@@ -21,7 +21,7 @@ import {
 import { toCameraError } from '../../src/app/scanner/camera-error.js';
 import { viewfinderRegion } from '../../src/app/scanner/viewfinder.js';
 import { SDK_ERRORS } from '../../src/protocol/index.js';
-import { OneginiError, type OtpAuthenticationRequest } from '../../src/sdk/index.js';
+import { OneginiError } from '../../src/sdk/index.js';
 import { endlessBody, rejectionOf } from '../support/endless-body.js';
 
 describe('viewfinderRegion', () => {
@@ -191,26 +191,6 @@ describe('dates and times', () => {
     setLocale('nl-NL');
     // WebKit's ICU writes no comma between the two.
     expect(dateTimeText(moment)).to.match(/^6 dec 2026,? 14:03$/);
-  });
-});
-
-describe('the mode of a login', () => {
-  const request = {} as OtpAuthenticationRequest;
-
-  it('is not known while the SDK does not say it', () => {
-    expect(secondFactorOf(request)).to.equal(undefined);
-  });
-
-  it('is read from the request once it says it', () => {
-    expect(secondFactorOf({ ...request, secondFactor: true } as OtpAuthenticationRequest)).to.equal(
-      true,
-    );
-    expect(
-      secondFactorOf({ ...request, secondFactor: false } as OtpAuthenticationRequest),
-    ).to.equal(false);
-    expect(
-      secondFactorOf({ ...request, secondFactor: 'yes' } as unknown as OtpAuthenticationRequest),
-    ).to.equal(undefined);
   });
 });
 

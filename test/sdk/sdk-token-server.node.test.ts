@@ -382,6 +382,20 @@ describe('SDK ↔ Token Server: what the phone showed, and proof of presence', (
     assert.equal(typed.body.is_authenticated, true);
   });
 
+  it('says whether a login is a second factor after the password, for the advice on a refusal', async () => {
+    await enroll('alice');
+    listener.action = { answer: 'deny' };
+    const secondFactor = await fixture.initialize({ type: 'second_factor', user_id: 'alice' });
+    await rejection(onegini.userClient.mobileAuthWithOtp(secondFactor.otp));
+    const passwordless = await fixture.initialize();
+    await rejection(onegini.userClient.mobileAuthWithOtp(passwordless.otp));
+
+    const requests = listener.events.flatMap((event) =>
+      event.name === 'openAuthOtp' ? [event.request.secondFactor] : [],
+    );
+    assert.deepEqual(requests, [true, false]);
+  });
+
   it('a login type without proof of presence shows no code', async () => {
     await enroll();
     const started = await fixture.initialize();

@@ -424,6 +424,17 @@ describe('second factor and number matching', () => {
     assert.equal(refused.body.error_code, 9021);
   });
 
+  it('tells the phone which logins are a second factor, so that its advice on a refusal fits', async () => {
+    const phone = await fixture.enrollDevice('alice');
+    const secondFactor = await fixture.initialize({ type: 'second_factor', user_id: 'alice' });
+    const passwordless = await fixture.initialize({ type: 'otp' });
+
+    const redeem = (login: { transaction_id: string; code: string }) =>
+      fixture.mobile(phone, `/transactions/${login.transaction_id}/redeem`, { otp: login.code });
+    assert.equal((await redeem(secondFactor)).body.second_factor, true);
+    assert.equal((await redeem(passwordless)).body.second_factor, false);
+  });
+
   it('refuses a second-factor request for a user without a device', async () => {
     const response = await fixture.relyingParty('/authenticate/user', {
       method: 'POST',

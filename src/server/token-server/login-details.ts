@@ -46,6 +46,8 @@ export function loginDetails(
     // stricter reading of a setting that is gone.
     presence_required: presenceRequired(type?.proofOfPresence ?? 'always', browserIp, phoneIp),
     user_verification: userVerificationPolicy(config, record.type),
+    // Only a second-factor login names its user when it starts.
+    second_factor: record.requiredUserId !== null,
     requested_at: new Date(record.createdAt).toISOString(),
     expires_at: new Date(record.expiresAt).toISOString(),
     ...(record.numberMatchCode === null
