@@ -87,7 +87,8 @@ describe('demo website in Chromium with the widget', () => {
   }
 
   it('sign up, link a phone, log out, log in by QR — with no CSP violation', async () => {
-    const context = await browser.newContext();
+    // A reader in the Netherlands with an English browser: the page's times are theirs.
+    const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Amsterdam' });
     await context.addInitScript(() => {
       const record = window as unknown as { cspViolations: string[] };
       record.cspViolations = [];
@@ -128,6 +129,19 @@ describe('demo website in Chromium with the widget', () => {
     await page.getByRole('button', { name: 'Yes, link this phone' }).click();
     await page.waitForURL(`${demo}/account?linked=1`, { timeout: 20_000 });
     assert.match((await page.textContent('main')) ?? '', /Test phone/);
+    // Written as the scanner app writes a moment, in the reader's time zone (CET is UTC+1 in
+    // December, CEST UTC+2 in summer): "linked 7 Dec 2026, 04:12".
+    const linkedAt = page.locator('.devices time').first();
+    await linkedAt.filter({ hasNotText: 'UTC' }).waitFor();
+    const shown = (await linkedAt.textContent()) ?? '';
+    assert.match(shown, /^\d{1,2} [A-Z][a-z]{2,3} \d{4}, \d{2}:\d{2}$/);
+    const utc = new Date((await linkedAt.getAttribute('datetime')) ?? '');
+    const hourThere = Number(
+      new Intl.DateTimeFormat('en-GB', { hour: '2-digit', timeZone: 'Europe/Amsterdam' }).format(
+        utc,
+      ),
+    );
+    assert.equal(Number(shown.slice(-5, -3)), hourThere);
     assert.deepEqual(await violations(), []);
 
     await page.getByRole('button', { name: 'Log out' }).click();

@@ -74,6 +74,7 @@ export interface DemoWebsite {
 }
 
 const STYLES_URL = new URL('./assets/styles.css', import.meta.url);
+const LOCAL_TIMES_URL = new URL('./assets/local-times.js', import.meta.url);
 /** The demo's favicon is the scanner app's icon: one mark for the product. */
 const FAVICON_URL = new URL('../../../public/icon.svg', import.meta.url);
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,189}$/;
@@ -252,6 +253,13 @@ export function createDemoWebsite(options: DemoWebsiteOptions): DemoWebsite {
     c.header('Cache-Control', 'no-cache');
     return c.body(await readFile(STYLES_URL, 'utf8'), 200, {
       'Content-Type': 'text/css; charset=utf-8',
+    });
+  });
+
+  app.get('/local-times.js', async (c) => {
+    c.header('Cache-Control', 'no-cache');
+    return c.body(await readFile(LOCAL_TIMES_URL, 'utf8'), 200, {
+      'Content-Type': 'text/javascript; charset=utf-8',
     });
   });
 

@@ -31,6 +31,7 @@ export function layout(options: LayoutOptions, content: Markup): Markup {
         <title>${options.title} · Demo website</title>
         <link rel="stylesheet" href="/styles.css" />
         <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+        <script type="module" src="/local-times.js"></script>
         ${options.widget ? html`<script type="module" src="/otp-login-qr.js"></script>` : ''}
       </head>
       <body>
@@ -172,15 +173,21 @@ const EVENT_TEXT: Record<DemoSecurityEvent['type'], string> = {
   'phone-revoked': 'Phone revoked',
 };
 
-/** A security event as one line: what, which phone, from where, when (UTC). */
+/**
+ * A moment as the reader's browser writes it (assets/local-times.js: their language, region and
+ * time zone, as the scanner app does); UTC until that script runs.
+ */
+function localTime(at: number | string): Markup {
+  const iso = new Date(at).toISOString();
+  return html`<time datetime=${iso}>${iso.slice(0, 16).replace('T', ' ')} UTC</time>`;
+}
+
+/** A security event as one line: what, which phone, from where, when. */
 function securityEventItem(event: DemoSecurityEvent): Markup {
   const from = [event.ipAddress, event.userAgent].filter((part) => part !== null).join(' · ');
   return html`<li>
     <strong>${EVENT_TEXT[event.type]}</strong>${event.deviceName ? html`: ${event.deviceName}` : ''}
-    <small
-      >${new Date(event.at).toISOString().slice(0, 16).replace('T', ' ')}
-      UTC${from ? html` · from ${from}` : ''}</small
-    >
+    <small>${localTime(event.at)}${from ? html` · from ${from}` : ''}</small>
   </li>`;
 }
 
@@ -211,7 +218,7 @@ export function accountPage(options: {
                       html`<li>
                         <span
                           ><strong>${device.name || 'Unnamed phone'}</strong>
-                          <small>linked ${device.createdAt.slice(0, 10)}</small>
+                          <small>linked ${localTime(device.createdAt)}</small>
                           <small
                             >${
                               device.userVerifying
