@@ -61,6 +61,9 @@ try {
       shot(page, `${DOCS}/app-link-question.png`),
     );
     await shot(page, `${DOCS}/app-compare-code.png`);
+    // Headless Chromium has no platform authenticator: this is also the screen of a phone that
+    // cannot check a fingerprint or face.
+    await copyFile(`${DOCS}/app-compare-code.png`, `${DOCS}/app-compare-code-no-fingerprint.png`);
     await confirmOnTheLinkingPage(harness, id, compareCode);
     await page.getByRole('button', { name: 'Done' }).click();
     await screen(page, 'home');

@@ -644,7 +644,7 @@ describe('<scanner-app> with a mocked Token Server', () => {
     it('says in plain words, after linking, that a phone without one cannot answer logins that ask for it', async () => {
       const compare = await linkInTheApp();
       expect(textOf(compare)).to.include(
-        'This phone can’t check your fingerprint or face, so websites that ask for one won’t accept logins from it. You can still link it.',
+        'This phone can’t check your fingerprint or face, so websites that ask for one won’t accept logins from it. It can still log you in to websites that don’t ask.',
       );
       expect(() => buttonIn(compare, 'Set up fingerprint or face')).to.throw();
       await expectAxeClean(app as ScannerApp);

@@ -154,7 +154,7 @@ describe('a fingerprint or face before Accept, end to end', () => {
       atTheCode: async (app) => {
         assert.match(
           await viewText(app, 'app-compare-code'),
-          /This phone can’t check your fingerprint or face, so websites that ask for one won’t accept logins from it\. You can still link it\./,
+          /This phone can’t check your fingerprint or face, so websites that ask for one won’t accept logins from it\. It can still log you in to websites that don’t ask\./,
         );
         await snapshot(app, '20-phone-linked-without-fingerprint');
       },

@@ -46,7 +46,7 @@ export async function linkThisPhone(qrText: string): Promise<void> {
   tell(`Check that the linking page shows ${profile.compareCode}.`);
   if (profile.passkeySetup.status === 'unavailable') {
     tell(
-      "This phone can't check your fingerprint or face, so websites that ask for one won't accept logins from it. You can still link it.",
+      "This phone can't check your fingerprint or face, so websites that ask for one won't accept logins from it. It can still log you in to websites that don't ask.",
     );
   } else if (profile.passkeySetup.status !== 'registered') {
     // Cancelled or failed: the link stands; the passkey can be made later.

@@ -129,7 +129,7 @@ export const messagesEn = {
   passkeyRegistered:
     'Where a website asks for it, this phone will check your fingerprint or face before a login.',
   passkeyUnavailable:
-    'This phone can’t check your fingerprint or face, so websites that ask for one won’t accept logins from it. You can still link it.',
+    'This phone can’t check your fingerprint or face, so websites that ask for one won’t accept logins from it. It can still log you in to websites that don’t ask.',
   passkeyCancelled:
     'Your fingerprint or face was not set up for this account, so websites that ask for one won’t accept logins from this phone. You can try again now.',
   passkeyFailed:

@@ -124,7 +124,7 @@ export const messagesNl: Messages = {
   passkeyRegistered:
     'Waar een website erom vraagt, controleert deze telefoon je vingerafdruk of gezicht voor een login.',
   passkeyUnavailable:
-    'Deze telefoon kan je vingerafdruk of gezicht niet controleren, dus websites die daarom vragen accepteren geen logins van deze telefoon. Je kunt hem wel koppelen.',
+    'Deze telefoon kan je vingerafdruk of gezicht niet controleren, dus websites die daarom vragen accepteren geen logins van deze telefoon. Bij websites die er niet om vragen kun je er gewoon mee inloggen.',
   passkeyCancelled:
     'Je vingerafdruk of gezicht is niet ingesteld voor dit account, dus websites die daarom vragen accepteren geen logins van deze telefoon. Je kunt het nu opnieuw proberen.',
   passkeyFailed:
