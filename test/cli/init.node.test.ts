@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { runInit } from '../../src/server/cli/init-command.js';
+import { describeInit, runInit } from '../../src/server/cli/init-command.js';
 import { loadTokenServerEnvironment } from '../../src/server/token-server/load-config.js';
 
 let dir: string;
@@ -77,6 +77,14 @@ describe('otp-login-qr init', () => {
     });
     assert.equal((await stat(join(dir, '.env'))).mode & 0o777, 0o600);
     assert.equal((await stat(join(dir, 'token-server.json'))).mode & 0o777, 0o600);
+  });
+
+  it('never prints the secret: .env holds it, not the terminal or a CI log', () => {
+    const result = runInit(SITE, dir);
+    const printed = describeInit(result, 'Created data/token-server.db');
+
+    assert.ok(!printed.includes(result.clientSecret), printed);
+    assert.match(printed, /\.env \(the website's variables: the client secret is there/);
   });
 
   it('makes a new secret each time, and replaces an earlier set-up only with --force', async () => {

@@ -8,7 +8,9 @@ import { webOrigin, webUrl } from './web-origin.js';
 export const INIT_USAGE = `otp-login-qr init --website URL --token-server URL [options]
 
 Writes a Token Server configuration for one website, and the website's side of its client
-secret. The secret is made here, shown once, and kept by the Token Server only as a hash. Creates
+secret. The secret is made here and written to .env only (readable by its owner): never on the
+screen, where a terminal's scrollback, a CI log or a shared screen would keep it. The Token
+Server keeps only its hash. Creates
 the Token Server's SQLite database where it will look (TOKEN_SERVER_DATABASE, else
 data/token-server.db), unless REDIS_URL is set; an existing one is kept.
 
@@ -143,14 +145,12 @@ function portOnThisMachine(origin: string): string | undefined {
   return loopback && url.port !== '' && url.port !== '7001' ? url.port : undefined;
 }
 
-/** What init prints: where things went, and the secret, once. */
+/** What init prints: where things went. Never the secret, which only .env holds. */
 export function describeInit(result: InitResult, database?: string): string {
   return [
     `Wrote ${result.configPath} (the Token Server's configuration; the secret only as a hash)`,
-    `Wrote ${result.envPath} (the website's variables, with the client secret)`,
+    `Wrote ${result.envPath} (the website's variables: the client secret is there, and only there)`,
     ...(database === undefined ? [] : [database]),
-    '',
-    `The website's client secret, shown this once: ${result.clientSecret}`,
     '',
     result.tokenServerPort === undefined
       ? 'Next: npx otp-login-qr token-server'
