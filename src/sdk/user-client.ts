@@ -212,12 +212,7 @@ export class UserClient {
   async registerPasskey(profileId: string): Promise<PasskeySetup> {
     if (typeof profileId !== 'string') throw new TypeError('profileId must be a string.');
     const application = this.requireStarted();
-    if (this.runtime.busy) {
-      throw oneginiError(
-        'ACTION_ALREADY_IN_PROGRESS',
-        'Another action of the SDK is still running.',
-      );
-    }
+    this.refuseWhileBusy();
     const profile = await this.storedProfile(application, profileId);
     if (profile === undefined) {
       throw oneginiError('MOBILE_AUTHENTICATION_NOT_ENROLLED', 'No such profile on this device.');
@@ -261,12 +256,7 @@ export class UserClient {
   async deregisterUser(profileId: string): Promise<void> {
     if (typeof profileId !== 'string') throw new TypeError('profileId must be a string.');
     const application = this.requireStarted();
-    if (this.runtime.busy) {
-      throw oneginiError(
-        'ACTION_ALREADY_IN_PROGRESS',
-        'Another action of the SDK is still running.',
-      );
-    }
+    this.refuseWhileBusy();
     const storage = application.config.storage;
     const profiles = await this.profilesOf(application);
     if (!profiles.some((profile) => profile.profileId === profileId)) {
@@ -286,6 +276,16 @@ export class UserClient {
     const same =
       previewed?.enrollmentId === payload.enrollmentId && previewed.secret === payload.secret;
     return same ? previewed.keys : undefined;
+  }
+
+  /** Throws 9007 while a login or an enrollment runs: one action of the SDK at a time. */
+  private refuseWhileBusy(): void {
+    if (this.runtime.busy) {
+      throw oneginiError(
+        'ACTION_ALREADY_IN_PROGRESS',
+        'Another action of the SDK is still running.',
+      );
+    }
   }
 
   private requireStarted(): StartedApplication {
