@@ -4,7 +4,7 @@ import {
   PasskeyOptionsRequest,
   PasskeyOptionsResponse,
   PasskeyRegistrationRequest,
-  PasskeyRegistrationResponseBody,
+  PasskeyRegisteredResponse,
   RedeemUserVerification,
 } from './user-verification.js';
 import { DevicePublicJwk } from './device-public-key.js';
@@ -243,7 +243,7 @@ export const MOBILE_API_ENDPOINTS = {
     route: '/devices/:deviceId/passkey',
     status: 200,
     request: PasskeyRegistrationRequest,
-    response: PasskeyRegistrationResponseBody,
+    response: PasskeyRegisteredResponse,
   },
 } as const;
 

@@ -112,10 +112,10 @@ export const PasskeyRegistrationRequest = v.strictObject({
 export type PasskeyRegistrationRequest = v.InferOutput<typeof PasskeyRegistrationRequest>;
 
 /** 200: the device now verifies its user on Accept. */
-export const PasskeyRegistrationResponseBody = v.object({
+export const PasskeyRegisteredResponse = v.object({
   user_verifying: v.literal(true),
 });
-export type PasskeyRegistrationResponseBody = v.InferOutput<typeof PasskeyRegistrationResponseBody>;
+export type PasskeyRegisteredResponse = v.InferOutput<typeof PasskeyRegisteredResponse>;
 
 /** What a redemption says about user verification: the type's policy, `none` when absent. */
 export const RedeemUserVerification = v.optional(v.picklist(USER_VERIFICATION_POLICIES), 'none');

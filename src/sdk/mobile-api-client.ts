@@ -21,7 +21,7 @@ import {
   type PasskeyAssertion,
   type PasskeyOptionsResponse,
   type PasskeyRegistrationResponse,
-  type PasskeyRegistrationResponseBody,
+  type PasskeyRegisteredResponse,
   type SdkErrorCode,
 } from '../protocol/index.js';
 import { newNonce, signText } from './device-key.js';
@@ -122,7 +122,7 @@ export class MobileApiClient {
   registerPasskey(
     signer: CallSigner,
     registration: PasskeyRegistrationResponse,
-  ): Promise<PasskeyRegistrationResponseBody> {
+  ): Promise<PasskeyRegisteredResponse> {
     return this.call('registerPasskey', signer.deviceId, { registration }, signer);
   }
 

@@ -9,7 +9,7 @@ import {
   MobileApiRefusal,
   PasskeyOptionsResponse,
   type PasskeyRegistrationResponse,
-  type PasskeyRegistrationResponseBody,
+  type PasskeyRegisteredResponse,
 } from '../../protocol/index.js';
 import { sha256Hex } from '../security/hashing.js';
 import type { DeviceRecord } from '../store/records.js';
@@ -112,7 +112,7 @@ export class PasskeyRegistration {
   async register(
     device: DeviceRecord,
     registration: PasskeyRegistrationResponse,
-  ): Promise<PasskeyRegistrationResponseBody> {
+  ): Promise<PasskeyRegisteredResponse> {
     const challenge = challengeOf(registration.response.clientDataJSON);
     const { relyingParty } = this.options;
     let verified;
